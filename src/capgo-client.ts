@@ -1,0 +1,280 @@
+import type { KeyMode } from './settings.js'
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from './retry.js'
+
+// Capgo's /apikey API in both generations (see shared/capgo-api.md): the classic one that can
+// create keys, and the current one where an API key can only regenerate other keys. Responses are
+// parsed tolerantly; key material from list responses is dropped as soon as it is read.
+
+export type CapgoGeneration = 'classic' | 'current'
+
+export interface CapgoKey {
+  readonly id: number
+  readonly name: string
+  readonly mode: string | undefined
+  readonly createdAt: string | undefined
+  readonly expiresAt: string | undefined
+  /** True when the list showed this row's key to be the capgo-api-key itself (classic only). */
+  readonly isManagingKey: boolean
+}
+
+export interface KeyListing {
+  readonly generation: CapgoGeneration
+  readonly keys: readonly CapgoKey[]
+}
+
+/** A key with its plaintext, as create and regenerate return it. */
+export interface IssuedKey {
+  readonly id: number
+  readonly name: string
+  readonly key: string
+  readonly mode: string | undefined
+  readonly expiresAt: string | undefined
+}
+
+export interface NewKeyRequest {
+  readonly name: string
+  readonly mode: KeyMode
+  readonly limitedToApps: readonly string[]
+  readonly limitedToOrgs: readonly string[]
+  readonly expiresAt: string | undefined
+}
+
+export type DeleteOutcome = 'deleted' | 'already-gone'
+
+/** What the rotation needs from Capgo; CapgoClient is the HTTP implementation. */
+export interface CapgoApi {
+  listKeys(): Promise<KeyListing>
+  createKey(request: NewKeyRequest): Promise<IssuedKey>
+  regenerateKey(id: number, expiresAt: string | undefined): Promise<IssuedKey>
+  deleteKey(id: number): Promise<DeleteOutcome>
+}
+
+type Failure = 'http' | 'network' | 'timeout' | 'malformed'
+
+export class CapgoError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly failure: Failure,
+    readonly status: number | undefined,
+    /** The server's snake_case code (current generation), when it sent one. */
+    readonly code: string | undefined,
+    /** The server's human text, or what went wrong on our side. */
+    readonly detail: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`Capgo: ${operation} failed: ${describe(failure, status, code, detail)}. ${advice(failure, status, code, retryAfterMs)}`)
+    this.name = 'CapgoError'
+  }
+
+  /** The request may have been carried out even though no usable answer came back. */
+  get outcomeUnknown(): boolean {
+    return this.failure !== 'http' || (this.status !== undefined && this.status >= 500)
+  }
+}
+
+function describe(failure: Failure, status: number | undefined, code: string | undefined, detail: string): string {
+  if (failure === 'http') return `HTTP ${status}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}`
+  return detail
+}
+
+function advice(failure: Failure, status: number | undefined, code: string | undefined, retryAfterMs: number | undefined): string {
+  if (failure === 'network') return 'Check capgo-api-url and that the runner can reach it.'
+  if (failure === 'timeout') return 'Capgo did not answer in time; run again later.'
+  if (failure === 'malformed') return 'The answer is not what a Capgo /apikey endpoint returns: check capgo-api-url.'
+  switch (code) {
+    case 'cannot_create_apikey':
+      return 'This Capgo does not let an API key create keys: use `strategy: regenerate`, or `auto` to fall back to it.'
+    case 'expiration_required':
+      return "The Capgo organization requires keys to expire: set expires-in-days (1 to 365)."
+    case 'expiration_exceeds_max':
+      return "expires-in-days is longer than the Capgo organization allows: lower it."
+    case 'invalid_expiration_date':
+      return 'Check expires-in-days.'
+    case 'api_key_not_found_or_access_denied':
+    case 'api_key_not_found':
+      return 'The key does not exist, or the managing key cannot act on it: check previous-key-id and key-name.'
+  }
+  if (status === 401 || status === 403) {
+    return (
+      'capgo-api-key is unknown, expired, or lacks the rights to manage keys: on classic Capgo it needs mode `all`, ' +
+      'on current Capgo the role apikey_manager (or org admin). Not retried: repeated failed logins lock the IP for 15 minutes.'
+    )
+  }
+  if (status === 429) {
+    const wait = retryAfterMs === undefined ? 'a minute' : `${Math.ceil(retryAfterMs / 1000)} s (Retry-After)`
+    return `Capgo's rate limit was hit: wait ${wait} before running again.`
+  }
+  if (status !== undefined && status >= 500) return 'Capgo had a server error; run again later.'
+  return 'Check the inputs named above.'
+}
+
+export interface CapgoClientOptions {
+  readonly baseUrl: string
+  readonly apiKey: string
+  readonly timeoutMs?: number
+  readonly retry?: RetryPolicy
+  /** Called with every plaintext key the moment it is parsed, before it is returned. */
+  readonly onKeyMaterial: (key: string) => void
+}
+
+const USER_AGENT = 'capgo-key-rotation-action'
+
+export class CapgoClient implements CapgoApi {
+  private readonly timeoutMs: number
+  private readonly retry: RetryPolicy
+
+  constructor(private readonly options: CapgoClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 30_000
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY
+  }
+
+  async listKeys(): Promise<KeyListing> {
+    const body = await withRetry(this.retry, retryable, () => this.request('list keys', 'GET', '/apikey/'))
+    const rows = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined
+    if (!rows) throw malformed('list keys', 'the list is neither an array nor {"data": [...]}')
+    const generation: CapgoGeneration = Array.isArray(body) ? 'current' : 'classic'
+    const keys = rows.map((row) => {
+      const parsed = parseRow('list keys', row)
+      // Compare and drop: list rows carry other keys' plaintext on classic Capgo.
+      const isManagingKey = isObject(row) && typeof row.key === 'string' && row.key === this.options.apiKey
+      return { ...parsed, isManagingKey }
+    })
+    return { generation, keys }
+  }
+
+  // Never retried: a create whose answer was lost may still have made a key, and a second call
+  // would make another. The rotation sweeps such a key up by name instead.
+  async createKey(request: NewKeyRequest): Promise<IssuedKey> {
+    const body = await this.request('create key', 'POST', '/apikey/', {
+      name: request.name,
+      mode: request.mode,
+      ...(request.limitedToApps.length > 0 ? { limited_to_apps: request.limitedToApps } : {}),
+      ...(request.limitedToOrgs.length > 0 ? { limited_to_orgs: request.limitedToOrgs } : {}),
+      ...(request.expiresAt ? { expires_at: request.expiresAt } : {}),
+      hashed: true,
+    })
+    return this.parseIssued('create key', isObject(body) && isObject(body.apikey) ? body.apikey : body)
+  }
+
+  // Retrying is safe: each call replaces the secret again, and the last answer holds the live one.
+  async regenerateKey(id: number, expiresAt: string | undefined): Promise<IssuedKey> {
+    const operation = `regenerate key ${id}`
+    const body = await withRetry(this.retry, retryable, () =>
+      this.request(operation, 'PUT', `/apikey/${id}`, { regenerate: true, ...(expiresAt ? { expires_at: expiresAt } : {}) }),
+    )
+    return this.parseIssued(operation, isObject(body) && isObject(body.apikey) ? body.apikey : body)
+  }
+
+  async deleteKey(id: number): Promise<DeleteOutcome> {
+    try {
+      await withRetry(this.retry, retryable, () => this.request(`delete key ${id}`, 'DELETE', `/apikey/${id}`))
+      return 'deleted'
+    } catch (error) {
+      if (error instanceof CapgoError && error.status === 404) return 'already-gone'
+      throw error
+    }
+  }
+
+  private parseIssued(operation: string, body: unknown): IssuedKey {
+    if (!isObject(body) || typeof body.key !== 'string' || body.key === '') {
+      throw malformed(operation, 'the answer holds no key')
+    }
+    this.options.onKeyMaterial(body.key)
+    return { ...parseRow(operation, body), key: body.key }
+  }
+
+  private async request(operation: string, method: string, path: string, json?: unknown): Promise<unknown> {
+    const url = `${this.options.baseUrl}${path}`
+    let response: Response
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: this.options.apiKey,
+          capgkey: this.options.apiKey,
+          accept: 'application/json',
+          'user-agent': USER_AGENT,
+          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: json === undefined ? undefined : JSON.stringify(json),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      })
+    } catch (error) {
+      throw transportError(operation, error, url, this.timeoutMs)
+    }
+    let text: string
+    try {
+      text = await response.text()
+    } catch (error) {
+      throw transportError(operation, error, url, this.timeoutMs)
+    }
+    const body = parseJson(text)
+    if (!response.ok) {
+      const { code, detail } = parseErrorBody(body, text, response.statusText)
+      throw new CapgoError(operation, 'http', response.status, code, detail, parseRetryAfter(response.headers.get('retry-after')))
+    }
+    if (body === undefined && text.trim() !== '') throw malformed(operation, 'the answer is not JSON')
+    return body
+  }
+}
+
+/** 5xx, 429, timeouts and lost connections are worth another try; other answers are final. */
+function retryable(error: unknown): RetryDecision {
+  if (!(error instanceof CapgoError)) return { retry: false }
+  if (error.failure === 'network' || error.failure === 'timeout') return { retry: true }
+  if (error.status === 429) return { retry: true, retryAfterMs: error.retryAfterMs }
+  return { retry: error.status !== undefined && error.status >= 500 }
+}
+
+function transportError(operation: string, error: unknown, url: string, timeoutMs: number): CapgoError {
+  const name = error instanceof Error ? error.name : ''
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new CapgoError(operation, 'timeout', undefined, undefined, `no answer from ${url} within ${timeoutMs / 1000} s`, undefined)
+  }
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error)
+  return new CapgoError(operation, 'network', undefined, undefined, `could not reach ${url} (${cause})`, undefined)
+}
+
+function malformed(operation: string, what: string): CapgoError {
+  return new CapgoError(operation, 'malformed', undefined, undefined, what, undefined)
+}
+
+// Classic errors: {"error": "<human text>", "status": "KO"}.
+// Current errors: {"error": "<snake_case code>", "message": "<text>", "moreInfo": {...}}.
+function parseErrorBody(body: unknown, text: string, statusText: string): { code: string | undefined; detail: string } {
+  if (isObject(body)) {
+    const error = typeof body.error === 'string' ? body.error : undefined
+    const message = typeof body.message === 'string' ? body.message : undefined
+    if (error && message) return { code: error, detail: message }
+    if (error) return /^[a-z0-9_]+$/.test(error) ? { code: error, detail: '' } : { code: undefined, detail: error }
+    if (message) return { code: undefined, detail: message }
+  }
+  // Not a Capgo error body (a proxy's page, say): keep a short, single-line excerpt.
+  const excerpt = text.replace(/\s+/g, ' ').trim().slice(0, 200)
+  return { code: undefined, detail: excerpt || statusText }
+}
+
+function parseRow(operation: string, row: unknown): Omit<CapgoKey, 'isManagingKey'> {
+  if (!isObject(row)) throw malformed(operation, 'a key is not an object')
+  const id = typeof row.id === 'number' ? row.id : typeof row.id === 'string' && /^\d+$/.test(row.id) ? Number(row.id) : NaN
+  if (!Number.isSafeInteger(id)) throw malformed(operation, 'a key has no numeric id')
+  return {
+    id,
+    name: typeof row.name === 'string' ? row.name : '',
+    mode: typeof row.mode === 'string' ? row.mode : undefined,
+    createdAt: typeof row.created_at === 'string' ? row.created_at : undefined,
+    expiresAt: typeof row.expires_at === 'string' ? row.expires_at : undefined,
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text.trim() === '' ? undefined : JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,56 @@
+import * as core from '@actions/core'
+import { CapgoClient } from './capgo-client.js'
+import { createGitHubClient } from './github-client.js'
+import { GitHubSecretStore } from './github-targets.js'
+import { setOutputs, writeSummary } from './report.js'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
+import { errorMessage, rotate, type RotationReport } from './rotation.js'
+import { initSodium } from './sealing.js'
+import { redact, registerSecret } from './secrets.js'
+import { readSettings, type Settings } from './settings.js'
+
+/** Knobs for tests; a workflow run uses the defaults. */
+export interface RunOptions {
+  readonly capgoRetry?: RetryPolicy
+  readonly timeoutMs?: number
+  readonly githubRetries?: number
+}
+
+export async function run(options: RunOptions = {}): Promise<void> {
+  let settings: Settings | undefined
+  let report: RotationReport | undefined
+  let failure: string | undefined
+  try {
+    settings = readSettings()
+    // libsodium compiles its WebAssembly while the preflight requests are in flight.
+    initSodium().catch(() => undefined)
+    core.debug(
+      `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
+        `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
+        `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`,
+    )
+    const capgo = new CapgoClient({
+      baseUrl: settings.capgoApiUrl,
+      apiKey: settings.capgoApiKey,
+      timeoutMs: options.timeoutMs,
+      retry: {
+        ...(options.capgoRetry ?? DEFAULT_RETRY_POLICY),
+        onRetry: (attempt, delayMs, error) => core.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+      },
+      onKeyMaterial: registerSecret,
+    })
+    const octokit = createGitHubClient({
+      token: settings.githubToken,
+      baseUrl: settings.githubApiUrl,
+      timeoutMs: options.timeoutMs,
+      retries: options.githubRetries,
+    })
+    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), log: core })
+    failure = report.failure
+    setOutputs(settings, report)
+  } catch (error) {
+    failure = errorMessage(error)
+  }
+  if (settings) await writeSummary(settings, report, failure)
+  if (failure) core.setFailed(redact(failure))
+}

@@ -1,0 +1,93 @@
+import * as core from '@actions/core'
+import { describeScope, type RotationReport, type TargetOutcome } from './rotation.js'
+import { redact } from './secrets.js'
+import type { Settings } from './settings.js'
+
+// Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
+// `key` output only (masked since Capgo returned it); everything else here is ids and names.
+
+export function targetsJson(targets: readonly TargetOutcome[]): string {
+  return JSON.stringify(
+    targets.map(({ ref, result }) => ({
+      kind: ref.kind,
+      type: ref.type,
+      owner: ref.owner,
+      repo: ref.repo,
+      secret: ref.secret,
+      result,
+    })),
+  )
+}
+
+export function setOutputs(settings: Settings, report: RotationReport): void {
+  const key = report.newKey
+  core.setOutput('rotated', String(report.rotated))
+  core.setOutput('strategy', report.strategy ?? '')
+  core.setOutput('key-id', key ? String(key.id) : '')
+  core.setOutput('key-name', key?.name ?? settings.keyName)
+  // Only a key that some target holds: a rolled-back key is dead, a dry run has none.
+  if (key && report.rotated) core.setOutput('key', key.key)
+  core.setOutput('expires-at', key?.expiresAt ?? '')
+  core.setOutput('previous-key-ids', JSON.stringify(report.previousKeyIds))
+  core.setOutput('deleted-key-ids', JSON.stringify(report.deletedKeyIds))
+  core.setOutput('kept-key-ids', JSON.stringify(report.keptKeyIds))
+  core.setOutput('targets', targetsJson(report.targets))
+  core.setOutput('rotated-at', report.rotatedAt ?? '')
+}
+
+function title(report: RotationReport): string {
+  if (report.failure) return 'Capgo key rotation: failed'
+  if (report.dryRun) return 'Capgo key rotation: dry run (nothing changed)'
+  return 'Capgo key rotation: done'
+}
+
+function ids(list: readonly number[]): string {
+  return list.length > 0 ? list.join(', ') : 'none'
+}
+
+export async function writeSummary(settings: Settings, report: RotationReport | undefined, failure: string | undefined): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const summary = core.summary.emptyBuffer()
+  if (!report) {
+    summary.addHeading('Capgo key rotation: failed before any change', 2)
+  } else {
+    summary.addHeading(title(report), 2)
+    const key = report.newKey
+    summary.addTable([
+      [
+        { data: 'Key', header: true },
+        { data: 'Value', header: true },
+      ],
+      ['Strategy', report.strategy ?? '—'],
+      ['Key id', key ? String(key.id) : '—'],
+      ['Key name', key?.name ?? settings.keyName],
+      ['Mode', report.strategy === 'regenerate' ? (key?.mode ?? 'unchanged (set in Capgo)') : settings.keyMode],
+      ['Scope', report.strategy === 'regenerate' ? 'unchanged (set in Capgo)' : describeScope(settings)],
+      ['Expires', key?.expiresAt ?? 'never'],
+      ['Previous key ids', ids(report.previousKeyIds)],
+      ['Deleted key ids', ids(report.deletedKeyIds)],
+      ['Kept key ids', ids(report.keptKeyIds)],
+      ['Written at', report.rotatedAt ?? '—'],
+    ])
+    summary.addTable([
+      ['Target', 'Kind', 'Type', 'Secret', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
+      ...report.targets.map((t) => [
+        `${t.ref.owner}/${t.ref.repo}`,
+        t.ref.kind,
+        t.ref.type,
+        t.ref.secret,
+        t.result,
+        t.holdsKeyId !== undefined ? String(t.holdsKeyId) : t.result === 'planned' ? '—' : 'its previous value',
+      ]),
+    ])
+    if (report.plan.length > 0) summary.addHeading('Plan', 3).addList(report.plan)
+  }
+  if (failure) summary.addHeading('What went wrong', 3).addCodeBlock(failure)
+  // Built with the summary API, then scrubbed as a whole before it reaches the file.
+  const text = redact(summary.stringify())
+  try {
+    await summary.emptyBuffer().addRaw(text).write({ overwrite: false })
+  } catch (error) {
+    core.debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}

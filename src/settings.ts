@@ -1,0 +1,239 @@
+import * as core from '@actions/core'
+import { registerSecret } from './secrets.js'
+
+// All inputs are read and checked here, once, before any request is sent. Every problem is
+// collected so that a user fixes a workflow in one round instead of one error per run.
+
+export const STRATEGIES = ['auto', 'create', 'regenerate'] as const
+export const KEY_MODES = ['read', 'upload', 'write', 'all'] as const
+export type Strategy = (typeof STRATEGIES)[number]
+export type KeyMode = (typeof KEY_MODES)[number]
+
+export interface RepositoryRef {
+  readonly owner: string
+  readonly repo: string
+}
+
+export interface Settings {
+  readonly capgoApiKey: string
+  readonly capgoApiUrl: string
+  readonly strategy: Strategy
+  readonly keyName: string
+  readonly keyMode: KeyMode
+  readonly limitedToApps: readonly string[]
+  readonly limitedToOrgs: readonly string[]
+  readonly expiresInDays: number | undefined
+  readonly previousKeyId: number | undefined
+  readonly githubToken: string
+  readonly githubApiUrl: string
+  readonly secretName: string
+  readonly repositories: readonly RepositoryRef[]
+  readonly dryRun: boolean
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid input: ${problems[0]}`
+        : `Invalid inputs:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    )
+    this.name = 'SettingsError'
+  }
+}
+
+export type InputReader = (name: string) => string
+
+const defaultReader: InputReader = (name) => core.getInput(name)
+
+const NO_SECRETS_HINT =
+  'Secrets are not passed to workflows triggered from forks, and Dependabot runs only get Dependabot secrets; ' +
+  'check that the secret exists and that the workflow passes it as `${{ secrets.NAME }}`.'
+
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+// GitHub's rules: owners are alphanumerics and single hyphens (39 max), repositories [A-Za-z0-9._-] (100 max).
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
+const REPO = /^[A-Za-z0-9._-]{1,100}$/
+const WHOLE_NUMBER = /^[0-9]+$/
+
+export function readSettings(
+  read: InputReader = defaultReader,
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
+  const problems: string[] = []
+  const input = (name: string): string => read(name).trim()
+
+  // Credentials first, and masked before anything else can print them.
+  const capgoApiKey = input('capgo-api-key')
+  const githubToken = input('github-token')
+  registerSecret(capgoApiKey)
+  registerSecret(githubToken)
+  if (capgoApiKey === '') {
+    problems.push(`capgo-api-key is empty: pass a Capgo API key that can manage keys. ${NO_SECRETS_HINT}`)
+  }
+  if (githubToken === '') {
+    problems.push(
+      `github-token is empty: pass a fine-grained personal access token or a GitHub App token with Secrets: read and write. ${NO_SECRETS_HINT}`,
+    )
+  }
+
+  const capgoApiUrl = parseBaseUrl('capgo-api-url', input('capgo-api-url') || 'https://api.capgo.app', problems)
+  const githubApiUrl = parseBaseUrl(
+    'github-api-url',
+    input('github-api-url') || env.GITHUB_API_URL?.trim() || 'https://api.github.com',
+    problems,
+  )
+
+  const strategy = oneOf('strategy', input('strategy') || 'auto', STRATEGIES, problems)
+  const keyMode = oneOf('key-mode', input('key-mode') || 'upload', KEY_MODES, problems)
+
+  const secretName = input('secret-name') || 'CAPGO_TOKEN'
+  if (!SECRET_NAME.test(secretName)) {
+    problems.push(
+      `secret-name: '${secretName}' is not a valid secret name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`,
+    )
+  } else if (/^GITHUB_/i.test(secretName)) {
+    problems.push(`secret-name: '${secretName}' starts with GITHUB_, a prefix GitHub reserves for its own secrets`)
+  }
+
+  const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY)
+  const repositories = parseRepositories(input('repositories'), workflowRepo, problems)
+
+  let keyName = input('key-name')
+  if (keyName === '') {
+    if (workflowRepo) keyName = `github-actions:${workflowRepo.owner}/${workflowRepo.repo}:${secretName}`
+    else problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name')
+  }
+
+  const limitedToApps = parseList(input('limited-to-apps'))
+  for (const app of limitedToApps) {
+    if (/\s/.test(app)) problems.push(`limited-to-apps: '${app}' is not an app id (e.g. com.demo.app)`)
+  }
+  const limitedToOrgs = parseList(input('limited-to-orgs'))
+
+  const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems)
+  const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems)
+  const dryRun = parseBoolean('dry-run', input('dry-run'), false, problems)
+
+  if (problems.length > 0) throw new SettingsError(problems)
+
+  return Object.freeze({
+    capgoApiKey,
+    capgoApiUrl,
+    strategy: strategy as Strategy,
+    keyName,
+    keyMode: keyMode as KeyMode,
+    limitedToApps,
+    limitedToOrgs,
+    expiresInDays,
+    previousKeyId,
+    githubToken,
+    githubApiUrl,
+    secretName,
+    repositories,
+    dryRun,
+  })
+}
+
+/** Commas and newlines separate items; blanks and surrounding spaces are ignored. */
+export function parseList(value: string): string[] {
+  return value
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[], problems: string[]): T | undefined {
+  const value = raw.toLowerCase()
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  problems.push(`${name}: '${raw}' is not one of ${allowed.join(', ')}`)
+  return undefined
+}
+
+function parseWholeNumber(
+  name: string,
+  raw: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number | undefined {
+  if (raw === '') return undefined
+  const value = Number(raw)
+  if (!WHOLE_NUMBER.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`
+    problems.push(`${name}: '${raw}' is not ${range}`)
+    return undefined
+  }
+  return value
+}
+
+// The YAML 1.2 core schema booleans, as core.getBooleanInput accepts them.
+function parseBoolean(name: string, raw: string, fallback: boolean, problems: string[]): boolean {
+  if (raw === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(raw)) return true
+  if (['false', 'False', 'FALSE'].includes(raw)) return false
+  problems.push(`${name}: '${raw}' is not a boolean: use true or false`)
+  return fallback
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+}
+
+/** An https URL (http only for loopback hosts), returned without a trailing slash. */
+function parseBaseUrl(name: string, raw: string, problems: string[]): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    problems.push(`${name}: '${raw}' is not a URL: use the form https://host[/path]`)
+    return raw
+  }
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))
+  if (!secure) {
+    problems.push(`${name}: '${raw}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`)
+  } else if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    problems.push(`${name}: '${url.origin}${url.pathname}…' must not carry credentials, a query or a fragment`)
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+}
+
+function parseWorkflowRepository(value: string | undefined): RepositoryRef | undefined {
+  const [owner, repo, ...rest] = (value ?? '').trim().split('/')
+  if (!owner || !repo || rest.length > 0) return undefined
+  return { owner, repo }
+}
+
+function parseRepositories(raw: string, workflowRepo: RepositoryRef | undefined, problems: string[]): RepositoryRef[] {
+  const items = parseList(raw)
+  if (items.length === 0) {
+    if (workflowRepo) return [workflowRepo]
+    problems.push('repositories: empty, and GITHUB_REPOSITORY is not set to default to; list owner/repo names')
+    return []
+  }
+  const seen = new Set<string>()
+  const result: RepositoryRef[] = []
+  for (const item of items) {
+    const parts = item.split('/')
+    let ref: RepositoryRef | undefined
+    if (parts.length === 1 && REPO.test(item) && item !== '.' && item !== '..') {
+      if (workflowRepo) ref = { owner: workflowRepo.owner, repo: item }
+      else {
+        problems.push(`repositories: '${item}' has no owner and GITHUB_REPOSITORY is not set: write it as owner/repo`)
+        continue
+      }
+    } else if (parts.length === 2 && OWNER.test(parts[0]!) && REPO.test(parts[1]!) && !['.', '..'].includes(parts[1]!)) {
+      ref = { owner: parts[0]!, repo: parts[1]! }
+    }
+    if (!ref) {
+      problems.push(`repositories: '${item}' is not of the form owner/repo or repo`)
+      continue
+    }
+    const id = `${ref.owner}/${ref.repo}`.toLowerCase()
+    if (!seen.has(id)) {
+      seen.add(id)
+      result.push(ref)
+    }
+  }
+  return result
+}
