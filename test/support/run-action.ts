@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as core from '@actions/core'
+import { expect, vi } from 'vitest'
+import { run } from '../../src/main.js'
+import { forgetSecrets } from '../../src/secrets.js'
+
+// Runs the action in-process the way the runner would set it up: INPUT_* variables (hyphens
+// kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and stdout as the log.
+
+export interface ActionRun {
+  readonly log: string
+  readonly outputs: Record<string, string>
+  readonly summary: string
+  readonly failed: boolean
+  /** The ::error:: message, decoded. */
+  readonly error: string | undefined
+}
+
+const noWait = { attempts: 3, baseDelayMs: 1, maxDelayMs: 60_000, sleep: async () => undefined }
+
+export async function runAction(
+  inputs: Record<string, string>,
+  options: { env?: Record<string, string>; mustNotLeak?: () => string[] } = {},
+): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'capgo-rotation-'))
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  vi.stubEnv('GITHUB_OUTPUT', outputFile)
+  vi.stubEnv('GITHUB_STEP_SUMMARY', summaryFile)
+  vi.stubEnv('GITHUB_REPOSITORY', 'octo/app')
+  vi.stubEnv('GITHUB_API_URL', 'https://github.test/api/v3')
+  for (const [name, value] of Object.entries(options.env ?? {})) vi.stubEnv(name, value)
+  for (const [name, value] of Object.entries(inputs)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, value)
+
+  let log = ''
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    log += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+    return true
+  })
+  forgetSecrets()
+  // core.summary caches the summary file's path on first use; each run here has its own file.
+  ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
+  try {
+    await run({ capgoRetry: noWait })
+  } finally {
+    write.mockRestore()
+  }
+  const failed = process.exitCode === 1
+  process.exitCode = undefined
+  const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+  const summary = readFileSync(summaryFile, 'utf8')
+  const errorLine = log.split('\n').find((line) => line.startsWith('::error::'))
+  const error = errorLine ? decodeCommand(errorLine.slice('::error::'.length)) : undefined
+  const result = { log, outputs, summary, failed, error }
+  expectNoLeak(result, options.mustNotLeak?.() ?? [])
+  return result
+}
+
+/** GITHUB_OUTPUT holds `name<<delimiter` blocks (shared/toolchain.md, trap 8). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^([^<]+)<<(.+)$/.exec(lines[i]!)
+    if (!open) continue
+    const [, name, delimiter] = open
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!)
+    outputs[name!] = value.join('\n')
+  }
+  return outputs
+}
+
+function decodeCommand(text: string): string {
+  return text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
+}
+
+/**
+ * No credential in the log (mask commands aside: the runner consumes them), the summary, or any
+ * output but `key`.
+ */
+export function expectNoLeak(result: Pick<ActionRun, 'log' | 'outputs' | 'summary'>, secrets: string[]): void {
+  const log = result.log
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+  const outputs = Object.entries(result.outputs)
+    .filter(([name]) => name !== 'key')
+    .map(([, value]) => value)
+    .join('\n')
+  for (const secret of secrets.filter((s) => s !== '')) {
+    expect(log.includes(secret), 'a credential appears in the log').toBe(false)
+    expect(result.summary.includes(secret), 'a credential appears in the job summary').toBe(false)
+    expect(outputs.includes(secret), 'a credential appears in an output other than key').toBe(false)
+  }
+}
