@@ -40173,8 +40173,8 @@ async function writeSummary(settings, report, failure) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     const summary = summary_summary.emptyBuffer();
-    if (!report) {
-        summary.addHeading('Capgo key rotation: failed before any change', 2);
+    if (!report || !settings) {
+        summary.addHeading('Capgo key rotation: failed', 2);
     }
     else {
         summary.addHeading(title(report), 2);
@@ -40454,8 +40454,7 @@ async function run(options = {}) {
     catch (error) {
         failure = errorMessage(error);
     }
-    if (settings)
-        await writeSummary(settings, report, failure);
+    await writeSummary(settings, report, failure);
     if (failure)
         setFailed(redact(failure));
 }

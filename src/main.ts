@@ -51,6 +51,6 @@ export async function run(options: RunOptions = {}): Promise<void> {
   } catch (error) {
     failure = errorMessage(error)
   }
-  if (settings) await writeSummary(settings, report, failure)
+  await writeSummary(settings, report, failure)
   if (failure) core.setFailed(redact(failure))
 }

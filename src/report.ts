@@ -45,11 +45,11 @@ function ids(list: readonly number[]): string {
   return list.length > 0 ? list.join(', ') : 'none'
 }
 
-export async function writeSummary(settings: Settings, report: RotationReport | undefined, failure: string | undefined): Promise<void> {
+export async function writeSummary(settings: Settings | undefined, report: RotationReport | undefined, failure: string | undefined): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const summary = core.summary.emptyBuffer()
-  if (!report) {
-    summary.addHeading('Capgo key rotation: failed before any change', 2)
+  if (!report || !settings) {
+    summary.addHeading('Capgo key rotation: failed', 2)
   } else {
     summary.addHeading(title(report), 2)
     const key = report.newKey

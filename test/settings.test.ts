@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest'
+import { parseList, readSettings, SettingsError } from '../src/settings.js'
+
+const base: Record<string, string> = { 'capgo-api-key': 'capgo-secret', 'github-token': 'gh-secret' }
+const env = { GITHUB_REPOSITORY: 'octo/app' }
+
+function settings(inputs: Record<string, string> = {}, environment: NodeJS.ProcessEnv = env) {
+  const all = { ...base, ...inputs }
+  return readSettings((name) => all[name] ?? '', environment)
+}
+
+function problems(inputs: Record<string, string>, environment: NodeJS.ProcessEnv = env): string[] {
+  try {
+    settings(inputs, environment)
+  } catch (error) {
+    if (error instanceof SettingsError) return [...error.problems]
+    throw error
+  }
+  throw new Error('expected a SettingsError')
+}
+
+describe('readSettings', () => {
+  it('applies the contract defaults', () => {
+    expect(settings()).toEqual({
+      capgoApiKey: 'capgo-secret',
+      capgoApiUrl: 'https://api.capgo.app',
+      strategy: 'auto',
+      keyName: 'github-actions:octo/app:CAPGO_TOKEN',
+      keyMode: 'upload',
+      limitedToApps: [],
+      limitedToOrgs: [],
+      expiresInDays: undefined,
+      previousKeyId: undefined,
+      githubToken: 'gh-secret',
+      githubApiUrl: 'https://api.github.com',
+      secretName: 'CAPGO_TOKEN',
+      repositories: [{ owner: 'octo', repo: 'app' }],
+      dryRun: false,
+    })
+  })
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(settings())).toBe(true)
+  })
+
+  it('derives key-name from secret-name', () => {
+    expect(settings({ 'secret-name': 'CAPGO_UPLOAD' }).keyName).toBe('github-actions:octo/app:CAPGO_UPLOAD')
+  })
+
+  it('takes github-api-url from GITHUB_API_URL when the input is empty', () => {
+    expect(settings({}, { ...env, GITHUB_API_URL: 'https://ghe.example.com/api/v3/' }).githubApiUrl).toBe('https://ghe.example.com/api/v3')
+  })
+
+  it('accepts loopback http URLs and strips a trailing slash', () => {
+    expect(settings({ 'capgo-api-url': 'http://127.0.0.1:8787/' }).capgoApiUrl).toBe('http://127.0.0.1:8787')
+    expect(settings({ 'capgo-api-url': 'http://localhost:3000/functions/v1' }).capgoApiUrl).toBe('http://localhost:3000/functions/v1')
+    expect(settings({ 'capgo-api-url': 'http://[::1]:9000' }).capgoApiUrl).toBe('http://[::1]:9000')
+  })
+
+  it('rejects non-https, non-URL and credential-carrying URLs', () => {
+    expect(problems({ 'capgo-api-url': 'http://10.0.0.5' })[0]).toMatch(/^capgo-api-url: 'http:\/\/10.0.0.5' must use https:\/\//)
+    expect(problems({ 'capgo-api-url': 'ftp://capgo.app' })[0]).toContain('must use https://')
+    expect(problems({ 'github-api-url': 'not a url' })[0]).toBe("github-api-url: 'not a url' is not a URL: use the form https://host[/path]")
+    const [problem] = problems({ 'capgo-api-url': 'https://user:hunter2@capgo.app' })
+    expect(problem).toContain('must not carry credentials')
+    expect(problem).not.toContain('hunter2')
+  })
+
+  it('parses lists of repositories with the workflow owner for bare names, deduplicated', () => {
+    expect(settings({ repositories: 'app\n other/tool ,web,,OCTO/APP' }).repositories).toEqual([
+      { owner: 'octo', repo: 'app' },
+      { owner: 'other', repo: 'tool' },
+      { owner: 'octo', repo: 'web' },
+    ])
+  })
+
+  it('rejects malformed repositories', () => {
+    expect(problems({ repositories: 'a/b/c, -bad/x, ok/.., fine/repo' })).toEqual([
+      "repositories: 'a/b/c' is not of the form owner/repo or repo",
+      "repositories: '-bad/x' is not of the form owner/repo or repo",
+      "repositories: 'ok/..' is not of the form owner/repo or repo",
+    ])
+  })
+
+  it('needs GITHUB_REPOSITORY for defaults and bare names', () => {
+    const found = problems({ repositories: 'app' }, {})
+    expect(found).toContain("repositories: 'app' has no owner and GITHUB_REPOSITORY is not set: write it as owner/repo")
+    expect(found.some((p) => p.startsWith('key-name: empty'))).toBe(true)
+  })
+
+  it('accepts case variants of strategy and key-mode, and the YAML booleans', () => {
+    expect(settings({ strategy: 'Regenerate', 'key-mode': 'WRITE', 'dry-run': 'True' })).toMatchObject({
+      strategy: 'regenerate',
+      keyMode: 'write',
+      dryRun: true,
+    })
+  })
+
+  it('parses whole numbers at the edges of their ranges', () => {
+    expect(settings({ 'expires-in-days': '1', 'previous-key-id': '12' })).toMatchObject({ expiresInDays: 1, previousKeyId: 12 })
+    expect(settings({ 'expires-in-days': '365' }).expiresInDays).toBe(365)
+    expect(problems({ 'expires-in-days': '7.5' })).toEqual(["expires-in-days: '7.5' is not a whole number from 1 to 365"])
+    expect(problems({ 'previous-key-id': '-3' })).toEqual(["previous-key-id: '-3' is not a whole number of at least 1"])
+    expect(problems({ 'previous-key-id': '0' })).toEqual(["previous-key-id: '0' is not a whole number of at least 1"])
+  })
+
+  it('never quotes a credential in a problem', () => {
+    const found = problems({ 'key-mode': 'admin', 'capgo-api-key': 'capgo-secret', 'github-token': 'gh-secret' })
+    expect(found.join('\n')).not.toMatch(/capgo-secret|gh-secret/)
+  })
+
+  it('names the input and the expected form in every message', () => {
+    const found = problems({ 'key-mode': 'admin', strategy: 'x', 'secret-name': 'github_token', 'limited-to-apps': 'com.a b' })
+    expect(found).toEqual([
+      "strategy: 'x' is not one of auto, create, regenerate",
+      "key-mode: 'admin' is not one of read, upload, write, all",
+      "secret-name: 'github_token' starts with GITHUB_, a prefix GitHub reserves for its own secrets",
+      "limited-to-apps: 'com.a b' is not an app id (e.g. com.demo.app)",
+    ])
+  })
+})
+
+describe('parseList', () => {
+  it('splits on commas and newlines and drops blanks', () => {
+    expect(parseList(' a, b\n\nc ,\n')).toEqual(['a', 'b', 'c'])
+    expect(parseList('')).toEqual([])
+  })
+})
