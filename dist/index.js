@@ -39355,6 +39355,7 @@ throttling.triggersNotification = triggersNotification;
 
 
 
+
 // GitHub's documented secondary limit for content-writing requests: 80 a minute.
 const WRITES_PER_MINUTE = 80;
 function createGitHubClient(options) {
@@ -39377,7 +39378,8 @@ function createGitHubClient(options) {
             warn: (message) => warning(message),
             error: (message) => error(message),
         },
-        retry: { retries: options.retries ?? 3 },
+        // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
+        retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: {
             onRateLimit: onLimit('rate limit'),
             onSecondaryRateLimit: onLimit('secondary rate limit'),
@@ -39391,12 +39393,41 @@ function createGitHubClient(options) {
         },
     }, 
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptTimeout(options.timeoutMs ?? 30_000), retry, throttling);
+    attemptPolicy(options.timeoutMs ?? 30_000, maxWait, options.sleep ?? defaultSleep), retry, throttling);
 }
-function attemptTimeout(ms) {
+/**
+ * The innermost layer, under plugin-retry: a timeout on every attempt, and waits for a plain
+ * Retry-After on 429/503 (plugin-throttling handles only GitHub's rate-limit answers, and
+ * plugin-retry's own backoff ignores the header).
+ */
+function attemptPolicy(timeoutMs, maxWaitSeconds, sleep) {
     return (octokit) => {
-        octokit.hook.wrap('request', (request, requestOptions) => request({ ...requestOptions, request: { ...requestOptions.request, signal: AbortSignal.timeout(ms) } }));
+        const attempt = async (request, options) => {
+            for (let waits = 0;; waits++) {
+                try {
+                    return await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } });
+                }
+                catch (error) {
+                    const wait = plainRetryAfterSeconds(error);
+                    if (wait === undefined || waits >= 2 || wait > maxWaitSeconds)
+                        throw error;
+                    warning(`GitHub answered ${error.status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`);
+                    await sleep(wait * 1000);
+                }
+            }
+        };
+        octokit.hook.wrap('request', attempt);
     };
+}
+function plainRetryAfterSeconds(error) {
+    if (error.status !== 429 && error.status !== 503)
+        return undefined;
+    const headers = error.response?.headers ?? {};
+    // Left to plugin-throttling: the primary limit (remaining 0) and secondary-limit messages.
+    if (String(headers['x-ratelimit-remaining']) === '0' || /secondary rate/i.test(error.message ?? ''))
+        return undefined;
+    const seconds = Number(headers['retry-after']);
+    return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github-errors.ts
@@ -39405,33 +39436,51 @@ function attemptTimeout(ms) {
 function isOctokitFailure(error) {
     return error instanceof Error && typeof error.status === 'number';
 }
+function isNotFound(error) {
+    return isOctokitFailure(error) && error.status === 404;
+}
+function githubMessage(error) {
+    const data = error.response?.data;
+    if (typeof data === 'object' && data !== null && typeof data.message === 'string') {
+        return data.message;
+    }
+    return error.message;
+}
 function explainGitHubError(context, error) {
     if (!isOctokitFailure(error)) {
         return `${context.doing}: ${error instanceof Error ? error.message : String(error)}`;
     }
-    const data = error.response?.data;
-    const githubMessage = typeof data === 'object' && data !== null && typeof data.message === 'string'
-        ? data.message
-        : error.message;
-    const head = `${context.doing}: ${error.status} ${githubMessage}`;
+    const message = githubMessage(error);
+    const headers = error.response?.headers ?? {};
+    const head = `${context.doing}: ${error.status} ${message.replace(/\s+/g, ' ').trim()}`;
+    // Rate limits come as 403 or 429; the throttling plugin already waited as long as allowed.
+    if (error.status === 403 || error.status === 429) {
+        if (String(headers['x-ratelimit-remaining']) === '0') {
+            const reset = Number(headers['x-ratelimit-reset']);
+            const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
+            return `${head}. The token's GitHub API rate limit is used up${when}: run again after that.`;
+        }
+        if (/secondary rate limit/i.test(message) || error.status === 429) {
+            return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again in a few minutes, or write fewer targets per run.`;
+        }
+    }
     switch (error.status) {
         case 401:
             return `${head}. github-token is invalid, expired or revoked: create a new token and update the secret that holds it.`;
         case 403: {
-            if (/Resource not accessible by integration/i.test(githubMessage)) {
-                return (`${head}. The token is an installation token without the right permission: the workflow's own GITHUB_TOKEN ` +
-                    `cannot write secrets at all, so pass a fine-grained personal access token, or a GitHub App token ` +
-                    `whose app has ${context.permission}.`);
+            if (/Resource not accessible by integration/i.test(message)) {
+                return (`${head}. The token is an installation token without the right permission. The workflow's own GITHUB_TOKEN ` +
+                    `cannot write secrets at all: pass a fine-grained personal access token, or a GitHub App token whose app has ${context.permission}.`);
             }
-            const accepted = error.response?.headers?.['x-accepted-github-permissions'];
+            const accepted = headers['x-accepted-github-permissions'];
             const needs = accepted ? `GitHub accepts these permissions: ${accepted}` : `it needs ${context.permission}`;
             return `${head}. The token lacks a permission: ${needs}.`;
         }
         case 404:
-            return (`${head}. The ${context.subject} does not exist, or the token cannot see it: a fine-grained token must list ` +
-                `the repository under "Repository access", and a GitHub App must be installed on it.`);
+            return (`${head}. The ${context.subject} does not exist, or the token cannot see it: a fine-grained token must include ` +
+                `it under "Repository access" (or be owned by the organization), and a GitHub App must be installed there.`);
         case 422:
-            return `${head}. GitHub rejected the request as invalid.`;
+            return `${head}. GitHub rejected the request as invalid (the reason is quoted above).`;
         default:
             return error.status >= 500 ? `${head}. GitHub kept failing after retries; run again later.` : head;
     }
@@ -39464,64 +39513,188 @@ async function seal(value, publicKeyBase64) {
 ;// CONCATENATED MODULE: ./src/github-targets.ts
 
 
-function describeTarget(ref) {
-    return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`;
+/** Every target the settings ask for, repositories (or their environment) first, then the org. */
+function targetsOf(settings) {
+    const secret = settings.secretName;
+    const targets = [];
+    for (const { owner, repo } of settings.repositories) {
+        if (settings.environment !== undefined) {
+            targets.push({ kind: 'environment', type: 'actions', owner, repo, environment: settings.environment, secret });
+        }
+        else {
+            for (const type of settings.secretTypes)
+                targets.push({ kind: 'repository', type, owner, repo, secret });
+        }
+    }
+    if (settings.organization !== undefined) {
+        for (const type of settings.secretTypes) {
+            targets.push({
+                kind: 'organization',
+                type,
+                owner: settings.organization,
+                secret,
+                visibility: settings.orgVisibility,
+                selectedRepositories: settings.orgSelectedRepositories,
+            });
+        }
+    }
+    return targets;
 }
-class TargetError extends Error {
-    ref;
-    constructor(ref, message) {
-        super(message);
-        this.ref = ref;
-        this.name = 'TargetError';
+function describeTarget(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`;
+        case 'environment':
+            return `${ref.owner}/${ref.repo} environment '${ref.environment}' (environment secret ${ref.secret})`;
+        case 'organization':
+            return `organization ${ref.owner} (organization ${ref.type} secret ${ref.secret})`;
     }
 }
-const PERMISSION = 'repository permission "Secrets: read and write" (classic PAT: repo scope)';
+/** Where the target lives, for the summary's first column. */
+function targetLocation(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `${ref.owner}/${ref.repo}`;
+        case 'environment':
+            return `${ref.owner}/${ref.repo} → ${ref.environment}`;
+        case 'organization':
+            return ref.owner;
+    }
+}
+/** The secrets collection of a target as an Octokit route prefix and its parameters. */
+function collection(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } };
+        case 'environment':
+            // Octokit URL-encodes {environment_name}, so names with spaces or slashes are safe.
+            return {
+                route: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
+                params: { owner: ref.owner, repo: ref.repo, environment_name: ref.environment },
+            };
+        case 'organization':
+            return { route: `/orgs/{org}/${ref.type}/secrets`, params: { org: ref.owner } };
+    }
+}
+/** The permission a fine-grained token or GitHub App needs, and the classic PAT scope. */
+function permissionFor(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return ref.type === 'actions'
+                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
+                : 'the repository permission "Dependabot secrets: Read and write" (classic PAT: repo)';
+        case 'environment':
+            return 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)';
+        case 'organization':
+            return ref.type === 'actions'
+                ? 'the organization permission "Secrets: Read and write" (classic PAT: admin:org)'
+                : 'the organization permission "Dependabot secrets: Read and write" (classic PAT: admin:org)';
+    }
+}
+function notFoundSubject(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `repository ${ref.owner}/${ref.repo}`;
+        case 'environment':
+            return `environment '${ref.environment}' of ${ref.owner}/${ref.repo} (create it under Settings → Environments) or the repository`;
+        case 'organization':
+            return `organization ${ref.owner}`;
+    }
+}
 class GitHubSecretStore {
     octokit;
     constructor(octokit) {
         this.octokit = octokit;
     }
     async prepare(ref) {
+        const { route, params } = collection(ref);
         const context = {
             doing: `reading the public key of ${describeTarget(ref)}`,
-            subject: `repository ${ref.owner}/${ref.repo}`,
-            permission: PERMISSION,
+            subject: notFoundSubject(ref),
+            permission: permissionFor(ref),
         };
-        let publicKey;
-        try {
-            const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/secrets/public-key', {
-                owner: ref.owner,
-                repo: ref.repo,
-            });
-            publicKey = response.data;
-        }
-        catch (error) {
-            throw new TargetError(ref, explainGitHubError(context, error));
-        }
-        if (typeof publicKey?.key !== 'string' || typeof publicKey.key_id !== 'string') {
-            throw new TargetError(ref, `${context.doing}: GitHub's answer has no key and key_id`);
-        }
+        const [publicKey, orgAccess] = await Promise.all([
+            this.call(context, () => this.octokit.request(`GET ${route}/public-key`, params)).then((response) => response.data),
+            ref.kind === 'organization' ? this.readOrgAccess(ref, route, params, context) : Promise.resolve(undefined),
+        ]);
+        if (!isPublicKey(publicKey))
+            throw new Error(`${context.doing}: GitHub's answer has no key and key_id`);
         const { key, key_id } = publicKey;
+        const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` };
         return {
             ref,
+            orgAccess,
             write: async (value) => {
-                const encrypted = await seal(value, key);
-                try {
-                    const response = await this.octokit.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
-                        owner: ref.owner,
-                        repo: ref.repo,
-                        secret_name: ref.secret,
-                        encrypted_value: encrypted,
-                        key_id,
-                    });
-                    return response.status === 201 ? 'created' : 'updated';
-                }
-                catch (error) {
-                    throw new TargetError(ref, explainGitHubError({ ...context, doing: `writing ${describeTarget(ref)}` }, error));
-                }
+                const encrypted_value = await seal(value, key);
+                const access = orgAccess
+                    ? {
+                        visibility: orgAccess.visibility,
+                        ...(orgAccess.visibility === 'selected' ? { selected_repository_ids: orgAccess.selectedRepositoryIds } : {}),
+                    }
+                    : {};
+                const response = await this.call(writeContext, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }));
+                return response.status === 201 ? 'created' : 'updated';
             },
         };
     }
+    /**
+     * GitHub resets an org secret's visibility on every write unless it is sent back, so read what
+     * is there now; names in org-selected-repositories become ids.
+     */
+    async readOrgAccess(ref, route, params, context) {
+        const reading = { ...context, doing: `reading the visibility of ${describeTarget(ref)}` };
+        if (ref.visibility === 'selected') {
+            const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)));
+            const existing = await this.existingOrgSecret(route, params, ref.secret, reading);
+            return { visibility: 'selected', selectedRepositoryIds: ids, isNew: existing === undefined };
+        }
+        const existing = await this.existingOrgSecret(route, params, ref.secret, reading);
+        if (ref.visibility !== undefined)
+            return { visibility: ref.visibility, selectedRepositoryIds: [], isNew: existing === undefined };
+        if (existing === undefined)
+            return { visibility: 'private', selectedRepositoryIds: [], isNew: true };
+        if (existing !== 'selected')
+            return { visibility: existing, selectedRepositoryIds: [], isNew: false };
+        const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }));
+        const ids = repositories.map((r) => r.id).filter((id) => typeof id === 'number');
+        return { visibility: 'selected', selectedRepositoryIds: ids, isNew: false };
+    }
+    async existingOrgSecret(route, params, secret, context) {
+        try {
+            const response = await this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret });
+            const visibility = response.data.visibility;
+            return visibility === 'all' || visibility === 'private' || visibility === 'selected' ? visibility : 'private';
+        }
+        catch (error) {
+            // The organization itself was proven by the public-key read; a 404 here is a new secret.
+            if (isNotFound(error))
+                return undefined;
+            throw new Error(explainGitHubError(context, error));
+        }
+    }
+    async repositoryId(ref, name) {
+        const context = {
+            doing: `looking up repository ${ref.owner}/${name} for org-selected-repositories`,
+            subject: `repository ${ref.owner}/${name}`,
+            permission: 'the repository permission "Metadata: Read" on it',
+        };
+        const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }));
+        return response.data.id;
+    }
+    async call(context, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            throw new Error(explainGitHubError(context, error));
+        }
+    }
+}
+function isPublicKey(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const { key, key_id } = value;
+    return typeof key === 'string' && (typeof key_id === 'string' || typeof key_id === 'number');
 }
 
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
@@ -39795,15 +39968,6 @@ class PreflightError extends Error {
         this.name = 'PreflightError';
     }
 }
-function targetsOf(settings) {
-    return settings.repositories.map(({ owner, repo }) => ({
-        kind: 'repository',
-        type: 'actions',
-        owner,
-        repo,
-        secret: settings.secretName,
-    }));
-}
 async function rotate(settings, deps) {
     const { log } = deps;
     const now = deps.now ?? (() => new Date());
@@ -39836,9 +40000,9 @@ async function rotate(settings, deps) {
     // Step 3: dry run.
     if (settings.dryRun) {
         report.strategy = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current') ? 'regenerate' : 'create';
-        report.plan.push(...describePlan(settings, listing, previous, regenerateChoice));
+        report.plan.push(...describePlan(settings, listing, previous, regenerateChoice, prepared));
         report.previousKeyIds = report.strategy === 'regenerate' ? [regenerateChoice] : previous.map((k) => k.id);
-        report.targets = refs.map((ref) => ({ ref, result: 'planned', holdsKeyId: undefined, error: undefined }));
+        report.targets = prepared.map((target) => ({ ref: target.ref, result: 'planned', holdsKeyId: undefined, orgAccess: target.orgAccess, error: undefined }));
         for (const line of report.plan)
             log.info(`Dry run: ${line}`);
         return report;
@@ -39862,12 +40026,12 @@ async function rotate(settings, deps) {
         const write = writes[index];
         if (write.ok) {
             log.info(`${describeTarget(target.ref)}: ${write.value}.`);
-            return { ref: target.ref, result: write.value, holdsKeyId: issued.key.id, error: undefined };
+            return { ref: target.ref, result: write.value, holdsKeyId: issued.key.id, orgAccess: target.orgAccess, error: undefined };
         }
         const error = errorMessage(write.error);
         log.warning(error);
         // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-        return { ref: target.ref, result: 'failed', holdsKeyId: undefined, error };
+        return { ref: target.ref, result: 'failed', holdsKeyId: undefined, orgAccess: target.orgAccess, error };
     });
     if (written > 0) {
         report.rotated = true;
@@ -39950,7 +40114,7 @@ function chooseKeyToRegenerate(settings, listing) {
     return (`Regenerating needs one key, and ${named.length} Capgo keys are named '${settings.keyName}' (ids ${named.map((k) => k.id).join(', ')}): ` +
         `set previous-key-id to the one to regenerate, and delete the others in Capgo.`);
 }
-function describePlan(settings, listing, previous, regenerateChoice) {
+function describePlan(settings, listing, previous, regenerateChoice, targets) {
     const scope = describeScope(settings);
     const lines = [];
     const regenerates = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
@@ -39962,11 +40126,17 @@ function describePlan(settings, listing, previous, regenerateChoice) {
         if (settings.strategy === 'auto')
             lines.push(`if Capgo refuses to create keys, regenerate ${typeof regenerateChoice === 'number' ? `key ${regenerateChoice}` : `(no key to regenerate: ${regenerateChoice})`}`);
     }
-    for (const ref of targetsOf(settings))
-        lines.push(`write ${describeTarget(ref)}`);
+    for (const { ref, orgAccess } of targets) {
+        lines.push(`write ${describeTarget(ref)}${orgAccess ? `, ${describeOrgAccess(ref, orgAccess)}` : ''}`);
+    }
     if (!regenerates)
         lines.push(previous.length > 0 ? `then delete previous key(s) ${previous.map((k) => k.id).join(', ')}` : 'no previous key to delete');
     return lines;
+}
+function describeOrgAccess(ref, access) {
+    const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping';
+    const ids = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : '';
+    return `${how} visibility ${access.visibility}${ids}`;
 }
 function describeScope(settings) {
     const parts = [];
@@ -40131,6 +40301,7 @@ function forgetSecrets() {
 
 
 
+
 // Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
 // `key` output only (masked since Capgo returned it); everything else here is ids and names.
 function targetsJson(targets) {
@@ -40138,10 +40309,18 @@ function targetsJson(targets) {
         kind: ref.kind,
         type: ref.type,
         owner: ref.owner,
-        repo: ref.repo,
+        ...(ref.kind !== 'organization' ? { repo: ref.repo } : {}),
+        ...(ref.kind === 'environment' ? { environment: ref.environment } : {}),
         secret: ref.secret,
         result,
     })));
+}
+function accessOf(target) {
+    const access = target.orgAccess;
+    if (!access)
+        return '';
+    const selected = access.visibility === 'selected' ? ` (${access.selectedRepositoryIds.length} repositories)` : '';
+    return `visibility ${access.visibility}${selected}`;
 }
 function setOutputs(settings, report) {
     const key = report.newKey;
@@ -40196,12 +40375,13 @@ async function writeSummary(settings, report, failure) {
             ['Written at', report.rotatedAt ?? '—'],
         ]);
         summary.addTable([
-            ['Target', 'Kind', 'Type', 'Secret', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
+            ['Target', 'Kind', 'Type', 'Secret', 'Access', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
             ...report.targets.map((t) => [
-                `${t.ref.owner}/${t.ref.repo}`,
+                targetLocation(t.ref),
                 t.ref.kind,
                 t.ref.type,
                 t.ref.secret,
+                accessOf(t) || '—',
                 t.result,
                 t.holdsKeyId !== undefined ? String(t.holdsKeyId) : t.result === 'planned' ? '—' : 'its previous value',
             ]),
@@ -40228,6 +40408,8 @@ async function writeSummary(settings, report, failure) {
 // collected so that a user fixes a workflow in one round instead of one error per run.
 const STRATEGIES = ['auto', 'create', 'regenerate'];
 const KEY_MODES = ['read', 'upload', 'write', 'all'];
+const SECRET_TYPES = ['actions', 'dependabot'];
+const ORG_VISIBILITIES = ['all', 'private', 'selected'];
 class SettingsError extends Error {
     problems;
     constructor(problems) {
@@ -40272,11 +40454,48 @@ function readSettings(read = defaultReader, env = process.env) {
         problems.push(`secret-name: '${secretName}' starts with GITHUB_, a prefix GitHub reserves for its own secrets`);
     }
     const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY);
-    const repositories = parseRepositories(input('repositories'), workflowRepo, problems);
+    const organization = input('organization') || undefined;
+    if (organization !== undefined && !OWNER.test(organization)) {
+        problems.push(`organization: '${organization}' is not an organization login (letters, digits and single hyphens)`);
+    }
+    // Without an organization the workflow's repository is the default target; with one, only the org.
+    const repositories = parseRepositories(input('repositories'), workflowRepo, organization === undefined, problems);
+    const environment = input('environment') || undefined;
+    if (environment !== undefined && environment.length > 255) {
+        problems.push(`environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
+    }
+    if (environment !== undefined && repositories.length === 0) {
+        problems.push(`environment: '${environment}' is set but no repository is: list the repositories whose environment to write in repositories`);
+    }
+    const secretTypes = parseSecretTypes(input('secret-types'), problems);
+    if (environment !== undefined && secretTypes.includes('dependabot')) {
+        problems.push(`secret-types: 'dependabot' cannot go with environment '${environment}': GitHub has no Dependabot environment secrets. ` +
+            'Use secret-types: actions, or a separate step without environment for the Dependabot secret');
+    }
+    const orgVisibilityRaw = input('org-visibility');
+    const orgVisibility = orgVisibilityRaw === '' ? undefined : oneOf('org-visibility', orgVisibilityRaw, ORG_VISIBILITIES, problems);
+    const orgSelectedRaw = parseList(input('org-selected-repositories'));
+    const orgSelectedRepositories = parseOrgRepositories(orgSelectedRaw, organization, problems);
+    if (organization === undefined) {
+        if (orgVisibility !== undefined)
+            problems.push(`org-visibility: '${orgVisibilityRaw}' is set but organization is not`);
+        if (orgSelectedRaw.length > 0)
+            problems.push('org-selected-repositories: set but organization is not');
+    }
+    else {
+        if (orgVisibility === 'selected' && orgSelectedRaw.length === 0) {
+            problems.push("org-visibility: 'selected' needs org-selected-repositories (the repositories that may read the secret); " +
+                'leave org-visibility empty to keep the existing selection');
+        }
+        if (orgSelectedRaw.length > 0 && orgVisibility !== 'selected') {
+            problems.push("org-selected-repositories: only applies with org-visibility: 'selected'");
+        }
+    }
     let keyName = input('key-name');
     if (keyName === '') {
-        if (workflowRepo)
-            keyName = `github-actions:${workflowRepo.owner}/${workflowRepo.repo}:${secretName}`;
+        const scope = workflowRepo ? `${workflowRepo.owner}/${workflowRepo.repo}` : undefined;
+        if (scope)
+            keyName = `github-actions:${scope}:${environment !== undefined ? `${environment}:` : ''}${secretName}`;
         else
             problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name');
     }
@@ -40305,6 +40524,11 @@ function readSettings(read = defaultReader, env = process.env) {
         githubApiUrl,
         secretName,
         repositories,
+        environment,
+        organization,
+        orgVisibility: orgVisibility,
+        orgSelectedRepositories,
+        secretTypes,
         dryRun,
     });
 }
@@ -40372,9 +40596,37 @@ function parseWorkflowRepository(value) {
         return undefined;
     return { owner, repo };
 }
-function parseRepositories(raw, workflowRepo, problems) {
+function parseSecretTypes(raw, problems) {
+    const items = parseList(raw || 'actions').map((item) => item.toLowerCase());
+    const types = [];
+    for (const item of items) {
+        if (!SECRET_TYPES.includes(item)) {
+            problems.push(`secret-types: '${item}' is not one of ${SECRET_TYPES.join(', ')}`);
+        }
+        else if (!types.includes(item))
+            types.push(item);
+    }
+    return types;
+}
+/** Repository names within the organization: `repo`, or `org/repo` with the same org. */
+function parseOrgRepositories(items, organization, problems) {
+    const names = [];
+    for (const item of items) {
+        const parts = item.split('/');
+        const name = parts.length === 2 && organization !== undefined && parts[0].toLowerCase() === organization.toLowerCase() ? parts[1] : item;
+        if (!REPO.test(name) || name === '.' || name === '..') {
+            problems.push(`org-selected-repositories: '${item}' is not a repository name of organization ${organization ?? '(unset)'}`);
+        }
+        else if (!names.some((n) => n.toLowerCase() === name.toLowerCase()))
+            names.push(name);
+    }
+    return names;
+}
+function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
     const items = parseList(raw);
     if (items.length === 0) {
+        if (!defaultToWorkflowRepo)
+            return [];
         if (workflowRepo)
             return [workflowRepo];
         problems.push('repositories: empty, and GITHUB_REPOSITORY is not set to default to; list owner/repo names');

@@ -3,6 +3,7 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
+import { defaultSleep } from './retry.js'
 
 // Octokit as the action uses it: the runner's proxy support from @actions/github, retries of 5xx
 // and network faults (plugin-retry), rate-limit waits (plugin-throttling), and a timeout on every
@@ -21,6 +22,8 @@ export interface GitHubClientOptions {
   readonly maxRateLimitWaitSeconds?: number
   /** How many content-writing requests may be in flight at once. */
   readonly writeConcurrency?: number
+  /** Waits for Retry-After; injectable for tests. */
+  readonly sleep?: (ms: number) => Promise<void>
 }
 
 // GitHub's documented secondary limit for content-writing requests: 80 a minute.
@@ -49,7 +52,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         warn: (message: string) => core.warning(message),
         error: (message: string) => core.error(message),
       },
-      retry: { retries: options.retries ?? 3 },
+      // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
+      retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle: {
         onRateLimit: onLimit('rate limit'),
         onSecondaryRateLimit: onLimit('secondary rate limit'),
@@ -63,16 +67,48 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptTimeout(options.timeoutMs ?? 30_000),
+    attemptPolicy(options.timeoutMs ?? 30_000, maxWait, options.sleep ?? defaultSleep),
     retry,
     throttling,
   )
 }
 
-function attemptTimeout(ms: number) {
-  return (octokit: { hook: { wrap: GitHubClient['hook']['wrap'] } }) => {
-    octokit.hook.wrap('request', (request, requestOptions) =>
-      request({ ...requestOptions, request: { ...requestOptions.request, signal: AbortSignal.timeout(ms) } }),
-    )
+interface RequestOptions {
+  method: string
+  url: string
+  request?: Record<string, unknown>
+}
+type RequestHook = (request: (options: RequestOptions) => Promise<unknown>, options: RequestOptions) => Promise<unknown>
+type Failure = { status?: number; message?: string; response?: { headers?: Record<string, string | number | undefined> } }
+
+/**
+ * The innermost layer, under plugin-retry: a timeout on every attempt, and waits for a plain
+ * Retry-After on 429/503 (plugin-throttling handles only GitHub's rate-limit answers, and
+ * plugin-retry's own backoff ignores the header).
+ */
+function attemptPolicy(timeoutMs: number, maxWaitSeconds: number, sleep: (ms: number) => Promise<void>) {
+  return (octokit: { hook: { wrap: (name: 'request', hook: never) => void } }) => {
+    const attempt: RequestHook = async (request, options) => {
+      for (let waits = 0; ; waits++) {
+        try {
+          return await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } })
+        } catch (error) {
+          const wait = plainRetryAfterSeconds(error as Failure)
+          if (wait === undefined || waits >= 2 || wait > maxWaitSeconds) throw error
+          core.warning(`GitHub answered ${(error as Failure).status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`)
+          await sleep(wait * 1000)
+        }
+      }
+    }
+    octokit.hook.wrap('request', attempt as never)
   }
+}
+
+function plainRetryAfterSeconds(error: Failure): number | undefined {
+  if (error.status !== 429 && error.status !== 503) return undefined
+  const headers = error.response?.headers ?? {}
+  // Left to plugin-throttling: the primary limit (remaining 0) and secondary-limit messages.
+  if (String(headers['x-ratelimit-remaining']) === '0' || /secondary rate/i.test(error.message ?? '')) return undefined
+  const seconds = Number(headers['retry-after'])
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined
 }

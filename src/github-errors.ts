@@ -11,8 +11,12 @@ function isOctokitFailure(error: unknown): error is OctokitFailure {
   return error instanceof Error && typeof (error as Partial<OctokitFailure>).status === 'number'
 }
 
+export function isNotFound(error: unknown): boolean {
+  return isOctokitFailure(error) && error.status === 404
+}
+
 export interface GitHubErrorContext {
-  /** What was being done, e.g. "writing secret CAPGO_TOKEN to octo/app". */
+  /** What was being done, e.g. "writing octo/app (repository actions secret CAPGO_TOKEN)". */
   readonly doing: string
   /** What a 404 means here, e.g. "repository octo/app". */
   readonly subject: string
@@ -20,38 +24,54 @@ export interface GitHubErrorContext {
   readonly permission: string
 }
 
+function githubMessage(error: OctokitFailure): string {
+  const data = error.response?.data
+  if (typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string') {
+    return (data as { message: string }).message
+  }
+  return error.message
+}
+
 export function explainGitHubError(context: GitHubErrorContext, error: unknown): string {
   if (!isOctokitFailure(error)) {
     return `${context.doing}: ${error instanceof Error ? error.message : String(error)}`
   }
-  const data = error.response?.data
-  const githubMessage =
-    typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'
-      ? (data as { message: string }).message
-      : error.message
-  const head = `${context.doing}: ${error.status} ${githubMessage}`
+  const message = githubMessage(error)
+  const headers = error.response?.headers ?? {}
+  const head = `${context.doing}: ${error.status} ${message.replace(/\s+/g, ' ').trim()}`
+
+  // Rate limits come as 403 or 429; the throttling plugin already waited as long as allowed.
+  if (error.status === 403 || error.status === 429) {
+    if (String(headers['x-ratelimit-remaining']) === '0') {
+      const reset = Number(headers['x-ratelimit-reset'])
+      const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : ''
+      return `${head}. The token's GitHub API rate limit is used up${when}: run again after that.`
+    }
+    if (/secondary rate limit/i.test(message) || error.status === 429) {
+      return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again in a few minutes, or write fewer targets per run.`
+    }
+  }
   switch (error.status) {
     case 401:
       return `${head}. github-token is invalid, expired or revoked: create a new token and update the secret that holds it.`
     case 403: {
-      if (/Resource not accessible by integration/i.test(githubMessage)) {
+      if (/Resource not accessible by integration/i.test(message)) {
         return (
-          `${head}. The token is an installation token without the right permission: the workflow's own GITHUB_TOKEN ` +
-          `cannot write secrets at all, so pass a fine-grained personal access token, or a GitHub App token ` +
-          `whose app has ${context.permission}.`
+          `${head}. The token is an installation token without the right permission. The workflow's own GITHUB_TOKEN ` +
+          `cannot write secrets at all: pass a fine-grained personal access token, or a GitHub App token whose app has ${context.permission}.`
         )
       }
-      const accepted = error.response?.headers?.['x-accepted-github-permissions']
+      const accepted = headers['x-accepted-github-permissions']
       const needs = accepted ? `GitHub accepts these permissions: ${accepted}` : `it needs ${context.permission}`
       return `${head}. The token lacks a permission: ${needs}.`
     }
     case 404:
       return (
-        `${head}. The ${context.subject} does not exist, or the token cannot see it: a fine-grained token must list ` +
-        `the repository under "Repository access", and a GitHub App must be installed on it.`
+        `${head}. The ${context.subject} does not exist, or the token cannot see it: a fine-grained token must include ` +
+        `it under "Repository access" (or be owned by the organization), and a GitHub App must be installed there.`
       )
     case 422:
-      return `${head}. GitHub rejected the request as invalid.`
+      return `${head}. GitHub rejected the request as invalid (the reason is quoted above).`
     default:
       return error.status >= 500 ? `${head}. GitHub kept failing after retries; run again later.` : head
   }

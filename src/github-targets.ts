@@ -1,25 +1,47 @@
 import type { GitHubClient } from './github-client.js'
-import { explainGitHubError } from './github-errors.js'
+import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
 import { seal } from './sealing.js'
+import type { OrgVisibility, SecretType, Settings } from './settings.js'
 
-// The places a secret is written to. A target is first prepared (its own public key fetched,
-// which also proves the token can reach it) and the prepared target is the only thing that can
-// write: it seals with the key it fetched, so no code path can seal for one target with another's.
+// The places a secret is written to (shared/github-secrets.md). A target is first prepared (its
+// own public key fetched, which also proves the token can reach it; for an organization, the
+// visibility to send back) and the prepared target is the only thing that can write: it seals
+// with the key it fetched itself, so no code path can seal for one target with another's key.
 
-export type TargetKind = 'repository'
-export type SecretType = 'actions'
+export type TargetKind = 'repository' | 'environment' | 'organization'
 export type WriteResult = 'created' | 'updated'
 
-export interface TargetRef {
-  readonly kind: TargetKind
-  readonly type: SecretType
-  readonly owner: string
-  readonly repo: string
-  readonly secret: string
+export type TargetRef =
+  | { readonly kind: 'repository'; readonly type: SecretType; readonly owner: string; readonly repo: string; readonly secret: string }
+  | {
+      readonly kind: 'environment'
+      readonly type: 'actions'
+      readonly owner: string
+      readonly repo: string
+      readonly environment: string
+      readonly secret: string
+    }
+  | {
+      readonly kind: 'organization'
+      readonly type: SecretType
+      readonly owner: string
+      readonly secret: string
+      /** What the user asked for; undefined keeps the existing visibility. */
+      readonly visibility: OrgVisibility | undefined
+      readonly selectedRepositories: readonly string[]
+    }
+
+export interface OrgAccess {
+  readonly visibility: OrgVisibility
+  readonly selectedRepositoryIds: readonly number[]
+  /** True when the secret does not exist yet. */
+  readonly isNew: boolean
 }
 
 export interface PreparedTarget {
   readonly ref: TargetRef
+  /** For organization targets: the visibility the write will send. */
+  readonly orgAccess: OrgAccess | undefined
   write(value: string): Promise<WriteResult>
 }
 
@@ -28,62 +50,199 @@ export interface SecretStore {
   prepare(ref: TargetRef): Promise<PreparedTarget>
 }
 
-export function describeTarget(ref: TargetRef): string {
-  return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`
+/** Every target the settings ask for, repositories (or their environment) first, then the org. */
+export function targetsOf(settings: Settings): TargetRef[] {
+  const secret = settings.secretName
+  const targets: TargetRef[] = []
+  for (const { owner, repo } of settings.repositories) {
+    if (settings.environment !== undefined) {
+      targets.push({ kind: 'environment', type: 'actions', owner, repo, environment: settings.environment, secret })
+    } else {
+      for (const type of settings.secretTypes) targets.push({ kind: 'repository', type, owner, repo, secret })
+    }
+  }
+  if (settings.organization !== undefined) {
+    for (const type of settings.secretTypes) {
+      targets.push({
+        kind: 'organization',
+        type,
+        owner: settings.organization,
+        secret,
+        visibility: settings.orgVisibility,
+        selectedRepositories: settings.orgSelectedRepositories,
+      })
+    }
+  }
+  return targets
 }
 
-export class TargetError extends Error {
-  constructor(
-    readonly ref: TargetRef,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'TargetError'
+export function describeTarget(ref: TargetRef): string {
+  switch (ref.kind) {
+    case 'repository':
+      return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`
+    case 'environment':
+      return `${ref.owner}/${ref.repo} environment '${ref.environment}' (environment secret ${ref.secret})`
+    case 'organization':
+      return `organization ${ref.owner} (organization ${ref.type} secret ${ref.secret})`
   }
 }
 
-const PERMISSION = 'repository permission "Secrets: read and write" (classic PAT: repo scope)'
+/** Where the target lives, for the summary's first column. */
+export function targetLocation(ref: TargetRef): string {
+  switch (ref.kind) {
+    case 'repository':
+      return `${ref.owner}/${ref.repo}`
+    case 'environment':
+      return `${ref.owner}/${ref.repo} → ${ref.environment}`
+    case 'organization':
+      return ref.owner
+  }
+}
+
+/** The secrets collection of a target as an Octokit route prefix and its parameters. */
+function collection(ref: TargetRef): { route: string; params: Record<string, string> } {
+  switch (ref.kind) {
+    case 'repository':
+      return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } }
+    case 'environment':
+      // Octokit URL-encodes {environment_name}, so names with spaces or slashes are safe.
+      return {
+        route: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
+        params: { owner: ref.owner, repo: ref.repo, environment_name: ref.environment },
+      }
+    case 'organization':
+      return { route: `/orgs/{org}/${ref.type}/secrets`, params: { org: ref.owner } }
+  }
+}
+
+/** The permission a fine-grained token or GitHub App needs, and the classic PAT scope. */
+export function permissionFor(ref: TargetRef): string {
+  switch (ref.kind) {
+    case 'repository':
+      return ref.type === 'actions'
+        ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
+        : 'the repository permission "Dependabot secrets: Read and write" (classic PAT: repo)'
+    case 'environment':
+      return 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)'
+    case 'organization':
+      return ref.type === 'actions'
+        ? 'the organization permission "Secrets: Read and write" (classic PAT: admin:org)'
+        : 'the organization permission "Dependabot secrets: Read and write" (classic PAT: admin:org)'
+  }
+}
+
+function notFoundSubject(ref: TargetRef): string {
+  switch (ref.kind) {
+    case 'repository':
+      return `repository ${ref.owner}/${ref.repo}`
+    case 'environment':
+      return `environment '${ref.environment}' of ${ref.owner}/${ref.repo} (create it under Settings → Environments) or the repository`
+    case 'organization':
+      return `organization ${ref.owner}`
+  }
+}
 
 export class GitHubSecretStore implements SecretStore {
   constructor(private readonly octokit: GitHubClient) {}
 
   async prepare(ref: TargetRef): Promise<PreparedTarget> {
-    const context = {
+    const { route, params } = collection(ref)
+    const context: GitHubErrorContext = {
       doing: `reading the public key of ${describeTarget(ref)}`,
-      subject: `repository ${ref.owner}/${ref.repo}`,
-      permission: PERMISSION,
+      subject: notFoundSubject(ref),
+      permission: permissionFor(ref),
     }
-    let publicKey: { key_id: string; key: string }
-    try {
-      const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/secrets/public-key', {
-        owner: ref.owner,
-        repo: ref.repo,
-      })
-      publicKey = response.data
-    } catch (error) {
-      throw new TargetError(ref, explainGitHubError(context, error))
-    }
-    if (typeof publicKey?.key !== 'string' || typeof publicKey.key_id !== 'string') {
-      throw new TargetError(ref, `${context.doing}: GitHub's answer has no key and key_id`)
-    }
+    const [publicKey, orgAccess] = await Promise.all([
+      this.call(context, () => this.octokit.request(`GET ${route}/public-key`, params)).then((response) => response.data as unknown),
+      ref.kind === 'organization' ? this.readOrgAccess(ref, route, params, context) : Promise.resolve(undefined),
+    ])
+    if (!isPublicKey(publicKey)) throw new Error(`${context.doing}: GitHub's answer has no key and key_id`)
     const { key, key_id } = publicKey
+    const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` }
     return {
       ref,
+      orgAccess,
       write: async (value) => {
-        const encrypted = await seal(value, key)
-        try {
-          const response = await this.octokit.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
-            owner: ref.owner,
-            repo: ref.repo,
-            secret_name: ref.secret,
-            encrypted_value: encrypted,
-            key_id,
-          })
-          return response.status === 201 ? 'created' : 'updated'
-        } catch (error) {
-          throw new TargetError(ref, explainGitHubError({ ...context, doing: `writing ${describeTarget(ref)}` }, error))
-        }
+        const encrypted_value = await seal(value, key)
+        const access = orgAccess
+          ? {
+              visibility: orgAccess.visibility,
+              ...(orgAccess.visibility === 'selected' ? { selected_repository_ids: orgAccess.selectedRepositoryIds } : {}),
+            }
+          : {}
+        const response = await this.call(writeContext, () =>
+          this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }),
+        )
+        return response.status === 201 ? 'created' : 'updated'
       },
     }
   }
+
+  /**
+   * GitHub resets an org secret's visibility on every write unless it is sent back, so read what
+   * is there now; names in org-selected-repositories become ids.
+   */
+  private async readOrgAccess(
+    ref: Extract<TargetRef, { kind: 'organization' }>,
+    route: string,
+    params: Record<string, string>,
+    context: GitHubErrorContext,
+  ): Promise<OrgAccess> {
+    const reading = { ...context, doing: `reading the visibility of ${describeTarget(ref)}` }
+    if (ref.visibility === 'selected') {
+      const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)))
+      const existing = await this.existingOrgSecret(route, params, ref.secret, reading)
+      return { visibility: 'selected', selectedRepositoryIds: ids, isNew: existing === undefined }
+    }
+    const existing = await this.existingOrgSecret(route, params, ref.secret, reading)
+    if (ref.visibility !== undefined) return { visibility: ref.visibility, selectedRepositoryIds: [], isNew: existing === undefined }
+    if (existing === undefined) return { visibility: 'private', selectedRepositoryIds: [], isNew: true }
+    if (existing !== 'selected') return { visibility: existing, selectedRepositoryIds: [], isNew: false }
+    const repositories = await this.call(reading, () =>
+      this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }),
+    )
+    const ids = (repositories as Array<{ id?: unknown }>).map((r) => r.id).filter((id): id is number => typeof id === 'number')
+    return { visibility: 'selected', selectedRepositoryIds: ids, isNew: false }
+  }
+
+  private async existingOrgSecret(
+    route: string,
+    params: Record<string, string>,
+    secret: string,
+    context: GitHubErrorContext,
+  ): Promise<OrgVisibility | undefined> {
+    try {
+      const response = await this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret })
+      const visibility = (response.data as { visibility?: unknown }).visibility
+      return visibility === 'all' || visibility === 'private' || visibility === 'selected' ? visibility : 'private'
+    } catch (error) {
+      // The organization itself was proven by the public-key read; a 404 here is a new secret.
+      if (isNotFound(error)) return undefined
+      throw new Error(explainGitHubError(context, error))
+    }
+  }
+
+  private async repositoryId(ref: Extract<TargetRef, { kind: 'organization' }>, name: string): Promise<number> {
+    const context: GitHubErrorContext = {
+      doing: `looking up repository ${ref.owner}/${name} for org-selected-repositories`,
+      subject: `repository ${ref.owner}/${name}`,
+      permission: 'the repository permission "Metadata: Read" on it',
+    }
+    const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }))
+    return (response.data as { id: number }).id
+  }
+
+  private async call<T>(context: GitHubErrorContext, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request()
+    } catch (error) {
+      throw new Error(explainGitHubError(context, error))
+    }
+  }
+}
+
+function isPublicKey(value: unknown): value is { key: string; key_id: string } {
+  if (typeof value !== 'object' || value === null) return false
+  const { key, key_id } = value as { key?: unknown; key_id?: unknown }
+  return typeof key === 'string' && (typeof key_id === 'string' || typeof key_id === 'number')
 }

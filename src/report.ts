@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { targetLocation } from './github-targets.js'
 import { describeScope, type RotationReport, type TargetOutcome } from './rotation.js'
 import { redact } from './secrets.js'
 import type { Settings } from './settings.js'
@@ -12,11 +13,19 @@ export function targetsJson(targets: readonly TargetOutcome[]): string {
       kind: ref.kind,
       type: ref.type,
       owner: ref.owner,
-      repo: ref.repo,
+      ...(ref.kind !== 'organization' ? { repo: ref.repo } : {}),
+      ...(ref.kind === 'environment' ? { environment: ref.environment } : {}),
       secret: ref.secret,
       result,
     })),
   )
+}
+
+function accessOf(target: TargetOutcome): string {
+  const access = target.orgAccess
+  if (!access) return ''
+  const selected = access.visibility === 'selected' ? ` (${access.selectedRepositoryIds.length} repositories)` : ''
+  return `visibility ${access.visibility}${selected}`
 }
 
 export function setOutputs(settings: Settings, report: RotationReport): void {
@@ -70,12 +79,13 @@ export async function writeSummary(settings: Settings | undefined, report: Rotat
       ['Written at', report.rotatedAt ?? '—'],
     ])
     summary.addTable([
-      ['Target', 'Kind', 'Type', 'Secret', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
+      ['Target', 'Kind', 'Type', 'Secret', 'Access', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
       ...report.targets.map((t) => [
-        `${t.ref.owner}/${t.ref.repo}`,
+        targetLocation(t.ref),
         t.ref.kind,
         t.ref.type,
         t.ref.secret,
+        accessOf(t) || '—',
         t.result,
         t.holdsKeyId !== undefined ? String(t.holdsKeyId) : t.result === 'planned' ? '—' : 'its previous value',
       ]),

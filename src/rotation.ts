@@ -1,6 +1,6 @@
 import { CapgoError, type CapgoApi, type CapgoKey, type IssuedKey, type KeyListing } from './capgo-client.js'
 import { settleAll } from './concurrency.js'
-import { describeTarget, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
+import { describeTarget, targetsOf, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { Settings } from './settings.js'
 
 // The order of steps and the invariants of shared/action-contract.md, with Capgo and GitHub
@@ -32,6 +32,8 @@ export interface TargetOutcome {
   readonly result: TargetResult
   /** Id of the key this target holds after the run, when known. */
   readonly holdsKeyId: number | undefined
+  /** For an organization target: the visibility written (or planned). */
+  readonly orgAccess: OrgAccess | undefined
   readonly error: string | undefined
 }
 
@@ -70,16 +72,6 @@ export class PreflightError extends Error {
   }
 }
 
-export function targetsOf(settings: Settings): TargetRef[] {
-  return settings.repositories.map(({ owner, repo }) => ({
-    kind: 'repository' as const,
-    type: 'actions' as const,
-    owner,
-    repo,
-    secret: settings.secretName,
-  }))
-}
-
 export async function rotate(settings: Settings, deps: RotationDeps): Promise<RotationReport> {
   const { log } = deps
   const now = deps.now ?? (() => new Date())
@@ -114,9 +106,9 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
   // Step 3: dry run.
   if (settings.dryRun) {
     report.strategy = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current') ? 'regenerate' : 'create'
-    report.plan.push(...describePlan(settings, listing, previous, regenerateChoice))
+    report.plan.push(...describePlan(settings, listing, previous, regenerateChoice, prepared))
     report.previousKeyIds = report.strategy === 'regenerate' ? [regenerateChoice as number] : previous.map((k) => k.id)
-    report.targets = refs.map((ref) => ({ ref, result: 'planned', holdsKeyId: undefined, error: undefined }))
+    report.targets = prepared.map((target) => ({ ref: target.ref, result: 'planned', holdsKeyId: undefined, orgAccess: target.orgAccess, error: undefined }))
     for (const line of report.plan) log.info(`Dry run: ${line}`)
     return report
   }
@@ -141,12 +133,12 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
     const write = writes[index]!
     if (write.ok) {
       log.info(`${describeTarget(target.ref)}: ${write.value}.`)
-      return { ref: target.ref, result: write.value, holdsKeyId: issued.key.id, error: undefined }
+      return { ref: target.ref, result: write.value, holdsKeyId: issued.key.id, orgAccess: target.orgAccess, error: undefined }
     }
     const error = errorMessage(write.error)
     log.warning(error)
     // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-    return { ref: target.ref, result: 'failed', holdsKeyId: undefined, error }
+    return { ref: target.ref, result: 'failed', holdsKeyId: undefined, orgAccess: target.orgAccess, error }
   })
   if (written > 0) {
     report.rotated = true
@@ -232,7 +224,13 @@ function chooseKeyToRegenerate(settings: Settings, listing: KeyListing): number 
   )
 }
 
-function describePlan(settings: Settings, listing: KeyListing, previous: CapgoKey[], regenerateChoice: number | string): string[] {
+function describePlan(
+  settings: Settings,
+  listing: KeyListing,
+  previous: CapgoKey[],
+  regenerateChoice: number | string,
+  targets: readonly PreparedTarget[],
+): string[] {
   const scope = describeScope(settings)
   const lines: string[] = []
   const regenerates = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')
@@ -242,9 +240,17 @@ function describePlan(settings: Settings, listing: KeyListing, previous: CapgoKe
     lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${scope}${settings.expiresInDays ? `, expires in ${settings.expiresInDays} days` : ''})`)
     if (settings.strategy === 'auto') lines.push(`if Capgo refuses to create keys, regenerate ${typeof regenerateChoice === 'number' ? `key ${regenerateChoice}` : `(no key to regenerate: ${regenerateChoice})`}`)
   }
-  for (const ref of targetsOf(settings)) lines.push(`write ${describeTarget(ref)}`)
+  for (const { ref, orgAccess } of targets) {
+    lines.push(`write ${describeTarget(ref)}${orgAccess ? `, ${describeOrgAccess(ref, orgAccess)}` : ''}`)
+  }
   if (!regenerates) lines.push(previous.length > 0 ? `then delete previous key(s) ${previous.map((k) => k.id).join(', ')}` : 'no previous key to delete')
   return lines
+}
+
+function describeOrgAccess(ref: TargetRef, access: OrgAccess): string {
+  const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping'
+  const ids = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : ''
+  return `${how} visibility ${access.visibility}${ids}`
 }
 
 export function describeScope(settings: Pick<Settings, 'limitedToApps' | 'limitedToOrgs'>): string {

@@ -6,8 +6,12 @@ import { registerSecret } from './secrets.js'
 
 export const STRATEGIES = ['auto', 'create', 'regenerate'] as const
 export const KEY_MODES = ['read', 'upload', 'write', 'all'] as const
+export const SECRET_TYPES = ['actions', 'dependabot'] as const
+export const ORG_VISIBILITIES = ['all', 'private', 'selected'] as const
 export type Strategy = (typeof STRATEGIES)[number]
 export type KeyMode = (typeof KEY_MODES)[number]
+export type SecretType = (typeof SECRET_TYPES)[number]
+export type OrgVisibility = (typeof ORG_VISIBILITIES)[number]
 
 export interface RepositoryRef {
   readonly owner: string
@@ -28,6 +32,15 @@ export interface Settings {
   readonly githubApiUrl: string
   readonly secretName: string
   readonly repositories: readonly RepositoryRef[]
+  /** Write environment secrets of this environment in each repository instead of repository secrets. */
+  readonly environment: string | undefined
+  /** Also write an organization secret here. */
+  readonly organization: string | undefined
+  /** Undefined: keep the existing secret's visibility (`private` for a new one). */
+  readonly orgVisibility: OrgVisibility | undefined
+  /** Repository names (in `organization`) that may read the org secret, with `selected`. */
+  readonly orgSelectedRepositories: readonly string[]
+  readonly secretTypes: readonly SecretType[]
   readonly dryRun: boolean
 }
 
@@ -97,11 +110,52 @@ export function readSettings(
   }
 
   const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY)
-  const repositories = parseRepositories(input('repositories'), workflowRepo, problems)
+  const organization = input('organization') || undefined
+  if (organization !== undefined && !OWNER.test(organization)) {
+    problems.push(`organization: '${organization}' is not an organization login (letters, digits and single hyphens)`)
+  }
+  // Without an organization the workflow's repository is the default target; with one, only the org.
+  const repositories = parseRepositories(input('repositories'), workflowRepo, organization === undefined, problems)
+
+  const environment = input('environment') || undefined
+  if (environment !== undefined && environment.length > 255) {
+    problems.push(`environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`)
+  }
+  if (environment !== undefined && repositories.length === 0) {
+    problems.push(`environment: '${environment}' is set but no repository is: list the repositories whose environment to write in repositories`)
+  }
+
+  const secretTypes = parseSecretTypes(input('secret-types'), problems)
+  if (environment !== undefined && secretTypes.includes('dependabot')) {
+    problems.push(
+      `secret-types: 'dependabot' cannot go with environment '${environment}': GitHub has no Dependabot environment secrets. ` +
+        'Use secret-types: actions, or a separate step without environment for the Dependabot secret',
+    )
+  }
+
+  const orgVisibilityRaw = input('org-visibility')
+  const orgVisibility = orgVisibilityRaw === '' ? undefined : oneOf('org-visibility', orgVisibilityRaw, ORG_VISIBILITIES, problems)
+  const orgSelectedRaw = parseList(input('org-selected-repositories'))
+  const orgSelectedRepositories = parseOrgRepositories(orgSelectedRaw, organization, problems)
+  if (organization === undefined) {
+    if (orgVisibility !== undefined) problems.push(`org-visibility: '${orgVisibilityRaw}' is set but organization is not`)
+    if (orgSelectedRaw.length > 0) problems.push('org-selected-repositories: set but organization is not')
+  } else {
+    if (orgVisibility === 'selected' && orgSelectedRaw.length === 0) {
+      problems.push(
+        "org-visibility: 'selected' needs org-selected-repositories (the repositories that may read the secret); " +
+          'leave org-visibility empty to keep the existing selection',
+      )
+    }
+    if (orgSelectedRaw.length > 0 && orgVisibility !== 'selected') {
+      problems.push("org-selected-repositories: only applies with org-visibility: 'selected'")
+    }
+  }
 
   let keyName = input('key-name')
   if (keyName === '') {
-    if (workflowRepo) keyName = `github-actions:${workflowRepo.owner}/${workflowRepo.repo}:${secretName}`
+    const scope = workflowRepo ? `${workflowRepo.owner}/${workflowRepo.repo}` : undefined
+    if (scope) keyName = `github-actions:${scope}:${environment !== undefined ? `${environment}:` : ''}${secretName}`
     else problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name')
   }
 
@@ -131,6 +185,11 @@ export function readSettings(
     githubApiUrl,
     secretName,
     repositories,
+    environment,
+    organization,
+    orgVisibility: orgVisibility as OrgVisibility | undefined,
+    orgSelectedRepositories,
+    secretTypes,
     dryRun,
   })
 }
@@ -204,9 +263,39 @@ function parseWorkflowRepository(value: string | undefined): RepositoryRef | und
   return { owner, repo }
 }
 
-function parseRepositories(raw: string, workflowRepo: RepositoryRef | undefined, problems: string[]): RepositoryRef[] {
+function parseSecretTypes(raw: string, problems: string[]): SecretType[] {
+  const items = parseList(raw || 'actions').map((item) => item.toLowerCase())
+  const types: SecretType[] = []
+  for (const item of items) {
+    if (!(SECRET_TYPES as readonly string[]).includes(item)) {
+      problems.push(`secret-types: '${item}' is not one of ${SECRET_TYPES.join(', ')}`)
+    } else if (!types.includes(item as SecretType)) types.push(item as SecretType)
+  }
+  return types
+}
+
+/** Repository names within the organization: `repo`, or `org/repo` with the same org. */
+function parseOrgRepositories(items: readonly string[], organization: string | undefined, problems: string[]): string[] {
+  const names: string[] = []
+  for (const item of items) {
+    const parts = item.split('/')
+    const name = parts.length === 2 && organization !== undefined && parts[0]!.toLowerCase() === organization.toLowerCase() ? parts[1]! : item
+    if (!REPO.test(name) || name === '.' || name === '..') {
+      problems.push(`org-selected-repositories: '${item}' is not a repository name of organization ${organization ?? '(unset)'}`)
+    } else if (!names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name)
+  }
+  return names
+}
+
+function parseRepositories(
+  raw: string,
+  workflowRepo: RepositoryRef | undefined,
+  defaultToWorkflowRepo: boolean,
+  problems: string[],
+): RepositoryRef[] {
   const items = parseList(raw)
   if (items.length === 0) {
+    if (!defaultToWorkflowRepo) return []
     if (workflowRepo) return [workflowRepo]
     problems.push('repositories: empty, and GITHUB_REPOSITORY is not set to default to; list owner/repo names')
     return []

@@ -66,7 +66,7 @@ describe('classic Capgo, strategy create', () => {
     expect(key.mode).toBe('upload')
     expect(key.limited_to_apps).toEqual(['com.demo.app', 'com.demo.other'])
     expect(Date.parse(key.expires_at!) - Date.now()).toBeGreaterThan(29 * 86_400_000)
-    expect(github.decrypt('octo/app', 'CAPGO_TOKEN')).toBe(key.key)
+    expect(github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(key.key)
     expect(capgo.keys.has(old.id)).toBe(false)
     expect(capgo.keys.has(capgo.managingKey.id)).toBe(true)
 
@@ -109,7 +109,7 @@ describe('classic Capgo, strategy create', () => {
     expect(run.failed).toBe(false)
     const live = capgo.named(DEFAULT_NAME)
     expect(live).toHaveLength(1)
-    expect(github.decrypt('octo/app', 'CAPGO_TOKEN')).toBe(live[0]!.key)
+    expect(github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(live[0]!.key)
     expect(capgo.keys.has(earlier1.id)).toBe(false)
     expect(capgo.keys.has(earlier2.id)).toBe(false)
     expect(capgo.keys.has(similar.id)).toBe(true)
@@ -122,7 +122,7 @@ describe('classic Capgo, strategy create', () => {
 
     expect(run.failed).toBe(false)
     const key = capgo.named(DEFAULT_NAME)[0]!.key
-    for (const repo of ['octo/app', 'octo/web', 'other-org/tool']) expect(github.decrypt(repo, 'CAPGO_TOKEN')).toBe(key)
+    for (const repo of ['octo/app', 'octo/web', 'other-org/tool']) expect(github.decrypt({ repo }, 'CAPGO_TOKEN')).toBe(key)
     expect(JSON.parse(run.outputs.targets!).map((t: { repo: string }) => t.repo)).toEqual(['app', 'web', 'tool'])
     // Exactly one public-key read and one write per repository.
     expect(github.requests.filter((r) => r.method === 'GET')).toHaveLength(3)
@@ -160,7 +160,7 @@ describe('classic Capgo, strategy create', () => {
     // Only the previous key (and the managing key) remain; the previous key was never touched.
     expect(capgo.named(DEFAULT_NAME).map((k) => k.id)).toEqual([old.id])
     expect(capgo.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1)
-    expect(github.hasSecret('octo/app', 'CAPGO_TOKEN')).toBe(false)
+    expect(github.stored({ repo: 'octo/app' }, 'CAPGO_TOKEN') !== undefined).toBe(false)
     expect(run.outputs.rotated).toBe('false')
     expect(run.outputs.key).toBeUndefined()
     expect(JSON.parse(run.outputs.targets!)[0].result).toBe('failed')
@@ -177,8 +177,8 @@ describe('classic Capgo, strategy create', () => {
     expect(keys.map((k) => k.id)).toContain(old.id)
     expect(keys).toHaveLength(2)
     const fresh = keys.find((k) => k.id !== old.id)!
-    expect(github.decrypt('octo/app', 'CAPGO_TOKEN')).toBe(fresh.key)
-    expect(github.hasSecret('octo/web', 'CAPGO_TOKEN')).toBe(false)
+    expect(github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(fresh.key)
+    expect(github.stored({ repo: 'octo/web' }, 'CAPGO_TOKEN') !== undefined).toBe(false)
     expect(run.error).toContain('Only 1 of 2 targets were written. Both the new and the previous keys were left alive.')
     expect(run.error).toContain(`octo/app (repository actions secret CAPGO_TOKEN): created, holds new key ${fresh.id}`)
     expect(run.error).toContain(`octo/web (repository actions secret CAPGO_TOKEN): failed, holds its previous value (previous key ${old.id})`)
@@ -198,8 +198,8 @@ describe('classic Capgo, strategy create', () => {
     expect(rerun.failed).toBe(false)
     const keys = capgo.named(DEFAULT_NAME)
     expect(keys).toHaveLength(1)
-    expect(github.decrypt('octo/app', 'CAPGO_TOKEN')).toBe(keys[0]!.key)
-    expect(github.decrypt('octo/web', 'CAPGO_TOKEN')).toBe(keys[0]!.key)
+    expect(github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(keys[0]!.key)
+    expect(github.decrypt({ repo: 'octo/web' }, 'CAPGO_TOKEN')).toBe(keys[0]!.key)
   })
 
   it('deletes a key whose create answer was lost, and changes nothing else', async () => {
@@ -267,7 +267,7 @@ describe('current Capgo', () => {
     expect(run.log).toContain('::notice::Capgo refused to create a key (cannot_create_apikey')
     const after = capgo.keys.get(existing.id)!
     expect(after.key).not.toBe(before)
-    expect(github.decrypt('octo/app', 'CAPGO_TOKEN')).toBe(after.key)
+    expect(github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(after.key)
     expect(run.outputs).toMatchObject({
       rotated: 'true',
       strategy: 'regenerate',
@@ -288,7 +288,7 @@ describe('current Capgo', () => {
     expect(put.path).toBe(`/apikey/${chosen.id}`)
     expect(put.body).toMatchObject({ regenerate: true })
     expect(typeof (put.body as { expires_at: string }).expires_at).toBe('string')
-    expect(github.decrypt('octo/app', 'CAPGO_TOKEN')).toBe(capgo.keys.get(chosen.id)!.key)
+    expect(github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(capgo.keys.get(chosen.id)!.key)
     expect(run.outputs['expires-at']).toBe(capgo.keys.get(chosen.id)!.expires_at)
   })
 

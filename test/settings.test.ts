@@ -35,8 +35,52 @@ describe('readSettings', () => {
       githubApiUrl: 'https://api.github.com',
       secretName: 'CAPGO_TOKEN',
       repositories: [{ owner: 'octo', repo: 'app' }],
+      environment: undefined,
+      organization: undefined,
+      orgVisibility: undefined,
+      orgSelectedRepositories: [],
+      secretTypes: ['actions'],
       dryRun: false,
     })
+  })
+
+  it('includes the environment in the default key-name', () => {
+    expect(settings({ environment: 'production' }).keyName).toBe('github-actions:octo/app:production:CAPGO_TOKEN')
+  })
+
+  it('writes only the organization secret by default when organization is set', () => {
+    expect(settings({ organization: 'octo-org' })).toMatchObject({ repositories: [], organization: 'octo-org' })
+    expect(settings({ organization: 'octo-org', repositories: 'app' }).repositories).toEqual([{ owner: 'octo', repo: 'app' }])
+  })
+
+  it('parses secret-types and org-selected-repositories', () => {
+    expect(
+      settings({
+        'secret-types': 'dependabot, Actions,actions',
+        organization: 'octo-org',
+        'org-visibility': 'selected',
+        'org-selected-repositories': 'app\nocto-org/web, APP',
+      }),
+    ).toMatchObject({ secretTypes: ['dependabot', 'actions'], orgVisibility: 'selected', orgSelectedRepositories: ['app', 'web'] })
+  })
+
+  it('rejects the target combinations GitHub does not have', () => {
+    expect(problems({ environment: 'production', 'secret-types': 'actions,dependabot' })).toEqual([
+      "secret-types: 'dependabot' cannot go with environment 'production': GitHub has no Dependabot environment secrets. Use secret-types: actions, or a separate step without environment for the Dependabot secret",
+    ])
+    expect(problems({ 'secret-types': 'actions,codespaces' })).toEqual(["secret-types: 'codespaces' is not one of actions, dependabot"])
+    expect(problems({ 'org-visibility': 'all' })).toEqual(["org-visibility: 'all' is set but organization is not"])
+    expect(problems({ 'org-selected-repositories': 'app' })).toEqual(['org-selected-repositories: set but organization is not'])
+    expect(problems({ organization: 'octo-org', 'org-visibility': 'selected' })[0]).toMatch(/^org-visibility: 'selected' needs org-selected-repositories/)
+    expect(problems({ organization: 'octo-org', 'org-selected-repositories': 'app' })).toEqual([
+      "org-selected-repositories: only applies with org-visibility: 'selected'",
+    ])
+    expect(problems({ organization: 'octo-org', 'org-visibility': 'public' })).toEqual(["org-visibility: 'public' is not one of all, private, selected"])
+    expect(problems({ organization: 'octo_org!' })[0]).toBe("organization: 'octo_org!' is not an organization login (letters, digits and single hyphens)")
+    expect(problems({ organization: 'octo-org', 'org-visibility': 'selected', 'org-selected-repositories': 'other-org/app' })).toEqual([
+      "org-selected-repositories: 'other-org/app' is not a repository name of organization octo-org",
+    ])
+    expect(problems({ organization: 'octo-org', environment: 'production' })[0]).toMatch(/^environment: 'production' is set but no repository is/)
   })
 
   it('returns a frozen object', () => {

@@ -1,20 +1,44 @@
 import sodium from 'libsodium-wrappers'
 import { FakeService, header, type RecordedRequest, type Reply } from './fake-http.js'
 
-// The secrets endpoints of GitHub's REST API with a real key pair per repository, so that a test
-// can decrypt what was written with that repository's private key (and only with it).
+// The secrets endpoints of GitHub's REST API (repository, environment, organization; Actions and
+// Dependabot) with a real key pair per secrets collection, so that a test can decrypt what was
+// written with that collection's own private key, and show that no other key opens it.
 
-interface FakeRepo {
+interface StoredSecret {
+  encrypted_value: string
+  key_id: string
+  visibility?: string
+  selected_repository_ids?: number[]
+  created_at: string
+  updated_at: string
+}
+
+interface Collection {
   readonly keyId: string
   readonly publicKey: Uint8Array
   readonly privateKey: Uint8Array
-  readonly secrets: Map<string, { encrypted_value: string; key_id: string }>
+  readonly secrets: Map<string, StoredSecret>
+  readonly isOrg: boolean
 }
 
+export type SecretKind = 'actions' | 'dependabot'
+
 let keyIds = 1000
+let repoIds = 5000
+
+/** Names a secrets collection: a repository's, an environment's, or an organization's. */
+export type Scope = { repo: string; type?: SecretKind } | { repo: string; environment: string } | { org: string; type?: SecretKind }
+
+function scopeKey(scope: Scope): string {
+  if ('org' in scope) return `orgs/${scope.org}/${scope.type ?? 'actions'}`.toLowerCase()
+  if ('environment' in scope) return `repos/${scope.repo}/environments/${scope.environment}`.toLowerCase()
+  return `repos/${scope.repo}/${scope.type ?? 'actions'}`.toLowerCase()
+}
 
 export class FakeGitHub extends FakeService {
-  readonly repos = new Map<string, FakeRepo>()
+  private readonly collections = new Map<string, Collection>()
+  readonly repoIds = new Map<string, number>()
 
   constructor(
     readonly token: string,
@@ -27,50 +51,124 @@ export class FakeGitHub extends FakeService {
     await sodium.ready
   }
 
-  addRepo(fullName: string): this {
+  addRepo(fullName: string, options: { environments?: string[] } = {}): this {
+    this.repoIds.set(fullName.toLowerCase(), repoIds++)
+    this.addCollection({ repo: fullName, type: 'actions' }, false)
+    this.addCollection({ repo: fullName, type: 'dependabot' }, false)
+    for (const environment of options.environments ?? []) this.addCollection({ repo: fullName, environment }, false)
+    return this
+  }
+
+  addOrg(org: string): this {
+    this.addCollection({ org, type: 'actions' }, true)
+    this.addCollection({ org, type: 'dependabot' }, true)
+    return this
+  }
+
+  /** Puts a secret in place as if written earlier (value unreadable, metadata only). */
+  seedSecret(scope: Scope, name: string, fields: Partial<StoredSecret> = {}): this {
+    const collection = this.collection(scope)
+    const at = fields.updated_at ?? new Date().toISOString()
+    collection.secrets.set(name, { encrypted_value: 'seeded', key_id: collection.keyId, created_at: at, updated_at: at, ...fields })
+    return this
+  }
+
+  stored(scope: Scope, name: string): StoredSecret | undefined {
+    return this.collection(scope).secrets.get(name)
+  }
+
+  /** Opens the stored secret with its own collection's key pair. */
+  decrypt(scope: Scope, name: string): string {
+    return this.decryptWith(scope, name, scope)
+  }
+
+  /** Tries to open the secret of one collection with another collection's key pair. */
+  decryptWith(scope: Scope, name: string, keysOf: Scope): string {
+    const stored = this.stored(scope, name)
+    if (!stored) throw new Error(`no secret ${name} in ${scopeKey(scope)}`)
+    const keys = this.collection(keysOf)
+    const sealed = sodium.from_base64(stored.encrypted_value, sodium.base64_variants.ORIGINAL)
+    return sodium.to_string(sodium.crypto_box_seal_open(sealed, keys.publicKey, keys.privateKey))
+  }
+
+  private addCollection(scope: Scope, isOrg: boolean): void {
     const pair = sodium.crypto_box_keypair()
-    this.repos.set(fullName.toLowerCase(), {
+    this.collections.set(scopeKey(scope), {
       keyId: String(keyIds++),
       publicKey: pair.publicKey,
       privateKey: pair.privateKey,
       secrets: new Map(),
+      isOrg,
     })
-    return this
   }
 
-  /** Opens the stored secret with this repository's own key pair. */
-  decrypt(fullName: string, secret: string): string {
-    const repo = this.repos.get(fullName.toLowerCase())
-    const stored = repo?.secrets.get(secret)
-    if (!repo || !stored) throw new Error(`no secret ${secret} in ${fullName}`)
-    const sealed = sodium.from_base64(stored.encrypted_value, sodium.base64_variants.ORIGINAL)
-    return sodium.to_string(sodium.crypto_box_seal_open(sealed, repo.publicKey, repo.privateKey))
-  }
-
-  hasSecret(fullName: string, secret: string): boolean {
-    return this.repos.get(fullName.toLowerCase())?.secrets.has(secret) ?? false
+  private collection(scope: Scope): Collection {
+    const found = this.collections.get(scopeKey(scope))
+    if (!found) throw new Error(`the fake has no collection ${scopeKey(scope)}`)
+    return found
   }
 
   protected handle(method: string, path: string, headers: RecordedRequest['headers'], body: unknown): Reply {
     const auth = header(headers, 'authorization')
     if (auth !== `token ${this.token}` && auth !== `Bearer ${this.token}`) return [401, { message: 'Bad credentials' }]
-    const relative = path.slice(new URL(this.baseUrl).pathname.replace(/\/$/, '').length)
-    const match = /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/([^/]+)$/.exec(relative)
-    if (!match) return [404, { message: 'Not Found' }]
-    const [, owner, name, secretName] = match
-    const repo = this.repos.get(`${owner}/${name}`.toLowerCase())
-    if (!repo) return [404, { message: 'Not Found' }]
-    if (method === 'GET' && secretName === 'public-key') {
-      return [200, { key_id: repo.keyId, key: sodium.to_base64(repo.publicKey, sodium.base64_variants.ORIGINAL) }]
+    const basePath = new URL(this.baseUrl).pathname.replace(/\/$/, '')
+    if (!path.startsWith(`${basePath}/`)) return [404, { message: 'Not Found' }]
+    const relative = path.slice(basePath.length)
+
+    const repo = /^\/repos\/([^/]+)\/([^/]+)$/.exec(relative)
+    if (repo && method === 'GET') {
+      const id = this.repoIds.get(`${repo[1]}/${repo[2]}`.toLowerCase())
+      return id === undefined ? [404, { message: 'Not Found' }] : [200, { id, name: repo[2], full_name: `${repo[1]}/${repo[2]}` }]
     }
-    if (method === 'PUT') {
-      const request = body as { encrypted_value?: string; key_id?: string }
-      if (!request.encrypted_value || request.key_id !== repo.keyId) {
-        return [422, { message: 'Invalid request.\n\nkey_id does not match the repository public key.' }]
+
+    const match =
+      /^\/(repos\/[^/]+\/[^/]+\/(?:actions|dependabot))\/secrets(?:\/(.*))?$/.exec(relative) ??
+      /^\/(repos\/[^/]+\/[^/]+\/environments\/[^/]+)\/secrets(?:\/(.*))?$/.exec(relative) ??
+      /^\/(orgs\/[^/]+\/(?:actions|dependabot))\/secrets(?:\/(.*))?$/.exec(relative)
+    if (!match) return [404, { message: 'Not Found' }]
+    const collection = this.collections.get(decodeURIComponent(match[1]!).toLowerCase())
+    if (!collection) return [404, { message: 'Not Found' }]
+    const rest = match[2] ?? ''
+
+    if (method === 'GET' && rest === 'public-key') {
+      return [200, { key_id: collection.keyId, key: sodium.to_base64(collection.publicKey, sodium.base64_variants.ORIGINAL) }]
+    }
+    const [name, sub] = rest.split('/')
+    if (!name) return [404, { message: 'Not Found' }]
+    const stored = collection.secrets.get(name)
+    if (method === 'GET' && sub === undefined) {
+      if (!stored) return [404, { message: 'Not Found' }]
+      const { encrypted_value: _value, key_id: _key, selected_repository_ids: _ids, ...metadata } = stored
+      return [200, { name, ...metadata }]
+    }
+    if (method === 'GET' && sub === 'repositories' && collection.isOrg) {
+      if (!stored) return [404, { message: 'Not Found' }]
+      const repositories = (stored.selected_repository_ids ?? []).map((id) => ({ id, name: `repo-${id}` }))
+      return [200, { total_count: repositories.length, repositories }]
+    }
+    if (method === 'PUT' && sub === undefined) {
+      const request = body as Partial<StoredSecret> & { selected_repository_ids?: number[] }
+      if (!request.encrypted_value || request.key_id !== collection.keyId) {
+        return [422, { message: 'Invalid request.\n\nkey_id does not match the public key.' }]
       }
-      const existed = repo.secrets.has(secretName!)
-      repo.secrets.set(secretName!, { encrypted_value: request.encrypted_value, key_id: request.key_id })
-      return existed ? [204] : [201, {}]
+      if (collection.isOrg && !['all', 'private', 'selected'].includes(String(request.visibility))) {
+        return [422, { message: 'Invalid request.\n\n"visibility" is required.' }]
+      }
+      const now = new Date().toISOString()
+      collection.secrets.set(name, {
+        encrypted_value: request.encrypted_value,
+        key_id: request.key_id,
+        created_at: stored?.created_at ?? now,
+        updated_at: now,
+        ...(collection.isOrg
+          ? {
+              visibility: request.visibility,
+              // GitHub drops the selection unless it is sent again.
+              selected_repository_ids: request.visibility === 'selected' ? (request.selected_repository_ids ?? []) : [],
+            }
+          : {}),
+      })
+      return stored ? [204] : [201, {}]
     }
     return [404, { message: 'Not Found' }]
   }

@@ -29,6 +29,11 @@ export interface Fault {
 export abstract class FakeService {
   readonly requests: RecordedRequest[] = []
   private readonly faults: Fault[] = []
+  /** Delay before every answer, to see how many requests the client keeps in flight. */
+  latencyMs = 0
+  private inFlight = 0
+  /** The most requests that were in flight at once. */
+  maxInFlight = 0
 
   constructor(readonly baseUrl: string) {}
 
@@ -55,16 +60,27 @@ export abstract class FakeService {
           const parsed = text === '' ? undefined : safeJson(text)
           const headers = Object.fromEntries(request.headers.entries())
           fake.requests.push({ seq: sequence++, method, path, headers, body: parsed })
-          const fault = fake.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path))
-          if (fault) {
-            fault.times--
-            if (fault.afterHandling) fake.handle(method, path, headers, parsed)
-            return fault.reply
+          fake.inFlight++
+          fake.maxInFlight = Math.max(fake.maxInFlight, fake.inFlight)
+          try {
+            if (fake.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.latencyMs))
+            return fake.answer(method, path, headers, parsed)
+          } finally {
+            fake.inFlight--
           }
-          return fake.handle(method, path, headers, parsed)
         })
     }
     return this
+  }
+
+  private answer(method: string, path: string, headers: RecordedRequest['headers'], parsed: unknown): Reply {
+    const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path))
+    if (fault) {
+      fault.times--
+      if (fault.afterHandling) this.handle(method, path, headers, parsed)
+      return fault.reply
+    }
+    return this.handle(method, path, headers, parsed)
   }
 
   protected abstract handle(method: string, path: string, headers: RecordedRequest['headers'], body: unknown): Reply

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { expect, vi } from 'vitest'
-import { run } from '../../src/main.js'
+import { run, type RunOptions } from '../../src/main.js'
 import { forgetSecrets } from '../../src/secrets.js'
 
 // Runs the action in-process the way the runner would set it up: INPUT_* variables (hyphens
@@ -22,7 +22,7 @@ const noWait = { attempts: 3, baseDelayMs: 1, maxDelayMs: 60_000, sleep: async (
 
 export async function runAction(
   inputs: Record<string, string>,
-  options: { env?: Record<string, string>; mustNotLeak?: () => string[] } = {},
+  options: { env?: Record<string, string>; mustNotLeak?: () => string[]; runOptions?: RunOptions } = {},
 ): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'capgo-rotation-'))
   const outputFile = join(dir, 'output')
@@ -45,7 +45,7 @@ export async function runAction(
   // core.summary caches the summary file's path on first use; each run here has its own file.
   ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
   try {
-    await run({ capgoRetry: noWait })
+    await run({ capgoRetry: noWait, ...options.runOptions })
   } finally {
     write.mockRestore()
   }
