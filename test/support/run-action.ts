@@ -33,6 +33,8 @@ export async function runAction(
   vi.stubEnv('GITHUB_STEP_SUMMARY', summaryFile)
   vi.stubEnv('GITHUB_REPOSITORY', 'octo/app')
   vi.stubEnv('GITHUB_API_URL', 'https://github.test/api/v3')
+  // Each run starts from no inputs, as a fresh step would, even when one test runs several.
+  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined)
   for (const [name, value] of Object.entries(options.env ?? {})) vi.stubEnv(name, value)
   for (const [name, value] of Object.entries(inputs)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, value)
 
