@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7243);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4422:
+/***/ 7243:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39606,17 +39606,22 @@ class GitHubSecretStore {
     constructor(octokit) {
         this.octokit = octokit;
     }
-    async prepare(ref) {
+    async prepare(ref, options) {
         const { route, params } = collection(ref);
         const context = {
             doing: `reading the public key of ${describeTarget(ref)}`,
             subject: notFoundSubject(ref),
             permission: permissionFor(ref),
         };
-        const [publicKey, orgAccess] = await Promise.all([
+        const reading = { ...context, doing: `reading the secret ${describeTarget(ref)}` };
+        // All reads of a target at once: the public key, and the secret's metadata when needed.
+        const metadataRead = ref.kind === 'organization' || options.readExisting ? this.readMetadata(route, params, ref.secret, reading) : Promise.resolve(undefined);
+        const [publicKey, metadata] = await Promise.all([
             this.call(context, () => this.octokit.request(`GET ${route}/public-key`, params)).then((response) => response.data),
-            ref.kind === 'organization' ? this.readOrgAccess(ref, route, params, context) : Promise.resolve(undefined),
+            metadataRead,
         ]);
+        const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined;
+        const existing = metadata === undefined ? undefined : metadata && { updatedAt: metadata.updatedAt };
         if (!isPublicKey(publicKey))
             throw new Error(`${context.doing}: GitHub's answer has no key and key_id`);
         const { key, key_id } = publicKey;
@@ -39624,6 +39629,7 @@ class GitHubSecretStore {
         return {
             ref,
             orgAccess,
+            existing,
             write: async (value) => {
                 const encrypted_value = await seal(value, key);
                 const access = orgAccess
@@ -39638,37 +39644,37 @@ class GitHubSecretStore {
         };
     }
     /**
-     * GitHub resets an org secret's visibility on every write unless it is sent back, so read what
-     * is there now; names in org-selected-repositories become ids.
+     * GitHub resets an org secret's visibility on every write unless it is sent back, so keep what
+     * is there now (read by readMetadata); names in org-selected-repositories become ids.
      */
-    async readOrgAccess(ref, route, params, context) {
-        const reading = { ...context, doing: `reading the visibility of ${describeTarget(ref)}` };
+    async orgAccess(ref, route, params, existing, context) {
+        const isNew = existing === null;
         if (ref.visibility === 'selected') {
             const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)));
-            const existing = await this.existingOrgSecret(route, params, ref.secret, reading);
-            return { visibility: 'selected', selectedRepositoryIds: ids, isNew: existing === undefined };
+            return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
         }
-        const existing = await this.existingOrgSecret(route, params, ref.secret, reading);
         if (ref.visibility !== undefined)
-            return { visibility: ref.visibility, selectedRepositoryIds: [], isNew: existing === undefined };
-        if (existing === undefined)
-            return { visibility: 'private', selectedRepositoryIds: [], isNew: true };
-        if (existing !== 'selected')
-            return { visibility: existing, selectedRepositoryIds: [], isNew: false };
+            return { visibility: ref.visibility, selectedRepositoryIds: [], isNew };
+        const visibility = existing?.visibility ?? 'private';
+        if (visibility !== 'selected')
+            return { visibility, selectedRepositoryIds: [], isNew };
+        const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` };
         const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }));
         const ids = repositories.map((r) => r.id).filter((id) => typeof id === 'number');
-        return { visibility: 'selected', selectedRepositoryIds: ids, isNew: false };
+        return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
     }
-    async existingOrgSecret(route, params, secret, context) {
+    /** The secret's metadata (never its value), or null when it does not exist yet. */
+    async readMetadata(route, params, secret, context) {
         try {
             const response = await this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret });
-            const visibility = response.data.visibility;
-            return visibility === 'all' || visibility === 'private' || visibility === 'selected' ? visibility : 'private';
+            const data = response.data;
+            const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined;
+            return { updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined, visibility };
         }
         catch (error) {
-            // The organization itself was proven by the public-key read; a 404 here is a new secret.
+            // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
             if (isNotFound(error))
-                return undefined;
+                return null;
             throw new Error(explainGitHubError(context, error));
         }
     }
@@ -39695,6 +39701,253 @@ function isPublicKey(value) {
         return false;
     const { key, key_id } = value;
     return typeof key === 'string' && (typeof key_id === 'string' || typeof key_id === 'number');
+}
+
+;// CONCATENATED MODULE: ./src/key-id-variable.ts
+
+const PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
+class GitHubKeyIdVariable {
+    octokit;
+    repository;
+    name;
+    constructor(octokit, repository, name) {
+        this.octokit = octokit;
+        this.repository = repository;
+        this.name = name;
+    }
+    context(doing) {
+        const { owner, repo } = this.repository;
+        return { doing: `${doing} variable ${this.name} of ${owner}/${repo}`, subject: `repository ${owner}/${repo}`, permission: PERMISSION };
+    }
+    async read() {
+        try {
+            const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
+            return String(response.data.value ?? '');
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return undefined;
+            throw new Error(explainGitHubError(this.context('reading'), error));
+        }
+    }
+    async write(value, existed) {
+        const { owner, repo } = this.repository;
+        const update = () => this.octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name: this.name, value });
+        // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed.
+        const create = () => this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } });
+        try {
+            if (existed) {
+                try {
+                    await update();
+                    return 'updated';
+                }
+                catch (error) {
+                    if (!isNotFound(error))
+                        throw error;
+                    await create();
+                    return 'created';
+                }
+            }
+            try {
+                await create();
+                return 'created';
+            }
+            catch (error) {
+                if (error.status !== 409)
+                    throw error;
+                await update();
+                return 'updated';
+            }
+        }
+        catch (error) {
+            throw new Error(explainGitHubError(this.context('writing'), error));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+function describePlan(input) {
+    const { settings, strategy, regenerateChoice, previous, targets, variable } = input;
+    const expiry = settings.expiresInDays ? `expires ${settings.expiresInDays} days after the rotation` : 'no expiry';
+    const lines = [];
+    if (strategy === 'regenerate') {
+        lines.push(`regenerate Capgo key ${String(regenerateChoice)} in place (${expiry}; its mode and scope stay as set in Capgo)`);
+    }
+    else {
+        lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${describeScope(settings)}, ${expiry})`);
+        if (settings.strategy === 'auto') {
+            lines.push(typeof regenerateChoice === 'number'
+                ? `if Capgo refuses to create keys, regenerate key ${regenerateChoice} instead`
+                : `if Capgo refuses to create keys, the run fails: ${regenerateChoice}`);
+        }
+    }
+    for (const target of targets) {
+        const access = target.orgAccess ? `, ${describeOrgAccess(target.ref, target.orgAccess)}` : '';
+        lines.push(`write ${describeTarget(target.ref)}: ${expectedWrite(target)}${access}`);
+    }
+    if (variable) {
+        const id = strategy === 'regenerate' ? String(regenerateChoice) : "the new key's id";
+        lines.push(`set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`);
+    }
+    if (strategy === 'create') {
+        lines.push(previous.retired.length > 0 ? `then delete previous key(s) ${ids(previous.retired)}` : 'no previous key to delete');
+        if (previous.kept.length > 0)
+            lines.push(`keep previous key(s) ${ids(previous.kept)} alive (keep-previous: ${settings.keepPrevious})`);
+    }
+    return lines;
+}
+function expectedWrite(target) {
+    if (target.existing === undefined)
+        return 'created or updated';
+    return target.existing === null ? 'created' : 'updated';
+}
+function ids(keys) {
+    return keys.map((k) => k.id).join(', ');
+}
+function describeOrgAccess(ref, access) {
+    const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping';
+    const selected = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : '';
+    return `${how} visibility ${access.visibility}${selected}`;
+}
+function describeScope(settings) {
+    const parts = [];
+    if (settings.limitedToApps.length > 0)
+        parts.push(`apps ${settings.limitedToApps.join(', ')}`);
+    if (settings.limitedToOrgs.length > 0)
+        parts.push(`orgs ${settings.limitedToOrgs.join(', ')}`);
+    return parts.length > 0 ? `limited to ${parts.join('; ')}` : 'not limited to apps or orgs';
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+// Every credential the action handles passes through here the moment it exists: the runner masks
+// it in the log (core.setSecret), and redact() scrubs it from any text we build ourselves (error
+// messages, summaries), so a credential is hidden even where the runner's masking does not reach.
+const known = new Set();
+function registerSecret(value) {
+    if (value.length === 0 || known.has(value))
+        return;
+    known.add(value);
+    setSecret(value);
+}
+function redact(text) {
+    let out = text;
+    for (const value of known)
+        out = out.split(value).join('***');
+    return out;
+}
+/** For tests: forget what earlier runs in the same process registered. */
+function forgetSecrets() {
+    known.clear();
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+
+// Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
+// `key` output only (masked since Capgo returned it); everything else here is ids and names.
+function targetsJson(targets) {
+    return JSON.stringify(targets.map(({ ref, result }) => ({
+        kind: ref.kind,
+        type: ref.type,
+        owner: ref.owner,
+        ...(ref.kind !== 'organization' ? { repo: ref.repo } : {}),
+        ...(ref.kind === 'environment' ? { environment: ref.environment } : {}),
+        secret: ref.secret,
+        result,
+    })));
+}
+function accessOf(target) {
+    const access = target.orgAccess;
+    if (!access)
+        return '';
+    const selected = access.visibility === 'selected' ? ` (${access.selectedRepositoryIds.length} repositories)` : '';
+    return `visibility ${access.visibility}${selected}`;
+}
+function setOutputs(settings, report) {
+    const key = report.newKey;
+    setOutput('rotated', String(report.rotated));
+    setOutput('strategy', report.strategy ?? '');
+    setOutput('key-id', key ? String(key.id) : '');
+    setOutput('key-name', key?.name ?? settings.keyName);
+    // Only a key that some target holds: a rolled-back key is dead, a dry run has none.
+    if (key && report.rotated)
+        setOutput('key', key.key);
+    setOutput('expires-at', key?.expiresAt ?? '');
+    setOutput('previous-key-ids', JSON.stringify(report.previousKeyIds));
+    setOutput('deleted-key-ids', JSON.stringify(report.deletedKeyIds));
+    setOutput('kept-key-ids', JSON.stringify(report.keptKeyIds));
+    setOutput('targets', targetsJson(report.targets));
+    setOutput('rotated-at', report.rotatedAt ?? '');
+}
+function title(report) {
+    if (report.failure)
+        return 'Capgo key rotation: failed';
+    if (report.nextDueAt)
+        return `Capgo key rotation: not due until ${report.nextDueAt}`;
+    if (report.dryRun)
+        return 'Capgo key rotation: dry run (nothing changed)';
+    return 'Capgo key rotation: done';
+}
+function report_ids(list) {
+    return list.length > 0 ? list.join(', ') : 'none';
+}
+async function writeSummary(settings, report, failure) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const summary = summary_summary.emptyBuffer();
+    if (!report || !settings) {
+        summary.addHeading('Capgo key rotation: failed', 2);
+    }
+    else {
+        summary.addHeading(title(report), 2);
+        const key = report.newKey;
+        summary.addTable([
+            [
+                { data: 'Key', header: true },
+                { data: 'Value', header: true },
+            ],
+            ['Strategy', report.strategy ?? '—'],
+            ['Key id', key ? String(key.id) : '—'],
+            ['Key name', key?.name ?? settings.keyName],
+            ['Mode', report.strategy === 'regenerate' ? (key?.mode ?? 'unchanged (set in Capgo)') : settings.keyMode],
+            ['Scope', report.strategy === 'regenerate' ? 'unchanged (set in Capgo)' : describeScope(settings)],
+            ['Expires', key?.expiresAt ?? 'never'],
+            [report.dryRun ? 'Would replace key ids' : 'Previous key ids', report_ids(report.previousKeyIds)],
+            [report.dryRun ? 'Would delete key ids' : 'Deleted key ids', report_ids(report.deletedKeyIds)],
+            [report.dryRun ? 'Would keep key ids' : 'Kept key ids', report_ids(report.keptKeyIds)],
+            ['Key id variable', report.variable ? `${report.variable.name}: ${report.variable.result}` : 'not used'],
+            ['Written at', report.rotatedAt ?? '—'],
+            ...(report.nextDueAt ? [['Next rotation due', report.nextDueAt]] : []),
+        ]);
+        summary.addTable([
+            ['Target', 'Kind', 'Type', 'Secret', 'Access', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
+            ...report.targets.map((t) => [
+                targetLocation(t.ref),
+                t.ref.kind,
+                t.ref.type,
+                t.ref.secret,
+                accessOf(t) || '—',
+                t.result,
+                t.holdsKeyId !== undefined ? String(t.holdsKeyId) : t.result === 'planned' ? '—' : 'its previous value',
+            ]),
+        ]);
+        if (report.plan.length > 0)
+            summary.addHeading('Plan', 3).addList(report.plan);
+    }
+    if (failure)
+        summary.addHeading('What went wrong', 3).addCodeBlock(failure);
+    // Built with the summary API, then scrubbed as a whole before it reaches the file.
+    const text = redact(summary.stringify());
+    try {
+        await summary.emptyBuffer().addRaw(text).write({ overwrite: false });
+    }
+    catch (error) {
+        debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
@@ -39954,7 +40207,71 @@ async function settleAll(items, limit, fn) {
     })));
 }
 
+;// CONCATENATED MODULE: ./src/previous-keys.ts
+/**
+ * Earlier keys are every key named exactly key-name, plus the ids given explicitly (previous-key-id,
+ * key-id-variable). A key of another name is replaced only when its id was given explicitly; an
+ * explicit id missing from the list is kept as a bare id (deleting it is harmless: 404 = gone).
+ */
+function findPreviousKeys(keyName, explicit, keepPrevious, listing) {
+    const notes = [];
+    const byId = new Map();
+    for (const key of listing.keys)
+        if (key.name === keyName)
+            byId.set(key.id, key);
+    for (const { id, source } of explicit) {
+        if (byId.has(id))
+            continue;
+        const listed = listing.keys.find((k) => k.id === id);
+        if (!listed)
+            notes.push(`${source} ${id} is not among the Capgo keys the managing key can see; it may be gone already.`);
+        byId.set(id, listed ?? bareKey(id));
+    }
+    const replaced = [];
+    for (const key of byId.values()) {
+        if (key.isManagingKey)
+            notes.push(`Key ${key.id} is the managing key (capgo-api-key): this action never deletes or regenerates it.`);
+        else
+            replaced.push(key);
+    }
+    replaced.sort(newestFirst);
+    return { replaced, kept: replaced.slice(0, keepPrevious), retired: replaced.slice(keepPrevious), notes };
+}
+/** The id to regenerate, or a sentence saying why there is none and how to give one. */
+function chooseKeyToRegenerate(keyName, explicit, listing) {
+    if (explicit !== undefined) {
+        if (listing.keys.find((k) => k.id === explicit.id)?.isManagingKey) {
+            return `${explicit.source} ${explicit.id} is the managing key (capgo-api-key) itself, which must not be regenerated: give the id of the key the secret holds.`;
+        }
+        return explicit.id;
+    }
+    const named = listing.keys.filter((k) => k.name === keyName && !k.isManagingKey);
+    if (named.length === 1)
+        return named[0].id;
+    if (named.length === 0) {
+        return (`Regenerating needs the key to regenerate, and no Capgo key is named '${keyName}'. ` +
+            `In Capgo, create an upload key named '${keyName}' (or set previous-key-id to the id of the key the secret holds now), then run again.`);
+    }
+    return (`Regenerating needs one key, and ${named.length} Capgo keys are named '${keyName}' (ids ${named.map((k) => k.id).join(', ')}): ` +
+        'set previous-key-id to the one to regenerate, and delete the others in Capgo.');
+}
+// Newest by creation time; without one, a higher id is newer; ids the list did not have are oldest.
+function newestFirst(a, b) {
+    const at = a.createdAt ? Date.parse(a.createdAt) : Number.NaN;
+    const bt = b.createdAt ? Date.parse(b.createdAt) : Number.NaN;
+    if (!Number.isNaN(at) && !Number.isNaN(bt) && at !== bt)
+        return bt - at;
+    if (Number.isNaN(at) !== Number.isNaN(bt))
+        return Number.isNaN(at) ? 1 : -1;
+    return b.id - a.id;
+}
+function bareKey(id) {
+    return { id, name: '', mode: undefined, createdAt: undefined, expiresAt: undefined, isManagingKey: false };
+}
+
 ;// CONCATENATED MODULE: ./src/rotation.ts
+
+
 
 
 
@@ -39972,7 +40289,6 @@ async function rotate(settings, deps) {
     const { log } = deps;
     const now = deps.now ?? (() => new Date());
     const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
-    const refs = targetsOf(settings);
     const report = {
         dryRun: settings.dryRun,
         rotated: false,
@@ -39984,25 +40300,44 @@ async function rotate(settings, deps) {
         keptKeyIds: [],
         targets: [],
         rotatedAt: undefined,
+        nextDueAt: undefined,
+        variable: settings.keyIdVariable ? { name: settings.keyIdVariable, result: 'planned' } : undefined,
         failure: undefined,
     };
     // Step 2: preflight. Every read at once; any failure stops the run before anything changes.
-    log.info(`Preflight: listing Capgo keys and reading the public key of ${refs.length} target(s).`);
-    const [listing, prepared] = await preflight(deps, refs, concurrency);
+    const { listing, targets, variableValue } = await preflight(settings, deps, concurrency);
     log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
-    const previous = findPreviousKeys(settings, listing, log);
-    const regenerateChoice = chooseKeyToRegenerate(settings, listing);
-    if (settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')) {
-        // Current Capgo refuses creation by API keys, so `auto` will regenerate: check it can.
-        if (typeof regenerateChoice === 'string')
-            throw new PreflightError([regenerateChoice]);
+    const explicit = explicitIds(settings, variableValue);
+    const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing);
+    for (const note of previous.notes)
+        log.warning(note);
+    const regenerateChoice = chooseKeyToRegenerate(settings.keyName, explicit[0], listing);
+    // Current Capgo refuses creation by API keys, so `auto` will regenerate there: check it can.
+    const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
+    if (expectRegenerate && typeof regenerateChoice === 'string')
+        throw new PreflightError([regenerateChoice]);
+    if (expectRegenerate)
+        warnGraceImpossible(settings, log);
+    const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
+    if (notDue) {
+        report.nextDueAt = notDue;
+        report.targets = targets.map((target) => outcome(target, 'skipped', undefined));
+        report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`);
+        if (report.variable)
+            report.variable.result = 'unchanged';
+        log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`);
+        return report;
     }
     // Step 3: dry run.
     if (settings.dryRun) {
-        report.strategy = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current') ? 'regenerate' : 'create';
-        report.plan.push(...describePlan(settings, listing, previous, regenerateChoice, prepared));
-        report.previousKeyIds = report.strategy === 'regenerate' ? [regenerateChoice] : previous.map((k) => k.id);
-        report.targets = prepared.map((target) => ({ ref: target.ref, result: 'planned', holdsKeyId: undefined, orgAccess: target.orgAccess, error: undefined }));
+        const strategy = expectRegenerate ? 'regenerate' : 'create';
+        const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined;
+        report.strategy = strategy;
+        report.plan.push(...describePlan({ settings, strategy, regenerateChoice, previous, targets, variable }));
+        report.previousKeyIds = strategy === 'regenerate' ? [regenerateChoice] : previous.replaced.map((k) => k.id);
+        report.deletedKeyIds = strategy === 'regenerate' ? [] : previous.retired.map((k) => k.id);
+        report.keptKeyIds = strategy === 'regenerate' ? [] : previous.kept.map((k) => k.id);
+        report.targets = targets.map((target) => outcome(target, 'planned', undefined));
         for (const line of report.plan)
             log.info(`Dry run: ${line}`);
         return report;
@@ -40012,27 +40347,26 @@ async function rotate(settings, deps) {
     const issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt);
     report.strategy = issued.strategy;
     report.newKey = issued.key;
-    report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.map((k) => k.id);
+    report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id);
     log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`);
     if (expiresAt && !issued.key.expiresAt) {
         log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`);
     }
     // Step 5: seal and write to every target.
     const rotatedAt = now().toISOString();
-    const writes = await settleAll(prepared, concurrency, (target) => target.write(issued.key.key));
-    const written = writes.filter((w) => w.ok).length;
-    const oldIds = issued.strategy === 'create' ? previous.map((k) => k.id) : [];
-    report.targets = prepared.map((target, index) => {
+    const writes = await settleAll(targets, concurrency, (target) => target.write(issued.key.key));
+    report.targets = targets.map((target, index) => {
         const write = writes[index];
         if (write.ok) {
             log.info(`${describeTarget(target.ref)}: ${write.value}.`);
-            return { ref: target.ref, result: write.value, holdsKeyId: issued.key.id, orgAccess: target.orgAccess, error: undefined };
+            return outcome(target, write.value, issued.key.id);
         }
         const error = errorMessage(write.error);
         log.warning(error);
         // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-        return { ref: target.ref, result: 'failed', holdsKeyId: undefined, orgAccess: target.orgAccess, error };
+        return { ...outcome(target, 'failed', undefined), error };
     });
+    const written = writes.filter((w) => w.ok).length;
     if (written > 0) {
         report.rotated = true;
         report.rotatedAt = rotatedAt;
@@ -40042,109 +40376,94 @@ async function rotate(settings, deps) {
         report.failure = await handleNoTargetWritten(issued, deps, report);
         return report;
     }
-    if (written < prepared.length) {
-        report.failure = describePartialWrite(issued, report, oldIds);
+    if (written < targets.length) {
+        report.failure = describePartialWrite(issued, report, previous);
         return report;
     }
-    // Step 7: every target holds the new key, so the previous keys can go.
-    if (issued.strategy === 'create')
-        await retirePreviousKeys(previous, issued.key.id, deps, report, concurrency);
+    // Step 6: every target holds the new key: remember its id.
+    const failures = [];
+    if (deps.variable && report.variable) {
+        const value = String(issued.key.id);
+        try {
+            report.variable.result = variableValue === value ? 'unchanged' : await deps.variable.write(value, variableValue !== undefined);
+            log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`);
+        }
+        catch (error) {
+            report.variable.result = 'failed';
+            failures.push(`${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`);
+        }
+    }
+    // Step 7: the previous keys can go, but for the newest keep-previous of them.
+    if (issued.strategy === 'create') {
+        report.keptKeyIds.push(...previous.kept.map((k) => k.id));
+        for (const key of previous.kept)
+            log.info(`Keeping previous key ${key.id} alive (keep-previous: ${settings.keepPrevious}).`);
+        const deleteFailure = await retirePreviousKeys(previous, issued.key.id, deps, report, concurrency);
+        if (deleteFailure)
+            failures.push(deleteFailure);
+    }
+    if (failures.length > 0)
+        report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`;
     return report;
 }
-async function preflight(deps, refs, concurrency) {
-    const [listing, targets] = await Promise.all([
-        deps.capgo.listKeys().then((value) => ({ ok: true, value }), (error) => ({ ok: false, error })),
-        settleAll(refs, concurrency, (ref) => deps.store.prepare(ref)),
+async function preflight(settings, deps, concurrency) {
+    const refs = targetsOf(settings);
+    // Secret metadata is read only when something needs it: the age check, or the dry run's plan.
+    const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined;
+    deps.log.info(`Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'));
+    const [listing, targets, variable] = await Promise.all([
+        settle(deps.capgo.listKeys()),
+        settleAll(refs, concurrency, (ref) => deps.store.prepare(ref, { readExisting })),
+        settle(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
     ]);
     const problems = [];
-    if (!listing.ok)
-        problems.push(errorMessage(listing.error));
-    for (const target of targets)
-        if (!target.ok)
-            problems.push(errorMessage(target.error));
-    if (problems.length > 0 || !listing.ok)
+    for (const result of [listing, ...targets, variable])
+        if (!result.ok)
+            problems.push(errorMessage(result.error));
+    if (!listing.ok || !variable.ok || problems.length > 0)
         throw new PreflightError(problems);
-    return [listing.value, targets.map((t) => t.value)];
+    return { listing: listing.value, targets: targets.map((t) => t.value), variableValue: variable.value };
 }
-/**
- * Keys this rotation replaces: the one named by previous-key-id and every key named key-name,
- * never the managing key. A previous-key-id missing from the list is kept as a bare id: deleting
- * it is harmless (404 = already gone).
- */
-function findPreviousKeys(settings, listing, log) {
-    const byId = new Map();
-    for (const key of listing.keys)
-        if (key.name === settings.keyName)
-            byId.set(key.id, key);
-    if (settings.previousKeyId !== undefined) {
-        const listed = listing.keys.find((k) => k.id === settings.previousKeyId);
-        if (!listed)
-            log.warning(`previous-key-id ${settings.previousKeyId} is not among the Capgo keys the managing key can see.`);
-        byId.set(settings.previousKeyId, listed ?? bareKey(settings.previousKeyId));
-    }
-    const previous = [];
-    for (const key of byId.values()) {
-        if (key.isManagingKey) {
-            log.warning(`Key ${key.id} is the managing key (capgo-api-key): it is never deleted or regenerated by this action.`);
+async function settle(promise) {
+    return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
+/** previous-key-id first, then the id remembered in key-id-variable. */
+function explicitIds(settings, variableValue) {
+    const ids = [];
+    if (settings.previousKeyId !== undefined)
+        ids.push({ id: settings.previousKeyId, source: 'previous-key-id' });
+    if (variableValue !== undefined && variableValue.trim() !== '') {
+        if (!/^\d+$/.test(variableValue.trim())) {
+            throw new PreflightError([
+                `Variable ${settings.keyIdVariable} holds '${variableValue.slice(0, 40)}', not a Capgo key id: set it to the id of the key the secrets hold, or delete it.`,
+            ]);
         }
-        else
-            previous.push(key);
+        const id = Number(variableValue.trim());
+        if (!ids.some((e) => e.id === id))
+            ids.push({ id, source: 'key-id-variable' });
     }
-    return previous;
+    return ids;
 }
-function bareKey(id) {
-    return { id, name: '', mode: undefined, createdAt: undefined, expiresAt: undefined, isManagingKey: false };
+function warnGraceImpossible(settings, log) {
+    if (settings.keepPrevious > 0) {
+        log.warning(`keep-previous: ${settings.keepPrevious} cannot be honoured: this Capgo only regenerates keys, which invalidates the old value at once.`);
+    }
 }
-/** The id to regenerate, or why there is none (a sentence that says how to give one). */
-function chooseKeyToRegenerate(settings, listing) {
-    if (settings.previousKeyId !== undefined) {
-        const listed = listing.keys.find((k) => k.id === settings.previousKeyId);
-        if (listed?.isManagingKey) {
-            return `previous-key-id ${settings.previousKeyId} is the managing key (capgo-api-key) itself, which must not be regenerated: give the id of the key the secret holds.`;
-        }
-        return settings.previousKeyId;
+/** When every target is younger than the threshold, the time the oldest one comes due; else undefined. */
+function nextRotationIfNotDue(targets, days, now) {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const { existing } of targets) {
+        const updated = existing?.updatedAt ? Date.parse(existing.updatedAt) : Number.NaN;
+        // A missing secret, or one whose age is unknown, is due.
+        if (Number.isNaN(updated))
+            return undefined;
+        oldest = Math.min(oldest, updated);
     }
-    const named = listing.keys.filter((k) => k.name === settings.keyName && !k.isManagingKey);
-    if (named.length === 1)
-        return named[0].id;
-    if (named.length === 0) {
-        return (`Regenerating needs the key to regenerate, and no Capgo key is named '${settings.keyName}'. ` +
-            `In Capgo, create an upload key named '${settings.keyName}' (or set previous-key-id to the id of the key the secret holds now), then run again.`);
-    }
-    return (`Regenerating needs one key, and ${named.length} Capgo keys are named '${settings.keyName}' (ids ${named.map((k) => k.id).join(', ')}): ` +
-        `set previous-key-id to the one to regenerate, and delete the others in Capgo.`);
+    const due = oldest + days * DAY_MS;
+    return due > now.getTime() ? new Date(due).toISOString() : undefined;
 }
-function describePlan(settings, listing, previous, regenerateChoice, targets) {
-    const scope = describeScope(settings);
-    const lines = [];
-    const regenerates = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
-    if (regenerates) {
-        lines.push(`regenerate Capgo key ${regenerateChoice} in place (its scope stays as set in Capgo)`);
-    }
-    else {
-        lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${scope}${settings.expiresInDays ? `, expires in ${settings.expiresInDays} days` : ''})`);
-        if (settings.strategy === 'auto')
-            lines.push(`if Capgo refuses to create keys, regenerate ${typeof regenerateChoice === 'number' ? `key ${regenerateChoice}` : `(no key to regenerate: ${regenerateChoice})`}`);
-    }
-    for (const { ref, orgAccess } of targets) {
-        lines.push(`write ${describeTarget(ref)}${orgAccess ? `, ${describeOrgAccess(ref, orgAccess)}` : ''}`);
-    }
-    if (!regenerates)
-        lines.push(previous.length > 0 ? `then delete previous key(s) ${previous.map((k) => k.id).join(', ')}` : 'no previous key to delete');
-    return lines;
-}
-function describeOrgAccess(ref, access) {
-    const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping';
-    const ids = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : '';
-    return `${how} visibility ${access.visibility}${ids}`;
-}
-function describeScope(settings) {
-    const parts = [];
-    if (settings.limitedToApps.length > 0)
-        parts.push(`apps ${settings.limitedToApps.join(', ')}`);
-    if (settings.limitedToOrgs.length > 0)
-        parts.push(`orgs ${settings.limitedToOrgs.join(', ')}`);
-    return parts.length > 0 ? `limited to ${parts.join('; ')}` : 'not limited to apps or orgs';
+function outcome(target, result, holdsKeyId) {
+    return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, error: undefined };
 }
 async function issueKey(settings, deps, listing, regenerateChoice, expiresAt) {
     const regenerate = async () => {
@@ -40183,6 +40502,7 @@ async function issueKey(settings, deps, listing, regenerateChoice, expiresAt) {
         if (error instanceof CapgoError && error.code === 'cannot_create_apikey') {
             if (settings.strategy === 'auto') {
                 deps.log.notice('Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.');
+                warnGraceImpossible(settings, deps.log);
                 return regenerate();
             }
             throw new Error(`Capgo refused to create a key (400 cannot_create_apikey): on current Capgo an API key cannot create other keys. ` +
@@ -40230,7 +40550,8 @@ async function handleNoTargetWritten(issued, deps, report) {
             `delete it in Capgo, or run again (a run deletes every earlier key named '${issued.key.name}'). The previous key is untouched.\n${causes}`);
     }
 }
-function describePartialWrite(issued, report, oldIds) {
+function describePartialWrite(issued, report, previous) {
+    const oldIds = previous.replaced.map((k) => k.id);
     const stale = issued.strategy === 'regenerate'
         ? `the old value of key ${issued.key.id}, which no longer works`
         : oldIds.length > 0
@@ -40244,8 +40565,9 @@ function describePartialWrite(issued, report, oldIds) {
     return (`Only ${written} of ${report.targets.length} targets were written. ${kept}Fix the cause and run again to bring every target to one key.\n` +
         `${holders}\n${report.targets.flatMap((t) => (t.error ? [t.error] : [])).join('\n')}`);
 }
+/** Deletes the retired keys; returns what failed, if anything. */
 async function retirePreviousKeys(previous, newId, deps, report, concurrency) {
-    const doomed = previous.filter((k) => k.id !== newId);
+    const doomed = previous.retired.filter((k) => k.id !== newId);
     const results = await settleAll(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id));
     const failures = [];
     doomed.forEach((key, index) => {
@@ -40264,141 +40586,13 @@ async function retirePreviousKeys(previous, newId, deps, report, concurrency) {
             failures.push(`key ${key.id}: ${errorMessage(result.error)}`);
         }
     });
-    if (failures.length > 0) {
-        report.failure =
-            `Every target holds the new key ${newId}, but deleting previous key(s) failed; they are still alive. ` +
-                `Run again to retire them (a run deletes every earlier key named '${report.newKey?.name}'), or delete them in Capgo.\n  - ${failures.join('\n  - ')}`;
-    }
+    if (failures.length === 0)
+        return undefined;
+    return (`deleting previous key(s) failed; they are still alive. Run again to retire them (a run deletes every earlier key ` +
+        `named '${report.newKey?.name}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`);
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/secrets.ts
-
-// Every credential the action handles passes through here the moment it exists: the runner masks
-// it in the log (core.setSecret), and redact() scrubs it from any text we build ourselves (error
-// messages, summaries), so a credential is hidden even where the runner's masking does not reach.
-const known = new Set();
-function registerSecret(value) {
-    if (value.length === 0 || known.has(value))
-        return;
-    known.add(value);
-    setSecret(value);
-}
-function redact(text) {
-    let out = text;
-    for (const value of known)
-        out = out.split(value).join('***');
-    return out;
-}
-/** For tests: forget what earlier runs in the same process registered. */
-function forgetSecrets() {
-    known.clear();
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-
-
-// Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
-// `key` output only (masked since Capgo returned it); everything else here is ids and names.
-function targetsJson(targets) {
-    return JSON.stringify(targets.map(({ ref, result }) => ({
-        kind: ref.kind,
-        type: ref.type,
-        owner: ref.owner,
-        ...(ref.kind !== 'organization' ? { repo: ref.repo } : {}),
-        ...(ref.kind === 'environment' ? { environment: ref.environment } : {}),
-        secret: ref.secret,
-        result,
-    })));
-}
-function accessOf(target) {
-    const access = target.orgAccess;
-    if (!access)
-        return '';
-    const selected = access.visibility === 'selected' ? ` (${access.selectedRepositoryIds.length} repositories)` : '';
-    return `visibility ${access.visibility}${selected}`;
-}
-function setOutputs(settings, report) {
-    const key = report.newKey;
-    setOutput('rotated', String(report.rotated));
-    setOutput('strategy', report.strategy ?? '');
-    setOutput('key-id', key ? String(key.id) : '');
-    setOutput('key-name', key?.name ?? settings.keyName);
-    // Only a key that some target holds: a rolled-back key is dead, a dry run has none.
-    if (key && report.rotated)
-        setOutput('key', key.key);
-    setOutput('expires-at', key?.expiresAt ?? '');
-    setOutput('previous-key-ids', JSON.stringify(report.previousKeyIds));
-    setOutput('deleted-key-ids', JSON.stringify(report.deletedKeyIds));
-    setOutput('kept-key-ids', JSON.stringify(report.keptKeyIds));
-    setOutput('targets', targetsJson(report.targets));
-    setOutput('rotated-at', report.rotatedAt ?? '');
-}
-function title(report) {
-    if (report.failure)
-        return 'Capgo key rotation: failed';
-    if (report.dryRun)
-        return 'Capgo key rotation: dry run (nothing changed)';
-    return 'Capgo key rotation: done';
-}
-function ids(list) {
-    return list.length > 0 ? list.join(', ') : 'none';
-}
-async function writeSummary(settings, report, failure) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    const summary = summary_summary.emptyBuffer();
-    if (!report || !settings) {
-        summary.addHeading('Capgo key rotation: failed', 2);
-    }
-    else {
-        summary.addHeading(title(report), 2);
-        const key = report.newKey;
-        summary.addTable([
-            [
-                { data: 'Key', header: true },
-                { data: 'Value', header: true },
-            ],
-            ['Strategy', report.strategy ?? '—'],
-            ['Key id', key ? String(key.id) : '—'],
-            ['Key name', key?.name ?? settings.keyName],
-            ['Mode', report.strategy === 'regenerate' ? (key?.mode ?? 'unchanged (set in Capgo)') : settings.keyMode],
-            ['Scope', report.strategy === 'regenerate' ? 'unchanged (set in Capgo)' : describeScope(settings)],
-            ['Expires', key?.expiresAt ?? 'never'],
-            ['Previous key ids', ids(report.previousKeyIds)],
-            ['Deleted key ids', ids(report.deletedKeyIds)],
-            ['Kept key ids', ids(report.keptKeyIds)],
-            ['Written at', report.rotatedAt ?? '—'],
-        ]);
-        summary.addTable([
-            ['Target', 'Kind', 'Type', 'Secret', 'Access', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
-            ...report.targets.map((t) => [
-                targetLocation(t.ref),
-                t.ref.kind,
-                t.ref.type,
-                t.ref.secret,
-                accessOf(t) || '—',
-                t.result,
-                t.holdsKeyId !== undefined ? String(t.holdsKeyId) : t.result === 'planned' ? '—' : 'its previous value',
-            ]),
-        ]);
-        if (report.plan.length > 0)
-            summary.addHeading('Plan', 3).addList(report.plan);
-    }
-    if (failure)
-        summary.addHeading('What went wrong', 3).addCodeBlock(failure);
-    // Built with the summary API, then scrubbed as a whole before it reaches the file.
-    const text = redact(summary.stringify());
-    try {
-        await summary.emptyBuffer().addRaw(text).write({ overwrite: false });
-    }
-    catch (error) {
-        debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/settings.ts
@@ -40508,6 +40702,24 @@ function readSettings(read = defaultReader, env = process.env) {
     const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems);
     const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems);
     const dryRun = parseBoolean('dry-run', input('dry-run'), false, problems);
+    const keepPrevious = parseWholeNumber('keep-previous', input('keep-previous'), 0, 100, problems) ?? 0;
+    const rotateAfterDays = parseWholeNumber('rotate-after-days', input('rotate-after-days'), 1, 3650, problems);
+    const keyIdVariable = input('key-id-variable') || undefined;
+    if (keyIdVariable !== undefined) {
+        if (!SECRET_NAME.test(keyIdVariable)) {
+            problems.push(`key-id-variable: '${keyIdVariable}' is not a valid variable name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`);
+        }
+        else if (/^GITHUB_/i.test(keyIdVariable)) {
+            problems.push(`key-id-variable: '${keyIdVariable}' starts with GITHUB_, a prefix GitHub reserves`);
+        }
+        if (!workflowRepo)
+            problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable');
+    }
+    // Regenerating invalidates the old value at once: there is no earlier key to keep alive.
+    if (strategy === 'regenerate' && keepPrevious > 0) {
+        problems.push(`keep-previous: ${keepPrevious} cannot be honoured with strategy 'regenerate', which invalidates the old value at once: ` +
+            "use strategy 'create' (classic Capgo) for a grace window, or keep-previous: 0");
+    }
     if (problems.length > 0)
         throw new SettingsError(problems);
     return Object.freeze({
@@ -40520,6 +40732,10 @@ function readSettings(read = defaultReader, env = process.env) {
         limitedToOrgs,
         expiresInDays,
         previousKeyId,
+        keyIdVariable,
+        keepPrevious,
+        rotateAfterDays,
+        workflowRepository: workflowRepo,
         githubToken,
         githubApiUrl,
         secretName,
@@ -40672,6 +40888,7 @@ function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
 
 
 
+
 async function run(options = {}) {
     let settings;
     let report;
@@ -40699,7 +40916,10 @@ async function run(options = {}) {
             timeoutMs: options.timeoutMs,
             retries: options.githubRetries,
         });
-        report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), log: core_namespaceObject });
+        const variable = settings.keyIdVariable && settings.workflowRepository
+            ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
+            : undefined;
+        report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core_namespaceObject });
         failure = report.failure;
         setOutputs(settings, report);
     }

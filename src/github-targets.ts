@@ -42,12 +42,27 @@ export interface PreparedTarget {
   readonly ref: TargetRef
   /** For organization targets: the visibility the write will send. */
   readonly orgAccess: OrgAccess | undefined
+  /**
+   * The secret as it is now: its last update, or null when it does not exist yet. Undefined when
+   * it was not read (only rotate-after-days, a dry run and organization targets need it).
+   */
+  readonly existing: { readonly updatedAt: string | undefined } | null | undefined
   write(value: string): Promise<WriteResult>
+}
+
+export interface PrepareOptions {
+  /** Also read the secret's metadata (created or updated, and when). */
+  readonly readExisting: boolean
 }
 
 /** What the rotation needs from GitHub; GitHubSecretStore is the HTTP implementation. */
 export interface SecretStore {
-  prepare(ref: TargetRef): Promise<PreparedTarget>
+  prepare(ref: TargetRef, options: PrepareOptions): Promise<PreparedTarget>
+}
+
+interface SecretMetadata {
+  readonly updatedAt: string | undefined
+  readonly visibility: OrgVisibility | undefined
 }
 
 /** Every target the settings ask for, repositories (or their environment) first, then the org. */
@@ -145,23 +160,30 @@ function notFoundSubject(ref: TargetRef): string {
 export class GitHubSecretStore implements SecretStore {
   constructor(private readonly octokit: GitHubClient) {}
 
-  async prepare(ref: TargetRef): Promise<PreparedTarget> {
+  async prepare(ref: TargetRef, options: PrepareOptions): Promise<PreparedTarget> {
     const { route, params } = collection(ref)
     const context: GitHubErrorContext = {
       doing: `reading the public key of ${describeTarget(ref)}`,
       subject: notFoundSubject(ref),
       permission: permissionFor(ref),
     }
-    const [publicKey, orgAccess] = await Promise.all([
+    const reading = { ...context, doing: `reading the secret ${describeTarget(ref)}` }
+    // All reads of a target at once: the public key, and the secret's metadata when needed.
+    const metadataRead =
+      ref.kind === 'organization' || options.readExisting ? this.readMetadata(route, params, ref.secret, reading) : Promise.resolve(undefined)
+    const [publicKey, metadata] = await Promise.all([
       this.call(context, () => this.octokit.request(`GET ${route}/public-key`, params)).then((response) => response.data as unknown),
-      ref.kind === 'organization' ? this.readOrgAccess(ref, route, params, context) : Promise.resolve(undefined),
+      metadataRead,
     ])
+    const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined
+    const existing = metadata === undefined ? undefined : metadata && { updatedAt: metadata.updatedAt }
     if (!isPublicKey(publicKey)) throw new Error(`${context.doing}: GitHub's answer has no key and key_id`)
     const { key, key_id } = publicKey
     const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` }
     return {
       ref,
       orgAccess,
+      existing,
       write: async (value) => {
         const encrypted_value = await seal(value, key)
         const access = orgAccess
@@ -179,45 +201,47 @@ export class GitHubSecretStore implements SecretStore {
   }
 
   /**
-   * GitHub resets an org secret's visibility on every write unless it is sent back, so read what
-   * is there now; names in org-selected-repositories become ids.
+   * GitHub resets an org secret's visibility on every write unless it is sent back, so keep what
+   * is there now (read by readMetadata); names in org-selected-repositories become ids.
    */
-  private async readOrgAccess(
+  private async orgAccess(
     ref: Extract<TargetRef, { kind: 'organization' }>,
     route: string,
     params: Record<string, string>,
+    existing: SecretMetadata | null,
     context: GitHubErrorContext,
   ): Promise<OrgAccess> {
-    const reading = { ...context, doing: `reading the visibility of ${describeTarget(ref)}` }
+    const isNew = existing === null
     if (ref.visibility === 'selected') {
       const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)))
-      const existing = await this.existingOrgSecret(route, params, ref.secret, reading)
-      return { visibility: 'selected', selectedRepositoryIds: ids, isNew: existing === undefined }
+      return { visibility: 'selected', selectedRepositoryIds: ids, isNew }
     }
-    const existing = await this.existingOrgSecret(route, params, ref.secret, reading)
-    if (ref.visibility !== undefined) return { visibility: ref.visibility, selectedRepositoryIds: [], isNew: existing === undefined }
-    if (existing === undefined) return { visibility: 'private', selectedRepositoryIds: [], isNew: true }
-    if (existing !== 'selected') return { visibility: existing, selectedRepositoryIds: [], isNew: false }
+    if (ref.visibility !== undefined) return { visibility: ref.visibility, selectedRepositoryIds: [], isNew }
+    const visibility = existing?.visibility ?? 'private'
+    if (visibility !== 'selected') return { visibility, selectedRepositoryIds: [], isNew }
+    const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` }
     const repositories = await this.call(reading, () =>
       this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }),
     )
     const ids = (repositories as Array<{ id?: unknown }>).map((r) => r.id).filter((id): id is number => typeof id === 'number')
-    return { visibility: 'selected', selectedRepositoryIds: ids, isNew: false }
+    return { visibility: 'selected', selectedRepositoryIds: ids, isNew }
   }
 
-  private async existingOrgSecret(
+  /** The secret's metadata (never its value), or null when it does not exist yet. */
+  private async readMetadata(
     route: string,
     params: Record<string, string>,
     secret: string,
     context: GitHubErrorContext,
-  ): Promise<OrgVisibility | undefined> {
+  ): Promise<SecretMetadata | null> {
     try {
       const response = await this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret })
-      const visibility = (response.data as { visibility?: unknown }).visibility
-      return visibility === 'all' || visibility === 'private' || visibility === 'selected' ? visibility : 'private'
+      const data = response.data as { updated_at?: unknown; visibility?: unknown }
+      const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined
+      return { updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined, visibility }
     } catch (error) {
-      // The organization itself was proven by the public-key read; a 404 here is a new secret.
-      if (isNotFound(error)) return undefined
+      // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
+      if (isNotFound(error)) return null
       throw new Error(explainGitHubError(context, error))
     }
   }

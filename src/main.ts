@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { CapgoClient } from './capgo-client.js'
 import { createGitHubClient } from './github-client.js'
 import { GitHubSecretStore } from './github-targets.js'
+import { GitHubKeyIdVariable } from './key-id-variable.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
@@ -45,7 +46,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
       timeoutMs: options.timeoutMs,
       retries: options.githubRetries,
     })
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), log: core })
+    const variable =
+      settings.keyIdVariable && settings.workflowRepository
+        ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
+        : undefined
+    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core })
     failure = report.failure
     setOutputs(settings, report)
   } catch (error) {

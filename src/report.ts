@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { targetLocation } from './github-targets.js'
-import { describeScope, type RotationReport, type TargetOutcome } from './rotation.js'
+import { describeScope } from './plan.js'
+import type { RotationReport, TargetOutcome } from './rotation.js'
 import { redact } from './secrets.js'
 import type { Settings } from './settings.js'
 
@@ -46,6 +47,7 @@ export function setOutputs(settings: Settings, report: RotationReport): void {
 
 function title(report: RotationReport): string {
   if (report.failure) return 'Capgo key rotation: failed'
+  if (report.nextDueAt) return `Capgo key rotation: not due until ${report.nextDueAt}`
   if (report.dryRun) return 'Capgo key rotation: dry run (nothing changed)'
   return 'Capgo key rotation: done'
 }
@@ -73,10 +75,12 @@ export async function writeSummary(settings: Settings | undefined, report: Rotat
       ['Mode', report.strategy === 'regenerate' ? (key?.mode ?? 'unchanged (set in Capgo)') : settings.keyMode],
       ['Scope', report.strategy === 'regenerate' ? 'unchanged (set in Capgo)' : describeScope(settings)],
       ['Expires', key?.expiresAt ?? 'never'],
-      ['Previous key ids', ids(report.previousKeyIds)],
-      ['Deleted key ids', ids(report.deletedKeyIds)],
-      ['Kept key ids', ids(report.keptKeyIds)],
+      [report.dryRun ? 'Would replace key ids' : 'Previous key ids', ids(report.previousKeyIds)],
+      [report.dryRun ? 'Would delete key ids' : 'Deleted key ids', ids(report.deletedKeyIds)],
+      [report.dryRun ? 'Would keep key ids' : 'Kept key ids', ids(report.keptKeyIds)],
+      ['Key id variable', report.variable ? `${report.variable.name}: ${report.variable.result}` : 'not used'],
       ['Written at', report.rotatedAt ?? '—'],
+      ...(report.nextDueAt ? [['Next rotation due', report.nextDueAt]] : []),
     ])
     summary.addTable([
       ['Target', 'Kind', 'Type', 'Secret', 'Access', 'Result', 'Holds key'].map((data) => ({ data, header: true })),

@@ -1,6 +1,9 @@
-import { CapgoError, type CapgoApi, type CapgoKey, type IssuedKey, type KeyListing } from './capgo-client.js'
+import { CapgoError, type CapgoApi, type IssuedKey, type KeyListing } from './capgo-client.js'
 import { settleAll } from './concurrency.js'
 import { describeTarget, targetsOf, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
+import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
+import { describePlan } from './plan.js'
+import { chooseKeyToRegenerate, findPreviousKeys, type ExplicitId, type PreviousKeys } from './previous-keys.js'
 import type { Settings } from './settings.js'
 
 // The order of steps and the invariants of shared/action-contract.md, with Capgo and GitHub
@@ -19,13 +22,15 @@ export interface Logger {
 export interface RotationDeps {
   readonly capgo: CapgoApi
   readonly store: SecretStore
+  /** Present when key-id-variable is set. */
+  readonly variable: KeyIdVariable | undefined
   readonly log: Logger
   readonly now?: () => Date
   /** Targets read or written at once. */
   readonly concurrency?: number
 }
 
-export type TargetResult = 'created' | 'updated' | 'planned' | 'failed'
+export type TargetResult = 'created' | 'updated' | 'planned' | 'skipped' | 'failed'
 
 export interface TargetOutcome {
   readonly ref: TargetRef
@@ -49,11 +54,15 @@ export interface RotationReport {
   readonly plan: string[]
   /** The key the targets now hold; `key` is its plaintext, already masked. */
   newKey: IssuedKey | undefined
+  /** On a dry run, these three say what would be replaced, deleted and kept. */
   previousKeyIds: number[]
   deletedKeyIds: number[]
   keptKeyIds: number[]
   targets: TargetOutcome[]
   rotatedAt: string | undefined
+  /** rotate-after-days: when this run skipped, when the next rotation is due. */
+  nextDueAt: string | undefined
+  variable: { readonly name: string; result: VariableWrite | 'planned' | 'failed' } | undefined
   /** Set when the run must fail after it changed something; the report says what it left behind. */
   failure: string | undefined
 }
@@ -72,11 +81,17 @@ export class PreflightError extends Error {
   }
 }
 
+interface Preflight {
+  readonly listing: KeyListing
+  readonly targets: PreparedTarget[]
+  /** The variable's value, undefined when it does not exist (or is not used). */
+  readonly variableValue: string | undefined
+}
+
 export async function rotate(settings: Settings, deps: RotationDeps): Promise<RotationReport> {
   const { log } = deps
   const now = deps.now ?? (() => new Date())
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY
-  const refs = targetsOf(settings)
   const report: RotationReport = {
     dryRun: settings.dryRun,
     rotated: false,
@@ -88,27 +103,44 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
     keptKeyIds: [],
     targets: [],
     rotatedAt: undefined,
+    nextDueAt: undefined,
+    variable: settings.keyIdVariable ? { name: settings.keyIdVariable, result: 'planned' } : undefined,
     failure: undefined,
   }
 
   // Step 2: preflight. Every read at once; any failure stops the run before anything changes.
-  log.info(`Preflight: listing Capgo keys and reading the public key of ${refs.length} target(s).`)
-  const [listing, prepared] = await preflight(deps, refs, concurrency)
+  const { listing, targets, variableValue } = await preflight(settings, deps, concurrency)
   log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`)
 
-  const previous = findPreviousKeys(settings, listing, log)
-  const regenerateChoice = chooseKeyToRegenerate(settings, listing)
-  if (settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')) {
-    // Current Capgo refuses creation by API keys, so `auto` will regenerate: check it can.
-    if (typeof regenerateChoice === 'string') throw new PreflightError([regenerateChoice])
+  const explicit = explicitIds(settings, variableValue)
+  const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing)
+  for (const note of previous.notes) log.warning(note)
+  const regenerateChoice = chooseKeyToRegenerate(settings.keyName, explicit[0], listing)
+  // Current Capgo refuses creation by API keys, so `auto` will regenerate there: check it can.
+  const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')
+  if (expectRegenerate && typeof regenerateChoice === 'string') throw new PreflightError([regenerateChoice])
+  if (expectRegenerate) warnGraceImpossible(settings, log)
+
+  const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now())
+  if (notDue) {
+    report.nextDueAt = notDue
+    report.targets = targets.map((target) => outcome(target, 'skipped', undefined))
+    report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`)
+    if (report.variable) report.variable.result = 'unchanged'
+    log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`)
+    return report
   }
 
   // Step 3: dry run.
   if (settings.dryRun) {
-    report.strategy = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current') ? 'regenerate' : 'create'
-    report.plan.push(...describePlan(settings, listing, previous, regenerateChoice, prepared))
-    report.previousKeyIds = report.strategy === 'regenerate' ? [regenerateChoice as number] : previous.map((k) => k.id)
-    report.targets = prepared.map((target) => ({ ref: target.ref, result: 'planned', holdsKeyId: undefined, orgAccess: target.orgAccess, error: undefined }))
+    const strategy = expectRegenerate ? 'regenerate' : 'create'
+    const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined
+    report.strategy = strategy
+    report.plan.push(...describePlan({ settings, strategy, regenerateChoice, previous, targets, variable }))
+    report.previousKeyIds = strategy === 'regenerate' ? [regenerateChoice as number] : previous.replaced.map((k) => k.id)
+    report.deletedKeyIds = strategy === 'regenerate' ? [] : previous.retired.map((k) => k.id)
+    report.keptKeyIds = strategy === 'regenerate' ? [] : previous.kept.map((k) => k.id)
+    report.targets = targets.map((target) => outcome(target, 'planned', undefined))
     for (const line of report.plan) log.info(`Dry run: ${line}`)
     return report
   }
@@ -118,7 +150,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
   const issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt)
   report.strategy = issued.strategy
   report.newKey = issued.key
-  report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.map((k) => k.id)
+  report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id)
   log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`)
   if (expiresAt && !issued.key.expiresAt) {
     log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`)
@@ -126,138 +158,121 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
 
   // Step 5: seal and write to every target.
   const rotatedAt = now().toISOString()
-  const writes = await settleAll(prepared, concurrency, (target) => target.write(issued.key.key))
-  const written = writes.filter((w) => w.ok).length
-  const oldIds = issued.strategy === 'create' ? previous.map((k) => k.id) : []
-  report.targets = prepared.map((target, index) => {
+  const writes = await settleAll(targets, concurrency, (target) => target.write(issued.key.key))
+  report.targets = targets.map((target, index) => {
     const write = writes[index]!
     if (write.ok) {
       log.info(`${describeTarget(target.ref)}: ${write.value}.`)
-      return { ref: target.ref, result: write.value, holdsKeyId: issued.key.id, orgAccess: target.orgAccess, error: undefined }
+      return outcome(target, write.value, issued.key.id)
     }
     const error = errorMessage(write.error)
     log.warning(error)
     // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-    return { ref: target.ref, result: 'failed', holdsKeyId: undefined, orgAccess: target.orgAccess, error }
+    return { ...outcome(target, 'failed', undefined), error }
   })
+  const written = writes.filter((w) => w.ok).length
   if (written > 0) {
     report.rotated = true
     report.rotatedAt = rotatedAt
   }
-
   if (written === 0) {
     report.newKey = undefined
     report.failure = await handleNoTargetWritten(issued, deps, report)
     return report
   }
-  if (written < prepared.length) {
-    report.failure = describePartialWrite(issued, report, oldIds)
+  if (written < targets.length) {
+    report.failure = describePartialWrite(issued, report, previous)
     return report
   }
 
-  // Step 7: every target holds the new key, so the previous keys can go.
-  if (issued.strategy === 'create') await retirePreviousKeys(previous, issued.key.id, deps, report, concurrency)
+  // Step 6: every target holds the new key: remember its id.
+  const failures: string[] = []
+  if (deps.variable && report.variable) {
+    const value = String(issued.key.id)
+    try {
+      report.variable.result = variableValue === value ? 'unchanged' : await deps.variable.write(value, variableValue !== undefined)
+      log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`)
+    } catch (error) {
+      report.variable.result = 'failed'
+      failures.push(`${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`)
+    }
+  }
+
+  // Step 7: the previous keys can go, but for the newest keep-previous of them.
+  if (issued.strategy === 'create') {
+    report.keptKeyIds.push(...previous.kept.map((k) => k.id))
+    for (const key of previous.kept) log.info(`Keeping previous key ${key.id} alive (keep-previous: ${settings.keepPrevious}).`)
+    const deleteFailure = await retirePreviousKeys(previous, issued.key.id, deps, report, concurrency)
+    if (deleteFailure) failures.push(deleteFailure)
+  }
+  if (failures.length > 0) report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`
   return report
 }
 
-async function preflight(deps: RotationDeps, refs: TargetRef[], concurrency: number): Promise<[KeyListing, PreparedTarget[]]> {
-  const [listing, targets] = await Promise.all([
-    deps.capgo.listKeys().then(
-      (value) => ({ ok: true as const, value }),
-      (error: unknown) => ({ ok: false as const, error }),
-    ),
-    settleAll(refs, concurrency, (ref) => deps.store.prepare(ref)),
+async function preflight(settings: Settings, deps: RotationDeps, concurrency: number): Promise<Preflight> {
+  const refs = targetsOf(settings)
+  // Secret metadata is read only when something needs it: the age check, or the dry run's plan.
+  const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined
+  deps.log.info(
+    `Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'),
+  )
+  const [listing, targets, variable] = await Promise.all([
+    settle(deps.capgo.listKeys()),
+    settleAll(refs, concurrency, (ref) => deps.store.prepare(ref, { readExisting })),
+    settle(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
   ])
   const problems: string[] = []
-  if (!listing.ok) problems.push(errorMessage(listing.error))
-  for (const target of targets) if (!target.ok) problems.push(errorMessage(target.error))
-  if (problems.length > 0 || !listing.ok) throw new PreflightError(problems)
-  return [listing.value, targets.map((t) => (t as { ok: true; value: PreparedTarget }).value)]
+  for (const result of [listing, ...targets, variable]) if (!result.ok) problems.push(errorMessage(result.error))
+  if (!listing.ok || !variable.ok || problems.length > 0) throw new PreflightError(problems)
+  return { listing: listing.value, targets: targets.map((t) => (t as { ok: true; value: PreparedTarget }).value), variableValue: variable.value }
 }
 
-/**
- * Keys this rotation replaces: the one named by previous-key-id and every key named key-name,
- * never the managing key. A previous-key-id missing from the list is kept as a bare id: deleting
- * it is harmless (404 = already gone).
- */
-function findPreviousKeys(settings: Settings, listing: KeyListing, log: Logger): CapgoKey[] {
-  const byId = new Map<number, CapgoKey>()
-  for (const key of listing.keys) if (key.name === settings.keyName) byId.set(key.id, key)
-  if (settings.previousKeyId !== undefined) {
-    const listed = listing.keys.find((k) => k.id === settings.previousKeyId)
-    if (!listed) log.warning(`previous-key-id ${settings.previousKeyId} is not among the Capgo keys the managing key can see.`)
-    byId.set(settings.previousKeyId, listed ?? bareKey(settings.previousKeyId))
-  }
-  const previous: CapgoKey[] = []
-  for (const key of byId.values()) {
-    if (key.isManagingKey) {
-      log.warning(`Key ${key.id} is the managing key (capgo-api-key): it is never deleted or regenerated by this action.`)
-    } else previous.push(key)
-  }
-  return previous
-}
-
-function bareKey(id: number): CapgoKey {
-  return { id, name: '', mode: undefined, createdAt: undefined, expiresAt: undefined, isManagingKey: false }
-}
-
-/** The id to regenerate, or why there is none (a sentence that says how to give one). */
-function chooseKeyToRegenerate(settings: Settings, listing: KeyListing): number | string {
-  if (settings.previousKeyId !== undefined) {
-    const listed = listing.keys.find((k) => k.id === settings.previousKeyId)
-    if (listed?.isManagingKey) {
-      return `previous-key-id ${settings.previousKeyId} is the managing key (capgo-api-key) itself, which must not be regenerated: give the id of the key the secret holds.`
-    }
-    return settings.previousKeyId
-  }
-  const named = listing.keys.filter((k) => k.name === settings.keyName && !k.isManagingKey)
-  if (named.length === 1) return named[0]!.id
-  if (named.length === 0) {
-    return (
-      `Regenerating needs the key to regenerate, and no Capgo key is named '${settings.keyName}'. ` +
-      `In Capgo, create an upload key named '${settings.keyName}' (or set previous-key-id to the id of the key the secret holds now), then run again.`
-    )
-  }
-  return (
-    `Regenerating needs one key, and ${named.length} Capgo keys are named '${settings.keyName}' (ids ${named.map((k) => k.id).join(', ')}): ` +
-    `set previous-key-id to the one to regenerate, and delete the others in Capgo.`
+async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
   )
 }
 
-function describePlan(
-  settings: Settings,
-  listing: KeyListing,
-  previous: CapgoKey[],
-  regenerateChoice: number | string,
-  targets: readonly PreparedTarget[],
-): string[] {
-  const scope = describeScope(settings)
-  const lines: string[] = []
-  const regenerates = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')
-  if (regenerates) {
-    lines.push(`regenerate Capgo key ${regenerateChoice as number} in place (its scope stays as set in Capgo)`)
-  } else {
-    lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${scope}${settings.expiresInDays ? `, expires in ${settings.expiresInDays} days` : ''})`)
-    if (settings.strategy === 'auto') lines.push(`if Capgo refuses to create keys, regenerate ${typeof regenerateChoice === 'number' ? `key ${regenerateChoice}` : `(no key to regenerate: ${regenerateChoice})`}`)
+/** previous-key-id first, then the id remembered in key-id-variable. */
+function explicitIds(settings: Settings, variableValue: string | undefined): ExplicitId[] {
+  const ids: ExplicitId[] = []
+  if (settings.previousKeyId !== undefined) ids.push({ id: settings.previousKeyId, source: 'previous-key-id' })
+  if (variableValue !== undefined && variableValue.trim() !== '') {
+    if (!/^\d+$/.test(variableValue.trim())) {
+      throw new PreflightError([
+        `Variable ${settings.keyIdVariable} holds '${variableValue.slice(0, 40)}', not a Capgo key id: set it to the id of the key the secrets hold, or delete it.`,
+      ])
+    }
+    const id = Number(variableValue.trim())
+    if (!ids.some((e) => e.id === id)) ids.push({ id, source: 'key-id-variable' })
   }
-  for (const { ref, orgAccess } of targets) {
-    lines.push(`write ${describeTarget(ref)}${orgAccess ? `, ${describeOrgAccess(ref, orgAccess)}` : ''}`)
-  }
-  if (!regenerates) lines.push(previous.length > 0 ? `then delete previous key(s) ${previous.map((k) => k.id).join(', ')}` : 'no previous key to delete')
-  return lines
+  return ids
 }
 
-function describeOrgAccess(ref: TargetRef, access: OrgAccess): string {
-  const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping'
-  const ids = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : ''
-  return `${how} visibility ${access.visibility}${ids}`
+function warnGraceImpossible(settings: Settings, log: Logger): void {
+  if (settings.keepPrevious > 0) {
+    log.warning(
+      `keep-previous: ${settings.keepPrevious} cannot be honoured: this Capgo only regenerates keys, which invalidates the old value at once.`,
+    )
+  }
 }
 
-export function describeScope(settings: Pick<Settings, 'limitedToApps' | 'limitedToOrgs'>): string {
-  const parts: string[] = []
-  if (settings.limitedToApps.length > 0) parts.push(`apps ${settings.limitedToApps.join(', ')}`)
-  if (settings.limitedToOrgs.length > 0) parts.push(`orgs ${settings.limitedToOrgs.join(', ')}`)
-  return parts.length > 0 ? `limited to ${parts.join('; ')}` : 'not limited to apps or orgs'
+/** When every target is younger than the threshold, the time the oldest one comes due; else undefined. */
+function nextRotationIfNotDue(targets: readonly PreparedTarget[], days: number, now: Date): string | undefined {
+  let oldest = Number.POSITIVE_INFINITY
+  for (const { existing } of targets) {
+    const updated = existing?.updatedAt ? Date.parse(existing.updatedAt) : Number.NaN
+    // A missing secret, or one whose age is unknown, is due.
+    if (Number.isNaN(updated)) return undefined
+    oldest = Math.min(oldest, updated)
+  }
+  const due = oldest + days * DAY_MS
+  return due > now.getTime() ? new Date(due).toISOString() : undefined
+}
+
+function outcome(target: PreparedTarget, result: TargetResult, holdsKeyId: number | undefined): TargetOutcome {
+  return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, error: undefined }
 }
 
 async function issueKey(
@@ -301,6 +316,7 @@ async function issueKey(
     if (error instanceof CapgoError && error.code === 'cannot_create_apikey') {
       if (settings.strategy === 'auto') {
         deps.log.notice('Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.')
+        warnGraceImpossible(settings, deps.log)
         return regenerate()
       }
       throw new Error(
@@ -355,7 +371,8 @@ async function handleNoTargetWritten(issued: { strategy: DoneStrategy; key: Issu
   }
 }
 
-function describePartialWrite(issued: { strategy: DoneStrategy; key: IssuedKey }, report: RotationReport, oldIds: number[]): string {
+function describePartialWrite(issued: { strategy: DoneStrategy; key: IssuedKey }, report: RotationReport, previous: PreviousKeys): string {
+  const oldIds = previous.replaced.map((k) => k.id)
   const stale =
     issued.strategy === 'regenerate'
       ? `the old value of key ${issued.key.id}, which no longer works`
@@ -373,8 +390,15 @@ function describePartialWrite(issued: { strategy: DoneStrategy; key: IssuedKey }
   )
 }
 
-async function retirePreviousKeys(previous: CapgoKey[], newId: number, deps: RotationDeps, report: RotationReport, concurrency: number): Promise<void> {
-  const doomed = previous.filter((k) => k.id !== newId)
+/** Deletes the retired keys; returns what failed, if anything. */
+async function retirePreviousKeys(
+  previous: PreviousKeys,
+  newId: number,
+  deps: RotationDeps,
+  report: RotationReport,
+  concurrency: number,
+): Promise<string | undefined> {
+  const doomed = previous.retired.filter((k) => k.id !== newId)
   const results = await settleAll(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id))
   const failures: string[] = []
   doomed.forEach((key, index) => {
@@ -393,11 +417,11 @@ async function retirePreviousKeys(previous: CapgoKey[], newId: number, deps: Rot
       failures.push(`key ${key.id}: ${errorMessage(result.error)}`)
     }
   })
-  if (failures.length > 0) {
-    report.failure =
-      `Every target holds the new key ${newId}, but deleting previous key(s) failed; they are still alive. ` +
-      `Run again to retire them (a run deletes every earlier key named '${report.newKey?.name}'), or delete them in Capgo.\n  - ${failures.join('\n  - ')}`
-  }
+  if (failures.length === 0) return undefined
+  return (
+    `deleting previous key(s) failed; they are still alive. Run again to retire them (a run deletes every earlier key ` +
+    `named '${report.newKey?.name}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`
+  )
 }
 
 export function errorMessage(error: unknown): string {

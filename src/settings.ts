@@ -28,6 +28,14 @@ export interface Settings {
   readonly limitedToOrgs: readonly string[]
   readonly expiresInDays: number | undefined
   readonly previousKeyId: number | undefined
+  /** Repository Actions variable (in the workflow's repository) remembering the key's id. */
+  readonly keyIdVariable: string | undefined
+  /** How many of the newest earlier keys to leave alive. */
+  readonly keepPrevious: number
+  /** Skip the rotation while every target secret is younger than this many days. */
+  readonly rotateAfterDays: number | undefined
+  /** GITHUB_REPOSITORY: where key-id-variable lives. */
+  readonly workflowRepository: RepositoryRef | undefined
   readonly githubToken: string
   readonly githubApiUrl: string
   readonly secretName: string
@@ -168,6 +176,28 @@ export function readSettings(
   const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems)
   const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems)
   const dryRun = parseBoolean('dry-run', input('dry-run'), false, problems)
+  const keepPrevious = parseWholeNumber('keep-previous', input('keep-previous'), 0, 100, problems) ?? 0
+  const rotateAfterDays = parseWholeNumber('rotate-after-days', input('rotate-after-days'), 1, 3650, problems)
+
+  const keyIdVariable = input('key-id-variable') || undefined
+  if (keyIdVariable !== undefined) {
+    if (!SECRET_NAME.test(keyIdVariable)) {
+      problems.push(
+        `key-id-variable: '${keyIdVariable}' is not a valid variable name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`,
+      )
+    } else if (/^GITHUB_/i.test(keyIdVariable)) {
+      problems.push(`key-id-variable: '${keyIdVariable}' starts with GITHUB_, a prefix GitHub reserves`)
+    }
+    if (!workflowRepo) problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable')
+  }
+
+  // Regenerating invalidates the old value at once: there is no earlier key to keep alive.
+  if (strategy === 'regenerate' && keepPrevious > 0) {
+    problems.push(
+      `keep-previous: ${keepPrevious} cannot be honoured with strategy 'regenerate', which invalidates the old value at once: ` +
+        "use strategy 'create' (classic Capgo) for a grace window, or keep-previous: 0",
+    )
+  }
 
   if (problems.length > 0) throw new SettingsError(problems)
 
@@ -181,6 +211,10 @@ export function readSettings(
     limitedToOrgs,
     expiresInDays,
     previousKeyId,
+    keyIdVariable,
+    keepPrevious,
+    rotateAfterDays,
+    workflowRepository: workflowRepo,
     githubToken,
     githubApiUrl,
     secretName,

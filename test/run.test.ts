@@ -113,7 +113,8 @@ describe('classic Capgo, strategy create', () => {
     expect(capgo.keys.has(earlier1.id)).toBe(false)
     expect(capgo.keys.has(earlier2.id)).toBe(false)
     expect(capgo.keys.has(similar.id)).toBe(true)
-    expect(JSON.parse(run.outputs['deleted-key-ids']!)).toEqual([earlier1.id, earlier2.id])
+    // Newest first.
+    expect(JSON.parse(run.outputs['deleted-key-ids']!)).toEqual([earlier2.id, earlier1.id])
   })
 
   it('writes every repository with its own public key', async () => {

@@ -31,6 +31,10 @@ describe('readSettings', () => {
       limitedToOrgs: [],
       expiresInDays: undefined,
       previousKeyId: undefined,
+      keyIdVariable: undefined,
+      keepPrevious: 0,
+      rotateAfterDays: undefined,
+      workflowRepository: { owner: 'octo', repo: 'app' },
       githubToken: 'gh-secret',
       githubApiUrl: 'https://api.github.com',
       secretName: 'CAPGO_TOKEN',
@@ -161,6 +165,36 @@ describe('readSettings', () => {
       "secret-name: 'github_token' starts with GITHUB_, a prefix GitHub reserves for its own secrets",
       "limited-to-apps: 'com.a b' is not an app id (e.g. com.demo.app)",
     ])
+  })
+})
+
+describe('lifecycle inputs', () => {
+  it('reads key-id-variable, keep-previous and rotate-after-days', () => {
+    expect(settings({ 'key-id-variable': 'CAPGO_KEY_ID', 'keep-previous': '2', 'rotate-after-days': '7' })).toMatchObject({
+      keyIdVariable: 'CAPGO_KEY_ID',
+      keepPrevious: 2,
+      rotateAfterDays: 7,
+    })
+  })
+
+  it('checks the variable name like a secret name, and needs GITHUB_REPOSITORY', () => {
+    expect(problems({ 'key-id-variable': 'capgo-key-id' })[0]).toMatch(/^key-id-variable: 'capgo-key-id' is not a valid variable name/)
+    expect(problems({ 'key-id-variable': 'GITHUB_KEY' })[0]).toBe("key-id-variable: 'GITHUB_KEY' starts with GITHUB_, a prefix GitHub reserves")
+    expect(problems({ 'key-id-variable': 'KEY_ID', repositories: 'octo/app', 'key-name': 'k' }, {})).toEqual([
+      'key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable',
+    ])
+  })
+
+  it('rejects out-of-range numbers', () => {
+    expect(problems({ 'keep-previous': '-1' })).toEqual(["keep-previous: '-1' is not a whole number from 0 to 100"])
+    expect(problems({ 'rotate-after-days': '0' })).toEqual(["rotate-after-days: '0' is not a whole number from 1 to 3650"])
+  })
+
+  it('refuses a grace window with an explicit regenerate', () => {
+    expect(problems({ strategy: 'regenerate', 'keep-previous': '1' })[0]).toMatch(
+      /^keep-previous: 1 cannot be honoured with strategy 'regenerate', which invalidates the old value at once/,
+    )
+    expect(settings({ strategy: 'auto', 'keep-previous': '1' }).keepPrevious).toBe(1)
   })
 })
 

@@ -184,7 +184,7 @@ describe('organization secrets', () => {
   it('dry-run shows the visibility it would keep, and changes nothing', async () => {
     github.addOrg('octo').seedSecret({ org: 'octo' }, 'CAPGO_TOKEN', { visibility: 'selected', selected_repository_ids: [7] })
     const run = await rotate({ organization: 'octo', 'dry-run': 'true' })
-    expect(run.log).toContain('Dry run: write organization octo (organization actions secret CAPGO_TOKEN), keeping visibility selected (repository ids 7)')
+    expect(run.log).toContain('Dry run: write organization octo (organization actions secret CAPGO_TOKEN): updated, keeping visibility selected (repository ids 7)')
     expect(github.mutatingRequests()).toHaveLength(0)
     expect(capgo.mutatingRequests()).toHaveLength(0)
   })

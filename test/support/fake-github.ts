@@ -39,6 +39,8 @@ function scopeKey(scope: Scope): string {
 export class FakeGitHub extends FakeService {
   private readonly collections = new Map<string, Collection>()
   readonly repoIds = new Map<string, number>()
+  /** Repository Actions variables, by "owner/repo" and then name. */
+  readonly variables = new Map<string, Map<string, string>>()
 
   constructor(
     readonly token: string,
@@ -53,6 +55,7 @@ export class FakeGitHub extends FakeService {
 
   addRepo(fullName: string, options: { environments?: string[] } = {}): this {
     this.repoIds.set(fullName.toLowerCase(), repoIds++)
+    this.variables.set(fullName.toLowerCase(), new Map())
     this.addCollection({ repo: fullName, type: 'actions' }, false)
     this.addCollection({ repo: fullName, type: 'dependabot' }, false)
     for (const environment of options.environments ?? []) this.addCollection({ repo: fullName, environment }, false)
@@ -70,6 +73,26 @@ export class FakeGitHub extends FakeService {
     const collection = this.collection(scope)
     const at = fields.updated_at ?? new Date().toISOString()
     collection.secrets.set(name, { encrypted_value: 'seeded', key_id: collection.keyId, created_at: at, updated_at: at, ...fields })
+    return this
+  }
+
+  variable(repo: string, name: string): string | undefined {
+    return this.variables.get(repo.toLowerCase())?.get(name)
+  }
+
+  setVariable(repo: string, name: string, value: string): this {
+    this.variables.get(repo.toLowerCase())!.set(name, value)
+    return this
+  }
+
+  /** Moves every secret's timestamps `days` into the past, as if that much time went by. */
+  age(days: number): this {
+    for (const collection of this.collections.values()) {
+      for (const secret of collection.secrets.values()) {
+        secret.updated_at = new Date(Date.parse(secret.updated_at) - days * 86_400_000).toISOString()
+        secret.created_at = new Date(Date.parse(secret.created_at) - days * 86_400_000).toISOString()
+      }
+    }
     return this
   }
 
@@ -121,6 +144,9 @@ export class FakeGitHub extends FakeService {
       return id === undefined ? [404, { message: 'Not Found' }] : [200, { id, name: repo[2], full_name: `${repo[1]}/${repo[2]}` }]
     }
 
+    const variables = /^\/repos\/([^/]+\/[^/]+)\/actions\/variables(?:\/([^/]+))?$/.exec(relative)
+    if (variables) return this.handleVariable(method, variables[1]!, variables[2], body)
+
     const match =
       /^\/(repos\/[^/]+\/[^/]+\/(?:actions|dependabot))\/secrets(?:\/(.*))?$/.exec(relative) ??
       /^\/(repos\/[^/]+\/[^/]+\/environments\/[^/]+)\/secrets(?:\/(.*))?$/.exec(relative) ??
@@ -169,6 +195,27 @@ export class FakeGitHub extends FakeService {
           : {}),
       })
       return stored ? [204] : [201, {}]
+    }
+    return [404, { message: 'Not Found' }]
+  }
+
+  private handleVariable(method: string, repo: string, name: string | undefined, body: unknown): Reply {
+    const store = this.variables.get(repo.toLowerCase())
+    if (!store) return [404, { message: 'Not Found' }]
+    const request = body as { name?: string; value?: string } | undefined
+    if (method === 'GET' && name) {
+      const value = store.get(name)
+      return value === undefined ? [404, { message: 'Not Found' }] : [200, { name, value, created_at: '', updated_at: '' }]
+    }
+    if (method === 'POST' && !name && request?.name && typeof request.value === 'string') {
+      if (store.has(request.name)) return [409, { message: 'Already exists' }]
+      store.set(request.name, request.value)
+      return [201, {}]
+    }
+    if (method === 'PATCH' && name && typeof request?.value === 'string') {
+      if (!store.has(name)) return [404, { message: 'Not Found' }]
+      store.set(name, request.value)
+      return [204]
     }
     return [404, { message: 'Not Found' }]
   }

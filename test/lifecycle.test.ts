@@ -1,0 +1,298 @@
+import nock from 'nock'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { FakeCapgo, type Generation } from './support/fake-capgo.js'
+import { FakeGitHub } from './support/fake-github.js'
+import { runAction } from './support/run-action.js'
+
+// The rotation's life over many runs: the id remembered in a variable, a grace window of earlier
+// keys, an age threshold that lets a daily schedule rotate weekly, and the dry run's plan.
+
+const TOKEN = 'github_pat_lifecycle000000000000000000000'
+const NAME = 'github-actions:octo/app:CAPGO_TOKEN'
+const VARIABLE = 'CAPGO_KEY_ID'
+
+let capgo: FakeCapgo
+let github: FakeGitHub
+
+beforeAll(async () => {
+  await FakeGitHub.ready()
+})
+
+function setup(generation: Generation = 'classic'): void {
+  nock.cleanAll()
+  capgo = new FakeCapgo(generation).install()
+  github = new FakeGitHub(TOKEN).install().addRepo('octo/app')
+}
+
+async function rotate(extra: Record<string, string> = {}) {
+  return runAction(
+    {
+      'capgo-api-key': capgo.managingKey.key,
+      'capgo-api-url': capgo.baseUrl,
+      'github-token': TOKEN,
+      'github-api-url': github.baseUrl,
+      ...extra,
+    },
+    { mustNotLeak: () => [TOKEN, ...capgo.allKeyValues()] },
+  )
+}
+
+const liveIds = () => capgo.named(NAME).map((k) => k.id)
+const heldKey = () => github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')
+const variableRequests = () => github.requests.filter((r) => r.path.includes('/actions/variables'))
+
+describe('key-id-variable', () => {
+  beforeEach(() => setup())
+
+  it('a first run with no variable creates it with the new id, never the key', async () => {
+    const run = await rotate({ 'key-id-variable': VARIABLE })
+
+    expect(run.error).toBeUndefined()
+    const [id] = liveIds()
+    expect(github.variable('octo/app', VARIABLE)).toBe(String(id))
+    expect(variableRequests().map((r) => r.method)).toEqual(['GET', 'POST'])
+    expect(variableRequests()[1]!.body).toEqual({ name: VARIABLE, value: String(id) })
+    expect(run.summary).toContain(`${VARIABLE}: created`)
+  })
+
+  it('a later run deletes the key the variable names, even under another name, and updates it', async () => {
+    const handMade = capgo.addKey({ name: 'made by hand' })
+    github.setVariable('octo/app', VARIABLE, String(handMade.id))
+    const run = await rotate({ 'key-id-variable': VARIABLE })
+
+    expect(run.error).toBeUndefined()
+    expect(capgo.keys.has(handMade.id)).toBe(false)
+    const [id] = liveIds()
+    expect(github.variable('octo/app', VARIABLE)).toBe(String(id))
+    expect(variableRequests().map((r) => r.method)).toEqual(['GET', 'PATCH'])
+    expect(run.outputs['previous-key-ids']).toBe(`[${handMade.id}]`)
+  })
+
+  it('is written only after every target holds the new key', async () => {
+    await rotate({ 'key-id-variable': VARIABLE })
+    const order = github.requests.map((r) => `${r.method} ${r.path.split('/').slice(-2).join('/')}`)
+    expect(order.indexOf(`POST actions/variables`)).toBeGreaterThan(order.indexOf('PUT secrets/CAPGO_TOKEN'))
+  })
+
+  it('on a 409 from the create, updates instead', async () => {
+    github.setVariable('octo/app', VARIABLE, '1')
+    // The read misses it (a concurrent run created it in between), so the create meets a 409.
+    github.fault('GET', /variables\/CAPGO_KEY_ID$/, [404, { message: 'Not Found' }])
+    const run = await rotate({ 'key-id-variable': VARIABLE })
+
+    expect(run.error).toBeUndefined()
+    expect(variableRequests().map((r) => r.method)).toEqual(['GET', 'POST', 'PATCH'])
+    expect(github.variable('octo/app', VARIABLE)).toBe(String(liveIds()[0]))
+  })
+
+  it('a token without Variables permission gets a message naming it, before any change', async () => {
+    github.fault('GET', /variables\/CAPGO_KEY_ID$/, [403, { message: 'Resource not accessible by personal access token' }])
+    const run = await rotate({ 'key-id-variable': VARIABLE })
+
+    expect(run.failed).toBe(true)
+    expect(run.error).toContain('reading variable CAPGO_KEY_ID of octo/app: 403')
+    expect(run.error).toContain('"Variables: Read and write"')
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+    expect(github.mutatingRequests()).toHaveLength(0)
+  })
+
+  it('a variable that holds no id fails in preflight', async () => {
+    github.setVariable('octo/app', VARIABLE, 'not-an-id')
+    const run = await rotate({ 'key-id-variable': VARIABLE })
+    expect(run.error).toContain("Variable CAPGO_KEY_ID holds 'not-an-id', not a Capgo key id")
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+  })
+
+  it('never deletes the managing key, even when the variable names it', async () => {
+    github.setVariable('octo/app', VARIABLE, String(capgo.managingKey.id))
+    const run = await rotate({ 'key-id-variable': VARIABLE })
+    expect(run.error).toBeUndefined()
+    expect(capgo.keys.has(capgo.managingKey.id)).toBe(true)
+    expect(run.outputs['deleted-key-ids']).toBe('[]')
+  })
+
+  it('with regenerate, it picks the key from the variable and leaves an equal value alone', async () => {
+    setup('current')
+    const existing = capgo.addKey({ name: 'dashboard key' })
+    github.setVariable('octo/app', VARIABLE, String(existing.id))
+    const run = await rotate({ 'key-id-variable': VARIABLE })
+
+    expect(run.error).toBeUndefined()
+    expect(run.outputs.strategy).toBe('regenerate')
+    expect(heldKey()).toBe(capgo.keys.get(existing.id)!.key)
+    expect(variableRequests().map((r) => r.method)).toEqual(['GET'])
+    expect(run.summary).toContain(`${VARIABLE}: unchanged`)
+  })
+
+  it('a failed variable write fails the run after the rotation, saying which id it should hold', async () => {
+    github.fault('POST', /variables$/, [403, { message: 'Resource not accessible by personal access token' }])
+    const old = capgo.addKey({ name: NAME })
+    const run = await rotate({ 'key-id-variable': VARIABLE })
+
+    expect(run.failed).toBe(true)
+    const [id] = liveIds()
+    expect(run.error).toContain(`Every target holds the new key ${id}, but:`)
+    expect(run.error).toContain(`It should hold ${id}`)
+    // The secrets are safe, so the old key is still retired.
+    expect(capgo.keys.has(old.id)).toBe(false)
+    expect(heldKey()).toBe(capgo.keys.get(id!)!.key)
+  })
+})
+
+describe('keep-previous', () => {
+  beforeEach(() => setup())
+
+  it('with 1, keeps exactly the current and the previous key over several runs', async () => {
+    const first = await rotate({ 'keep-previous': '1' })
+    expect(first.outputs['kept-key-ids']).toBe('[]')
+    const idsAfter: number[][] = []
+    for (let run = 0; run < 3; run++) {
+      const before = liveIds()
+      const result = await rotate({ 'keep-previous': '1' })
+      expect(result.error).toBeUndefined()
+      const after = liveIds()
+      idsAfter.push(after)
+      expect(after).toHaveLength(2)
+      // The newest earlier key is the one kept; anything older is gone.
+      expect(JSON.parse(result.outputs['kept-key-ids']!)).toEqual([Math.max(...before)])
+      expect(after).toContain(Number(result.outputs['key-id']))
+    }
+    expect(heldKey()).toBe(capgo.keys.get(Math.max(...idsAfter[2]!))!.key)
+  })
+
+  it('with 2, keeps the two newest earlier keys and deletes the rest', async () => {
+    const oldest = capgo.addKey({ name: NAME, created_at: '2026-01-01T00:00:00Z' })
+    const middle = capgo.addKey({ name: NAME, created_at: '2026-02-01T00:00:00Z' })
+    const newest = capgo.addKey({ name: NAME, created_at: '2026-03-01T00:00:00Z' })
+    const run = await rotate({ 'keep-previous': '2' })
+
+    expect(run.error).toBeUndefined()
+    expect(JSON.parse(run.outputs['kept-key-ids']!)).toEqual([newest.id, middle.id])
+    expect(JSON.parse(run.outputs['deleted-key-ids']!)).toEqual([oldest.id])
+    expect(liveIds().sort()).toEqual([middle.id, newest.id, Number(run.outputs['key-id'])].sort())
+  })
+
+  it('with auto falling back to regenerate, warns that the grace window cannot be kept', async () => {
+    setup('current')
+    capgo.addKey({ name: NAME })
+    const run = await rotate({ 'keep-previous': '1' })
+    expect(run.error).toBeUndefined()
+    expect(run.log).toContain('::warning::keep-previous: 1 cannot be honoured')
+  })
+
+  it('a key Capgo refuses to delete is kept, not a failure', async () => {
+    const old = capgo.addKey({ name: NAME })
+    capgo.fault('DELETE', new RegExp(`/apikey/${old.id}$`), [401, { error: 'cannot_delete_self', message: 'API keys cannot delete themselves' }])
+    const run = await rotate()
+    expect(run.failed).toBe(false)
+    expect(run.outputs['kept-key-ids']).toBe(`[${old.id}]`)
+    expect(run.log).toContain(`Capgo refused to delete previous key ${old.id} (401 cannot_delete_self)`)
+  })
+})
+
+describe('rotate-after-days', () => {
+  beforeEach(() => setup())
+
+  it('changes nothing while every target is younger than the threshold, and says when it is due', async () => {
+    github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
+    github.age(2)
+    const updatedAt = Date.parse(github.stored({ repo: 'octo/app' }, 'CAPGO_TOKEN')!.updated_at)
+    const run = await rotate({ 'rotate-after-days': '7', 'key-id-variable': VARIABLE })
+
+    expect(run.failed).toBe(false)
+    expect(run.outputs.rotated).toBe('false')
+    const due = new Date(updatedAt + 7 * 86_400_000).toISOString()
+    expect(run.log).toContain(`Next rotation due ${due}`)
+    expect(run.summary).toContain(`not due until ${due}`)
+    expect(JSON.parse(run.outputs.targets!)[0].result).toBe('skipped')
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+    expect(github.mutatingRequests()).toHaveLength(0)
+  })
+
+  it('rotates once the oldest target passes the threshold', async () => {
+    github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
+    github.age(8)
+    const run = await rotate({ 'rotate-after-days': '7' })
+    expect(run.outputs.rotated).toBe('true')
+    expect(heldKey()).toBe(capgo.named(NAME)[0]!.key)
+  })
+
+  it('counts a missing secret as due', async () => {
+    github.addRepo('octo/web')
+    github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
+    const run = await rotate({ 'rotate-after-days': '7', repositories: 'app,web' })
+    expect(run.outputs.rotated).toBe('true')
+  })
+})
+
+describe('set it and forget it', () => {
+  it('a daily schedule with rotate-after-days 7 and keep-previous 1 rotates weekly, keeping current and previous', async () => {
+    setup()
+    const inputs = { 'key-id-variable': VARIABLE, 'keep-previous': '1', 'rotate-after-days': '7' }
+    const rotatedOn: number[] = []
+    for (let day = 0; day < 22; day++) {
+      const run = await rotate(inputs)
+      expect(run.error).toBeUndefined()
+      if (run.outputs.rotated === 'true') rotatedOn.push(day)
+      const live = liveIds()
+      const current = Number(github.variable('octo/app', VARIABLE))
+      expect(heldKey()).toBe(capgo.keys.get(current)!.key)
+      expect(live).toContain(current)
+      expect(live.length).toBe(rotatedOn.length === 1 ? 1 : 2)
+      expect(capgo.keys.has(capgo.managingKey.id)).toBe(true)
+      github.age(1)
+    }
+    expect(rotatedOn).toEqual([0, 7, 14, 21])
+  })
+})
+
+describe('dry-run', () => {
+  it('shows the whole plan and sends no POST, PUT, PATCH or DELETE anywhere', async () => {
+    setup()
+    github.addRepo('octo/web')
+    github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
+    const older = capgo.addKey({ name: NAME, created_at: '2026-01-01T00:00:00Z' })
+    const newer = capgo.addKey({ name: NAME, created_at: '2026-02-01T00:00:00Z' })
+    github.setVariable('octo/app', VARIABLE, String(newer.id))
+    const run = await rotate({
+      'dry-run': 'true',
+      'key-id-variable': VARIABLE,
+      'keep-previous': '1',
+      repositories: 'app,web',
+      'limited-to-apps': 'com.demo.app',
+      'expires-in-days': '30',
+    })
+
+    expect(run.failed).toBe(false)
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+    expect(github.mutatingRequests()).toHaveLength(0)
+    const plan = run.log.split('\n').filter((line) => line.startsWith('Dry run: '))
+    expect(plan).toEqual([
+      `Dry run: create Capgo key '${NAME}' (mode upload, limited to apps com.demo.app, expires 30 days after the rotation)`,
+      `Dry run: if Capgo refuses to create keys, regenerate key ${newer.id} instead`,
+      'Dry run: write octo/app (repository actions secret CAPGO_TOKEN): updated',
+      'Dry run: write octo/web (repository actions secret CAPGO_TOKEN): created',
+      `Dry run: set variable ${VARIABLE} to the new key's id (updated from ${newer.id})`,
+      `Dry run: then delete previous key(s) ${older.id}`,
+      `Dry run: keep previous key(s) ${newer.id} alive (keep-previous: 1)`,
+    ])
+    expect(run.outputs).toMatchObject({
+      rotated: 'false',
+      strategy: 'create',
+      'previous-key-ids': `[${newer.id},${older.id}]`,
+      'deleted-key-ids': `[${older.id}]`,
+      'kept-key-ids': `[${newer.id}]`,
+    })
+    expect(run.summary).toContain('Would delete key ids')
+    expect(run.summary).toContain(`then delete previous key(s) ${older.id}`)
+  })
+
+  it('fails when the plan is not feasible (nothing to regenerate), still without changes', async () => {
+    setup('current')
+    const run = await rotate({ 'dry-run': 'true' })
+    expect(run.failed).toBe(true)
+    expect(run.error).toContain(`no Capgo key is named '${NAME}'`)
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+    expect(github.mutatingRequests()).toHaveLength(0)
+  })
+})
