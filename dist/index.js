@@ -39379,7 +39379,7 @@ function createGitHubClient(options) {
             error: (message) => error(message),
         },
         // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
-        retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+        retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: {
             onRateLimit: onLimit('rate limit'),
             onSecondaryRateLimit: onLimit('secondary rate limit'),
@@ -40748,6 +40748,20 @@ function readSettings(read = defaultReader, env = process.env) {
         dryRun,
     });
 }
+function readTuning(env = process.env) {
+    const problems = [];
+    const number = (name, fallback, min, max) => {
+        const raw = env[name]?.trim() ?? '';
+        return parseWholeNumber(name, raw, min, max, problems) ?? fallback;
+    };
+    const tuning = {
+        timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 30_000, 100, 600_000),
+        retryBaseMs: number('CAPGO_ROTATION_RETRY_BASE_MS', 1000, 1, 60_000),
+    };
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    return tuning;
+}
 /** Commas and newlines separate items; blanks and surrounding spaces are ignored. */
 function parseList(value) {
     return value
@@ -40895,6 +40909,8 @@ async function run(options = {}) {
     let failure;
     try {
         settings = readSettings();
+        const tuning = readTuning();
+        const timeoutMs = options.timeoutMs ?? tuning.timeoutMs;
         // libsodium compiles its WebAssembly while the preflight requests are in flight.
         initSodium().catch(() => undefined);
         debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
@@ -40903,9 +40919,9 @@ async function run(options = {}) {
         const capgo = new CapgoClient({
             baseUrl: settings.capgoApiUrl,
             apiKey: settings.capgoApiKey,
-            timeoutMs: options.timeoutMs,
+            timeoutMs,
             retry: {
-                ...(options.capgoRetry ?? DEFAULT_RETRY_POLICY),
+                ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
                 onRetry: (attempt, delayMs, error) => info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
             },
             onKeyMaterial: registerSecret,
@@ -40913,8 +40929,9 @@ async function run(options = {}) {
         const octokit = createGitHubClient({
             token: settings.githubToken,
             baseUrl: settings.githubApiUrl,
-            timeoutMs: options.timeoutMs,
+            timeoutMs,
             retries: options.githubRetries,
+            retryBaseMs: tuning.retryBaseMs,
         });
         const variable = settings.keyIdVariable && settings.workflowRepository
             ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)

@@ -18,6 +18,8 @@ export interface GitHubClientOptions {
   readonly timeoutMs?: number
   /** Retries after the first attempt, for 5xx and lost connections. */
   readonly retries?: number
+  /** plugin-retry waits (retry number)² × this; 1 s by default. */
+  readonly retryBaseMs?: number
   /** A rate-limit wait longer than this fails the run instead of stalling it. */
   readonly maxRateLimitWaitSeconds?: number
   /** How many content-writing requests may be in flight at once. */
@@ -53,7 +55,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         error: (message: string) => core.error(message),
       },
       // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
-      retry: { retries: options.retries ?? 3, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+      retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle: {
         onRateLimit: onLimit('rate limit'),
         onSecondaryRateLimit: onLimit('secondary rate limit'),

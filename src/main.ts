@@ -8,7 +8,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
 import { initSodium } from './sealing.js'
 import { redact, registerSecret } from './secrets.js'
-import { readSettings, type Settings } from './settings.js'
+import { readSettings, readTuning, type Settings } from './settings.js'
 
 /** Knobs for tests; a workflow run uses the defaults. */
 export interface RunOptions {
@@ -23,6 +23,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let failure: string | undefined
   try {
     settings = readSettings()
+    const tuning = readTuning()
+    const timeoutMs = options.timeoutMs ?? tuning.timeoutMs
     // libsodium compiles its WebAssembly while the preflight requests are in flight.
     initSodium().catch(() => undefined)
     core.debug(
@@ -33,9 +35,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const capgo = new CapgoClient({
       baseUrl: settings.capgoApiUrl,
       apiKey: settings.capgoApiKey,
-      timeoutMs: options.timeoutMs,
+      timeoutMs,
       retry: {
-        ...(options.capgoRetry ?? DEFAULT_RETRY_POLICY),
+        ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
         onRetry: (attempt, delayMs, error) => core.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
       },
       onKeyMaterial: registerSecret,
@@ -43,8 +45,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const octokit = createGitHubClient({
       token: settings.githubToken,
       baseUrl: settings.githubApiUrl,
-      timeoutMs: options.timeoutMs,
+      timeoutMs,
       retries: options.githubRetries,
+      retryBaseMs: tuning.retryBaseMs,
     })
     const variable =
       settings.keyIdVariable && settings.workflowRepository

@@ -228,6 +228,28 @@ export function readSettings(
   })
 }
 
+/** Knobs from the environment rather than inputs: for slow self-hosted Capgo, tests and benchmarks. */
+export interface Tuning {
+  /** Timeout of each request attempt, to Capgo and to GitHub. */
+  readonly timeoutMs: number
+  /** First backoff delay of the retries (Capgo's loop, and plugin-retry's 1, 4, 9 × base). */
+  readonly retryBaseMs: number
+}
+
+export function readTuning(env: NodeJS.ProcessEnv = process.env): Tuning {
+  const problems: string[] = []
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim() ?? ''
+    return parseWholeNumber(name, raw, min, max, problems) ?? fallback
+  }
+  const tuning = {
+    timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 30_000, 100, 600_000),
+    retryBaseMs: number('CAPGO_ROTATION_RETRY_BASE_MS', 1000, 1, 60_000),
+  }
+  if (problems.length > 0) throw new SettingsError(problems)
+  return tuning
+}
+
 /** Commas and newlines separate items; blanks and surrounding spaces are ignored. */
 export function parseList(value: string): string[] {
   return value

@@ -96,6 +96,13 @@ export class FakeGitHub extends FakeService {
     return this
   }
 
+  /** Stores `value` sealed with the collection's own key, as if an earlier run had written it. */
+  sealAndStore(scope: Scope, name: string, value: string, fields: Partial<StoredSecret> = {}): this {
+    const collection = this.collection(scope)
+    const sealed = sodium.crypto_box_seal(sodium.from_string(value), collection.publicKey)
+    return this.seedSecret(scope, name, { ...fields, encrypted_value: sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL) })
+  }
+
   stored(scope: Scope, name: string): StoredSecret | undefined {
     return this.collection(scope).secrets.get(name)
   }

@@ -5,6 +5,7 @@ import * as core from '@actions/core'
 import { expect, vi } from 'vitest'
 import { run, type RunOptions } from '../../src/main.js'
 import { forgetSecrets } from '../../src/secrets.js'
+import { findLeaks, parseOutputFile } from './outputs.js'
 
 // Runs the action in-process the way the runner would set it up: INPUT_* variables (hyphens
 // kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, and stdout as the log.
@@ -62,41 +63,11 @@ export async function runAction(
   return result
 }
 
-/** GITHUB_OUTPUT holds `name<<delimiter` blocks (shared/toolchain.md, trap 8). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^([^<]+)<<(.+)$/.exec(lines[i]!)
-    if (!open) continue
-    const [, name, delimiter] = open
-    const value: string[] = []
-    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!)
-    outputs[name!] = value.join('\n')
-  }
-  return outputs
-}
-
 function decodeCommand(text: string): string {
   return text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
 }
 
-/**
- * No credential in the log (mask commands aside: the runner consumes them), the summary, or any
- * output but `key`.
- */
+/** No credential in the log, the summary, or any output but `key`. */
 export function expectNoLeak(result: Pick<ActionRun, 'log' | 'outputs' | 'summary'>, secrets: string[]): void {
-  const log = result.log
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n')
-  const outputs = Object.entries(result.outputs)
-    .filter(([name]) => name !== 'key')
-    .map(([, value]) => value)
-    .join('\n')
-  for (const secret of secrets.filter((s) => s !== '')) {
-    expect(log.includes(secret), 'a credential appears in the log').toBe(false)
-    expect(result.summary.includes(secret), 'a credential appears in the job summary').toBe(false)
-    expect(outputs.includes(secret), 'a credential appears in an output other than key').toBe(false)
-  }
+  expect(findLeaks(result, secrets)).toEqual([])
 }
