@@ -33872,18 +33872,21 @@ class CapgoClient {
         this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     }
     async listKeys() {
-        const body = await withRetry(this.retry, retryable, () => this.request('list keys', 'GET', '/apikey/'));
-        const rows = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined;
-        if (!rows)
-            throw malformed('list keys', 'the list is neither an array nor {"data": [...]}');
-        const generation = Array.isArray(body) ? 'current' : 'classic';
-        const keys = rows.map((row) => {
-            const parsed = parseRow('list keys', row);
-            // Compare and drop: list rows carry other keys' plaintext on classic Capgo.
-            const isManagingKey = isObject(row) && typeof row.key === 'string' && row.key === this.options.apiKey;
-            return { ...parsed, isManagingKey };
+        // Parsed inside the retried call: a garbled answer is worth another try, like a 5xx.
+        return withRetry(this.retry, retryable, async () => {
+            const body = await this.request('list keys', 'GET', '/apikey/');
+            const rows = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined;
+            if (!rows)
+                throw malformed('list keys', 'the list is neither an array nor {"data": [...]}');
+            const generation = Array.isArray(body) ? 'current' : 'classic';
+            const keys = rows.map((row) => {
+                const parsed = parseRow('list keys', row);
+                // Compare and drop: list rows carry other keys' plaintext on classic Capgo.
+                const isManagingKey = isObject(row) && typeof row.key === 'string' && row.key === this.options.apiKey;
+                return { ...parsed, isManagingKey };
+            });
+            return { generation, keys };
         });
-        return { generation, keys };
     }
     // Never retried: a create whose answer was lost may still have made a key, and a second call
     // would make another. The rotation sweeps such a key up by name instead.
@@ -33898,15 +33901,19 @@ class CapgoClient {
         });
         return this.parseIssued('create key', isObject(body) && isObject(body.apikey) ? body.apikey : body);
     }
-    // Retrying is safe: each call replaces the secret again, and the last answer holds the live one.
+    // Retrying is safe, and heals a lost answer: each call replaces the secret again, and the last
+    // answer holds the live one. So a garbled answer is retried too.
     async regenerateKey(id, expiresAt) {
         const operation = `regenerate key ${id}`;
-        const body = await withRetry(this.retry, retryable, () => this.request(operation, 'PUT', `/apikey/${id}`, { regenerate: true, ...(expiresAt ? { expires_at: expiresAt } : {}) }));
-        return this.parseIssued(operation, isObject(body) && isObject(body.apikey) ? body.apikey : body);
+        return withRetry(this.retry, retryable, async () => {
+            const body = await this.request(operation, 'PUT', `/apikey/${id}`, { regenerate: true, ...(expiresAt ? { expires_at: expiresAt } : {}) });
+            return this.parseIssued(operation, isObject(body) && isObject(body.apikey) ? body.apikey : body);
+        });
     }
     async deleteKey(id) {
         try {
-            await withRetry(this.retry, retryable, () => this.request(`delete key ${id}`, 'DELETE', `/apikey/${id}`));
+            // Any 2xx is a success, whatever its body says ({success: true}, {status: "ok"}, or nothing).
+            await withRetry(this.retry, retryable, () => this.request(`delete key ${id}`, 'DELETE', `/apikey/${id}`, undefined, { ignoreBody: true }));
             return 'deleted';
         }
         catch (error) {
@@ -33922,7 +33929,7 @@ class CapgoClient {
         this.options.onKeyMaterial(body.key);
         return { ...parseRow(operation, body), key: body.key };
     }
-    async request(operation, method, path, json) {
+    async request(operation, method, path, json, options = {}) {
         const url = `${this.options.baseUrl}${path}`;
         let response;
         try {
@@ -33954,16 +33961,16 @@ class CapgoClient {
             const { code, detail } = parseErrorBody(body, text, response.statusText);
             throw new CapgoError(operation, 'http', response.status, code, detail, parseRetryAfter(response.headers.get('retry-after')));
         }
-        if (body === undefined && text.trim() !== '')
+        if (body === undefined && text.trim() !== '' && !options.ignoreBody)
             throw malformed(operation, 'the answer is not JSON');
         return body;
     }
 }
-/** 5xx, 429, timeouts and lost connections are worth another try; other answers are final. */
+/** 5xx, 429, timeouts, lost connections and garbled answers are worth another try; other answers are final. */
 function retryable(error) {
     if (!(error instanceof CapgoError))
         return { retry: false };
-    if (error.failure === 'network' || error.failure === 'timeout')
+    if (error.failure !== 'http')
         return { retry: true };
     if (error.status === 429)
         return { retry: true, retryAfterMs: error.retryAfterMs };
@@ -39371,7 +39378,6 @@ function createGitHubClient(options) {
     };
     return getOctokit(options.token, {
         baseUrl: options.baseUrl,
-        headers: { 'x-github-api-version': '2022-11-28' },
         log: {
             debug: (message) => debug(message),
             info: (message) => debug(message),
@@ -39395,9 +39401,10 @@ function createGitHubClient(options) {
     // Registered before retry, so that it wraps each attempt rather than all of them together.
     attemptPolicy(options.timeoutMs ?? 30_000, maxWait, options.sleep ?? defaultSleep), retry, throttling);
 }
+const API_VERSION = '2022-11-28';
 /**
- * The innermost layer, under plugin-retry: a timeout on every attempt, and waits for a plain
- * Retry-After on 429/503 (plugin-throttling handles only GitHub's rate-limit answers, and
+ * The innermost layer but the token's, under plugin-retry: a timeout on every attempt, the pinned
+ * API version, and waits for a plain Retry-After on 429/503 (plugin-throttling handles only GitHub's rate-limit answers, and
  * plugin-retry's own backoff ignores the header).
  */
 function attemptPolicy(timeoutMs, maxWaitSeconds, sleep) {
@@ -39405,7 +39412,12 @@ function attemptPolicy(timeoutMs, maxWaitSeconds, sleep) {
         const attempt = async (request, options) => {
             for (let waits = 0;; waits++) {
                 try {
-                    return await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } });
+                    // Set on this call's own options object rather than passed as a copy: the hooks inside
+                    // this one (the token auth) are bound to that object and ignore what is passed to them.
+                    options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs) };
+                    // Octokit's constructor ignores custom default headers, so the API version is pinned here.
+                    options.headers = { ...options.headers, 'x-github-api-version': API_VERSION };
+                    return await request(options);
                 }
                 catch (error) {
                     const wait = plainRetryAfterSeconds(error);
@@ -39430,6 +39442,8 @@ function plainRetryAfterSeconds(error) {
     return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/github-errors.ts
 // Turns an Octokit failure into a sentence a CI maintainer can act on. Only GitHub's own message
 // and permission header are quoted; request headers (the token) and bodies never are.
@@ -39513,6 +39527,9 @@ async function seal(value, publicKeyBase64) {
 ;// CONCATENATED MODULE: ./src/github-targets.ts
 
 
+
+/** The throwaway secret of checkWriteAccess. */
+const WRITE_CHECK_SECRET = 'CAPGO_ROTATION_WRITE_CHECK';
 /** Every target the settings ask for, repositories (or their environment) first, then the org. */
 function targetsOf(settings) {
     const secret = settings.secretName;
@@ -39641,6 +39658,13 @@ class GitHubSecretStore {
                 const response = await this.call(writeContext, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }));
                 return response.status === 201 ? 'created' : 'updated';
             },
+            checkWriteAccess: async () => {
+                const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${WRITE_CHECK_SECRET})` };
+                const encrypted_value = await seal((0,external_node_crypto_.randomBytes)(16).toString('hex'), key);
+                const probe = { ...params, secret_name: WRITE_CHECK_SECRET };
+                await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }));
+                await this.call(checking, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
+            },
         };
     }
     /**
@@ -39660,7 +39684,11 @@ class GitHubSecretStore {
             return { visibility, selectedRepositoryIds: [], isNew };
         const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` };
         const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }));
-        const ids = repositories.map((r) => r.id).filter((id) => typeof id === 'number');
+        // Sending back a wrong list would silently change who can read the secret: accept only ids.
+        const ids = repositories.map((r) => (typeof r === 'object' && r !== null ? r.id : undefined));
+        if (!ids.every((id) => typeof id === 'number')) {
+            throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`);
+        }
         return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
     }
     /** The secret's metadata (never its value), or null when it does not exist yet. */
@@ -39669,9 +39697,15 @@ class GitHubSecretStore {
             const response = await this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret });
             const data = response.data;
             const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined;
+            // A garbled answer must not pass for "private": that would change who can read an org secret.
+            if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || (route.startsWith('/orgs/') && !visibility)) {
+                throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`);
+            }
             return { updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined, visibility };
         }
         catch (error) {
+            if (error instanceof Error && !('status' in error))
+                throw error;
             // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
             if (isNotFound(error))
                 return null;
@@ -40328,6 +40362,10 @@ async function rotate(settings, deps) {
         log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`);
         return report;
     }
+    // Regenerating kills the old value at once, and there is no rollback: make sure every target
+    // can be written before that (the public-key read only proved read access).
+    if (expectRegenerate && !settings.dryRun)
+        await checkWriteAccess(targets, log, concurrency);
     // Step 3: dry run.
     if (settings.dryRun) {
         const strategy = expectRegenerate ? 'regenerate' : 'create';
@@ -40443,6 +40481,13 @@ function explicitIds(settings, variableValue) {
             ids.push({ id, source: 'key-id-variable' });
     }
     return ids;
+}
+async function checkWriteAccess(targets, log, concurrency) {
+    log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (secret ${WRITE_CHECK_SECRET}, written and deleted).`);
+    const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess());
+    const problems = checks.flatMap((check) => (check.ok ? [] : [errorMessage(check.error)]));
+    if (problems.length > 0)
+        throw new PreflightError(problems);
 }
 function warnGraceImpossible(settings, log) {
     if (settings.keepPrevious > 0) {

@@ -129,17 +129,20 @@ export class CapgoClient implements CapgoApi {
   }
 
   async listKeys(): Promise<KeyListing> {
-    const body = await withRetry(this.retry, retryable, () => this.request('list keys', 'GET', '/apikey/'))
-    const rows = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined
-    if (!rows) throw malformed('list keys', 'the list is neither an array nor {"data": [...]}')
-    const generation: CapgoGeneration = Array.isArray(body) ? 'current' : 'classic'
-    const keys = rows.map((row) => {
-      const parsed = parseRow('list keys', row)
-      // Compare and drop: list rows carry other keys' plaintext on classic Capgo.
-      const isManagingKey = isObject(row) && typeof row.key === 'string' && row.key === this.options.apiKey
-      return { ...parsed, isManagingKey }
+    // Parsed inside the retried call: a garbled answer is worth another try, like a 5xx.
+    return withRetry(this.retry, retryable, async () => {
+      const body = await this.request('list keys', 'GET', '/apikey/')
+      const rows = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined
+      if (!rows) throw malformed('list keys', 'the list is neither an array nor {"data": [...]}')
+      const generation: CapgoGeneration = Array.isArray(body) ? 'current' : 'classic'
+      const keys = rows.map((row) => {
+        const parsed = parseRow('list keys', row)
+        // Compare and drop: list rows carry other keys' plaintext on classic Capgo.
+        const isManagingKey = isObject(row) && typeof row.key === 'string' && row.key === this.options.apiKey
+        return { ...parsed, isManagingKey }
+      })
+      return { generation, keys }
     })
-    return { generation, keys }
   }
 
   // Never retried: a create whose answer was lost may still have made a key, and a second call
@@ -156,18 +159,20 @@ export class CapgoClient implements CapgoApi {
     return this.parseIssued('create key', isObject(body) && isObject(body.apikey) ? body.apikey : body)
   }
 
-  // Retrying is safe: each call replaces the secret again, and the last answer holds the live one.
+  // Retrying is safe, and heals a lost answer: each call replaces the secret again, and the last
+  // answer holds the live one. So a garbled answer is retried too.
   async regenerateKey(id: number, expiresAt: string | undefined): Promise<IssuedKey> {
     const operation = `regenerate key ${id}`
-    const body = await withRetry(this.retry, retryable, () =>
-      this.request(operation, 'PUT', `/apikey/${id}`, { regenerate: true, ...(expiresAt ? { expires_at: expiresAt } : {}) }),
-    )
-    return this.parseIssued(operation, isObject(body) && isObject(body.apikey) ? body.apikey : body)
+    return withRetry(this.retry, retryable, async () => {
+      const body = await this.request(operation, 'PUT', `/apikey/${id}`, { regenerate: true, ...(expiresAt ? { expires_at: expiresAt } : {}) })
+      return this.parseIssued(operation, isObject(body) && isObject(body.apikey) ? body.apikey : body)
+    })
   }
 
   async deleteKey(id: number): Promise<DeleteOutcome> {
     try {
-      await withRetry(this.retry, retryable, () => this.request(`delete key ${id}`, 'DELETE', `/apikey/${id}`))
+      // Any 2xx is a success, whatever its body says ({success: true}, {status: "ok"}, or nothing).
+      await withRetry(this.retry, retryable, () => this.request(`delete key ${id}`, 'DELETE', `/apikey/${id}`, undefined, { ignoreBody: true }))
       return 'deleted'
     } catch (error) {
       if (error instanceof CapgoError && error.status === 404) return 'already-gone'
@@ -183,7 +188,7 @@ export class CapgoClient implements CapgoApi {
     return { ...parseRow(operation, body), key: body.key }
   }
 
-  private async request(operation: string, method: string, path: string, json?: unknown): Promise<unknown> {
+  private async request(operation: string, method: string, path: string, json?: unknown, options: { ignoreBody?: boolean } = {}): Promise<unknown> {
     const url = `${this.options.baseUrl}${path}`
     let response: Response
     try {
@@ -213,15 +218,15 @@ export class CapgoClient implements CapgoApi {
       const { code, detail } = parseErrorBody(body, text, response.statusText)
       throw new CapgoError(operation, 'http', response.status, code, detail, parseRetryAfter(response.headers.get('retry-after')))
     }
-    if (body === undefined && text.trim() !== '') throw malformed(operation, 'the answer is not JSON')
+    if (body === undefined && text.trim() !== '' && !options.ignoreBody) throw malformed(operation, 'the answer is not JSON')
     return body
   }
 }
 
-/** 5xx, 429, timeouts and lost connections are worth another try; other answers are final. */
+/** 5xx, 429, timeouts, lost connections and garbled answers are worth another try; other answers are final. */
 function retryable(error: unknown): RetryDecision {
   if (!(error instanceof CapgoError)) return { retry: false }
-  if (error.failure === 'network' || error.failure === 'timeout') return { retry: true }
+  if (error.failure !== 'http') return { retry: true }
   if (error.status === 429) return { retry: true, retryAfterMs: error.retryAfterMs }
   return { retry: error.status !== undefined && error.status >= 500 }
 }

@@ -47,7 +47,6 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     options.token,
     {
       baseUrl: options.baseUrl,
-      headers: { 'x-github-api-version': '2022-11-28' },
       log: {
         debug: (message: string) => core.debug(message),
         info: (message: string) => core.debug(message),
@@ -78,14 +77,17 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 interface RequestOptions {
   method: string
   url: string
+  headers?: Record<string, unknown>
   request?: Record<string, unknown>
 }
+
+const API_VERSION = '2022-11-28'
 type RequestHook = (request: (options: RequestOptions) => Promise<unknown>, options: RequestOptions) => Promise<unknown>
 type Failure = { status?: number; message?: string; response?: { headers?: Record<string, string | number | undefined> } }
 
 /**
- * The innermost layer, under plugin-retry: a timeout on every attempt, and waits for a plain
- * Retry-After on 429/503 (plugin-throttling handles only GitHub's rate-limit answers, and
+ * The innermost layer but the token's, under plugin-retry: a timeout on every attempt, the pinned
+ * API version, and waits for a plain Retry-After on 429/503 (plugin-throttling handles only GitHub's rate-limit answers, and
  * plugin-retry's own backoff ignores the header).
  */
 function attemptPolicy(timeoutMs: number, maxWaitSeconds: number, sleep: (ms: number) => Promise<void>) {
@@ -93,7 +95,12 @@ function attemptPolicy(timeoutMs: number, maxWaitSeconds: number, sleep: (ms: nu
     const attempt: RequestHook = async (request, options) => {
       for (let waits = 0; ; waits++) {
         try {
-          return await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } })
+          // Set on this call's own options object rather than passed as a copy: the hooks inside
+          // this one (the token auth) are bound to that object and ignore what is passed to them.
+          options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs) }
+          // Octokit's constructor ignores custom default headers, so the API version is pinned here.
+          options.headers = { ...options.headers, 'x-github-api-version': API_VERSION }
+          return await request(options)
         } catch (error) {
           const wait = plainRetryAfterSeconds(error as Failure)
           if (wait === undefined || waits >= 2 || wait > maxWaitSeconds) throw error

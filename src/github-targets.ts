@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { GitHubClient } from './github-client.js'
 import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
 import { seal } from './sealing.js'
@@ -48,7 +49,15 @@ export interface PreparedTarget {
    */
   readonly existing: { readonly updatedAt: string | undefined } | null | undefined
   write(value: string): Promise<WriteResult>
+  /**
+   * Proves the token may write here without touching the real secret: writes a throwaway secret
+   * (WRITE_CHECK_SECRET, a random value) and deletes it again.
+   */
+  checkWriteAccess(): Promise<void>
 }
+
+/** The throwaway secret of checkWriteAccess. */
+export const WRITE_CHECK_SECRET = 'CAPGO_ROTATION_WRITE_CHECK'
 
 export interface PrepareOptions {
   /** Also read the secret's metadata (created or updated, and when). */
@@ -197,6 +206,15 @@ export class GitHubSecretStore implements SecretStore {
         )
         return response.status === 201 ? 'created' : 'updated'
       },
+      checkWriteAccess: async () => {
+        const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${WRITE_CHECK_SECRET})` }
+        const encrypted_value = await seal(randomBytes(16).toString('hex'), key)
+        const probe = { ...params, secret_name: WRITE_CHECK_SECRET }
+        await this.call(checking, () =>
+          this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }),
+        )
+        await this.call(checking, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe))
+      },
     }
   }
 
@@ -223,7 +241,11 @@ export class GitHubSecretStore implements SecretStore {
     const repositories = await this.call(reading, () =>
       this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }),
     )
-    const ids = (repositories as Array<{ id?: unknown }>).map((r) => r.id).filter((id): id is number => typeof id === 'number')
+    // Sending back a wrong list would silently change who can read the secret: accept only ids.
+    const ids = (repositories as unknown[]).map((r) => (typeof r === 'object' && r !== null ? (r as { id?: unknown }).id : undefined))
+    if (!ids.every((id): id is number => typeof id === 'number')) {
+      throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`)
+    }
     return { visibility: 'selected', selectedRepositoryIds: ids, isNew }
   }
 
@@ -236,10 +258,15 @@ export class GitHubSecretStore implements SecretStore {
   ): Promise<SecretMetadata | null> {
     try {
       const response = await this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret })
-      const data = response.data as { updated_at?: unknown; visibility?: unknown }
+      const data = response.data as { name?: unknown; updated_at?: unknown; visibility?: unknown }
       const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined
+      // A garbled answer must not pass for "private": that would change who can read an org secret.
+      if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || (route.startsWith('/orgs/') && !visibility)) {
+        throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`)
+      }
       return { updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined, visibility }
     } catch (error) {
+      if (error instanceof Error && !('status' in error)) throw error
       // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
       if (isNotFound(error)) return null
       throw new Error(explainGitHubError(context, error))

@@ -1,6 +1,6 @@
 import { CapgoError, type CapgoApi, type IssuedKey, type KeyListing } from './capgo-client.js'
 import { settleAll } from './concurrency.js'
-import { describeTarget, targetsOf, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
+import { describeTarget, targetsOf, WRITE_CHECK_SECRET, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import { describePlan } from './plan.js'
 import { chooseKeyToRegenerate, findPreviousKeys, type ExplicitId, type PreviousKeys } from './previous-keys.js'
@@ -131,6 +131,10 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
     return report
   }
 
+  // Regenerating kills the old value at once, and there is no rollback: make sure every target
+  // can be written before that (the public-key read only proved read access).
+  if (expectRegenerate && !settings.dryRun) await checkWriteAccess(targets, log, concurrency)
+
   // Step 3: dry run.
   if (settings.dryRun) {
     const strategy = expectRegenerate ? 'regenerate' : 'create'
@@ -248,6 +252,13 @@ function explicitIds(settings: Settings, variableValue: string | undefined): Exp
     if (!ids.some((e) => e.id === id)) ids.push({ id, source: 'key-id-variable' })
   }
   return ids
+}
+
+async function checkWriteAccess(targets: readonly PreparedTarget[], log: Logger, concurrency: number): Promise<void> {
+  log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (secret ${WRITE_CHECK_SECRET}, written and deleted).`)
+  const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess())
+  const problems = checks.flatMap((check) => (check.ok ? [] : [errorMessage(check.error)]))
+  if (problems.length > 0) throw new PreflightError(problems)
 }
 
 function warnGraceImpossible(settings: Settings, log: Logger): void {

@@ -64,14 +64,17 @@ describe('listing keys', () => {
   })
 
   it('rejects an answer that is not a key list', async () => {
-    nock(BASE).get('/apikey/').reply(200, { hello: 'world' })
-    const error = await failure(client().capgo.listKeys())
+    nock(BASE).get('/apikey/').times(3).reply(200, { hello: 'world' })
+    const { capgo, sleeps } = client()
+    const error = await failure(capgo.listKeys())
+    // A garbled answer is retried like a 5xx, then reported.
+    expect(sleeps).toHaveLength(2)
     expect(error.failure).toBe('malformed')
     expect(error.message).toContain('check capgo-api-url')
   })
 
   it('rejects malformed JSON', async () => {
-    nock(BASE).get('/apikey/').reply(200, '{"data": [', { 'content-type': 'application/json' })
+    nock(BASE).get('/apikey/').times(3).reply(200, '{"data": [', { 'content-type': 'application/json' })
     const error = await failure(client().capgo.listKeys())
     expect(error.message).toBe(
       'Capgo: list keys failed: the answer is not JSON. The answer is not what a Capgo /apikey endpoint returns: check capgo-api-url.',
@@ -270,6 +273,18 @@ describe('regenerating and deleting', () => {
     const { capgo } = client()
     await expect(capgo.deleteKey(1)).resolves.toBe('already-gone')
     await expect(capgo.deleteKey(2)).resolves.toBe('already-gone')
+  })
+
+  it('takes any 2xx of a delete as success, whatever the body', async () => {
+    nock(BASE).delete('/apikey/1').reply(200, '<html>ok</html>').delete('/apikey/2').reply(204)
+    const { capgo } = client()
+    await expect(capgo.deleteKey(1)).resolves.toBe('deleted')
+    await expect(capgo.deleteKey(2)).resolves.toBe('deleted')
+  })
+
+  it('retries a regenerate whose answer was garbled, and returns the last key', async () => {
+    nock(BASE).put('/apikey/5').reply(200, { id: 5, name: 'ci' }).put('/apikey/5').reply(200, { id: 5, key: 'second', name: 'ci' })
+    await expect(client().capgo.regenerateKey(5, undefined)).resolves.toMatchObject({ key: 'second' })
   })
 
   it('retries a delete on 500', async () => {

@@ -334,6 +334,29 @@ describe('current Capgo', () => {
     expect(run.outputs.key).toBeUndefined()
   })
 
+  it('checks write access before regenerating, so a read-only token kills no key', async () => {
+    const existing = capgo.addKey({ name: DEFAULT_NAME })
+    const before = existing.key
+    github.fault('PUT', /CAPGO_ROTATION_WRITE_CHECK$/, [403, { message: 'Resource not accessible by personal access token' }, { 'x-accepted-github-permissions': 'secrets=write' }])
+    const run = await rotate()
+
+    expect(run.failed).toBe(true)
+    expect(run.error).toContain('checking write access to octo/app (repository actions secret CAPGO_TOKEN)')
+    expect(run.error).toContain('secrets=write')
+    expect(run.error).toContain('Nothing was changed.')
+    expect(capgo.keys.get(existing.id)!.key).toBe(before)
+    expect(capgo.requests.some((r) => r.method === 'PUT')).toBe(false)
+  })
+
+  it('removes the write-check secret again', async () => {
+    capgo.addKey({ name: DEFAULT_NAME })
+    const run = await rotate()
+    expect(run.failed).toBe(false)
+    expect(github.stored({ repo: 'octo/app' }, 'CAPGO_ROTATION_WRITE_CHECK')).toBeUndefined()
+    const probe = github.requests.filter((r) => r.path.endsWith('/CAPGO_ROTATION_WRITE_CHECK')).map((r) => r.method)
+    expect(probe).toEqual(['PUT', 'DELETE'])
+  })
+
   it('dry-run plans a regenerate without sending any mutating request', async () => {
     const existing = capgo.addKey({ name: DEFAULT_NAME })
     const run = await rotate({ 'dry-run': 'true' })

@@ -203,6 +203,9 @@ export class FakeGitHub extends FakeService {
       })
       return stored ? [204] : [201, {}]
     }
+    if (method === 'DELETE' && sub === undefined) {
+      return collection.secrets.delete(name) ? [204] : [404, { message: 'Not Found' }]
+    }
     return [404, { message: 'Not Found' }]
   }
 

@@ -22,7 +22,8 @@ export type Reply = [status: number, body?: unknown, headers?: Record<string, st
 
 /**
  * What a fault does instead of the normal answer: a given reply, no answer at all (a hang past
- * any timeout), a reset connection, or a 200 whose JSON body is cut short.
+ * any timeout), a reset connection, or a 200 whose JSON body is cut short (after the request was
+ * carried out, as a server that garbles its answer has done the work).
  */
 export type FaultAction = Reply | 'hang' | 'reset' | 'malformed'
 
@@ -80,7 +81,8 @@ export abstract class FakeService {
       if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs))
       const fault = this.firingFault(method, path)
       if (!fault) return { kind: 'reply', reply: this.handle(method, path, headers, body) }
-      if (fault.afterHandling) this.handle(method, path, headers, body)
+      // A garbled answer comes from a server that did the work; afterHandling makes any fault so.
+      if (fault.afterHandling || fault.action === 'malformed') this.handle(method, path, headers, body)
       return typeof fault.action === 'string' ? { kind: fault.action } : { kind: 'reply', reply: fault.action }
     } finally {
       this.inFlight--
