@@ -33868,7 +33868,7 @@ class CapgoClient {
     retry;
     constructor(options) {
         this.options = options;
-        this.timeoutMs = options.timeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 20_000;
         this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     }
     async listKeys() {
@@ -39399,7 +39399,7 @@ function createGitHubClient(options) {
         },
     }, 
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 30_000, maxWait, options.sleep ?? defaultSleep), retry, throttling);
+    attemptPolicy(options.timeoutMs ?? 20_000, maxWait, options.sleep ?? defaultSleep), retry, throttling);
 }
 const API_VERSION = '2022-11-28';
 /**
@@ -39941,7 +39941,7 @@ async function writeSummary(settings, report, failure) {
         const key = report.newKey;
         summary.addTable([
             [
-                { data: 'Key', header: true },
+                { data: 'Detail', header: true },
                 { data: 'Value', header: true },
             ],
             ['Strategy', report.strategy ?? '—'],
@@ -40800,7 +40800,7 @@ function readTuning(env = process.env) {
         return parseWholeNumber(name, raw, min, max, problems) ?? fallback;
     };
     const tuning = {
-        timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 30_000, 100, 600_000),
+        timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 20_000, 100, 600_000),
         retryBaseMs: number('CAPGO_ROTATION_RETRY_BASE_MS', 1000, 1, 60_000),
     };
     if (problems.length > 0)

@@ -124,7 +124,7 @@ export class CapgoClient implements CapgoApi {
   private readonly retry: RetryPolicy
 
   constructor(private readonly options: CapgoClientOptions) {
-    this.timeoutMs = options.timeoutMs ?? 30_000
+    this.timeoutMs = options.timeoutMs ?? 20_000
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY
   }
 

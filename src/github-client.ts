@@ -68,7 +68,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 30_000, maxWait, options.sleep ?? defaultSleep),
+    attemptPolicy(options.timeoutMs ?? 20_000, maxWait, options.sleep ?? defaultSleep),
     retry,
     throttling,
   )

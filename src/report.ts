@@ -66,7 +66,7 @@ export async function writeSummary(settings: Settings | undefined, report: Rotat
     const key = report.newKey
     summary.addTable([
       [
-        { data: 'Key', header: true },
+        { data: 'Detail', header: true },
         { data: 'Value', header: true },
       ],
       ['Strategy', report.strategy ?? '—'],

@@ -243,7 +243,7 @@ export function readTuning(env: NodeJS.ProcessEnv = process.env): Tuning {
     return parseWholeNumber(name, raw, min, max, problems) ?? fallback
   }
   const tuning = {
-    timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 30_000, 100, 600_000),
+    timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 20_000, 100, 600_000),
     retryBaseMs: number('CAPGO_ROTATION_RETRY_BASE_MS', 1000, 1, 60_000),
   }
   if (problems.length > 0) throw new SettingsError(problems)

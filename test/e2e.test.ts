@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub } from './support/fake-github.js'
@@ -142,4 +143,20 @@ describe('the bundle against the sandbox', () => {
     expect(result.durationMs).toBeLessThan(10_000)
     expect(sandbox.capgo.requests.filter((r) => r.method === 'GET')).toHaveLength(3)
   })
+})
+
+describe('npm run demo', () => {
+  it('shows two rotations end to end and exits 0', async () => {
+    const { spawn } = await import('node:child_process')
+    const child = spawn('npm', ['run', '-s', 'demo'], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    expect(code).toBe(0)
+    expect(out).toContain('== run 1, first rotation')
+    expect(out).toContain('Deleted previous key')
+    expect(out.match(/decrypts \(with the repository's private key\) to .*, the live key \d+/g)).toHaveLength(2)
+    expect(out).not.toContain('a key that no longer exists')
+  }, 60_000)
 })

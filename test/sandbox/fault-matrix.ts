@@ -17,12 +17,13 @@ const VARIABLE = 'CAPGO_KEY_ID'
 export const MATRIX_ENV = { CAPGO_ROTATION_TIMEOUT_MS: '1000', CAPGO_ROTATION_RETRY_BASE_MS: '20' }
 
 /**
- * An upper bound on one run with MATRIX_ENV: at most 8 requests in sequence (preflight 2 deep,
- * create, a sweep's list and delete, writes, the variable's 2 calls, deletes), each at most
- * 4 attempts of 1 s, plugin-retry's 1+4+9 × 20 ms, and 2 Retry-After waits of 1 s; plus 3 s to
- * start Node and load the bundle.
+ * An upper bound on one run with MATRIX_ENV: at most 10 requests in sequence with up to four
+ * targets (preflight 2 deep, the write check's 2, create, regenerate or a sweep's list and delete,
+ * one batch of writes, the variable's 2 calls, one batch of deletes), each at most 4 attempts of
+ * 1 s, plugin-retry's 1+4+9 × 20 ms, and 2 Retry-After waits of 1 s; plus 3 s to start the bundle.
+ * The README states the same bound for the default 20 s timeout.
  */
-export const RUN_BOUND_MS = 8 * (4 * 1000 + 14 * 20 + 2 * 1000) + 3000
+export const RUN_BOUND_MS = 10 * (4 * 1000 + 14 * 20 + 2 * 1000) + 3000
 
 export interface Step {
   readonly name: string
