@@ -39356,7 +39356,271 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
+;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
+/*
+How it works:
+`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
+*/
+
+class Node {
+	value;
+	next;
+
+	constructor(value) {
+		this.value = value;
+	}
+}
+
+class Queue {
+	#head;
+	#tail;
+	#size;
+
+	constructor() {
+		this.clear();
+	}
+
+	enqueue(value) {
+		const node = new Node(value);
+
+		if (this.#head) {
+			this.#tail.next = node;
+			this.#tail = node;
+		} else {
+			this.#head = node;
+			this.#tail = node;
+		}
+
+		this.#size++;
+	}
+
+	dequeue() {
+		const current = this.#head;
+		if (!current) {
+			return;
+		}
+
+		this.#head = this.#head.next;
+		this.#size--;
+
+		// Clean up tail reference when queue becomes empty
+		if (!this.#head) {
+			this.#tail = undefined;
+		}
+
+		return current.value;
+	}
+
+	peek() {
+		if (!this.#head) {
+			return;
+		}
+
+		return this.#head.value;
+
+		// TODO: Node.js 18.
+		// return this.#head?.value;
+	}
+
+	clear() {
+		this.#head = undefined;
+		this.#tail = undefined;
+		this.#size = 0;
+	}
+
+	get size() {
+		return this.#size;
+	}
+
+	* [Symbol.iterator]() {
+		let current = this.#head;
+
+		while (current) {
+			yield current.value;
+			current = current.next;
+		}
+	}
+
+	* drain() {
+		while (this.#head) {
+			yield this.dequeue();
+		}
+	}
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
+
+
+function pLimit(concurrency) {
+	let rejectOnClear = false;
+
+	if (typeof concurrency === 'object') {
+		({concurrency, rejectOnClear = false} = concurrency);
+	}
+
+	validateConcurrency(concurrency);
+
+	if (typeof rejectOnClear !== 'boolean') {
+		throw new TypeError('Expected `rejectOnClear` to be a boolean');
+	}
+
+	const queue = new Queue();
+	let activeCount = 0;
+
+	const resumeNext = () => {
+		// Process the next queued function if we're under the concurrency limit
+		if (activeCount < concurrency && queue.size > 0) {
+			activeCount++;
+			queue.dequeue().run();
+		}
+	};
+
+	const next = () => {
+		activeCount--;
+		resumeNext();
+	};
+
+	const run = async (function_, resolve, arguments_) => {
+		// Execute the function and capture the result promise
+		const result = (async () => function_(...arguments_))();
+
+		// Resolve immediately with the promise (don't wait for completion)
+		resolve(result);
+
+		// Wait for the function to complete (success or failure)
+		// We catch errors here to prevent unhandled rejections,
+		// but the original promise rejection is preserved for the caller
+		try {
+			await result;
+		} catch {}
+
+		// Decrement active count and process next queued function
+		next();
+	};
+
+	const enqueue = (function_, resolve, reject, arguments_) => {
+		const queueItem = {reject};
+
+		// Queue the internal resolve function instead of the run function
+		// to preserve the asynchronous execution context.
+		new Promise(internalResolve => { // eslint-disable-line promise/param-names
+			queueItem.run = internalResolve;
+			queue.enqueue(queueItem);
+		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
+
+		// Start processing immediately if we haven't reached the concurrency limit
+		if (activeCount < concurrency) {
+			resumeNext();
+		}
+	};
+
+	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+		enqueue(function_, resolve, reject, arguments_);
+	});
+
+	Object.defineProperties(generator, {
+		activeCount: {
+			get: () => activeCount,
+		},
+		pendingCount: {
+			get: () => queue.size,
+		},
+		clearQueue: {
+			value() {
+				if (!rejectOnClear) {
+					queue.clear();
+					return;
+				}
+
+				const abortError = AbortSignal.abort().reason;
+
+				while (queue.size > 0) {
+					queue.dequeue().reject(abortError);
+				}
+			},
+		},
+		concurrency: {
+			get: () => concurrency,
+
+			set(newConcurrency) {
+				validateConcurrency(newConcurrency);
+				concurrency = newConcurrency;
+
+				queueMicrotask(() => {
+					// eslint-disable-next-line no-unmodified-loop-condition
+					while (activeCount < concurrency && queue.size > 0) {
+						resumeNext();
+					}
+				});
+			},
+		},
+		map: {
+			async value(iterable, function_) {
+				const promises = [];
+
+				try {
+					Array.from(iterable, (value, index) => {
+						const promise = generator(function_, value, index);
+						promises.push(promise);
+						return promise;
+					});
+				} catch (error) {
+					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
+					for (const promise of promises) {
+						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
+					}
+
+					throw error;
+				}
+
+				return Promise.all(promises);
+			},
+		},
+	});
+
+	return generator;
+}
+
+function limitFunction(function_, options) {
+	const limit = pLimit(options);
+
+	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
+	Object.defineProperty(limitedFunction, 'clearQueue', {
+		value: limit.clearQueue,
+	});
+
+	return limitedFunction;
+}
+
+function validateConcurrency(concurrency) {
+	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+	}
+}
+
+;// CONCATENATED MODULE: ./src/concurrency.ts
+
+// How many requests go out at once. Reads are cheap for GitHub (its secondary limit is 100
+// concurrent requests); content-creating writes are not: a sync writing 16 secrets at once was
+// stopped by abuse detection, and GitHub documents 80 such writes a minute. github-client.ts
+// enforces the per-minute count; these bound the bursts.
+const READ_CONCURRENCY = 10;
+const WRITE_CONCURRENCY = 5;
+/** Runs fn over items with at most `limit` at once; never rejects, one settled result per item. */
+async function settleAll(items, limit, fn) {
+    const run = pLimit(limit);
+    return Promise.all(items.map((item) => run(async () => {
+        try {
+            return { ok: true, value: await fn(item) };
+        }
+        catch (error) {
+            return { ok: false, error };
+        }
+    })));
+}
+
 ;// CONCATENATED MODULE: ./src/github-client.ts
+
 
 
 
@@ -39391,7 +39655,7 @@ function createGitHubClient(options) {
             onSecondaryRateLimit: onLimit('secondary rate limit'),
             // The plugin's default spaces every write 1 s apart; GitHub's limit is a count per minute.
             write: new (light_default()).Group({
-                maxConcurrent: options.writeConcurrency ?? 4,
+                maxConcurrent: options.writeConcurrency ?? WRITE_CONCURRENCY,
                 reservoir: WRITES_PER_MINUTE,
                 reservoirRefreshAmount: WRITES_PER_MINUTE,
                 reservoirRefreshInterval: 60_000,
@@ -39663,7 +39927,9 @@ class GitHubSecretStore {
                 const encrypted_value = await seal((0,external_node_crypto_.randomBytes)(16).toString('hex'), key);
                 const probe = { ...params, secret_name: WRITE_CHECK_SECRET };
                 await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }));
-                await this.call(checking, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
+                return async () => {
+                    await this.call({ ...checking, doing: `removing the throwaway secret ${WRITE_CHECK_SECRET} of ${describeTarget(ref)}` }, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
+                };
             },
         };
     }
@@ -39984,263 +40250,6 @@ async function writeSummary(settings, report, failure) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
-}
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
-
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
-
-/** Runs fn over items with at most `limit` at once; never rejects, one settled result per item. */
-async function settleAll(items, limit, fn) {
-    const run = pLimit(limit);
-    return Promise.all(items.map((item) => run(async () => {
-        try {
-            return { ok: true, value: await fn(item) };
-        }
-        catch (error) {
-            return { ok: false, error };
-        }
-    })));
-}
-
 ;// CONCATENATED MODULE: ./src/previous-keys.ts
 /**
  * Earlier keys are every key named exactly key-name, plus the ids given explicitly (previous-key-id,
@@ -40309,7 +40318,6 @@ function bareKey(id) {
 
 
 
-const DEFAULT_CONCURRENCY = 4;
 const DAY_MS = 24 * 60 * 60 * 1000;
 class PreflightError extends Error {
     constructor(problems) {
@@ -40322,7 +40330,8 @@ class PreflightError extends Error {
 async function rotate(settings, deps) {
     const { log } = deps;
     const now = deps.now ?? (() => new Date());
-    const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+    const readConcurrency = deps.readConcurrency ?? READ_CONCURRENCY;
+    const writeConcurrency = deps.writeConcurrency ?? WRITE_CONCURRENCY;
     const report = {
         dryRun: settings.dryRun,
         rotated: false,
@@ -40339,7 +40348,7 @@ async function rotate(settings, deps) {
         failure: undefined,
     };
     // Step 2: preflight. Every read at once; any failure stops the run before anything changes.
-    const { listing, targets, variableValue } = await preflight(settings, deps, concurrency);
+    const { listing, targets, variableValue } = await preflight(settings, deps, readConcurrency);
     log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
     const explicit = explicitIds(settings, variableValue);
     const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing);
@@ -40364,8 +40373,7 @@ async function rotate(settings, deps) {
     }
     // Regenerating kills the old value at once, and there is no rollback: make sure every target
     // can be written before that (the public-key read only proved read access).
-    if (expectRegenerate && !settings.dryRun)
-        await checkWriteAccess(targets, log, concurrency);
+    const removeWriteChecks = expectRegenerate && !settings.dryRun ? await checkWriteAccess(targets, log, writeConcurrency) : undefined;
     // Step 3: dry run.
     if (settings.dryRun) {
         const strategy = expectRegenerate ? 'regenerate' : 'create';
@@ -40382,7 +40390,15 @@ async function rotate(settings, deps) {
     }
     // Step 4: a new key, by create or regenerate.
     const expiresAt = settings.expiresInDays ? new Date(now().getTime() + settings.expiresInDays * DAY_MS).toISOString() : undefined;
-    const issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt);
+    // The throwaway secrets go while the key is issued: one round trip, not two.
+    const removing = removeWriteChecks?.().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
+    let issued;
+    try {
+        issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt);
+    }
+    finally {
+        await removing;
+    }
     report.strategy = issued.strategy;
     report.newKey = issued.key;
     report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id);
@@ -40392,7 +40408,7 @@ async function rotate(settings, deps) {
     }
     // Step 5: seal and write to every target.
     const rotatedAt = now().toISOString();
-    const writes = await settleAll(targets, concurrency, (target) => target.write(issued.key.key));
+    const writes = await settleAll(targets, writeConcurrency, (target) => target.write(issued.key.key));
     report.targets = targets.map((target, index) => {
         const write = writes[index];
         if (write.ok) {
@@ -40418,31 +40434,31 @@ async function rotate(settings, deps) {
         report.failure = describePartialWrite(issued, report, previous);
         return report;
     }
-    // Step 6: every target holds the new key: remember its id.
-    const failures = [];
-    if (deps.variable && report.variable) {
-        const value = String(issued.key.id);
-        try {
-            report.variable.result = variableValue === value ? 'unchanged' : await deps.variable.write(value, variableValue !== undefined);
-            log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`);
-        }
-        catch (error) {
-            report.variable.result = 'failed';
-            failures.push(`${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`);
-        }
-    }
-    // Step 7: the previous keys can go, but for the newest keep-previous of them.
-    if (issued.strategy === 'create') {
-        report.keptKeyIds.push(...previous.kept.map((k) => k.id));
-        for (const key of previous.kept)
-            log.info(`Keeping previous key ${key.id} alive (keep-previous: ${settings.keepPrevious}).`);
-        const deleteFailure = await retirePreviousKeys(previous, issued.key.id, deps, report, concurrency);
-        if (deleteFailure)
-            failures.push(deleteFailure);
-    }
+    // Steps 6 and 7, at once since neither depends on the other: remember the new id, and retire
+    // the previous keys but for the newest keep-previous of them.
+    const [variableFailure, deleteFailure] = await Promise.all([
+        writeVariable(deps, report, variableValue, issued.key.id),
+        issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious) : undefined,
+    ]);
+    const failures = [variableFailure, deleteFailure].filter((f) => f !== undefined);
     if (failures.length > 0)
         report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`;
     return report;
+}
+/** Writes key-id-variable; returns what failed, if anything. */
+async function writeVariable(deps, report, current, id) {
+    if (!deps.variable || !report.variable)
+        return undefined;
+    const value = String(id);
+    try {
+        report.variable.result = current === value ? 'unchanged' : await deps.variable.write(value, current !== undefined);
+        deps.log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`);
+        return undefined;
+    }
+    catch (error) {
+        report.variable.result = 'failed';
+        return `${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`;
+    }
 }
 async function preflight(settings, deps, concurrency) {
     const refs = targetsOf(settings);
@@ -40482,12 +40498,23 @@ function explicitIds(settings, variableValue) {
     }
     return ids;
 }
+/** Proves every target writable; returns the removal of the throwaway secrets. */
 async function checkWriteAccess(targets, log, concurrency) {
     log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (secret ${WRITE_CHECK_SECRET}, written and deleted).`);
     const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess());
+    const removals = checks.flatMap((check) => (check.ok ? [check.value] : []));
+    const remove = async () => {
+        const results = await settleAll(removals, concurrency, (removal) => removal());
+        const failed = results.flatMap((r) => (r.ok ? [] : [errorMessage(r.error)]));
+        if (failed.length > 0)
+            throw new Error(failed.join('\n'));
+    };
     const problems = checks.flatMap((check) => (check.ok ? [] : [errorMessage(check.error)]));
-    if (problems.length > 0)
+    if (problems.length > 0) {
+        await remove().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
         throw new PreflightError(problems);
+    }
+    return remove;
 }
 function warnGraceImpossible(settings, log) {
     if (settings.keepPrevious > 0) {
@@ -40611,7 +40638,10 @@ function describePartialWrite(issued, report, previous) {
         `${holders}\n${report.targets.flatMap((t) => (t.error ? [t.error] : [])).join('\n')}`);
 }
 /** Deletes the retired keys; returns what failed, if anything. */
-async function retirePreviousKeys(previous, newId, deps, report, concurrency) {
+async function retirePreviousKeys(previous, newId, deps, report, concurrency, keepPrevious) {
+    report.keptKeyIds.push(...previous.kept.map((k) => k.id));
+    for (const key of previous.kept)
+        deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`);
     const doomed = previous.retired.filter((k) => k.id !== newId);
     const results = await settleAll(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id));
     const failures = [];

@@ -1,5 +1,12 @@
 import pLimit from 'p-limit'
 
+// How many requests go out at once. Reads are cheap for GitHub (its secondary limit is 100
+// concurrent requests); content-creating writes are not: a sync writing 16 secrets at once was
+// stopped by abuse detection, and GitHub documents 80 such writes a minute. github-client.ts
+// enforces the per-minute count; these bound the bursts.
+export const READ_CONCURRENCY = 10
+export const WRITE_CONCURRENCY = 5
+
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
 
 /** Runs fn over items with at most `limit` at once; never rejects, one settled result per item. */

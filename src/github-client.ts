@@ -3,6 +3,7 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
+import { WRITE_CONCURRENCY } from './concurrency.js'
 import { defaultSleep } from './retry.js'
 
 // Octokit as the action uses it: the runner's proxy support from @actions/github, retries of 5xx
@@ -60,7 +61,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         onSecondaryRateLimit: onLimit('secondary rate limit'),
         // The plugin's default spaces every write 1 s apart; GitHub's limit is a count per minute.
         write: new Bottleneck.Group({
-          maxConcurrent: options.writeConcurrency ?? 4,
+          maxConcurrent: options.writeConcurrency ?? WRITE_CONCURRENCY,
           reservoir: WRITES_PER_MINUTE,
           reservoirRefreshAmount: WRITES_PER_MINUTE,
           reservoirRefreshInterval: 60_000,

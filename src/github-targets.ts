@@ -51,9 +51,10 @@ export interface PreparedTarget {
   write(value: string): Promise<WriteResult>
   /**
    * Proves the token may write here without touching the real secret: writes a throwaway secret
-   * (WRITE_CHECK_SECRET, a random value) and deletes it again.
+   * (WRITE_CHECK_SECRET, a random value). Returns its removal, for the caller to overlap with
+   * the next round trip.
    */
-  checkWriteAccess(): Promise<void>
+  checkWriteAccess(): Promise<() => Promise<void>>
 }
 
 /** The throwaway secret of checkWriteAccess. */
@@ -213,7 +214,11 @@ export class GitHubSecretStore implements SecretStore {
         await this.call(checking, () =>
           this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }),
         )
-        await this.call(checking, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe))
+        return async () => {
+          await this.call({ ...checking, doing: `removing the throwaway secret ${WRITE_CHECK_SECRET} of ${describeTarget(ref)}` }, () =>
+            this.octokit.request(`DELETE ${route}/{secret_name}`, probe),
+          )
+        }
       },
     }
   }

@@ -1,5 +1,5 @@
 import { CapgoError, type CapgoApi, type IssuedKey, type KeyListing } from './capgo-client.js'
-import { settleAll } from './concurrency.js'
+import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js'
 import { describeTarget, targetsOf, WRITE_CHECK_SECRET, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import { describePlan } from './plan.js'
@@ -26,8 +26,10 @@ export interface RotationDeps {
   readonly variable: KeyIdVariable | undefined
   readonly log: Logger
   readonly now?: () => Date
-  /** Targets read or written at once. */
-  readonly concurrency?: number
+  /** Targets read at once (preflight). */
+  readonly readConcurrency?: number
+  /** Targets written, and keys deleted, at once. */
+  readonly writeConcurrency?: number
 }
 
 export type TargetResult = 'created' | 'updated' | 'planned' | 'skipped' | 'failed'
@@ -67,7 +69,6 @@ export interface RotationReport {
   failure: string | undefined
 }
 
-const DEFAULT_CONCURRENCY = 4
 const DAY_MS = 24 * 60 * 60 * 1000
 
 export class PreflightError extends Error {
@@ -91,7 +92,8 @@ interface Preflight {
 export async function rotate(settings: Settings, deps: RotationDeps): Promise<RotationReport> {
   const { log } = deps
   const now = deps.now ?? (() => new Date())
-  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY
+  const readConcurrency = deps.readConcurrency ?? READ_CONCURRENCY
+  const writeConcurrency = deps.writeConcurrency ?? WRITE_CONCURRENCY
   const report: RotationReport = {
     dryRun: settings.dryRun,
     rotated: false,
@@ -109,7 +111,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
   }
 
   // Step 2: preflight. Every read at once; any failure stops the run before anything changes.
-  const { listing, targets, variableValue } = await preflight(settings, deps, concurrency)
+  const { listing, targets, variableValue } = await preflight(settings, deps, readConcurrency)
   log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`)
 
   const explicit = explicitIds(settings, variableValue)
@@ -133,7 +135,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
 
   // Regenerating kills the old value at once, and there is no rollback: make sure every target
   // can be written before that (the public-key read only proved read access).
-  if (expectRegenerate && !settings.dryRun) await checkWriteAccess(targets, log, concurrency)
+  const removeWriteChecks = expectRegenerate && !settings.dryRun ? await checkWriteAccess(targets, log, writeConcurrency) : undefined
 
   // Step 3: dry run.
   if (settings.dryRun) {
@@ -151,7 +153,14 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
 
   // Step 4: a new key, by create or regenerate.
   const expiresAt = settings.expiresInDays ? new Date(now().getTime() + settings.expiresInDays * DAY_MS).toISOString() : undefined
-  const issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt)
+  // The throwaway secrets go while the key is issued: one round trip, not two.
+  const removing = removeWriteChecks?.().catch((error: unknown) => log.warning(`${errorMessage(error)}; delete it by hand.`))
+  let issued: Awaited<ReturnType<typeof issueKey>>
+  try {
+    issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt)
+  } finally {
+    await removing
+  }
   report.strategy = issued.strategy
   report.newKey = issued.key
   report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id)
@@ -162,7 +171,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
 
   // Step 5: seal and write to every target.
   const rotatedAt = now().toISOString()
-  const writes = await settleAll(targets, concurrency, (target) => target.write(issued.key.key))
+  const writes = await settleAll(targets, writeConcurrency, (target) => target.write(issued.key.key))
   report.targets = targets.map((target, index) => {
     const write = writes[index]!
     if (write.ok) {
@@ -189,28 +198,29 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
     return report
   }
 
-  // Step 6: every target holds the new key: remember its id.
-  const failures: string[] = []
-  if (deps.variable && report.variable) {
-    const value = String(issued.key.id)
-    try {
-      report.variable.result = variableValue === value ? 'unchanged' : await deps.variable.write(value, variableValue !== undefined)
-      log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`)
-    } catch (error) {
-      report.variable.result = 'failed'
-      failures.push(`${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`)
-    }
-  }
-
-  // Step 7: the previous keys can go, but for the newest keep-previous of them.
-  if (issued.strategy === 'create') {
-    report.keptKeyIds.push(...previous.kept.map((k) => k.id))
-    for (const key of previous.kept) log.info(`Keeping previous key ${key.id} alive (keep-previous: ${settings.keepPrevious}).`)
-    const deleteFailure = await retirePreviousKeys(previous, issued.key.id, deps, report, concurrency)
-    if (deleteFailure) failures.push(deleteFailure)
-  }
+  // Steps 6 and 7, at once since neither depends on the other: remember the new id, and retire
+  // the previous keys but for the newest keep-previous of them.
+  const [variableFailure, deleteFailure] = await Promise.all([
+    writeVariable(deps, report, variableValue, issued.key.id),
+    issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious) : undefined,
+  ])
+  const failures = [variableFailure, deleteFailure].filter((f): f is string => f !== undefined)
   if (failures.length > 0) report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`
   return report
+}
+
+/** Writes key-id-variable; returns what failed, if anything. */
+async function writeVariable(deps: RotationDeps, report: RotationReport, current: string | undefined, id: number): Promise<string | undefined> {
+  if (!deps.variable || !report.variable) return undefined
+  const value = String(id)
+  try {
+    report.variable.result = current === value ? 'unchanged' : await deps.variable.write(value, current !== undefined)
+    deps.log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`)
+    return undefined
+  } catch (error) {
+    report.variable.result = 'failed'
+    return `${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`
+  }
 }
 
 async function preflight(settings: Settings, deps: RotationDeps, concurrency: number): Promise<Preflight> {
@@ -254,11 +264,22 @@ function explicitIds(settings: Settings, variableValue: string | undefined): Exp
   return ids
 }
 
-async function checkWriteAccess(targets: readonly PreparedTarget[], log: Logger, concurrency: number): Promise<void> {
+/** Proves every target writable; returns the removal of the throwaway secrets. */
+async function checkWriteAccess(targets: readonly PreparedTarget[], log: Logger, concurrency: number): Promise<() => Promise<void>> {
   log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (secret ${WRITE_CHECK_SECRET}, written and deleted).`)
   const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess())
+  const removals = checks.flatMap((check) => (check.ok ? [check.value] : []))
+  const remove = async () => {
+    const results = await settleAll(removals, concurrency, (removal) => removal())
+    const failed = results.flatMap((r) => (r.ok ? [] : [errorMessage(r.error)]))
+    if (failed.length > 0) throw new Error(failed.join('\n'))
+  }
   const problems = checks.flatMap((check) => (check.ok ? [] : [errorMessage(check.error)]))
-  if (problems.length > 0) throw new PreflightError(problems)
+  if (problems.length > 0) {
+    await remove().catch((error: unknown) => log.warning(`${errorMessage(error)}; delete it by hand.`))
+    throw new PreflightError(problems)
+  }
+  return remove
 }
 
 function warnGraceImpossible(settings: Settings, log: Logger): void {
@@ -408,7 +429,10 @@ async function retirePreviousKeys(
   deps: RotationDeps,
   report: RotationReport,
   concurrency: number,
+  keepPrevious: number,
 ): Promise<string | undefined> {
+  report.keptKeyIds.push(...previous.kept.map((k) => k.id))
+  for (const key of previous.kept) deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`)
   const doomed = previous.retired.filter((k) => k.id !== newId)
   const results = await settleAll(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id))
   const failures: string[] = []

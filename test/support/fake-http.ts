@@ -55,6 +55,9 @@ export abstract class FakeService {
   private inFlight = 0
   /** The most requests that were in flight at once. */
   maxInFlight = 0
+  private readonly inFlightByMethod = new Map<string, number>()
+  /** The same, per HTTP method. */
+  readonly maxInFlightByMethod = new Map<string, number>()
 
   constructor(public baseUrl: string) {}
 
@@ -77,6 +80,9 @@ export abstract class FakeService {
     this.requests.push({ seq: sequence++, method, path, headers, body })
     this.inFlight++
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
+    const ofMethod = (this.inFlightByMethod.get(method) ?? 0) + 1
+    this.inFlightByMethod.set(method, ofMethod)
+    this.maxInFlightByMethod.set(method, Math.max(this.maxInFlightByMethod.get(method) ?? 0, ofMethod))
     try {
       if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs))
       const fault = this.firingFault(method, path)
@@ -86,6 +92,7 @@ export abstract class FakeService {
       return typeof fault.action === 'string' ? { kind: fault.action } : { kind: 'reply', reply: fault.action }
     } finally {
       this.inFlight--
+      this.inFlightByMethod.set(method, (this.inFlightByMethod.get(method) ?? 1) - 1)
     }
   }
 
