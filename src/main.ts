@@ -25,8 +25,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
     settings = readSettings()
     const tuning = readTuning()
     const timeoutMs = options.timeoutMs ?? tuning.timeoutMs
-    // libsodium compiles its WebAssembly while the preflight requests are in flight.
-    initSodium().catch(() => undefined)
+    // libsodium loads and compiles its WebAssembly while the preflight requests are in flight;
+    // a dry run seals nothing and never loads it.
+    if (!settings.dryRun) initSodium().catch(() => undefined)
     core.debug(
       `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
         `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +

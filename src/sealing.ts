@@ -1,19 +1,24 @@
-import sodium from 'libsodium-wrappers'
-
 // GitHub's recipe for secret values: a libsodium sealed box against the target's public key, in
-// standard (padded, non-URL-safe) base64. `import sodium from` is deliberate: named imports
+// standard (padded, non-URL-safe) base64. libsodium is loaded on first use, in its own chunk of
+// the bundle: a dry run never pays for it, and a rotation starts loading it (initSodium) while
+// its preflight requests are in flight. The default import is deliberate: named imports
 // type-check but are undefined at run time in the ESM bundle.
 
-let ready: Promise<void> | undefined
+type Sodium = typeof import('libsodium-wrappers').default
 
-/** Starts libsodium's initialisation (idempotent), so it can overlap network round trips. */
-export function initSodium(): Promise<void> {
-  ready ??= sodium.ready
-  return ready
+let loading: Promise<Sodium> | undefined
+
+/** Loads and initialises libsodium once; safe to call early to overlap it with network waits. */
+export function initSodium(): Promise<Sodium> {
+  loading ??= import('libsodium-wrappers').then(async ({ default: sodium }) => {
+    await sodium.ready
+    return sodium
+  })
+  return loading
 }
 
 export async function seal(value: string, publicKeyBase64: string): Promise<string> {
-  await initSodium()
+  const sodium = await initSodium()
   const publicKey = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL)
   const sealed = sodium.crypto_box_seal(sodium.from_string(value), publicKey)
   return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL)

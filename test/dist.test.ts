@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -56,5 +56,18 @@ describe('dist/index.js', () => {
     expect(result.stdout).toContain('::add-mask::github-token-value')
     expect(result.summary).toContain('Capgo key rotation: failed')
     expect(result.summary).toContain('key-mode')
+  })
+})
+
+describe('bundle size', () => {
+  // A budget, so that the bundle does not grow without a reason: raise it in the same commit as
+  // the dependency that needs it. libsodium lives in its own chunk, loaded only to seal.
+  it('keeps dist/index.js under 1.5 MiB and the libsodium chunk under 0.5 MiB', () => {
+    const files = readdirSync(join(import.meta.dirname, '..', 'dist')).filter((f) => f.endsWith('.js'))
+    const main = statSync(bundle).size
+    const chunks = files.filter((f) => f !== 'index.js').map((f) => statSync(join(import.meta.dirname, '..', 'dist', f)).size)
+    expect(main).toBeLessThan(1.5 * 1024 * 1024)
+    expect(chunks).toHaveLength(1)
+    expect(chunks[0]).toBeLessThan(0.5 * 1024 * 1024)
   })
 })

@@ -19,6 +19,8 @@ export interface BundleRun {
   /** The ::error:: message, decoded. */
   readonly error: string | undefined
   readonly durationMs: number
+  /** performance.now() when the child was spawned, to compare with the sandbox's request times. */
+  readonly startedAt: number
   /** Peak resident set size of the child, in bytes (from /proc; undefined where unavailable). */
   readonly peakRssBytes: number | undefined
 }
@@ -73,7 +75,7 @@ export async function runBundle(inputs: Record<string, string>, options: BundleO
   rmSync(dir, { recursive: true, force: true })
   const errorLine = stdout.split('\n').find((line) => line.startsWith('::error::'))
   const error = errorLine ? decodeCommand(errorLine.slice('::error::'.length)) : undefined
-  return { exitCode, stdout, stderr, outputs, summary, error, durationMs, peakRssBytes }
+  return { exitCode, stdout, stderr, outputs, summary, error, durationMs, startedAt: started, peakRssBytes }
 }
 
 function readPeakRss(pid: number | undefined): number | undefined {

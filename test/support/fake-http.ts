@@ -10,6 +10,8 @@ import nock from 'nock'
 export interface RecordedRequest {
   /** Order across every fake service, so that tests can check which call came first. */
   readonly seq: number
+  /** performance.now() when it arrived, in this process's clock. */
+  readonly at: number
   readonly method: string
   readonly path: string
   readonly headers: Record<string, string | string[] | undefined>
@@ -77,7 +79,7 @@ export abstract class FakeService {
 
   /** Records the request, waits the injected latency, and decides the answer. */
   async dispatch(method: string, path: string, headers: RecordedRequest['headers'], body: unknown): Promise<Outcome> {
-    this.requests.push({ seq: sequence++, method, path, headers, body })
+    this.requests.push({ seq: sequence++, at: performance.now(), method, path, headers, body })
     this.inFlight++
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
     const ofMethod = (this.inFlightByMethod.get(method) ?? 0) + 1
