@@ -1,35 +1,15 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { BUNDLE as bundle, runBundle } from './sandbox/run-bundle.js'
 
 // The runner executes the committed bundle, not src/: start it the same way, in a child process
 // with a clean environment, INPUT_* variables (hyphens kept) and the runner's files.
 
-const bundle = join(import.meta.dirname, '..', 'dist', 'index.js')
-
-function runBundle(inputs: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), 'capgo-dist-'))
-  const output = join(dir, 'output')
-  const summary = join(dir, 'summary')
-  writeFileSync(output, '')
-  writeFileSync(summary, '')
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    GITHUB_REPOSITORY: 'octo/app',
-  }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const result = spawnSync(process.execPath, [bundle], { env, encoding: 'utf8', timeout: 20_000 })
-  return { ...result, summary: readFileSync(summary, 'utf8') }
-}
-
 describe('dist/index.js', () => {
-  it('starts and fails cleanly with no inputs', () => {
-    const result = runBundle({})
-    expect(result.status).toBe(1)
+  it('starts and fails cleanly with no inputs', async () => {
+    const result = await runBundle({})
+    expect(result.exitCode).toBe(1)
     expect(result.stderr).toBe('')
     expect(result.stdout).toMatch(/^::error::Invalid inputs:%0A {2}- capgo-api-key is empty/m)
     expect(result.stdout).toContain('github-token is empty')
@@ -37,14 +17,14 @@ describe('dist/index.js', () => {
     expect(result.stdout).not.toMatch(/\n\s+at |Cannot find module|ERR_/)
   })
 
-  it('rejects a bad input before sending any request, without printing the credentials', () => {
-    const result = runBundle({
+  it('rejects a bad input before sending any request, without printing the credentials', async () => {
+    const result = await runBundle({
       'capgo-api-key': 'capgo-managing-key-value',
       'github-token': 'github-token-value',
       'capgo-api-url': 'http://127.0.0.1:9',
       'key-mode': 'admin',
     })
-    expect(result.status).toBe(1)
+    expect(result.exitCode).toBe(1)
     expect(result.stdout).toContain("::error::Invalid input: key-mode: 'admin' is not one of read, upload, write, all")
     const printed = result.stdout
       .split('\n')

@@ -2,7 +2,7 @@ import nock from 'nock'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCapgo, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { runAction } from './support/run-action.js'
+import { runAgainst } from './support/run-action.js'
 
 // The rotation's life over many runs: the id remembered in a variable, a grace window of earlier
 // keys, an age threshold that lets a daily schedule rotate weekly, and the dry run's plan.
@@ -24,18 +24,7 @@ function setup(generation: Generation = 'classic'): void {
   github = new FakeGitHub(TOKEN).install().addRepo('octo/app')
 }
 
-async function rotate(extra: Record<string, string> = {}) {
-  return runAction(
-    {
-      'capgo-api-key': capgo.managingKey.key,
-      'capgo-api-url': capgo.baseUrl,
-      'github-token': TOKEN,
-      'github-api-url': github.baseUrl,
-      ...extra,
-    },
-    { mustNotLeak: () => [TOKEN, ...capgo.allKeyValues()] },
-  )
-}
+const rotate = (extra: Record<string, string> = {}) => runAgainst(capgo, github, extra)
 
 const liveIds = () => capgo.named(NAME).map((k) => k.id)
 const heldKey = () => github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')

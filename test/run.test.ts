@@ -2,7 +2,7 @@ import nock from 'nock'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCapgo, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { runAction } from './support/run-action.js'
+import { fakeInputs, runAction, runAgainst } from './support/run-action.js'
 
 // Whole runs through run(), with Capgo and GitHub faked at the HTTP boundary (nock). Every run
 // checks that no credential reaches the log, the summary or an output other than `key`.
@@ -24,21 +24,8 @@ function setup(generation: Generation, repos: string[] = ['octo/app']): void {
   for (const repo of repos) github.addRepo(repo)
 }
 
-function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'capgo-api-key': capgo.managingKey.key,
-    'capgo-api-url': capgo.baseUrl,
-    'github-token': TOKEN,
-    'github-api-url': github.baseUrl,
-    ...extra,
-  }
-}
-
 const secrets = (): string[] => [TOKEN, ...capgo.allKeyValues()]
-
-async function rotate(extra: Record<string, string> = {}) {
-  return runAction(inputs(extra), { mustNotLeak: secrets })
-}
+const rotate = (extra: Record<string, string> = {}) => runAgainst(capgo, github, extra)
 
 /** Every request to either fake, in the order they were sent. */
 function timeline(): string[] {
@@ -218,7 +205,7 @@ describe('classic Capgo, strategy create', () => {
 
   it('fails before any change when the Capgo key cannot manage keys', async () => {
     const weak = capgo.addKey({ name: 'upload only', mode: 'upload' })
-    const run = await runAction(inputs({ 'capgo-api-key': weak.key }), { mustNotLeak: secrets })
+    const run = await runAction(fakeInputs(capgo, github, { 'capgo-api-key': weak.key }), { mustNotLeak: secrets })
 
     expect(run.failed).toBe(true)
     expect(run.error).toContain('Capgo: list keys failed: HTTP 401')

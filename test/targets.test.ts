@@ -2,7 +2,7 @@ import nock from 'nock'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCapgo } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { runAction } from './support/run-action.js'
+import { fakeInputs, runAction, runAgainst } from './support/run-action.js'
 
 // Every kind of target: repository and organization secrets of both types, environment secrets,
 // GitHub Enterprise Server, and GitHub's faults. Each secret is opened with its own key pair.
@@ -22,18 +22,7 @@ function setup(baseUrl?: string): void {
   github = new FakeGitHub(TOKEN, baseUrl).install()
 }
 
-async function rotate(extra: Record<string, string>, runOptions = {}) {
-  return runAction(
-    {
-      'capgo-api-key': capgo.managingKey.key,
-      'capgo-api-url': capgo.baseUrl,
-      'github-token': TOKEN,
-      'github-api-url': github.baseUrl,
-      ...extra,
-    },
-    { mustNotLeak: () => [TOKEN, ...capgo.allKeyValues()], runOptions },
-  )
-}
+const rotate = (extra: Record<string, string>, runOptions = {}) => runAgainst(capgo, github, extra, runOptions)
 
 function newKey(name: string): string {
   const keys = capgo.named(name)
@@ -305,10 +294,9 @@ describe('messages a user can act on', () => {
   })
 
   it('says the token is invalid on a 401', async () => {
-    const run = await runAction(
-      { 'capgo-api-key': capgo.managingKey.key, 'capgo-api-url': capgo.baseUrl, 'github-token': 'ghp_revoked', 'github-api-url': github.baseUrl },
-      { mustNotLeak: () => ['ghp_revoked', ...capgo.allKeyValues()] },
-    )
+    const run = await runAction(fakeInputs(capgo, github, { 'github-token': 'ghp_revoked' }), {
+      mustNotLeak: () => ['ghp_revoked', ...capgo.allKeyValues()],
+    })
     expect(run.error).toContain('401 Bad credentials. github-token is invalid, expired or revoked')
   })
 })

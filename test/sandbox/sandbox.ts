@@ -1,6 +1,7 @@
 import { FakeCapgo, type Generation } from '../support/fake-capgo.js'
 import { FakeGitHub } from '../support/fake-github.js'
 import { serve } from '../support/fake-http.js'
+import { fakeInputs } from '../support/fake-inputs.js'
 
 // The sandbox: Capgo (either generation) and the parts of GitHub's REST API the action uses, as
 // real HTTP servers on 127.0.0.1, with a key pair per secrets collection, latency and fault
@@ -32,13 +33,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     capgo: capgo.fake,
     github: github.fake,
     token,
-    inputs: (extra = {}) => ({
-      'capgo-api-key': capgo.fake.managingKey.key,
-      'capgo-api-url': capgo.fake.baseUrl,
-      'github-token': token,
-      'github-api-url': github.fake.baseUrl,
-      ...extra,
-    }),
+    inputs: (extra = {}) => fakeInputs(capgo.fake, github.fake, extra),
     close: async () => {
       await Promise.all([capgo.close(), github.close()])
     },

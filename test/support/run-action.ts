@@ -5,6 +5,9 @@ import * as core from '@actions/core'
 import { expect, vi } from 'vitest'
 import { run, type RunOptions } from '../../src/main.js'
 import { forgetSecrets } from '../../src/secrets.js'
+import type { FakeCapgo } from './fake-capgo.js'
+import type { FakeGitHub } from './fake-github.js'
+import { fakeInputs } from './fake-inputs.js'
 import { findLeaks, parseOutputFile } from './outputs.js'
 
 // Runs the action in-process the way the runner would set it up: INPUT_* variables (hyphens
@@ -71,3 +74,10 @@ function decodeCommand(text: string): string {
 export function expectNoLeak(result: Pick<ActionRun, 'log' | 'outputs' | 'summary'>, secrets: string[]): void {
   expect(findLeaks(result, secrets)).toEqual([])
 }
+
+/** A whole run against the fakes, checked for leaks of the token and of every Capgo key. */
+export function runAgainst(capgo: FakeCapgo, github: FakeGitHub, extra: Record<string, string> = {}, runOptions: RunOptions = {}): Promise<ActionRun> {
+  return runAction(fakeInputs(capgo, github, extra), { mustNotLeak: () => [github.token, ...capgo.allKeyValues()], runOptions })
+}
+
+export { fakeInputs }
