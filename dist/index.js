@@ -33798,6 +33798,8 @@ function parseRetryAfter(value, now = Date.now()) {
 
 ;// CONCATENATED MODULE: ./src/capgo-client.ts
 
+
+
 class CapgoError extends Error {
     operation;
     failure;
@@ -33862,6 +33864,17 @@ function advice(failure, status, code, retryAfterMs) {
     return 'Check the inputs named above.';
 }
 const USER_AGENT = 'capgo-key-rotation-action';
+/**
+ * Node's fetch ignores the runner's https_proxy / no_proxy: behind a proxy, Capgo would be out of
+ * reach while GitHub (through @actions/github's proxy support) is not. So the Capgo requests go
+ * through the same proxy agent @actions/http-client builds for GitHub, when one applies.
+ */
+function proxyAwareFetch(baseUrl) {
+    const dispatcher = new HttpClient().getAgentDispatcher(baseUrl);
+    if (!dispatcher)
+        return fetch;
+    return ((url, init) => (0,undici.fetch)(url, { ...init, dispatcher }));
+}
 class CapgoClient {
     options;
     timeoutMs;
@@ -33933,7 +33946,7 @@ class CapgoClient {
         const url = `${this.options.baseUrl}${path}`;
         let response;
         try {
-            response = await fetch(url, {
+            response = await (this.options.fetch ?? fetch)(url, {
                 method,
                 headers: {
                     authorization: this.options.apiKey,
@@ -40994,6 +41007,7 @@ async function run(options = {}) {
         const capgo = new CapgoClient({
             baseUrl: settings.capgoApiUrl,
             apiKey: settings.capgoApiKey,
+            fetch: proxyAwareFetch(settings.capgoApiUrl),
             timeoutMs,
             retry: {
                 ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),

@@ -1,3 +1,5 @@
+import { HttpClient } from '@actions/http-client'
+import { fetch as undiciFetch } from 'undici'
 import type { KeyMode } from './settings.js'
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from './retry.js'
 
@@ -111,6 +113,8 @@ function advice(failure: Failure, status: number | undefined, code: string | und
 export interface CapgoClientOptions {
   readonly baseUrl: string
   readonly apiKey: string
+  /** The fetch to use; proxyAwareFetch(baseUrl) in a workflow run. */
+  readonly fetch?: typeof fetch
   readonly timeoutMs?: number
   readonly retry?: RetryPolicy
   /** Called with every plaintext key the moment it is parsed, before it is returned. */
@@ -118,6 +122,17 @@ export interface CapgoClientOptions {
 }
 
 const USER_AGENT = 'capgo-key-rotation-action'
+
+/**
+ * Node's fetch ignores the runner's https_proxy / no_proxy: behind a proxy, Capgo would be out of
+ * reach while GitHub (through @actions/github's proxy support) is not. So the Capgo requests go
+ * through the same proxy agent @actions/http-client builds for GitHub, when one applies.
+ */
+export function proxyAwareFetch(baseUrl: string): typeof fetch {
+  const dispatcher = new HttpClient().getAgentDispatcher(baseUrl)
+  if (!dispatcher) return fetch
+  return ((url: string, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch
+}
 
 export class CapgoClient implements CapgoApi {
   private readonly timeoutMs: number
@@ -192,7 +207,7 @@ export class CapgoClient implements CapgoApi {
     const url = `${this.options.baseUrl}${path}`
     let response: Response
     try {
-      response = await fetch(url, {
+      response = await (this.options.fetch ?? fetch)(url, {
         method,
         headers: {
           authorization: this.options.apiKey,

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { CapgoClient } from './capgo-client.js'
+import { CapgoClient, proxyAwareFetch } from './capgo-client.js'
 import { createGitHubClient } from './github-client.js'
 import { GitHubSecretStore } from './github-targets.js'
 import { GitHubKeyIdVariable } from './key-id-variable.js'
@@ -36,6 +36,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const capgo = new CapgoClient({
       baseUrl: settings.capgoApiUrl,
       apiKey: settings.capgoApiKey,
+      fetch: proxyAwareFetch(settings.capgoApiUrl),
       timeoutMs,
       retry: {
         ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import nock from 'nock'
-import { describe, expect, it } from 'vitest'
-import { CapgoClient, CapgoError } from '../src/capgo-client.js'
+import { describe, expect, it, vi } from 'vitest'
+import { CapgoClient, CapgoError, proxyAwareFetch } from '../src/capgo-client.js'
 import type { RetryPolicy } from '../src/retry.js'
 
 const BASE = 'https://capgo.test'
@@ -290,5 +290,45 @@ describe('regenerating and deleting', () => {
   it('retries a delete on 500', async () => {
     nock(BASE).delete('/apikey/1').reply(500, {}).delete('/apikey/1').reply(200, { success: true })
     await expect(client().capgo.deleteKey(1)).resolves.toBe('deleted')
+  })
+})
+
+describe('behind a proxy', () => {
+  // A CONNECT proxy on loopback that tunnels every request to a local server standing in for Capgo.
+  it('sends Capgo requests through https_proxy / http_proxy, and not when no proxy is set', async () => {
+    const { connect } = await import('node:net')
+    const capgoServer = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ id: 1, name: String(req.headers.host) }]))
+    })
+    await new Promise<void>((resolve) => capgoServer.listen(0, '127.0.0.1', resolve))
+    const tunnels: string[] = []
+    const proxy = createServer()
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(String(req.url))
+      const upstream = connect((capgoServer.address() as AddressInfo).port, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    // The target is a name that resolves nowhere: only the proxy can reach it.
+    nock.enableNetConnect()
+    vi.stubEnv('http_proxy', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)
+    try {
+      const base = 'http://capgo.behind-proxy.test'
+      const capgo = new CapgoClient({ baseUrl: base, apiKey: API_KEY, fetch: proxyAwareFetch(base), onKeyMaterial: () => undefined })
+      await expect(capgo.listKeys()).resolves.toMatchObject({ keys: [{ id: 1, name: 'capgo.behind-proxy.test' }] })
+      expect(tunnels).toEqual(['capgo.behind-proxy.test:80'])
+      vi.stubEnv('http_proxy', undefined)
+      expect(proxyAwareFetch(base)).toBe(fetch)
+    } finally {
+      nock.disableNetConnect()
+      for (const server of [proxy, capgoServer]) {
+        server.closeAllConnections()
+        server.close()
+      }
+    }
   })
 })
