@@ -41031,6 +41031,8 @@ async function run(options = {}) {
     }
     catch (error) {
         failure = errorMessage(error);
+        // Nothing was written (a failure after a write returns a report instead): say so to later steps.
+        setOutput('rotated', 'false');
     }
     await writeSummary(settings, report, failure);
     if (failure)

@@ -60,6 +60,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     setOutputs(settings, report)
   } catch (error) {
     failure = errorMessage(error)
+    // Nothing was written (a failure after a write returns a report instead): say so to later steps.
+    core.setOutput('rotated', 'false')
   }
   await writeSummary(settings, report, failure)
   if (failure) core.setFailed(redact(failure))

@@ -213,6 +213,7 @@ describe('classic Capgo, strategy create', () => {
     expect(run.error).toContain('Nothing was changed.')
     expect(capgo.mutatingRequests()).toHaveLength(0)
     expect(github.mutatingRequests()).toHaveLength(0)
+    expect(run.outputs.rotated).toBe('false')
   })
 
   it('fails before any change when the token cannot see a repository', async () => {
