@@ -102,22 +102,39 @@ function holdings(sandbox: Sandbox, generation: 'classic' | 'current') {
   })
 }
 
-export async function runCell(step: Step, faultName: string, fault: FaultAction): Promise<CellResult> {
+/**
+ * Faults that outlast every retry: each transient kind on every call of the steps where giving
+ * up matters most (the create, a write, the variable write, a delete, a regenerate).
+ */
+export const PERSISTENT_CELLS: ReadonlyArray<{ readonly step: string; readonly fault: string }> = [
+  { step: 'create', fault: '503' },
+  { step: 'write octo/app', fault: '503' },
+  { step: 'write octo/app', fault: 'hang past timeout' },
+  { step: 'write org octo', fault: 'connection reset' },
+  { step: 'variable write', fault: '503' },
+  { step: 'delete previous', fault: '503' },
+  { step: 'regenerate', fault: 'hang past timeout' },
+  { step: 'write octo/app (regen)', fault: '503' },
+]
+
+export async function runCell(step: Step, faultName: string, fault: FaultAction, every = false): Promise<CellResult> {
   const { sandbox, inputs } = await scenario(step.generation)
   try {
     const keysBefore = new Set(sandbox.capgo.keys.keys())
     const service = step.service === 'capgo' ? sandbox.capgo : sandbox.github
-    service.fault(step.method, step.path, fault, { nth: 1 })
+    service.fault(step.method, step.path, fault, every ? { every: true } : { nth: 1 })
     const run = await runBundle(sandbox.inputs(inputs), { githubApiUrl: sandbox.github.baseUrl, env: MATRIX_ENV })
     const calls = service.requests.filter((r) => r.method === step.method && step.path.test(r.path)).length
     const violations = checkInvariants(sandbox, step.generation, run, keysBefore)
+    // Whether the faulted run left a target on a dead value (only a regenerate can, and says so).
+    const deadValueReported =
+      step.generation === 'current' && run.exitCode === 1 && holdings(sandbox, step.generation).some((h) => h.keyId === undefined)
 
     sandbox.capgo.clearFaults()
     sandbox.github.clearFaults()
     const rerun = await runBundle(sandbox.inputs(inputs), { githubApiUrl: sandbox.github.baseUrl, env: MATRIX_ENV })
     const rerunProblems = checkConverged(sandbox, step.generation, rerun)
 
-    const deadValueReported = step.generation === 'current' && run.exitCode === 1 && /no longer works/.test(run.error ?? '')
     const outcome =
       calls === 0
         ? 'step not reached'
@@ -128,7 +145,7 @@ export async function runCell(step: Step, faultName: string, fault: FaultAction)
           : deadValueReported
             ? 'failed cleanly, old value dead (regenerate)'
             : 'failed cleanly'
-    return { step: step.name, fault: faultName, outcome, violations, rerunProblems, durationMs: run.durationMs }
+    return { step: step.name, fault: every ? `${faultName}, every call` : faultName, outcome, violations, rerunProblems, durationMs: run.durationMs }
   } finally {
     await sandbox.close()
   }
