@@ -39642,10 +39642,11 @@ async function settleAll(items, limit, fn) {
 
 // GitHub's documented secondary limit for content-writing requests: 80 a minute.
 const WRITES_PER_MINUTE = 80;
+// A rate-limit wait longer than this fails the run instead of stalling it.
+const MAX_WAIT_SECONDS = 120;
 function createGitHubClient(options) {
-    const maxWait = options.maxRateLimitWaitSeconds ?? 120;
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
-        const retrying = retryCount < 2 && retryAfter <= maxWait;
+        const retrying = retryCount < 2 && retryAfter <= MAX_WAIT_SECONDS;
         const what = `${request.method} ${request.url}`;
         if (retrying)
             warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`);
@@ -39668,7 +39669,7 @@ function createGitHubClient(options) {
             onSecondaryRateLimit: onLimit('secondary rate limit'),
             // The plugin's default spaces every write 1 s apart; GitHub's limit is a count per minute.
             write: new (light_default()).Group({
-                maxConcurrent: options.writeConcurrency ?? WRITE_CONCURRENCY,
+                maxConcurrent: WRITE_CONCURRENCY,
                 reservoir: WRITES_PER_MINUTE,
                 reservoirRefreshAmount: WRITES_PER_MINUTE,
                 reservoirRefreshInterval: 60_000,
@@ -39676,15 +39677,15 @@ function createGitHubClient(options) {
         },
     }, 
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000, maxWait, options.sleep ?? defaultSleep), retry, throttling);
+    attemptPolicy(options.timeoutMs ?? 20_000), retry, throttling);
 }
 const API_VERSION = '2022-11-28';
 /**
  * The innermost layer but the token's, under plugin-retry: a timeout on every attempt, the pinned
- * API version, and waits for a plain Retry-After on 429/503 (plugin-throttling handles only GitHub's rate-limit answers, and
- * plugin-retry's own backoff ignores the header).
+ * API version, and waits for a plain Retry-After on 429/503 (plugin-throttling handles only
+ * GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
  */
-function attemptPolicy(timeoutMs, maxWaitSeconds, sleep) {
+function attemptPolicy(timeoutMs) {
     return (octokit) => {
         const attempt = async (request, options) => {
             for (let waits = 0;; waits++) {
@@ -39698,10 +39699,10 @@ function attemptPolicy(timeoutMs, maxWaitSeconds, sleep) {
                 }
                 catch (error) {
                     const wait = plainRetryAfterSeconds(error);
-                    if (wait === undefined || waits >= 2 || wait > maxWaitSeconds)
+                    if (wait === undefined || waits >= 2 || wait > MAX_WAIT_SECONDS)
                         throw error;
                     warning(`GitHub answered ${error.status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`);
-                    await sleep(wait * 1000);
+                    await defaultSleep(wait * 1000);
                 }
             }
         };
@@ -40727,12 +40728,7 @@ function readSettings(read = defaultReader, env = process.env) {
     const strategy = oneOf('strategy', input('strategy') || 'auto', STRATEGIES, problems);
     const keyMode = oneOf('key-mode', input('key-mode') || 'upload', KEY_MODES, problems);
     const secretName = input('secret-name') || 'CAPGO_TOKEN';
-    if (!SECRET_NAME.test(secretName)) {
-        problems.push(`secret-name: '${secretName}' is not a valid secret name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`);
-    }
-    else if (/^GITHUB_/i.test(secretName)) {
-        problems.push(`secret-name: '${secretName}' starts with GITHUB_, a prefix GitHub reserves for its own secrets`);
-    }
+    checkGitHubName('secret-name', secretName, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
     const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY);
     const organization = input('organization') || undefined;
     if (organization !== undefined && !OWNER.test(organization)) {
@@ -40792,12 +40788,7 @@ function readSettings(read = defaultReader, env = process.env) {
     const rotateAfterDays = parseWholeNumber('rotate-after-days', input('rotate-after-days'), 1, 3650, problems);
     const keyIdVariable = input('key-id-variable') || undefined;
     if (keyIdVariable !== undefined) {
-        if (!SECRET_NAME.test(keyIdVariable)) {
-            problems.push(`key-id-variable: '${keyIdVariable}' is not a valid variable name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`);
-        }
-        else if (/^GITHUB_/i.test(keyIdVariable)) {
-            problems.push(`key-id-variable: '${keyIdVariable}' starts with GITHUB_, a prefix GitHub reserves`);
-        }
+        checkGitHubName('key-id-variable', keyIdVariable, 'variable', 'a prefix GitHub reserves', problems);
         if (!workflowRepo)
             problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable');
     }
@@ -40854,6 +40845,15 @@ function parseList(value) {
         .split(/[,\n]/)
         .map((item) => item.trim())
         .filter((item) => item !== '');
+}
+/** Secret and variable names share GitHub's rules. */
+function checkGitHubName(input, value, noun, reserved, problems) {
+    if (!SECRET_NAME.test(value)) {
+        problems.push(`${input}: '${value}' is not a valid ${noun} name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`);
+    }
+    else if (/^GITHUB_/i.test(value)) {
+        problems.push(`${input}: '${value}' starts with GITHUB_, ${reserved}`);
+    }
 }
 function oneOf(name, raw, allowed, problems) {
     const value = raw.toLowerCase();

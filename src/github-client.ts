@@ -21,23 +21,18 @@ export interface GitHubClientOptions {
   readonly retries?: number
   /** plugin-retry waits (retry number)² × this; 1 s by default. */
   readonly retryBaseMs?: number
-  /** A rate-limit wait longer than this fails the run instead of stalling it. */
-  readonly maxRateLimitWaitSeconds?: number
-  /** How many content-writing requests may be in flight at once. */
-  readonly writeConcurrency?: number
-  /** Waits for Retry-After; injectable for tests. */
-  readonly sleep?: (ms: number) => Promise<void>
 }
 
 // GitHub's documented secondary limit for content-writing requests: 80 a minute.
 const WRITES_PER_MINUTE = 80
+// A rate-limit wait longer than this fails the run instead of stalling it.
+const MAX_WAIT_SECONDS = 120
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
-  const maxWait = options.maxRateLimitWaitSeconds ?? 120
   const onLimit =
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
-      const retrying = retryCount < 2 && retryAfter <= maxWait
+      const retrying = retryCount < 2 && retryAfter <= MAX_WAIT_SECONDS
       const what = `${request.method} ${request.url}`
       if (retrying) core.warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`)
       else core.warning(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`)
@@ -61,7 +56,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         onSecondaryRateLimit: onLimit('secondary rate limit'),
         // The plugin's default spaces every write 1 s apart; GitHub's limit is a count per minute.
         write: new Bottleneck.Group({
-          maxConcurrent: options.writeConcurrency ?? WRITE_CONCURRENCY,
+          maxConcurrent: WRITE_CONCURRENCY,
           reservoir: WRITES_PER_MINUTE,
           reservoirRefreshAmount: WRITES_PER_MINUTE,
           reservoirRefreshInterval: 60_000,
@@ -69,7 +64,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000, maxWait, options.sleep ?? defaultSleep),
+    attemptPolicy(options.timeoutMs ?? 20_000),
     retry,
     throttling,
   )
@@ -88,10 +83,10 @@ type Failure = { status?: number; message?: string; response?: { headers?: Recor
 
 /**
  * The innermost layer but the token's, under plugin-retry: a timeout on every attempt, the pinned
- * API version, and waits for a plain Retry-After on 429/503 (plugin-throttling handles only GitHub's rate-limit answers, and
- * plugin-retry's own backoff ignores the header).
+ * API version, and waits for a plain Retry-After on 429/503 (plugin-throttling handles only
+ * GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
  */
-function attemptPolicy(timeoutMs: number, maxWaitSeconds: number, sleep: (ms: number) => Promise<void>) {
+function attemptPolicy(timeoutMs: number) {
   return (octokit: { hook: { wrap: (name: 'request', hook: never) => void } }) => {
     const attempt: RequestHook = async (request, options) => {
       for (let waits = 0; ; waits++) {
@@ -104,9 +99,9 @@ function attemptPolicy(timeoutMs: number, maxWaitSeconds: number, sleep: (ms: nu
           return await request(options)
         } catch (error) {
           const wait = plainRetryAfterSeconds(error as Failure)
-          if (wait === undefined || waits >= 2 || wait > maxWaitSeconds) throw error
+          if (wait === undefined || waits >= 2 || wait > MAX_WAIT_SECONDS) throw error
           core.warning(`GitHub answered ${(error as Failure).status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`)
-          await sleep(wait * 1000)
+          await defaultSleep(wait * 1000)
         }
       }
     }

@@ -109,13 +109,7 @@ export function readSettings(
   const keyMode = oneOf('key-mode', input('key-mode') || 'upload', KEY_MODES, problems)
 
   const secretName = input('secret-name') || 'CAPGO_TOKEN'
-  if (!SECRET_NAME.test(secretName)) {
-    problems.push(
-      `secret-name: '${secretName}' is not a valid secret name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`,
-    )
-  } else if (/^GITHUB_/i.test(secretName)) {
-    problems.push(`secret-name: '${secretName}' starts with GITHUB_, a prefix GitHub reserves for its own secrets`)
-  }
+  checkGitHubName('secret-name', secretName, 'secret', 'a prefix GitHub reserves for its own secrets', problems)
 
   const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY)
   const organization = input('organization') || undefined
@@ -181,13 +175,7 @@ export function readSettings(
 
   const keyIdVariable = input('key-id-variable') || undefined
   if (keyIdVariable !== undefined) {
-    if (!SECRET_NAME.test(keyIdVariable)) {
-      problems.push(
-        `key-id-variable: '${keyIdVariable}' is not a valid variable name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`,
-      )
-    } else if (/^GITHUB_/i.test(keyIdVariable)) {
-      problems.push(`key-id-variable: '${keyIdVariable}' starts with GITHUB_, a prefix GitHub reserves`)
-    }
+    checkGitHubName('key-id-variable', keyIdVariable, 'variable', 'a prefix GitHub reserves', problems)
     if (!workflowRepo) problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable')
   }
 
@@ -256,6 +244,15 @@ export function parseList(value: string): string[] {
     .split(/[,\n]/)
     .map((item) => item.trim())
     .filter((item) => item !== '')
+}
+
+/** Secret and variable names share GitHub's rules. */
+function checkGitHubName(input: string, value: string, noun: string, reserved: string, problems: string[]): void {
+  if (!SECRET_NAME.test(value)) {
+    problems.push(`${input}: '${value}' is not a valid ${noun} name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`)
+  } else if (/^GITHUB_/i.test(value)) {
+    problems.push(`${input}: '${value}' starts with GITHUB_, ${reserved}`)
+  }
 }
 
 function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[], problems: string[]): T | undefined {
