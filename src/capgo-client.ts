@@ -3,7 +3,7 @@ import { fetch as undiciFetch } from 'undici'
 import type { KeyMode } from './settings.js'
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from './retry.js'
 
-// Capgo's /apikey API in both generations (see shared/capgo-api.md): the classic one that can
+// Capgo's /apikey API in both generations (see docs/capgo-api.md): the classic one that can
 // create keys, and the current one where an API key can only regenerate other keys. Responses are
 // parsed tolerantly; key material from list responses is dropped as soon as it is read.
 

@@ -4,7 +4,7 @@ import { explainGitHubError, isNotFound, type GitHubErrorContext } from './githu
 import { seal } from './sealing.js'
 import type { OrgVisibility, SecretType, Settings } from './settings.js'
 
-// The places a secret is written to (shared/github-secrets.md). A target is first prepared (its
+// The places a secret is written to (docs/github-secrets.md). A target is first prepared (its
 // own public key fetched, which also proves the token can reach it; for an organization, the
 // visibility to send back) and the prepared target is the only thing that can write: it seals
 // with the key it fetched itself, so no code path can seal for one target with another's key.

@@ -6,7 +6,7 @@ import { describePlan } from './plan.js'
 import { chooseKeyToRegenerate, findPreviousKeys, type ExplicitId, type PreviousKeys } from './previous-keys.js'
 import type { Settings } from './settings.js'
 
-// The order of steps and the invariants of shared/action-contract.md, with Capgo and GitHub
+// The order of steps and the invariants of docs/contract.md, with Capgo and GitHub
 // passed in as interfaces. The invariants in one place:
 // - a previous key is deleted only after every target holds the new key;
 // - a created key that reached no target is deleted again (no orphan), the previous key untouched;

@@ -4,7 +4,7 @@ import type { Scope } from '../support/fake-github.js'
 import { runBundle, type BundleRun } from './run-bundle.js'
 import { startSandbox, type Sandbox } from './sandbox.js'
 
-// The fault matrix: every step of a rotation (shared/action-contract.md, "How a rotation runs")
+// The fault matrix: every step of a rotation (docs/contract.md, "How a rotation runs")
 // crossed with every kind of fault, on the real bundle over loopback HTTP. After each faulted
 // run every invariant is checked; then the same rotation runs again with no fault and must
 // converge. Used by test/fault-matrix.test.ts, which prints the table.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { FakeService, header, type RecordedRequest, type Reply } from './fake-http.js'
 
-// Capgo's /apikey API as shared/capgo-api.md describes both generations. Keys live in memory so
+// Capgo's /apikey API as docs/capgo-api.md describes both generations. Keys live in memory so
 // that a test can check which keys are alive after a run.
 
 export type Generation = 'classic' | 'current'

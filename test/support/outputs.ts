@@ -1,7 +1,7 @@
 // Reading what an action run left behind, and checking it for credentials. Shared by the
 // in-process runs, the bundle runs, the demo and the benchmark.
 
-/** GITHUB_OUTPUT holds `name<<delimiter` blocks (shared/toolchain.md, trap 8). */
+/** GITHUB_OUTPUT holds `name<<delimiter` blocks (docs/toolchain.md, trap 8). */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}
   const lines = text.split('\n')
