@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { HttpClient } from '@actions/http-client'
 import { fetch as undiciFetch } from 'undici'
 import type { KeyMode } from './settings.js'
@@ -7,15 +8,24 @@ import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetry, type RetryDecision, t
 // create keys, and the current one where an API key can only regenerate other keys. Responses are
 // parsed tolerantly; key material from list responses is dropped as soon as it is read.
 
-export type CapgoGeneration = 'classic' | 'current'
+/**
+ * Which Capgo answered. 'classic' may create keys; 'current' (api.capgo.app) may only regenerate
+ * them. 'unknown' when the list did not tell: the answer to a create decides.
+ */
+export type CapgoGeneration = 'classic' | 'current' | 'unknown'
 
 export interface CapgoKey {
   readonly id: number
   readonly name: string
+  /** Classic rows only: read, upload, write or all. */
   readonly mode: string | undefined
+  /** Current rows only: global permissions such as org.create (an org admin key). */
+  readonly globalPermissions: readonly string[]
   readonly createdAt: string | undefined
+  /** Bumped by every update of the row, a regenerate included (a moddatetime trigger). */
+  readonly updatedAt: string | undefined
   readonly expiresAt: string | undefined
-  /** True when the list showed this row's key to be the capgo-api-key itself (classic only). */
+  /** True when the row is the capgo-api-key itself: its `key`, or its `key_hash` = sha256 of it (classic). */
   readonly isManagingKey: boolean
 }
 
@@ -41,7 +51,8 @@ export interface NewKeyRequest {
   readonly expiresAt: string | undefined
 }
 
-export type DeleteOutcome = 'deleted' | 'already-gone'
+/** 'not-found': Capgo answers 404 both for a missing key and for another user's key. */
+export type DeleteOutcome = 'deleted' | 'not-found'
 
 /** What the rotation needs from Capgo; CapgoClient is the HTTP implementation. */
 export interface CapgoApi {
@@ -87,11 +98,21 @@ function advice(failure: Failure, status: number | undefined, code: string | und
     case 'cannot_create_apikey':
       return 'This Capgo does not let an API key create keys: use `strategy: regenerate`, or `auto` to fall back to it.'
     case 'expiration_required':
-      return "The Capgo organization requires keys to expire: set expires-in-days (1 to 365)."
+    case 'org_requires_expiring_key':
+      return 'The Capgo organization requires keys to expire: set expires-in-days (1 to 365).'
     case 'expiration_exceeds_max':
-      return "expires-in-days is longer than the Capgo organization allows: lower it."
+      return 'expires-in-days is longer than the Capgo organization allows: lower it.'
     case 'invalid_expiration_date':
-      return 'Check expires-in-days.'
+      return 'Capgo refused the expiry date: set expires-in-days to a whole number from 1 to 365.'
+    case 'cannot_update_apikey':
+    case 'cannot_delete_apikey':
+      return (
+        'Capgo refuses to let capgo-api-key act on this key: it is the managing key itself, or a key it may not manage ' +
+        '(bound in an organization where it is not apikey_manager). Point the rotation at the key the secret holds ' +
+        '(key-name, previous-key-id), never at the managing key.'
+      )
+    case 'apikey_missing_rbac_bindings':
+      return 'The key has no role in Capgo, so it cannot be regenerated: give it a role in the Capgo dashboard (API keys page).'
     case 'api_key_not_found_or_access_denied':
     case 'api_key_not_found':
       return 'The key does not exist, or the managing key cannot act on it: check previous-key-id and key-name.'
@@ -147,16 +168,20 @@ export class CapgoClient implements CapgoApi {
     // Parsed inside the retried call: a garbled answer is worth another try, like a 5xx.
     return withRetry(this.retry, retryable, async () => {
       const body = await this.request('list keys', 'GET', '/apikey/')
-      const rows = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined
-      if (!rows) throw malformed('list keys', 'the list is neither an array nor {"data": [...]}')
-      const generation: CapgoGeneration = Array.isArray(body) ? 'current' : 'classic'
-      const keys = rows.map((row) => {
+      // Both real backends answer a bare array; only the public docs show {"data": [...]}.
+      const rows: unknown = Array.isArray(body) ? body : isObject(body) ? body.data : undefined
+      if (!Array.isArray(rows)) throw malformed('list keys', 'the list is neither an array nor {"data": [...]}')
+      const managingKeyHash = sha256Hex(this.options.apiKey)
+      const keys = rows.map((row: unknown) => {
         const parsed = parseRow('list keys', row)
-        // Compare and drop: list rows carry other keys' plaintext on classic Capgo.
-        const isManagingKey = isObject(row) && typeof row.key === 'string' && row.key === this.options.apiKey
+        // Compare and drop: classic rows carry other keys' plaintext (`key`), or their sha256 (`key_hash`).
+        const record = row as Record<string, unknown>
+        const isManagingKey =
+          (typeof record.key === 'string' && record.key === this.options.apiKey) ||
+          (typeof record.key_hash === 'string' && record.key_hash.toLowerCase() === managingKeyHash)
         return { ...parsed, isManagingKey }
       })
-      return { generation, keys }
+      return { generation: generationOf(rows), keys }
     })
   }
 
@@ -190,7 +215,7 @@ export class CapgoClient implements CapgoApi {
       await withRetry(this.retry, retryable, () => this.request(`delete key ${id}`, 'DELETE', `/apikey/${id}`, undefined, { ignoreBody: true }))
       return 'deleted'
     } catch (error) {
-      if (error instanceof CapgoError && error.status === 404) return 'already-gone'
+      if (error instanceof CapgoError && error.status === 404) return 'not-found'
       throw error
     }
   }
@@ -200,7 +225,8 @@ export class CapgoClient implements CapgoApi {
       throw malformed(operation, 'the answer holds no key')
     }
     this.options.onKeyMaterial(body.key)
-    return { ...parseRow(operation, body), key: body.key }
+    const { id, name, mode, expiresAt } = parseRow(operation, body)
+    return { id, name, key: body.key, mode, expiresAt }
   }
 
   private async request(operation: string, method: string, path: string, json?: unknown, options: { ignoreBody?: boolean } = {}): Promise<unknown> {
@@ -278,13 +304,38 @@ function parseRow(operation: string, row: unknown): Omit<CapgoKey, 'isManagingKe
   if (!isObject(row)) throw malformed(operation, 'a key is not an object')
   const id = typeof row.id === 'number' ? row.id : typeof row.id === 'string' && /^\d+$/.test(row.id) ? Number(row.id) : NaN
   if (!Number.isSafeInteger(id)) throw malformed(operation, 'a key has no numeric id')
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
   return {
     id,
-    name: typeof row.name === 'string' ? row.name : '',
-    mode: typeof row.mode === 'string' ? row.mode : undefined,
-    createdAt: typeof row.created_at === 'string' ? row.created_at : undefined,
-    expiresAt: typeof row.expires_at === 'string' ? row.expires_at : undefined,
+    name: text(row.name) ?? '',
+    mode: text(row.mode),
+    globalPermissions: Array.isArray(row.global_permissions) ? row.global_permissions.filter((p): p is string => typeof p === 'string') : [],
+    createdAt: text(row.created_at),
+    updatedAt: text(row.updated_at),
+    expiresAt: text(row.expires_at),
   }
+}
+
+/**
+ * The generation from what the rows carry, never from the list's shape (both real backends answer
+ * a bare array). Classic selects every column, so its rows have `mode` and `key_hash` (classic
+ * get.ts: select('*')); current selects public columns only and adds `is_hashed_key` and
+ * `global_permissions` (current get.ts: APIKEY_PUBLIC_COLUMNS). No row that tells: 'unknown'.
+ */
+export function generationOf(rows: readonly unknown[]): CapgoGeneration {
+  let classic = false
+  let current = false
+  for (const row of rows) {
+    if (!isObject(row)) continue
+    if ('mode' in row || 'key_hash' in row || 'key' in row) classic = true
+    else if ('is_hashed_key' in row || 'global_permissions' in row || 'rbac_id' in row) current = true
+  }
+  if (classic === current) return 'unknown'
+  return classic ? 'classic' : 'current'
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex')
 }
 
 function parseJson(text: string): unknown {

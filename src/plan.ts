@@ -1,6 +1,6 @@
-import type { CapgoKey } from './capgo-client.js'
+import type { CapgoGeneration, CapgoKey } from './capgo-client.js'
 import { describeTarget, type OrgAccess, type PreparedTarget, type TargetRef } from './github-targets.js'
-import type { PreviousKeys } from './previous-keys.js'
+import type { PreviousKeys, RegenerateChoice } from './previous-keys.js'
 import type { Settings } from './settings.js'
 
 // The words for what a run will do: the dry run's plan, and the scope lines of the summary.
@@ -9,7 +9,9 @@ export interface PlanInput {
   readonly settings: Settings
   /** What will be done first: create (possibly falling back), or regenerate this id. */
   readonly strategy: 'create' | 'regenerate'
-  readonly regenerateChoice: number | string
+  readonly regenerateChoice: RegenerateChoice
+  /** What the preflight list showed; 'unknown' means Capgo's answer to the create decides. */
+  readonly generation: CapgoGeneration
   readonly previous: PreviousKeys
   readonly targets: readonly PreparedTarget[]
   /** The id the variable holds now, and whether it exists. */
@@ -17,18 +19,21 @@ export interface PlanInput {
 }
 
 export function describePlan(input: PlanInput): string[] {
-  const { settings, strategy, regenerateChoice, previous, targets, variable } = input
+  const { settings, strategy, regenerateChoice, generation, previous, targets, variable } = input
   const expiry = settings.expiresInDays ? `expires ${settings.expiresInDays} days after the rotation` : 'no expiry'
   const lines: string[] = []
-  if (strategy === 'regenerate') {
-    lines.push(`regenerate Capgo key ${String(regenerateChoice)} in place (${expiry}; its mode and scope stay as set in Capgo)`)
+  if (strategy === 'regenerate' && regenerateChoice.ok) {
+    lines.push(`regenerate Capgo key ${regenerateChoice.id} in place (${expiry}; its rights stay as set in Capgo)`)
+    if (regenerateChoice.kept.length > 0) {
+      lines.push(`keep key(s) ${ids(regenerateChoice.kept)} alive: the value the secrets hold now keeps working until the next run (keep-previous: ${settings.keepPrevious})`)
+    }
   } else {
     lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${describeScope(settings)}, ${expiry})`)
-    if (settings.strategy === 'auto') {
+    if (settings.strategy === 'auto' && generation === 'unknown') {
       lines.push(
-        typeof regenerateChoice === 'number'
-          ? `if Capgo refuses to create keys, regenerate key ${regenerateChoice} instead`
-          : `if Capgo refuses to create keys, the run fails: ${regenerateChoice}`,
+        regenerateChoice.ok
+          ? `if Capgo refuses to create keys (current Capgo), regenerate key ${regenerateChoice.id} instead`
+          : `if Capgo refuses to create keys (current Capgo), the run fails: ${regenerateChoice.problem}`,
       )
     }
   }
@@ -37,7 +42,7 @@ export function describePlan(input: PlanInput): string[] {
     lines.push(`write ${describeTarget(target.ref)}: ${expectedWrite(target)}${access}`)
   }
   if (variable) {
-    const id = strategy === 'regenerate' ? String(regenerateChoice) : "the new key's id"
+    const id = strategy === 'regenerate' && regenerateChoice.ok ? String(regenerateChoice.id) : "the new key's id"
     lines.push(`set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`)
   }
   if (strategy === 'create') {

@@ -1,7 +1,12 @@
 import type { CapgoKey, KeyListing } from './capgo-client.js'
+import type { KeyMode } from './settings.js'
 
-// Which earlier keys a rotation replaces, which of them keep-previous leaves alive, and which key
-// a regenerate acts on. Pure decisions over the preflight list: no requests here.
+// Which earlier keys a rotation replaces, which of them keep-previous leaves alive, which key a
+// regenerate acts on, and the guards around the managing key. Pure decisions over the preflight
+// list: no requests here.
+
+/** Where Capgo's hosted dashboard manages API keys (the link Capgo's own CLI gives: cli/src/utils/security_policy_errors.ts). */
+export const CAPGO_KEYS_PAGE = 'https://console.capgo.app/dashboard/apikeys'
 
 export interface ExplicitId {
   readonly id: number
@@ -16,14 +21,41 @@ export interface PreviousKeys {
   readonly kept: readonly CapgoKey[]
   /** The rest: deleted once every target holds the new key. */
   readonly retired: readonly CapgoKey[]
-  /** Things worth a warning (an id not in the list, the managing key named explicitly). */
+  /** Things worth a warning (an id not in the list). */
   readonly notes: readonly string[]
+}
+
+/**
+ * Inputs that point the rotation at the managing key, each as a sentence. The rotation refuses
+ * them in preflight: a run would otherwise delete (classic) or regenerate its own credential.
+ * Only classic Capgo shows which row is the managing key (by `key` or `key_hash`); on current
+ * Capgo the server itself refuses (401 cannot_update_apikey), and that answer is explained.
+ */
+export function managingKeyProblems(keyName: string, explicit: readonly ExplicitId[], listing: KeyListing): string[] {
+  const manager = listing.keys.find((k) => k.isManagingKey)
+  if (!manager) return []
+  const problems: string[] = []
+  for (const { id, source } of explicit) {
+    if (id === manager.id) {
+      problems.push(
+        `${source} ${id} is the managing key (capgo-api-key) itself, which this action never deletes or regenerates: ` +
+          'give the id of the key the secret holds.',
+      )
+    }
+  }
+  if (manager.name === keyName) {
+    problems.push(
+      `key-name '${keyName}' is also the name of the managing key (capgo-api-key, id ${manager.id}), and a rotation retires ` +
+        'every earlier key of its name: set key-name to a name of its own, or rename the managing key in Capgo.',
+    )
+  }
+  return problems
 }
 
 /**
  * Earlier keys are every key named exactly key-name, plus the ids given explicitly (previous-key-id,
  * key-id-variable). A key of another name is replaced only when its id was given explicitly; an
- * explicit id missing from the list is kept as a bare id (deleting it is harmless: 404 = gone).
+ * explicit id missing from the list is kept as a bare id (a delete answers 404, reported as such).
  */
 export function findPreviousKeys(keyName: string, explicit: readonly ExplicitId[], keepPrevious: number, listing: KeyListing): PreviousKeys {
   const notes: string[] = []
@@ -35,35 +67,110 @@ export function findPreviousKeys(keyName: string, explicit: readonly ExplicitId[
     if (!listed) notes.push(`${source} ${id} is not among the Capgo keys the managing key can see; it may be gone already.`)
     byId.set(id, listed ?? bareKey(id))
   }
-  const replaced: CapgoKey[] = []
-  for (const key of byId.values()) {
-    if (key.isManagingKey) notes.push(`Key ${key.id} is the managing key (capgo-api-key): this action never deletes or regenerates it.`)
-    else replaced.push(key)
-  }
-  replaced.sort(newestFirst)
+  // The managing key is refused in preflight (managingKeyProblems); never replaced, whatever the caller did.
+  const replaced = [...byId.values()].filter((key) => !key.isManagingKey).sort(newestFirst)
   return { replaced, kept: replaced.slice(0, keepPrevious), retired: replaced.slice(keepPrevious), notes }
 }
 
-/** The id to regenerate, or a sentence saying why there is none and how to give one. */
-export function chooseKeyToRegenerate(keyName: string, explicit: ExplicitId | undefined, listing: KeyListing): number | string {
-  if (explicit !== undefined) {
-    if (listing.keys.find((k) => k.id === explicit.id)?.isManagingKey) {
-      return `${explicit.source} ${explicit.id} is the managing key (capgo-api-key) itself, which must not be regenerated: give the id of the key the secret holds.`
+export type RegenerateChoice =
+  | {
+      readonly ok: true
+      readonly id: number
+      /** Its row, when the list had it. */
+      readonly key: CapgoKey | undefined
+      /** The other keys of the rotation, left alive as the grace window (keep-previous). */
+      readonly kept: readonly CapgoKey[]
     }
-    return explicit.id
-  }
+  | { readonly ok: false; readonly problem: string }
+
+export interface RegenerateInput {
+  readonly keyName: string
+  /** previous-key-id: regenerate exactly this key (an emergency, say). */
+  readonly previousKeyId: number | undefined
+  /** key-id-variable's value: the key the secrets hold now. */
+  readonly rememberedId: number | undefined
+  readonly keepPrevious: number
+  readonly listing: KeyListing
+}
+
+/**
+ * The key a regenerate acts on. With keep-previous N the rotation owns N+1 keys of its name and
+ * regenerates the one regenerated longest ago (`updated_at`, bumped by every regenerate), never
+ * the one the secrets hold now (key-id-variable, when set): the value the secrets held until now
+ * keeps working until the next run.
+ */
+export function chooseKeyToRegenerate(input: RegenerateInput): RegenerateChoice {
+  const { keyName, keepPrevious, listing } = input
+  const row = (id: number) => listing.keys.find((k) => k.id === id)
+  if (input.previousKeyId !== undefined) return { ok: true, id: input.previousKeyId, key: row(input.previousKeyId), kept: [] }
+  if (keepPrevious === 0 && input.rememberedId !== undefined) return { ok: true, id: input.rememberedId, key: row(input.rememberedId), kept: [] }
+
   const named = listing.keys.filter((k) => k.name === keyName && !k.isManagingKey)
-  if (named.length === 1) return named[0]!.id
-  if (named.length === 0) {
-    return (
-      `Regenerating needs the key to regenerate, and no Capgo key is named '${keyName}'. ` +
-      `In Capgo, create an upload key named '${keyName}' (or set previous-key-id to the id of the key the secret holds now), then run again.`
-    )
+  const needed = keepPrevious + 1
+  if (named.length === 0) return { ok: false, problem: noKeyToRegenerate(keyName, needed) }
+  if (named.length < needed) {
+    return {
+      ok: false,
+      problem:
+        `keep-previous: ${keepPrevious} regenerates in turn ${needed} keys named '${keyName}', and Capgo has ${named.length} ` +
+        `(id ${ids(named)}): create ${needed - named.length} more with exactly that name and the same role and apps ` +
+        `(Capgo dashboard, ${CAPGO_KEYS_PAGE}), then run again.`,
+    }
   }
+  if (named.length > needed) {
+    return {
+      ok: false,
+      problem:
+        `${named.length} Capgo keys are named '${keyName}' (ids ${ids(named)}), and keep-previous: ${keepPrevious} uses exactly ${needed}: ` +
+        `delete ${named.length - needed} of them in Capgo, set keep-previous: ${named.length - 1}, or set previous-key-id to the one to regenerate.`,
+    }
+  }
+  const current = keepPrevious > 0 ? input.rememberedId : undefined
+  const candidates = named.filter((k) => k.id !== current)
+  const chosen = [...candidates].sort(leastRecentlyRegeneratedFirst)[0]!
+  return { ok: true, id: chosen.id, key: chosen, kept: named.filter((k) => k.id !== chosen.id) }
+}
+
+/** The first run on hosted Capgo: a person must create the key once; say exactly what to create. */
+function noKeyToRegenerate(keyName: string, count: number): string {
+  const keys = count === 1 ? 'an API key' : `${count} API keys (keep-previous: ${count - 1})`
   return (
-    `Regenerating needs one key, and ${named.length} Capgo keys are named '${keyName}' (ids ${named.map((k) => k.id).join(', ')}): ` +
-    'set previous-key-id to the one to regenerate, and delete the others in Capgo.'
+    `There is no Capgo key named '${keyName}' to regenerate. On hosted Capgo (api.capgo.app) an API key cannot create keys, ` +
+    `so create ${keys} once in the Capgo dashboard (${CAPGO_KEYS_PAGE}): name exactly '${keyName}', the role the secret is for ` +
+    '(for uploads: app_uploader, on the apps it may upload to; there, not key-mode or limited-to-*, sets its rights), then run again. ' +
+    'Or set previous-key-id to the id of the key the secret holds now. On classic or self-hosted Capgo, strategy create (or auto) creates the key itself.'
   )
+}
+
+const MODE_RANK: Record<string, number> = { read: 0, upload: 1, write: 2, all: 3 }
+
+/**
+ * The rights a key to regenerate has beyond what the rotation is for (its mode above key-mode on
+ * classic, global permissions on current), in words; undefined when nothing stands out.
+ */
+export function excessRights(key: Pick<CapgoKey, 'mode' | 'globalPermissions'>, keyMode: KeyMode): string | undefined {
+  const parts: string[] = []
+  const rank = key.mode === undefined ? undefined : MODE_RANK[key.mode]
+  if (key.mode !== undefined && (rank === undefined || rank > MODE_RANK[keyMode]!)) parts.push(`mode ${key.mode} (key-mode is ${keyMode})`)
+  if (key.globalPermissions.length > 0) parts.push(`global permissions ${key.globalPermissions.join(', ')} (an organization admin key)`)
+  return parts.length > 0 ? parts.join(' and ') : undefined
+}
+
+function ids(keys: readonly CapgoKey[]): string {
+  return keys.map((k) => k.id).join(', ')
+}
+
+function time(value: string | undefined): number {
+  const parsed = value ? Date.parse(value) : Number.NaN
+  return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed
+}
+
+// Regenerated longest ago first: updated_at (else created_at); unknown times count as oldest; then lower id.
+function leastRecentlyRegeneratedFirst(a: CapgoKey, b: CapgoKey): number {
+  const at = time(a.updatedAt ?? a.createdAt)
+  const bt = time(b.updatedAt ?? b.createdAt)
+  if (at !== bt) return at < bt ? -1 : 1
+  return a.id - b.id
 }
 
 // Newest by creation time; without one, a higher id is newer; ids the list did not have are oldest.
@@ -76,5 +183,5 @@ function newestFirst(a: CapgoKey, b: CapgoKey): number {
 }
 
 function bareKey(id: number): CapgoKey {
-  return { id, name: '', mode: undefined, createdAt: undefined, expiresAt: undefined, isManagingKey: false }
+  return { id, name: '', mode: undefined, globalPermissions: [], createdAt: undefined, updatedAt: undefined, expiresAt: undefined, isManagingKey: false }
 }

@@ -3,7 +3,16 @@ import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js
 import { describeTarget, targetsOf, WRITE_CHECK_SECRET, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import { describePlan } from './plan.js'
-import { chooseKeyToRegenerate, findPreviousKeys, type ExplicitId, type PreviousKeys } from './previous-keys.js'
+import { DAY_MS, expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
+import {
+  chooseKeyToRegenerate,
+  excessRights,
+  findPreviousKeys,
+  managingKeyProblems,
+  type ExplicitId,
+  type PreviousKeys,
+  type RegenerateChoice,
+} from './previous-keys.js'
 import type { Settings } from './settings.js'
 
 // The order of steps and the invariants of docs/contract.md, with Capgo and GitHub
@@ -60,6 +69,8 @@ export interface RotationReport {
   previousKeyIds: number[]
   deletedKeyIds: number[]
   keptKeyIds: number[]
+  /** Ids whose delete answered 404: already gone, or not visible to the managing key. Not counted as deleted. */
+  notFoundKeyIds: number[]
   targets: TargetOutcome[]
   rotatedAt: string | undefined
   /** rotate-after-days: when this run skipped, when the next rotation is due. */
@@ -68,8 +79,6 @@ export interface RotationReport {
   /** Set when the run must fail after it changed something; the report says what it left behind. */
   failure: string | undefined
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000
 
 export class PreflightError extends Error {
   constructor(problems: readonly string[]) {
@@ -103,6 +112,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
     previousKeyIds: [],
     deletedKeyIds: [],
     keptKeyIds: [],
+    notFoundKeyIds: [],
     targets: [],
     rotatedAt: undefined,
     nextDueAt: undefined,
@@ -115,13 +125,21 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
   log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`)
 
   const explicit = explicitIds(settings, variableValue)
+  const guard = managingKeyProblems(settings.keyName, explicit, listing)
+  if (guard.length > 0) throw new PreflightError(guard)
   const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing)
   for (const note of previous.notes) log.warning(note)
-  const regenerateChoice = chooseKeyToRegenerate(settings.keyName, explicit[0], listing)
-  // Current Capgo refuses creation by API keys, so `auto` will regenerate there: check it can.
+  const regenerateChoice = chooseKeyToRegenerate({
+    keyName: settings.keyName,
+    previousKeyId: settings.previousKeyId,
+    rememberedId: explicit.find((e) => e.source === 'key-id-variable')?.id,
+    keepPrevious: settings.keepPrevious,
+    listing,
+  })
+  // Current Capgo refuses creation by API keys, so `auto` regenerates there: check that it can.
+  // Classic, or a list that does not tell: `auto` creates, and Capgo's answer to the create decides.
   const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')
-  if (expectRegenerate && typeof regenerateChoice === 'string') throw new PreflightError([regenerateChoice])
-  if (expectRegenerate) warnGraceImpossible(settings, log)
+  if (expectRegenerate) checkRegenerable(regenerateChoice, settings, now(), log)
 
   const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now())
   if (notDue) {
@@ -142,31 +160,40 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
     const strategy = expectRegenerate ? 'regenerate' : 'create'
     const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined
     report.strategy = strategy
-    report.plan.push(...describePlan({ settings, strategy, regenerateChoice, previous, targets, variable }))
-    report.previousKeyIds = strategy === 'regenerate' ? [regenerateChoice as number] : previous.replaced.map((k) => k.id)
-    report.deletedKeyIds = strategy === 'regenerate' ? [] : previous.retired.map((k) => k.id)
-    report.keptKeyIds = strategy === 'regenerate' ? [] : previous.kept.map((k) => k.id)
+    report.plan.push(...describePlan({ settings, strategy, regenerateChoice, generation: listing.generation, previous, targets, variable }))
+    const regenerated = strategy === 'regenerate' && regenerateChoice.ok ? regenerateChoice : undefined
+    report.previousKeyIds = regenerated ? [regenerated.id] : previous.replaced.map((k) => k.id)
+    report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id)
+    report.keptKeyIds = regenerated ? regenerated.kept.map((k) => k.id) : previous.kept.map((k) => k.id)
     report.targets = targets.map((target) => outcome(target, 'planned', undefined))
     for (const line of report.plan) log.info(`Dry run: ${line}`)
     return report
   }
 
   // Step 4: a new key, by create or regenerate.
-  const expiresAt = settings.expiresInDays ? new Date(now().getTime() + settings.expiresInDays * DAY_MS).toISOString() : undefined
+  const expiresAt = newExpiry(settings.expiresInDays, now())
   // The throwaway secrets go while the key is issued: one round trip, not two.
   const removing = removeWriteChecks?.().catch((error: unknown) => log.warning(`${errorMessage(error)}; delete it by hand.`))
   let issued: Awaited<ReturnType<typeof issueKey>>
   try {
-    issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt)
+    issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, now)
   } finally {
     await removing
   }
   report.strategy = issued.strategy
   report.newKey = issued.key
   report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id)
+  if (issued.strategy === 'regenerate' && regenerateChoice.ok) report.keptKeyIds.push(...regenerateChoice.kept.map((k) => k.id))
   log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`)
   if (expiresAt && !issued.key.expiresAt) {
     log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`)
+  }
+  // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
+  const deadOnArrival = expiryProblem(issued.key.expiresAt, now(), minimumLifetimeMs(settings.rotateAfterDays))
+  if (deadOnArrival) {
+    report.newKey = undefined
+    report.failure = await refuseDeadKey(issued, deadOnArrival, deps)
+    return report
   }
 
   // Step 5: seal and write to every target.
@@ -282,14 +309,6 @@ async function checkWriteAccess(targets: readonly PreparedTarget[], log: Logger,
   return remove
 }
 
-function warnGraceImpossible(settings: Settings, log: Logger): void {
-  if (settings.keepPrevious > 0) {
-    log.warning(
-      `keep-previous: ${settings.keepPrevious} cannot be honoured: this Capgo only regenerates keys, which invalidates the old value at once.`,
-    )
-  }
-}
-
 /** When every target is younger than the threshold, the time the oldest one comes due; else undefined. */
 function nextRotationIfNotDue(targets: readonly PreparedTarget[], days: number, now: Date): string | undefined {
   let oldest = Number.POSITIVE_INFINITY
@@ -311,24 +330,27 @@ async function issueKey(
   settings: Settings,
   deps: RotationDeps,
   listing: KeyListing,
-  regenerateChoice: number | string,
+  regenerateChoice: RegenerateChoice,
   expiresAt: string | undefined,
+  now: () => Date,
 ): Promise<{ strategy: DoneStrategy; key: IssuedKey }> {
   const regenerate = async (): Promise<{ strategy: DoneStrategy; key: IssuedKey }> => {
-    if (typeof regenerateChoice === 'string') throw new Error(`${regenerateChoice} Nothing was changed.`)
-    deps.log.info(`Regenerating Capgo key ${regenerateChoice}: key-mode and limited-to-* do not apply, the key keeps the scope set in Capgo.`)
+    if (!regenerateChoice.ok) throw new Error(`${regenerateChoice.problem} Nothing was changed.`)
+    const { id } = regenerateChoice
+    deps.log.info(`Regenerating Capgo key ${id}: key-mode and limited-to-* do not apply, the key keeps the rights set in Capgo.`)
     try {
-      return { strategy: 'regenerate', key: await deps.capgo.regenerateKey(regenerateChoice, expiresAt) }
+      const key = await deps.capgo.regenerateKey(id, expiresAt)
+      // The answer is the whole row: it may show rights the list did not (current Capgo lists no mode).
+      const rights = excessRights({ mode: key.mode, globalPermissions: [] }, settings.keyMode)
+      if (rights && !(regenerateChoice.key && excessRights(regenerateChoice.key, settings.keyMode))) warnRights(id, key.name, rights, deps.log)
+      return { strategy: 'regenerate', key }
     } catch (error) {
       if (!(error instanceof CapgoError)) throw error
       if (error.outcomeUnknown) {
         throw new Error(
-          `${error.message} Whether key ${regenerateChoice} was regenerated is unknown: if it was, the secrets hold a value ` +
+          `${error.message} Whether key ${id} was regenerated is unknown: if it was, the secrets hold a value ` +
             `that no longer works. Run again: a re-run regenerates it and writes every target.`,
         )
-      }
-      if (listing.generation === 'classic' && (error.status === 404 || error.status === 405)) {
-        throw new Error(`${error.message} Classic Capgo may not regenerate keys at all: use \`strategy: create\`. Nothing was changed.`)
       }
       throw new Error(`${error.message} Nothing was changed.`)
     }
@@ -348,7 +370,7 @@ async function issueKey(
     if (error instanceof CapgoError && error.code === 'cannot_create_apikey') {
       if (settings.strategy === 'auto') {
         deps.log.notice('Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.')
-        warnGraceImpossible(settings, deps.log)
+        checkRegenerable(regenerateChoice, settings, now(), deps.log)
         return regenerate()
       }
       throw new Error(
@@ -360,6 +382,51 @@ async function issueKey(
       throw new Error(`${error.message} ${await sweepUnconfirmedKey(settings, deps, listing)}`)
     }
     throw error
+  }
+}
+
+/**
+ * What must hold before a key is regenerated, from the preflight list: there is one to regenerate,
+ * it will not be dead on arrival (a regenerate keeps its expires_at unless one is sent), and any
+ * rights beyond the rotation's purpose are said out loud. Throws a PreflightError otherwise.
+ */
+function checkRegenerable(choice: RegenerateChoice, settings: Settings, now: Date, log: Logger): void {
+  if (!choice.ok) throw new PreflightError([choice.problem])
+  const key = choice.key
+  if (!key) return
+  if (settings.expiresInDays === undefined) {
+    const problem = expiryProblem(key.expiresAt, now, minimumLifetimeMs(settings.rotateAfterDays))
+    if (problem) {
+      const when = problem === 'expired' ? `expired at ${key.expiresAt}` : `expires at ${key.expiresAt}, before a next run could replace it`
+      throw new PreflightError([
+        `Capgo key ${key.id} ${when}, and a regenerate keeps its expiry, so the secrets would hold a dead key: ` +
+          'set expires-in-days (1 to 365) to give the regenerated key a new expiry.',
+      ])
+    }
+  }
+  const rights = excessRights(key, settings.keyMode)
+  if (rights) warnRights(key.id, key.name, rights, log)
+}
+
+function warnRights(id: number, name: string, rights: string, log: Logger): void {
+  log.warning(
+    `Capgo key ${id} ('${name}') has ${rights}: the secrets will hold a key with those rights. ` +
+      'If the secret is meant for uploads, give the key only an upload role in Capgo (or rotate a key that has one).',
+  )
+}
+
+/** Capgo answered with a key that is dead or dies before the next run: it is never written. */
+async function refuseDeadKey(issued: { strategy: DoneStrategy; key: IssuedKey }, problem: 'expired' | 'too-soon', deps: RotationDeps): Promise<string> {
+  const when = problem === 'expired' ? 'already expired' : 'expires before a next run could replace it'
+  const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. Set expires-in-days.`
+  if (issued.strategy === 'regenerate') {
+    return `${head} The key was regenerated, so the value the targets hold no longer works: run again with expires-in-days set.`
+  }
+  try {
+    await deps.capgo.deleteKey(issued.key.id)
+    return `${head} The new key was deleted again; the previous key is untouched.`
+  } catch (error) {
+    return `${head} Deleting it again failed too (${errorMessage(error)}); the next run deletes it. The previous key is untouched.`
   }
 }
 
@@ -438,15 +505,19 @@ async function retirePreviousKeys(
   const failures: string[] = []
   doomed.forEach((key, index) => {
     const result = results[index]!
-    if (result.ok) {
+    if (result.ok && result.value === 'deleted') {
       report.deletedKeyIds.push(key.id)
-      deps.log.info(result.value === 'deleted' ? `Deleted previous key ${key.id}.` : `Previous key ${key.id} was already gone.`)
+      deps.log.info(`Deleted previous key ${key.id}.`)
+    } else if (result.ok) {
+      // Capgo answers 404 alike for a key that is gone and for one the managing key may not see.
+      report.notFoundKeyIds.push(key.id)
+      deps.log.warning(`Previous key ${key.id} was not found: it is already gone, or not visible to the managing key (another user's key).`)
     } else if (result.error instanceof CapgoError && (result.error.status === 401 || result.error.status === 403)) {
-      // Current Capgo refuses a key's deletion of itself; a key may also be outside the managing key's reach.
+      // Current Capgo refuses to delete the managing key itself, or a key outside its organizations.
       report.keptKeyIds.push(key.id)
       deps.log.warning(
         `Capgo refused to delete previous key ${key.id} (${result.error.status}${result.error.code ? ` ${result.error.code}` : ''}); it stays alive. ` +
-          `If it is the managing key (capgo-api-key) that is expected; otherwise delete it in Capgo.`,
+          'It is the managing key itself, or a key capgo-api-key may not manage: delete it in Capgo if it should go.',
       )
     } else {
       failures.push(`key ${key.id}: ${errorMessage(result.error)}`)

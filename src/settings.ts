@@ -179,11 +179,11 @@ export function readSettings(
     if (!workflowRepo) problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable')
   }
 
-  // Regenerating invalidates the old value at once: there is no earlier key to keep alive.
-  if (strategy === 'regenerate' && keepPrevious > 0) {
+  // A key that dies before the next rotation would leave the secrets holding a dead key.
+  if (expiresInDays !== undefined && rotateAfterDays !== undefined && expiresInDays <= rotateAfterDays) {
     problems.push(
-      `keep-previous: ${keepPrevious} cannot be honoured with strategy 'regenerate', which invalidates the old value at once: ` +
-        "use strategy 'create' (classic Capgo) for a grace window, or keep-previous: 0",
+      `expires-in-days: ${expiresInDays} is not longer than rotate-after-days: ${rotateAfterDays}, so the key would expire before ` +
+        `the run that replaces it: set expires-in-days to at least ${rotateAfterDays + 1}, or lower rotate-after-days`,
     )
   }
 

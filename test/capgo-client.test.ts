@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import nock from 'nock'
 import { describe, expect, it, vi } from 'vitest'
-import { CapgoClient, CapgoError, proxyAwareFetch } from '../src/capgo-client.js'
+import { CapgoClient, CapgoError, generationOf, proxyAwareFetch, sha256Hex } from '../src/capgo-client.js'
 import type { RetryPolicy } from '../src/retry.js'
 
 const BASE = 'https://capgo.test'
@@ -34,7 +34,7 @@ async function failure(promise: Promise<unknown>): Promise<CapgoError> {
 }
 
 describe('listing keys', () => {
-  it('reads the classic shape, recognises the managing key and drops key values', async () => {
+  it('reads the documented shape, recognises the managing key by its plaintext and drops key values', async () => {
     nock(BASE, { reqheaders: { authorization: API_KEY, capgkey: API_KEY } })
       .get('/apikey/')
       .reply(200, {
@@ -46,21 +46,52 @@ describe('listing keys', () => {
     const listing = await client().capgo.listKeys()
     expect(listing.generation).toBe('classic')
     expect(listing.keys).toEqual([
-      { id: 1, name: 'manager', mode: 'all', createdAt: '2026-01-01T00:00:00Z', expiresAt: undefined, isManagingKey: true },
-      { id: 2, name: 'ci', mode: 'upload', createdAt: '2026-02-01T00:00:00Z', expiresAt: undefined, isManagingKey: false },
+      { id: 1, name: 'manager', mode: 'all', globalPermissions: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: undefined, expiresAt: undefined, isManagingKey: true },
+      { id: 2, name: 'ci', mode: 'upload', globalPermissions: [], createdAt: '2026-02-01T00:00:00Z', updatedAt: undefined, expiresAt: undefined, isManagingKey: false },
     ])
     expect(JSON.stringify(listing)).not.toContain('other-plaintext')
   })
 
-  it('reads the current shape: a bare array without key values', async () => {
+  // Classic get.ts selects every column: a hashed key's row has key null and key_hash = sha256 hex.
+  it('reads the real classic shape, a bare array, and recognises a hashed managing key by key_hash', async () => {
     nock(BASE)
       .get('/apikey/')
-      .reply(200, [{ id: '7', name: 'ci', mode: 'upload', is_hashed_key: true, expires_at: '2027-01-01T00:00:00Z' }])
+      .reply(200, [
+        { id: 1, key: null, key_hash: sha256Hex(API_KEY).toUpperCase(), mode: 'all', name: 'manager', rbac_id: 'r1', user_id: 'u' },
+        { id: 2, key: null, key_hash: sha256Hex('other'), mode: 'upload', name: 'ci', updated_at: '2026-03-01T00:00:00Z', user_id: 'u' },
+      ])
+    const listing = await client().capgo.listKeys()
+    expect(listing.generation).toBe('classic')
+    expect(listing.keys.map((k) => [k.id, k.isManagingKey, k.updatedAt])).toEqual([
+      [1, true, undefined],
+      [2, false, '2026-03-01T00:00:00Z'],
+    ])
+    expect(JSON.stringify(listing)).not.toContain(sha256Hex('other'))
+  })
+
+  // Current get.ts: APIKEY_PUBLIC_COLUMNS plus is_hashed_key and global_permissions; no key, key_hash or mode.
+  it('reads the current shape: a bare array without key values or mode', async () => {
+    nock(BASE)
+      .get('/apikey/')
+      .reply(200, [
+        { id: '7', name: 'ci', rbac_id: 'r7', is_hashed_key: true, global_permissions: ['org.create'], expires_at: '2027-01-01T00:00:00Z', updated_at: '2026-05-01T00:00:00Z' },
+      ])
     const listing = await client().capgo.listKeys()
     expect(listing).toEqual({
       generation: 'current',
-      keys: [{ id: 7, name: 'ci', mode: 'upload', createdAt: undefined, expiresAt: '2027-01-01T00:00:00Z', isManagingKey: false }],
+      keys: [
+        { id: 7, name: 'ci', mode: undefined, globalPermissions: ['org.create'], createdAt: undefined, updatedAt: '2026-05-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z', isManagingKey: false },
+      ],
     })
+  })
+
+  it('tells the generation from what rows carry, never from the shape', () => {
+    expect(generationOf([])).toBe('unknown')
+    expect(generationOf([{ id: 1, name: 'x' }])).toBe('unknown')
+    expect(generationOf([{ id: 1, mode: null, key_hash: null }])).toBe('classic')
+    expect(generationOf([{ id: 1, rbac_id: 'r', is_hashed_key: false }])).toBe('current')
+    // A server that mixes both cannot be told apart: the create answer decides.
+    expect(generationOf([{ id: 1, mode: 'all' }, { id: 2, is_hashed_key: true }])).toBe('unknown')
   })
 
   it('rejects an answer that is not a key list', async () => {
@@ -84,7 +115,7 @@ describe('listing keys', () => {
   it('retries 5xx with backoff and then succeeds', async () => {
     nock(BASE).get('/apikey/').reply(503, 'unavailable').get('/apikey/').reply(500, { error: 'boom' }).get('/apikey/').reply(200, [])
     const { capgo, sleeps } = client()
-    await expect(capgo.listKeys()).resolves.toEqual({ generation: 'current', keys: [] })
+    await expect(capgo.listKeys()).resolves.toEqual({ generation: 'unknown', keys: [] })
     expect(sleeps).toHaveLength(2)
     expect(sleeps[0]).toBeGreaterThanOrEqual(50)
     expect(sleeps[0]).toBeLessThanOrEqual(100)
@@ -264,15 +295,16 @@ describe('regenerating and deleting', () => {
     await expect(capgo.deleteKey(2)).resolves.toBe('deleted')
   })
 
-  it('treats 404 as already gone, in both error shapes', async () => {
+  // Both generations answer 404 api_key_not_found for a missing key and for another user's key alike.
+  it('reports 404 as not found (gone or not visible), in both error shapes', async () => {
     nock(BASE)
       .delete('/apikey/1')
       .reply(404, { error: 'api_key_not_found', message: 'API key not found' })
       .delete('/apikey/2')
       .reply(404, { error: 'API key not found', status: 'KO' })
     const { capgo } = client()
-    await expect(capgo.deleteKey(1)).resolves.toBe('already-gone')
-    await expect(capgo.deleteKey(2)).resolves.toBe('already-gone')
+    await expect(capgo.deleteKey(1)).resolves.toBe('not-found')
+    await expect(capgo.deleteKey(2)).resolves.toBe('not-found')
   })
 
   it('takes any 2xx of a delete as success, whatever the body', async () => {

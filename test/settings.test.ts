@@ -190,11 +190,16 @@ describe('lifecycle inputs', () => {
     expect(problems({ 'rotate-after-days': '0' })).toEqual(["rotate-after-days: '0' is not a whole number from 1 to 3650"])
   })
 
-  it('refuses a grace window with an explicit regenerate', () => {
-    expect(problems({ strategy: 'regenerate', 'keep-previous': '1' })[0]).toMatch(
-      /^keep-previous: 1 cannot be honoured with strategy 'regenerate', which invalidates the old value at once/,
-    )
-    expect(settings({ strategy: 'auto', 'keep-previous': '1' }).keepPrevious).toBe(1)
+  it('accepts a grace window with regenerate: the rotation then owns keep-previous + 1 keys', () => {
+    expect(settings({ strategy: 'regenerate', 'keep-previous': '1' }).keepPrevious).toBe(1)
+  })
+
+  it('refuses a key that would expire before the run that replaces it', () => {
+    expect(problems({ 'expires-in-days': '7', 'rotate-after-days': '7' })).toEqual([
+      'expires-in-days: 7 is not longer than rotate-after-days: 7, so the key would expire before the run that replaces it: ' +
+        'set expires-in-days to at least 8, or lower rotate-after-days',
+    ])
+    expect(settings({ 'expires-in-days': '8', 'rotate-after-days': '7' }).expiresInDays).toBe(8)
   })
 })
 

@@ -1,0 +1,27 @@
+// When a key must still be alive for the secrets that hold it, and how a key's expiry is checked
+// against that. A secret never receives a key that is dead, or that dies before a next run could
+// replace it (docs/contract.md, "What must always hold").
+
+export const DAY_MS = 24 * 60 * 60 * 1000
+
+/**
+ * The soonest a next run can be counted on to replace the key: rotate-after-days when set (a run
+ * before then skips), else a day (the most common schedule is daily or weekly).
+ */
+export function minimumLifetimeMs(rotateAfterDays: number | undefined): number {
+  return (rotateAfterDays ?? 1) * DAY_MS
+}
+
+/** 'expired', 'too-soon' (dies before the next run could replace it), or undefined when fine or unknown. */
+export function expiryProblem(expiresAt: string | undefined | null, now: Date, minimumLifetime: number): 'expired' | 'too-soon' | undefined {
+  if (!expiresAt) return undefined
+  const at = Date.parse(expiresAt)
+  if (Number.isNaN(at)) return undefined
+  if (at <= now.getTime()) return 'expired'
+  return at < now.getTime() + minimumLifetime ? 'too-soon' : undefined
+}
+
+/** expires-in-days as the expires_at to send, or undefined for a key that does not expire. */
+export function newExpiry(expiresInDays: number | undefined, now: Date): string | undefined {
+  return expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS).toISOString() : undefined
+}
