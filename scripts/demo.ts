@@ -19,7 +19,7 @@ function showState(sandbox: Sandbox): void {
   process.stdout.write('Capgo keys:\n')
   for (const key of sandbox.capgo.keys.values()) {
     const role = key.id === sandbox.capgo.managingKey.id ? ' (the managing key, capgo-api-key)' : ''
-    process.stdout.write(`  id ${key.id}  ${key.mode.padEnd(6)}  ${fingerprint(key.key)}  '${key.name}'${role}\n`)
+    process.stdout.write(`  id ${key.id}  ${(key.mode ?? key.role ?? '-').padEnd(6)}  ${fingerprint(key.key)}  '${key.name}'${role}\n`)
   }
   const stored = sandbox.github.stored({ repo: 'octo/app' }, 'CAPGO_TOKEN')
   if (!stored) {

@@ -30,16 +30,18 @@ describe('sandbox', () => {
     expect(new URL(classic.github.baseUrl).pathname).toBe('/api/v3')
   })
 
-  it('speaks classic Capgo: list with key values, create', async () => {
+  it('speaks classic Capgo: bare list with key values, create answers the bare row', async () => {
     const list = await fetch(`${classic.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(classic) })
-    const body = (await list.json()) as { data: Array<{ key: string }> }
-    expect(body.data[0]!.key).toBe(classic.capgo.managingKey.key)
+    const body = (await list.json()) as Array<{ key: string }>
+    expect(body[0]!.key).toBe(classic.capgo.managingKey.key)
     const created = await fetch(`${classic.capgo.baseUrl}/apikey/`, {
       method: 'POST',
       headers: { ...capgoHeaders(classic), 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'n', mode: 'upload' }),
     })
-    expect(((await created.json()) as { apikey: { name: string } }).apikey.name).toBe('n')
+    const row = (await created.json()) as { name: string; key: string }
+    expect(row.name).toBe('n')
+    expect(classic.capgo.isAlive(row.key)).toBe(true)
   })
 
   it('speaks current Capgo: bare list without keys, creation refused', async () => {
