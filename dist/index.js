@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9973);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7401);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9973:
+/***/ 7401:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33756,6 +33756,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/retry.ts
 // A small retry loop for the Capgo client (Octokit has its own plugins for GitHub): bounded
 // attempts, exponential backoff with jitter, and the server's Retry-After when it sends one.
@@ -33797,6 +33799,7 @@ function parseRetryAfter(value, now = Date.now()) {
 }
 
 ;// CONCATENATED MODULE: ./src/capgo-client.ts
+
 
 
 
@@ -33842,11 +33845,21 @@ function advice(failure, status, code, retryAfterMs) {
         case 'cannot_create_apikey':
             return 'This Capgo does not let an API key create keys: use `strategy: regenerate`, or `auto` to fall back to it.';
         case 'expiration_required':
-            return "The Capgo organization requires keys to expire: set expires-in-days (1 to 365).";
+        case 'org_requires_expiring_key':
+            return 'The Capgo organization requires keys to expire: set expires-in-days (1 to 365).';
         case 'expiration_exceeds_max':
-            return "expires-in-days is longer than the Capgo organization allows: lower it.";
+            return 'expires-in-days is longer than the Capgo organization allows: lower it.';
         case 'invalid_expiration_date':
-            return 'Check expires-in-days.';
+            return 'Capgo refused the expiry date: set expires-in-days to a whole number from 1 to 365.';
+        case 'cannot_update_apikey':
+        case 'cannot_delete_apikey':
+            return ('Capgo refuses to let capgo-api-key act on this key: it is the managing key itself, or a key it may not manage ' +
+                '(bound in an organization where it is not apikey_manager). Point the rotation at the key the secret holds ' +
+                '(key-name, previous-key-id), never at the managing key.');
+        case 'failed_to_resolve_apikey_policy_scope':
+            return 'limited-to-apps names an app this Capgo account does not have (or cannot see): check the app ids (e.g. com.example.app).';
+        case 'apikey_missing_rbac_bindings':
+            return 'The key has no role in Capgo, so it cannot be regenerated: give it a role in the Capgo dashboard (API keys page).';
         case 'api_key_not_found_or_access_denied':
         case 'api_key_not_found':
             return 'The key does not exist, or the managing key cannot act on it: check previous-key-id and key-name.';
@@ -33888,17 +33901,20 @@ class CapgoClient {
         // Parsed inside the retried call: a garbled answer is worth another try, like a 5xx.
         return withRetry(this.retry, retryable, async () => {
             const body = await this.request('list keys', 'GET', '/apikey/');
-            const rows = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : undefined;
-            if (!rows)
+            // Both real backends answer a bare array; only the public docs show {"data": [...]}.
+            const rows = Array.isArray(body) ? body : isObject(body) ? body.data : undefined;
+            if (!Array.isArray(rows))
                 throw malformed('list keys', 'the list is neither an array nor {"data": [...]}');
-            const generation = Array.isArray(body) ? 'current' : 'classic';
+            const managingKeyHash = sha256Hex(this.options.apiKey);
             const keys = rows.map((row) => {
                 const parsed = parseRow('list keys', row);
-                // Compare and drop: list rows carry other keys' plaintext on classic Capgo.
-                const isManagingKey = isObject(row) && typeof row.key === 'string' && row.key === this.options.apiKey;
+                // Compare and drop: classic rows carry other keys' plaintext (`key`), or their sha256 (`key_hash`).
+                const record = row;
+                const isManagingKey = (typeof record.key === 'string' && record.key === this.options.apiKey) ||
+                    (typeof record.key_hash === 'string' && record.key_hash.toLowerCase() === managingKeyHash);
                 return { ...parsed, isManagingKey };
             });
-            return { generation, keys };
+            return { generation: generationOf(rows), keys };
         });
     }
     // Never retried: a create whose answer was lost may still have made a key, and a second call
@@ -33931,7 +33947,7 @@ class CapgoClient {
         }
         catch (error) {
             if (error instanceof CapgoError && error.status === 404)
-                return 'already-gone';
+                return 'not-found';
             throw error;
         }
     }
@@ -33940,7 +33956,8 @@ class CapgoClient {
             throw malformed(operation, 'the answer holds no key');
         }
         this.options.onKeyMaterial(body.key);
-        return { ...parseRow(operation, body), key: body.key };
+        const { id, name, mode, expiresAt } = parseRow(operation, body);
+        return { id, name, key: body.key, mode, expiresAt };
     }
     async request(operation, method, path, json, options = {}) {
         const url = `${this.options.baseUrl}${path}`;
@@ -34023,13 +34040,40 @@ function parseRow(operation, row) {
     const id = typeof row.id === 'number' ? row.id : typeof row.id === 'string' && /^\d+$/.test(row.id) ? Number(row.id) : NaN;
     if (!Number.isSafeInteger(id))
         throw malformed(operation, 'a key has no numeric id');
+    const text = (value) => (typeof value === 'string' ? value : undefined);
     return {
         id,
-        name: typeof row.name === 'string' ? row.name : '',
-        mode: typeof row.mode === 'string' ? row.mode : undefined,
-        createdAt: typeof row.created_at === 'string' ? row.created_at : undefined,
-        expiresAt: typeof row.expires_at === 'string' ? row.expires_at : undefined,
+        name: text(row.name) ?? '',
+        mode: text(row.mode),
+        globalPermissions: Array.isArray(row.global_permissions) ? row.global_permissions.filter((p) => typeof p === 'string') : [],
+        createdAt: text(row.created_at),
+        updatedAt: text(row.updated_at),
+        expiresAt: text(row.expires_at),
     };
+}
+/**
+ * The generation from what the rows carry, never from the list's shape (both real backends answer
+ * a bare array). Classic selects every column, so its rows have `mode` and `key_hash` (classic
+ * get.ts: select('*')); current selects public columns only and adds `is_hashed_key` and
+ * `global_permissions` (current get.ts: APIKEY_PUBLIC_COLUMNS). No row that tells: 'unknown'.
+ */
+function generationOf(rows) {
+    let classic = false;
+    let current = false;
+    for (const row of rows) {
+        if (!isObject(row))
+            continue;
+        if ('mode' in row || 'key_hash' in row || 'key' in row)
+            classic = true;
+        else if ('is_hashed_key' in row || 'global_permissions' in row || 'rbac_id' in row)
+            current = true;
+    }
+    if (classic === current)
+        return 'unknown';
+    return classic ? 'classic' : 'current';
+}
+function sha256Hex(value) {
+    return (0,external_node_crypto_.createHash)('sha256').update(value, 'utf8').digest('hex');
 }
 function parseJson(text) {
     try {
@@ -39720,8 +39764,6 @@ function plainRetryAfterSeconds(error) {
     return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/github-errors.ts
 // Turns an Octokit failure into a sentence a CI maintainer can act on. Only GitHub's own message
 // and permission header are quoted; request headers (the token) and bodies never are.
@@ -40080,18 +40122,21 @@ class GitHubKeyIdVariable {
 ;// CONCATENATED MODULE: ./src/plan.ts
 
 function describePlan(input) {
-    const { settings, strategy, regenerateChoice, previous, targets, variable } = input;
+    const { settings, strategy, regenerateChoice, generation, previous, targets, variable } = input;
     const expiry = settings.expiresInDays ? `expires ${settings.expiresInDays} days after the rotation` : 'no expiry';
     const lines = [];
-    if (strategy === 'regenerate') {
-        lines.push(`regenerate Capgo key ${String(regenerateChoice)} in place (${expiry}; its mode and scope stay as set in Capgo)`);
+    if (strategy === 'regenerate' && regenerateChoice.ok) {
+        lines.push(`regenerate Capgo key ${regenerateChoice.id} in place (${expiry}; its rights stay as set in Capgo)`);
+        if (regenerateChoice.kept.length > 0) {
+            lines.push(`keep key(s) ${ids(regenerateChoice.kept)} alive: the value the secrets hold now keeps working until the next run (keep-previous: ${settings.keepPrevious})`);
+        }
     }
     else {
         lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${describeScope(settings)}, ${expiry})`);
-        if (settings.strategy === 'auto') {
-            lines.push(typeof regenerateChoice === 'number'
-                ? `if Capgo refuses to create keys, regenerate key ${regenerateChoice} instead`
-                : `if Capgo refuses to create keys, the run fails: ${regenerateChoice}`);
+        if (settings.strategy === 'auto' && generation === 'unknown') {
+            lines.push(regenerateChoice.ok
+                ? `if Capgo refuses to create keys (current Capgo), regenerate key ${regenerateChoice.id} instead`
+                : `if Capgo refuses to create keys (current Capgo), the run fails: ${regenerateChoice.problem}`);
         }
     }
     for (const target of targets) {
@@ -40099,7 +40144,7 @@ function describePlan(input) {
         lines.push(`write ${describeTarget(target.ref)}: ${expectedWrite(target)}${access}`);
     }
     if (variable) {
-        const id = strategy === 'regenerate' ? String(regenerateChoice) : "the new key's id";
+        const id = strategy === 'regenerate' && regenerateChoice.ok ? String(regenerateChoice.id) : "the new key's id";
         lines.push(`set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`);
     }
     if (strategy === 'create') {
@@ -40262,11 +40307,67 @@ async function writeSummary(settings, report, failure) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/expiry.ts
+// When a key must still be alive for the secrets that hold it, and how a key's expiry is checked
+// against that. A secret never receives a key that is dead, or that dies before a next run could
+// replace it (docs/contract.md, "What must always hold").
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The soonest a next run can be counted on to replace the key: rotate-after-days when set (a run
+ * before then skips), else a day (the most common schedule is daily or weekly).
+ */
+function minimumLifetimeMs(rotateAfterDays) {
+    return (rotateAfterDays ?? 1) * DAY_MS;
+}
+/** 'expired', 'too-soon' (dies before the next run could replace it), or undefined when fine or unknown. */
+function expiryProblem(expiresAt, now, minimumLifetime) {
+    if (!expiresAt)
+        return undefined;
+    const at = Date.parse(expiresAt);
+    if (Number.isNaN(at))
+        return undefined;
+    if (at <= now.getTime())
+        return 'expired';
+    return at < now.getTime() + minimumLifetime ? 'too-soon' : undefined;
+}
+/** expires-in-days as the expires_at to send, or undefined for a key that does not expire. */
+function newExpiry(expiresInDays, now) {
+    return expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS).toISOString() : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/previous-keys.ts
+// Which earlier keys a rotation replaces, which of them keep-previous leaves alive, which key a
+// regenerate acts on, and the guards around the managing key. Pure decisions over the preflight
+// list: no requests here.
+/** Where Capgo's hosted dashboard manages API keys (the link Capgo's own CLI gives: cli/src/utils/security_policy_errors.ts). */
+const CAPGO_KEYS_PAGE = 'https://console.capgo.app/dashboard/apikeys';
+/**
+ * Inputs that point the rotation at the managing key, each as a sentence. The rotation refuses
+ * them in preflight: a run would otherwise delete (classic) or regenerate its own credential.
+ * Only classic Capgo shows which row is the managing key (by `key` or `key_hash`); on current
+ * Capgo the server itself refuses (401 cannot_update_apikey), and that answer is explained.
+ */
+function managingKeyProblems(keyName, explicit, listing) {
+    const manager = listing.keys.find((k) => k.isManagingKey);
+    if (!manager)
+        return [];
+    const problems = [];
+    for (const { id, source } of explicit) {
+        if (id === manager.id) {
+            problems.push(`${source} ${id} is the managing key (capgo-api-key) itself, which this action never deletes or regenerates: ` +
+                'give the id of the key the secret holds.');
+        }
+    }
+    if (manager.name === keyName) {
+        problems.push(`key-name '${keyName}' is also the name of the managing key (capgo-api-key, id ${manager.id}), and a rotation retires ` +
+            'every earlier key of its name: set key-name to a name of its own, or rename the managing key in Capgo.');
+    }
+    return problems;
+}
 /**
  * Earlier keys are every key named exactly key-name, plus the ids given explicitly (previous-key-id,
  * key-id-variable). A key of another name is replaced only when its id was given explicitly; an
- * explicit id missing from the list is kept as a bare id (deleting it is harmless: 404 = gone).
+ * explicit id missing from the list is kept as a bare id (a delete answers 404, reported as such).
  */
 function findPreviousKeys(keyName, explicit, keepPrevious, listing) {
     const notes = [];
@@ -40282,33 +40383,83 @@ function findPreviousKeys(keyName, explicit, keepPrevious, listing) {
             notes.push(`${source} ${id} is not among the Capgo keys the managing key can see; it may be gone already.`);
         byId.set(id, listed ?? bareKey(id));
     }
-    const replaced = [];
-    for (const key of byId.values()) {
-        if (key.isManagingKey)
-            notes.push(`Key ${key.id} is the managing key (capgo-api-key): this action never deletes or regenerates it.`);
-        else
-            replaced.push(key);
-    }
-    replaced.sort(newestFirst);
+    // The managing key is refused in preflight (managingKeyProblems); never replaced, whatever the caller did.
+    const replaced = [...byId.values()].filter((key) => !key.isManagingKey).sort(newestFirst);
     return { replaced, kept: replaced.slice(0, keepPrevious), retired: replaced.slice(keepPrevious), notes };
 }
-/** The id to regenerate, or a sentence saying why there is none and how to give one. */
-function chooseKeyToRegenerate(keyName, explicit, listing) {
-    if (explicit !== undefined) {
-        if (listing.keys.find((k) => k.id === explicit.id)?.isManagingKey) {
-            return `${explicit.source} ${explicit.id} is the managing key (capgo-api-key) itself, which must not be regenerated: give the id of the key the secret holds.`;
-        }
-        return explicit.id;
-    }
+/**
+ * The key a regenerate acts on. With keep-previous N the rotation owns N+1 keys of its name and
+ * regenerates the one regenerated longest ago (`updated_at`, bumped by every regenerate), never
+ * the one the secrets hold now (key-id-variable, when set): the value the secrets held until now
+ * keeps working until the next run.
+ */
+function chooseKeyToRegenerate(input) {
+    const { keyName, keepPrevious, listing } = input;
+    const row = (id) => listing.keys.find((k) => k.id === id);
+    if (input.previousKeyId !== undefined)
+        return { ok: true, id: input.previousKeyId, key: row(input.previousKeyId), kept: [] };
+    if (keepPrevious === 0 && input.rememberedId !== undefined)
+        return { ok: true, id: input.rememberedId, key: row(input.rememberedId), kept: [] };
     const named = listing.keys.filter((k) => k.name === keyName && !k.isManagingKey);
-    if (named.length === 1)
-        return named[0].id;
-    if (named.length === 0) {
-        return (`Regenerating needs the key to regenerate, and no Capgo key is named '${keyName}'. ` +
-            `In Capgo, create an upload key named '${keyName}' (or set previous-key-id to the id of the key the secret holds now), then run again.`);
+    const needed = keepPrevious + 1;
+    if (named.length === 0)
+        return { ok: false, problem: noKeyToRegenerate(keyName, needed) };
+    if (named.length < needed) {
+        return {
+            ok: false,
+            problem: `keep-previous: ${keepPrevious} regenerates in turn ${needed} keys named '${keyName}', and Capgo has ${named.length} ` +
+                `(id ${previous_keys_ids(named)}): create ${needed - named.length} more with exactly that name and the same role and apps ` +
+                `(Capgo dashboard, ${CAPGO_KEYS_PAGE}), then run again.`,
+        };
     }
-    return (`Regenerating needs one key, and ${named.length} Capgo keys are named '${keyName}' (ids ${named.map((k) => k.id).join(', ')}): ` +
-        'set previous-key-id to the one to regenerate, and delete the others in Capgo.');
+    if (named.length > needed) {
+        return {
+            ok: false,
+            problem: `${named.length} Capgo keys are named '${keyName}' (ids ${previous_keys_ids(named)}), and keep-previous: ${keepPrevious} uses exactly ${needed}: ` +
+                `delete ${named.length - needed} of them in Capgo, set keep-previous: ${named.length - 1}, or set previous-key-id to the one to regenerate.`,
+        };
+    }
+    const current = keepPrevious > 0 ? input.rememberedId : undefined;
+    const candidates = named.filter((k) => k.id !== current);
+    const chosen = [...candidates].sort(leastRecentlyRegeneratedFirst)[0];
+    return { ok: true, id: chosen.id, key: chosen, kept: named.filter((k) => k.id !== chosen.id) };
+}
+/** The first run on hosted Capgo: a person must create the key once; say exactly what to create. */
+function noKeyToRegenerate(keyName, count) {
+    const keys = count === 1 ? 'an API key' : `${count} API keys (keep-previous: ${count - 1})`;
+    return (`There is no Capgo key named '${keyName}' to regenerate. On hosted Capgo (api.capgo.app) an API key cannot create keys, ` +
+        `so create ${keys} once in the Capgo dashboard (${CAPGO_KEYS_PAGE}): name exactly '${keyName}', the role the secret is for ` +
+        '(for uploads: app_uploader, on the apps it may upload to; there, not key-mode or limited-to-*, sets its rights), then run again. ' +
+        'Or set previous-key-id to the id of the key the secret holds now. On classic or self-hosted Capgo, strategy create (or auto) creates the key itself.');
+}
+const MODE_RANK = { read: 0, upload: 1, write: 2, all: 3 };
+/**
+ * The rights a key to regenerate has beyond what the rotation is for (its mode above key-mode on
+ * classic, global permissions on current), in words; undefined when nothing stands out.
+ */
+function excessRights(key, keyMode) {
+    const parts = [];
+    const rank = key.mode === undefined ? undefined : MODE_RANK[key.mode];
+    if (key.mode !== undefined && (rank === undefined || rank > MODE_RANK[keyMode]))
+        parts.push(`mode ${key.mode} (key-mode is ${keyMode})`);
+    if (key.globalPermissions.length > 0)
+        parts.push(`global permissions ${key.globalPermissions.join(', ')} (an organization admin key)`);
+    return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+function previous_keys_ids(keys) {
+    return keys.map((k) => k.id).join(', ');
+}
+function time(value) {
+    const parsed = value ? Date.parse(value) : Number.NaN;
+    return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
+}
+// Regenerated longest ago first: updated_at (else created_at); unknown times count as oldest; then lower id.
+function leastRecentlyRegeneratedFirst(a, b) {
+    const at = time(a.updatedAt ?? a.createdAt);
+    const bt = time(b.updatedAt ?? b.createdAt);
+    if (at !== bt)
+        return at < bt ? -1 : 1;
+    return a.id - b.id;
 }
 // Newest by creation time; without one, a higher id is newer; ids the list did not have are oldest.
 function newestFirst(a, b) {
@@ -40321,7 +40472,7 @@ function newestFirst(a, b) {
     return b.id - a.id;
 }
 function bareKey(id) {
-    return { id, name: '', mode: undefined, createdAt: undefined, expiresAt: undefined, isManagingKey: false };
+    return { id, name: '', mode: undefined, globalPermissions: [], createdAt: undefined, updatedAt: undefined, expiresAt: undefined, isManagingKey: false };
 }
 
 ;// CONCATENATED MODULE: ./src/rotation.ts
@@ -40330,7 +40481,7 @@ function bareKey(id) {
 
 
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+
 class PreflightError extends Error {
     constructor(problems) {
         super(problems.length === 1
@@ -40353,6 +40504,7 @@ async function rotate(settings, deps) {
         previousKeyIds: [],
         deletedKeyIds: [],
         keptKeyIds: [],
+        notFoundKeyIds: [],
         targets: [],
         rotatedAt: undefined,
         nextDueAt: undefined,
@@ -40363,16 +40515,24 @@ async function rotate(settings, deps) {
     const { listing, targets, variableValue } = await preflight(settings, deps, readConcurrency);
     log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
     const explicit = explicitIds(settings, variableValue);
+    const guard = managingKeyProblems(settings.keyName, explicit, listing);
+    if (guard.length > 0)
+        throw new PreflightError(guard);
     const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing);
     for (const note of previous.notes)
         log.warning(note);
-    const regenerateChoice = chooseKeyToRegenerate(settings.keyName, explicit[0], listing);
-    // Current Capgo refuses creation by API keys, so `auto` will regenerate there: check it can.
+    const regenerateChoice = chooseKeyToRegenerate({
+        keyName: settings.keyName,
+        previousKeyId: settings.previousKeyId,
+        rememberedId: explicit.find((e) => e.source === 'key-id-variable')?.id,
+        keepPrevious: settings.keepPrevious,
+        listing,
+    });
+    // Current Capgo refuses creation by API keys, so `auto` regenerates there: check that it can.
+    // Classic, or a list that does not tell: `auto` creates, and Capgo's answer to the create decides.
     const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
-    if (expectRegenerate && typeof regenerateChoice === 'string')
-        throw new PreflightError([regenerateChoice]);
     if (expectRegenerate)
-        warnGraceImpossible(settings, log);
+        checkRegenerable(regenerateChoice, settings, now(), log);
     const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
     if (notDue) {
         report.nextDueAt = notDue;
@@ -40391,22 +40551,23 @@ async function rotate(settings, deps) {
         const strategy = expectRegenerate ? 'regenerate' : 'create';
         const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined;
         report.strategy = strategy;
-        report.plan.push(...describePlan({ settings, strategy, regenerateChoice, previous, targets, variable }));
-        report.previousKeyIds = strategy === 'regenerate' ? [regenerateChoice] : previous.replaced.map((k) => k.id);
-        report.deletedKeyIds = strategy === 'regenerate' ? [] : previous.retired.map((k) => k.id);
-        report.keptKeyIds = strategy === 'regenerate' ? [] : previous.kept.map((k) => k.id);
+        report.plan.push(...describePlan({ settings, strategy, regenerateChoice, generation: listing.generation, previous, targets, variable }));
+        const regenerated = strategy === 'regenerate' && regenerateChoice.ok ? regenerateChoice : undefined;
+        report.previousKeyIds = regenerated ? [regenerated.id] : previous.replaced.map((k) => k.id);
+        report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id);
+        report.keptKeyIds = regenerated ? regenerated.kept.map((k) => k.id) : previous.kept.map((k) => k.id);
         report.targets = targets.map((target) => outcome(target, 'planned', undefined));
         for (const line of report.plan)
             log.info(`Dry run: ${line}`);
         return report;
     }
     // Step 4: a new key, by create or regenerate.
-    const expiresAt = settings.expiresInDays ? new Date(now().getTime() + settings.expiresInDays * DAY_MS).toISOString() : undefined;
+    const expiresAt = newExpiry(settings.expiresInDays, now());
     // The throwaway secrets go while the key is issued: one round trip, not two.
     const removing = removeWriteChecks?.().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
     let issued;
     try {
-        issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt);
+        issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, now);
     }
     finally {
         await removing;
@@ -40414,9 +40575,18 @@ async function rotate(settings, deps) {
     report.strategy = issued.strategy;
     report.newKey = issued.key;
     report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id);
+    if (issued.strategy === 'regenerate' && regenerateChoice.ok)
+        report.keptKeyIds.push(...regenerateChoice.kept.map((k) => k.id));
     log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`);
     if (expiresAt && !issued.key.expiresAt) {
         log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`);
+    }
+    // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
+    const deadOnArrival = expiryProblem(issued.key.expiresAt, now(), minimumLifetimeMs(settings.rotateAfterDays));
+    if (deadOnArrival) {
+        report.newKey = undefined;
+        report.failure = await refuseDeadKey(issued, deadOnArrival, deps);
+        return report;
     }
     // Step 5: seal and write to every target.
     const rotatedAt = now().toISOString();
@@ -40528,11 +40698,6 @@ async function checkWriteAccess(targets, log, concurrency) {
     }
     return remove;
 }
-function warnGraceImpossible(settings, log) {
-    if (settings.keepPrevious > 0) {
-        log.warning(`keep-previous: ${settings.keepPrevious} cannot be honoured: this Capgo only regenerates keys, which invalidates the old value at once.`);
-    }
-}
 /** When every target is younger than the threshold, the time the oldest one comes due; else undefined. */
 function nextRotationIfNotDue(targets, days, now) {
     let oldest = Number.POSITIVE_INFINITY;
@@ -40549,23 +40714,26 @@ function nextRotationIfNotDue(targets, days, now) {
 function outcome(target, result, holdsKeyId) {
     return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, error: undefined };
 }
-async function issueKey(settings, deps, listing, regenerateChoice, expiresAt) {
+async function issueKey(settings, deps, listing, regenerateChoice, expiresAt, now) {
     const regenerate = async () => {
-        if (typeof regenerateChoice === 'string')
-            throw new Error(`${regenerateChoice} Nothing was changed.`);
-        deps.log.info(`Regenerating Capgo key ${regenerateChoice}: key-mode and limited-to-* do not apply, the key keeps the scope set in Capgo.`);
+        if (!regenerateChoice.ok)
+            throw new Error(`${regenerateChoice.problem} Nothing was changed.`);
+        const { id } = regenerateChoice;
+        deps.log.info(`Regenerating Capgo key ${id}: key-mode and limited-to-* do not apply, the key keeps the rights set in Capgo.`);
         try {
-            return { strategy: 'regenerate', key: await deps.capgo.regenerateKey(regenerateChoice, expiresAt) };
+            const key = await deps.capgo.regenerateKey(id, expiresAt);
+            // The answer is the whole row: it may show rights the list did not (current Capgo lists no mode).
+            const rights = excessRights({ mode: key.mode, globalPermissions: [] }, settings.keyMode);
+            if (rights && !(regenerateChoice.key && excessRights(regenerateChoice.key, settings.keyMode)))
+                warnRights(id, key.name, rights, deps.log);
+            return { strategy: 'regenerate', key };
         }
         catch (error) {
             if (!(error instanceof CapgoError))
                 throw error;
             if (error.outcomeUnknown) {
-                throw new Error(`${error.message} Whether key ${regenerateChoice} was regenerated is unknown: if it was, the secrets hold a value ` +
+                throw new Error(`${error.message} Whether key ${id} was regenerated is unknown: if it was, the secrets hold a value ` +
                     `that no longer works. Run again: a re-run regenerates it and writes every target.`);
-            }
-            if (listing.generation === 'classic' && (error.status === 404 || error.status === 405)) {
-                throw new Error(`${error.message} Classic Capgo may not regenerate keys at all: use \`strategy: create\`. Nothing was changed.`);
             }
             throw new Error(`${error.message} Nothing was changed.`);
         }
@@ -40586,7 +40754,7 @@ async function issueKey(settings, deps, listing, regenerateChoice, expiresAt) {
         if (error instanceof CapgoError && error.code === 'cannot_create_apikey') {
             if (settings.strategy === 'auto') {
                 deps.log.notice('Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.');
-                warnGraceImpossible(settings, deps.log);
+                checkRegenerable(regenerateChoice, settings, now(), deps.log);
                 return regenerate();
             }
             throw new Error(`Capgo refused to create a key (400 cannot_create_apikey): on current Capgo an API key cannot create other keys. ` +
@@ -40596,6 +40764,50 @@ async function issueKey(settings, deps, listing, regenerateChoice, expiresAt) {
             throw new Error(`${error.message} ${await sweepUnconfirmedKey(settings, deps, listing)}`);
         }
         throw error;
+    }
+}
+/**
+ * What must hold before a key is regenerated, from the preflight list: there is one to regenerate,
+ * it will not be dead on arrival (a regenerate keeps its expires_at unless one is sent), and any
+ * rights beyond the rotation's purpose are said out loud. Throws a PreflightError otherwise.
+ */
+function checkRegenerable(choice, settings, now, log) {
+    if (!choice.ok)
+        throw new PreflightError([choice.problem]);
+    const key = choice.key;
+    if (!key)
+        return;
+    if (settings.expiresInDays === undefined) {
+        const problem = expiryProblem(key.expiresAt, now, minimumLifetimeMs(settings.rotateAfterDays));
+        if (problem) {
+            const when = problem === 'expired' ? `expired at ${key.expiresAt}` : `expires at ${key.expiresAt}, before a next run could replace it`;
+            throw new PreflightError([
+                `Capgo key ${key.id} ${when}, and a regenerate keeps its expiry, so the secrets would hold a dead key: ` +
+                    'set expires-in-days (1 to 365) to give the regenerated key a new expiry.',
+            ]);
+        }
+    }
+    const rights = excessRights(key, settings.keyMode);
+    if (rights)
+        warnRights(key.id, key.name, rights, log);
+}
+function warnRights(id, name, rights, log) {
+    log.warning(`Capgo key ${id} ('${name}') has ${rights}: the secrets will hold a key with those rights. ` +
+        'If the secret is meant for uploads, give the key only an upload role in Capgo (or rotate a key that has one).');
+}
+/** Capgo answered with a key that is dead or dies before the next run: it is never written. */
+async function refuseDeadKey(issued, problem, deps) {
+    const when = problem === 'expired' ? 'already expired' : 'expires before a next run could replace it';
+    const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. Set expires-in-days.`;
+    if (issued.strategy === 'regenerate') {
+        return `${head} The key was regenerated, so the value the targets hold no longer works: run again with expires-in-days set.`;
+    }
+    try {
+        await deps.capgo.deleteKey(issued.key.id);
+        return `${head} The new key was deleted again; the previous key is untouched.`;
+    }
+    catch (error) {
+        return `${head} Deleting it again failed too (${errorMessage(error)}); the next run deletes it. The previous key is untouched.`;
     }
 }
 /**
@@ -40659,15 +40871,20 @@ async function retirePreviousKeys(previous, newId, deps, report, concurrency, ke
     const failures = [];
     doomed.forEach((key, index) => {
         const result = results[index];
-        if (result.ok) {
+        if (result.ok && result.value === 'deleted') {
             report.deletedKeyIds.push(key.id);
-            deps.log.info(result.value === 'deleted' ? `Deleted previous key ${key.id}.` : `Previous key ${key.id} was already gone.`);
+            deps.log.info(`Deleted previous key ${key.id}.`);
+        }
+        else if (result.ok) {
+            // Capgo answers 404 alike for a key that is gone and for one the managing key may not see.
+            report.notFoundKeyIds.push(key.id);
+            deps.log.warning(`Previous key ${key.id} was not found: it is already gone, or not visible to the managing key (another user's key).`);
         }
         else if (result.error instanceof CapgoError && (result.error.status === 401 || result.error.status === 403)) {
-            // Current Capgo refuses a key's deletion of itself; a key may also be outside the managing key's reach.
+            // Current Capgo refuses to delete the managing key itself, or a key outside its organizations.
             report.keptKeyIds.push(key.id);
             deps.log.warning(`Capgo refused to delete previous key ${key.id} (${result.error.status}${result.error.code ? ` ${result.error.code}` : ''}); it stays alive. ` +
-                `If it is the managing key (capgo-api-key) that is expected; otherwise delete it in Capgo.`);
+                'It is the managing key itself, or a key capgo-api-key may not manage: delete it in Capgo if it should go.');
         }
         else {
             failures.push(`key ${key.id}: ${errorMessage(result.error)}`);
@@ -40792,10 +41009,10 @@ function readSettings(read = defaultReader, env = process.env) {
         if (!workflowRepo)
             problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable');
     }
-    // Regenerating invalidates the old value at once: there is no earlier key to keep alive.
-    if (strategy === 'regenerate' && keepPrevious > 0) {
-        problems.push(`keep-previous: ${keepPrevious} cannot be honoured with strategy 'regenerate', which invalidates the old value at once: ` +
-            "use strategy 'create' (classic Capgo) for a grace window, or keep-previous: 0");
+    // A key that dies before the next rotation would leave the secrets holding a dead key.
+    if (expiresInDays !== undefined && rotateAfterDays !== undefined && expiresInDays <= rotateAfterDays) {
+        problems.push(`expires-in-days: ${expiresInDays} is not longer than rotate-after-days: ${rotateAfterDays}, so the key would expire before ` +
+            `the run that replaces it: set expires-in-days to at least ${rotateAfterDays + 1}, or lower rotate-after-days`);
     }
     if (problems.length > 0)
         throw new SettingsError(problems);

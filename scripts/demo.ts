@@ -71,10 +71,10 @@ async function main(): Promise<void> {
   try {
     sandbox.github.addRepo('octo/app')
     sandbox.capgo.addKey({ name: 'made by hand long ago', mode: 'all' })
-    const inputs = sandbox.inputs({ 'limited-to-apps': 'com.demo.app', 'expires-in-days': '30', 'key-id-variable': VARIABLE })
+    const inputs = sandbox.inputs({ 'limited-to-apps': 'com.example.app', 'expires-in-days': '30', 'key-id-variable': VARIABLE })
     process.stdout.write(
       `Sandbox: Capgo (classic) at ${sandbox.capgo.baseUrl}, GitHub at ${sandbox.github.baseUrl}.\n` +
-        `Workflow repository octo/app. Inputs: limited-to-apps: com.demo.app, expires-in-days: 30, key-id-variable: ${VARIABLE}.\n`,
+        `Workflow repository octo/app. Inputs: limited-to-apps: com.example.app, expires-in-days: 30, key-id-variable: ${VARIABLE}.\n`,
     )
     heading('before')
     showState(sandbox)

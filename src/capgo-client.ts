@@ -111,6 +111,8 @@ function advice(failure: Failure, status: number | undefined, code: string | und
         '(bound in an organization where it is not apikey_manager). Point the rotation at the key the secret holds ' +
         '(key-name, previous-key-id), never at the managing key.'
       )
+    case 'failed_to_resolve_apikey_policy_scope':
+      return 'limited-to-apps names an app this Capgo account does not have (or cannot see): check the app ids (e.g. com.example.app).'
     case 'apikey_missing_rbac_bindings':
       return 'The key has no role in Capgo, so it cannot be regenerated: give it a role in the Capgo dashboard (API keys page).'
     case 'api_key_not_found_or_access_denied':

@@ -92,12 +92,13 @@ describe('key-id-variable', () => {
     expect(capgo.mutatingRequests()).toHaveLength(0)
   })
 
-  it('never deletes the managing key, even when the variable names it', async () => {
+  it('refuses, before any change, a variable that names the managing key', async () => {
     github.setVariable('octo/app', VARIABLE, String(capgo.managingKey.id))
     const run = await rotate({ 'key-id-variable': VARIABLE })
-    expect(run.error).toBeUndefined()
+    expect(run.error).toContain(`key-id-variable ${capgo.managingKey.id} is the managing key (capgo-api-key) itself`)
     expect(capgo.keys.has(capgo.managingKey.id)).toBe(true)
-    expect(run.outputs['deleted-key-ids']).toBe('[]')
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+    expect(github.mutatingRequests()).toHaveLength(0)
   })
 
   it('with regenerate, it picks the key from the variable and leaves an equal value alone', async () => {
@@ -161,12 +162,14 @@ describe('keep-previous', () => {
     expect(liveIds().sort()).toEqual([middle.id, newest.id, Number(run.outputs['key-id'])].sort())
   })
 
-  it('with auto falling back to regenerate, warns that the grace window cannot be kept', async () => {
+  it('on current Capgo, needs keep-previous + 1 keys of the name and says how many to create', async () => {
     setup('current')
     capgo.addKey({ name: NAME })
     const run = await rotate({ 'keep-previous': '1' })
-    expect(run.error).toBeUndefined()
-    expect(run.log).toContain('::warning::keep-previous: 1 cannot be honoured')
+    expect(run.error).toContain(`keep-previous: 1 regenerates in turn 2 keys named '${NAME}', and Capgo has 1`)
+    expect(run.error).toContain('create 1 more with exactly that name')
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+    expect(github.mutatingRequests()).toHaveLength(0)
   })
 
   it('a key Capgo refuses to delete is kept, not a failure', async () => {
@@ -258,7 +261,6 @@ describe('dry-run', () => {
     const plan = run.log.split('\n').filter((line) => line.startsWith('Dry run: '))
     expect(plan).toEqual([
       `Dry run: create Capgo key '${NAME}' (mode upload, limited to apps com.demo.app, expires 30 days after the rotation)`,
-      `Dry run: if Capgo refuses to create keys, regenerate key ${newer.id} instead`,
       'Dry run: write octo/app (repository actions secret CAPGO_TOKEN): updated',
       'Dry run: write octo/web (repository actions secret CAPGO_TOKEN): created',
       `Dry run: set variable ${VARIABLE} to the new key's id (updated from ${newer.id})`,
@@ -280,7 +282,7 @@ describe('dry-run', () => {
     setup('current')
     const run = await rotate({ 'dry-run': 'true' })
     expect(run.failed).toBe(true)
-    expect(run.error).toContain(`no Capgo key is named '${NAME}'`)
+    expect(run.error).toContain(`There is no Capgo key named '${NAME}' to regenerate`)
     expect(capgo.mutatingRequests()).toHaveLength(0)
     expect(github.mutatingRequests()).toHaveLength(0)
   })

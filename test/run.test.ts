@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { FakeCapgo, type Generation } from './support/fake-capgo.js'
+import { FAKE_ORG_ID, FakeCapgo, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
 import { fakeInputs, runAction, runAgainst } from './support/run-action.js'
 
@@ -39,6 +39,7 @@ describe('classic Capgo, strategy create', () => {
 
   it('creates a scoped key, writes a secret that decrypts to it, then deletes previous-key-id', async () => {
     const old = capgo.addKey({ name: 'hand-made upload key', mode: 'upload' })
+    for (const app of ['com.demo.app', 'com.demo.other']) capgo.apps.set(app, FAKE_ORG_ID)
     const run = await rotate({
       'previous-key-id': String(old.id),
       'limited-to-apps': 'com.demo.app, com.demo.other',
@@ -117,22 +118,45 @@ describe('classic Capgo, strategy create', () => {
     expect(github.requests.filter((r) => r.method === 'PUT')).toHaveLength(3)
   })
 
-  it('treats a 404 on delete as already gone', async () => {
-    const run = await rotate({ 'previous-key-id': '4242' })
+  // Classic delete.ts: 404 api_key_not_found alike for a missing key and another user's key.
+  it('reports a 404 on delete as not found (gone, or not visible), not as deleted', async () => {
+    const foreign = capgo.addForeignKey({ name: 'someone else' })
+    const run = await rotate({ 'previous-key-id': String(foreign.id) })
 
     expect(run.failed).toBe(false)
-    expect(capgo.requests.some((r) => r.method === 'DELETE' && r.path === '/apikey/4242')).toBe(true)
-    expect(run.outputs['deleted-key-ids']).toBe('[4242]')
-    expect(run.log).toContain('Previous key 4242 was already gone.')
+    expect(capgo.requests.some((r) => r.method === 'DELETE' && r.path === `/apikey/${foreign.id}`)).toBe(true)
+    expect(capgo.keys.has(foreign.id)).toBe(true)
+    expect(run.outputs['deleted-key-ids']).toBe('[]')
+    expect(run.log).toContain(`Previous key ${foreign.id} was not found: it is already gone, or not visible to the managing key`)
   })
 
-  it('never deletes the managing key, even when previous-key-id names it', async () => {
-    const run = await rotate({ 'previous-key-id': String(capgo.managingKey.id) })
+  it('refuses, before any change, an input that points the rotation at the managing key', async () => {
+    const pointers: Record<string, string>[] = [{ 'previous-key-id': String(capgo.managingKey.id) }, { 'key-name': capgo.managingKey.name }]
+    for (const inputs of pointers) {
+      capgo.requests.length = 0
+      const run = await rotate(inputs)
+      expect(run.failed).toBe(true)
+      expect(run.error).toMatch(/is the managing key \(capgo-api-key\) itself|is also the name of the managing key/)
+      expect(capgo.keys.has(capgo.managingKey.id)).toBe(true)
+      expect(capgo.mutatingRequests()).toHaveLength(0)
+      expect(github.mutatingRequests()).toHaveLength(0)
+    }
+  })
 
-    expect(run.failed).toBe(false)
-    expect(capgo.keys.has(capgo.managingKey.id)).toBe(true)
-    expect(capgo.requests.some((r) => r.method === 'DELETE')).toBe(false)
-    expect(run.log).toContain('is the managing key')
+  // Classic post.ts stores a hashed key with key = NULL and key_hash = sha256 hex: still recognised.
+  it('recognises a hashed managing key by key_hash, and a non-UUID legacy one', async () => {
+    for (const managingKey of [{ hashed: true }, { key: 'legacy-capgo-key-0123456789abcdef', hashed: true }]) {
+      nock.cleanAll()
+      capgo = new FakeCapgo('classic', undefined, { managingKey }).install()
+      github = new FakeGitHub(TOKEN).install()
+      github.addRepo('octo/app')
+      const run = await rotate({ 'previous-key-id': String(capgo.managingKey.id) })
+      expect(run.error).toContain('is the managing key (capgo-api-key) itself')
+      expect(capgo.mutatingRequests()).toHaveLength(0)
+      const ok = await rotate()
+      expect(ok.error).toBeUndefined()
+      expect(capgo.keys.has(capgo.managingKey.id)).toBe(true)
+    }
   })
 
   it('rolls back the new key when the only target write fails', async () => {
@@ -296,7 +320,9 @@ describe('current Capgo', () => {
     const run = await rotate()
 
     expect(run.failed).toBe(true)
-    expect(run.error).toContain(`no Capgo key is named '${DEFAULT_NAME}'`)
+    expect(run.error).toContain(`There is no Capgo key named '${DEFAULT_NAME}' to regenerate`)
+    expect(run.error).toContain(`name exactly '${DEFAULT_NAME}'`)
+    expect(run.error).toContain('https://console.capgo.app/dashboard/apikeys')
     expect(run.error).toContain('previous-key-id')
     expect(capgo.mutatingRequests()).toHaveLength(0)
   })
