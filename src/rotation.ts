@@ -355,7 +355,8 @@ async function issueKey(
       throw new Error(`${error.message} Nothing was changed.`)
     }
   }
-  if (settings.strategy === 'regenerate') return regenerate()
+  // On current Capgo (known from the list) a create is refused anyway: no detour through it.
+  if (settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')) return regenerate()
 
   try {
     const key = await deps.capgo.createKey({

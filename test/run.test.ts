@@ -270,9 +270,24 @@ describe('classic Capgo, strategy create', () => {
 describe('current Capgo', () => {
   beforeEach(() => setup('current'))
 
-  it('auto falls back to regenerating the key named key-name, with a notice', async () => {
+  // H get.ts rows carry is_hashed_key/rbac_id and no mode: auto regenerates without trying a create.
+  it('auto regenerates the key named key-name, without a create first', async () => {
     const existing = capgo.addKey({ name: DEFAULT_NAME })
     const before = existing.key
+    const run = await rotate()
+
+    expect(run.error).toBeUndefined()
+    expect(capgo.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+    const after = capgo.keys.get(existing.id)!
+    expect(after.key).not.toBe(before)
+    expect(github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(after.key)
+  })
+
+  // When the rows do not tell (no generation-specific column), H post.ts's 400 cannot_create_apikey decides.
+  it('auto falls back to regenerating when a list that does not tell is followed by a refused create, with a notice', async () => {
+    const existing = capgo.addKey({ name: DEFAULT_NAME })
+    const before = existing.key
+    capgo.fault('GET', /^\/apikey\/?$/, [200, [{ id: existing.id, name: DEFAULT_NAME }]])
     const run = await rotate()
 
     expect(run.error).toBeUndefined()
