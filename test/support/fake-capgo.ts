@@ -15,6 +15,8 @@ export interface FakeKey {
   limited_to_orgs: string[]
   expires_at: string | null
   created_at: string
+  /** [managing-key extension] bumped by every update, as the real moddatetime trigger does. */
+  updated_at?: string
 }
 
 export class FakeCapgo extends FakeService {
@@ -59,8 +61,8 @@ export class FakeCapgo extends FakeService {
 
   private row(key: FakeKey, withKey: boolean): Record<string, unknown> {
     const { key: plaintext, ...rest } = key
-    if (this.generation === 'classic') return { ...rest, key: plaintext, user_id: 'u1', updated_at: key.created_at }
-    return { ...rest, user_id: 'u1', is_hashed_key: true, ...(withKey ? { key: plaintext } : {}) }
+    if (this.generation === 'classic') return { ...rest, key: plaintext, user_id: 'u1', updated_at: key.updated_at ?? key.created_at }
+    return this.currentRow(key, withKey)
   }
 
   private error(status: number, code: string, message: string): Reply {
@@ -97,7 +99,7 @@ export class FakeCapgo extends FakeService {
     }
     if (method === 'PUT' && id !== undefined) {
       if (this.generation === 'classic') return [404, { error: 'Not Found', status: 'KO' }]
-      if (id === caller.id) return this.error(401, 'cannot_update_self', 'API keys cannot update themselves')
+      if (id === caller.id) return this.error(401, 'cannot_update_apikey', 'API keys cannot update themselves')
       const target = this.keys.get(id)
       if (!target) return this.error(404, 'api_key_not_found_or_access_denied', 'API key not found or access denied')
       const request = body as Record<string, unknown>
@@ -106,13 +108,52 @@ export class FakeCapgo extends FakeService {
         this.everIssued.push(target.key)
       }
       if (typeof request.expires_at === 'string') target.expires_at = request.expires_at
+      this.touch(target)
       return [200, this.row(target, true)]
     }
     if (method === 'DELETE' && id !== undefined) {
-      if (this.generation === 'current' && id === caller.id) return this.error(401, 'cannot_delete_self', 'API keys cannot delete themselves')
+      if (this.generation === 'current' && id === caller.id) return this.error(401, 'cannot_delete_apikey', 'API keys cannot delete themselves')
       if (!this.keys.delete(id)) return this.error(404, 'api_key_not_found', 'API key not found')
       return [200, this.generation === 'classic' ? { success: true } : { status: 'ok' }]
     }
     return [404, { error: 'not_found', message: `no route ${method} ${path}` }]
+  }
+
+  // ---- managing-key extension (to merge into the rewrite of this fake) ----
+  // Current Capgo's rows carry no key, key_hash, mode or limited_to_* (H get.ts APIKEY_PUBLIC_COLUMNS),
+  // and every update bumps updated_at; self-updates answer 401 cannot_update_apikey (above).
+  // A managing key on current is modelled as mode `all` here (the role apikey_manager).
+
+  private currentRow(key: FakeKey, withKey: boolean): Record<string, unknown> {
+    const { id, name, expires_at, created_at } = key
+    return {
+      id,
+      name,
+      expires_at,
+      created_at,
+      updated_at: key.updated_at ?? created_at,
+      user_id: 'u1',
+      rbac_id: `rbac-${id}`,
+      is_hashed_key: true,
+      global_permissions: [],
+      ...(withKey ? { key: key.key } : {}),
+    }
+  }
+
+  private touch(key: FakeKey): void {
+    // Strictly later than before, even within one millisecond, so "regenerated longest ago" is well defined.
+    const previous = Date.parse(key.updated_at ?? key.created_at)
+    key.updated_at = new Date(Math.max(Date.now(), previous + 1)).toISOString()
+  }
+
+  /** A key that manages keys: on current, a second key with role apikey_manager. */
+  addManagingKey(name: string): FakeKey {
+    return this.addKey({ name, mode: 'all' })
+  }
+
+  /** Whether the value authenticates now. */
+  isAlive(plaintext: string): boolean {
+    const key = [...this.keys.values()].find((k) => k.key === plaintext)
+    return key !== undefined && (key.expires_at === null || Date.parse(key.expires_at) > Date.now())
   }
 }
