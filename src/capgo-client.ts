@@ -25,6 +25,9 @@ export interface CapgoKey {
   /** Bumped by every update of the row, a regenerate included (a moddatetime trigger). */
   readonly updatedAt: string | undefined
   readonly expiresAt: string | undefined
+  /** Classic rows only: the apps and orgs the key is limited to (absent when the row does not say). */
+  readonly limitedToApps?: readonly string[]
+  readonly limitedToOrgs?: readonly string[]
   /** True when the row is the capgo-api-key itself: its `key`, or its `key_hash` = sha256 of it (classic). */
   readonly isManagingKey: boolean
 }
@@ -315,6 +318,8 @@ function parseRow(operation: string, row: unknown): Omit<CapgoKey, 'isManagingKe
     createdAt: text(row.created_at),
     updatedAt: text(row.updated_at),
     expiresAt: text(row.expires_at),
+    ...(Array.isArray(row.limited_to_apps) ? { limitedToApps: row.limited_to_apps.filter((a): a is string => typeof a === 'string') } : {}),
+    ...(Array.isArray(row.limited_to_orgs) ? { limitedToOrgs: row.limited_to_orgs.filter((o): o is string => typeof o === 'string') } : {}),
   }
 }
 

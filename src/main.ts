@@ -3,6 +3,7 @@ import { CapgoClient, proxyAwareFetch } from './capgo-client.js'
 import { createGitHubClient } from './github-client.js'
 import { GitHubSecretStore } from './github-targets.js'
 import { GitHubKeyIdVariable } from './key-id-variable.js'
+import { GitHubManagingSecret, ManagingKeyRenewal } from './managing-key.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
@@ -20,6 +21,7 @@ export interface RunOptions {
 export async function run(options: RunOptions = {}): Promise<void> {
   let settings: Settings | undefined
   let report: RotationReport | undefined
+  let renewal: ManagingKeyRenewal | undefined
   let failure: string | undefined
   try {
     settings = readSettings()
@@ -33,17 +35,20 @@ export async function run(options: RunOptions = {}): Promise<void> {
         `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
         `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`,
     )
-    const capgo = new CapgoClient({
-      baseUrl: settings.capgoApiUrl,
-      apiKey: settings.capgoApiKey,
-      fetch: proxyAwareFetch(settings.capgoApiUrl),
-      timeoutMs,
-      retry: {
-        ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
-        onRetry: (attempt, delayMs, error) => core.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
-      },
-      onKeyMaterial: registerSecret,
-    })
+    const { capgoApiUrl } = settings
+    const capgoAs = (apiKey: string) =>
+      new CapgoClient({
+        baseUrl: capgoApiUrl,
+        apiKey,
+        fetch: proxyAwareFetch(capgoApiUrl),
+        timeoutMs,
+        retry: {
+          ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
+          onRetry: (attempt, delayMs, error) => core.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+        },
+        onKeyMaterial: registerSecret,
+      })
+    const capgo = capgoAs(settings.capgoApiKey)
     const octokit = createGitHubClient({
       token: settings.githubToken,
       baseUrl: settings.githubApiUrl,
@@ -55,14 +60,24 @@ export async function run(options: RunOptions = {}): Promise<void> {
       settings.keyIdVariable && settings.workflowRepository
         ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
         : undefined
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core })
+    renewal =
+      settings.managingKeySecret && settings.workflowRepository
+        ? new ManagingKeyRenewal({
+            settings,
+            capgo,
+            clientFor: capgoAs,
+            secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
+            log: core,
+          })
+        : undefined
+    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core, followUp: renewal })
     failure = report.failure
-    setOutputs(settings, report)
+    setOutputs(settings, report, renewal?.outcome)
   } catch (error) {
     failure = errorMessage(error)
     // Nothing was written (a failure after a write returns a report instead): say so to later steps.
     core.setOutput('rotated', 'false')
   }
-  await writeSummary(settings, report, failure)
+  await writeSummary(settings, report, failure, renewal?.outcome)
   if (failure) core.setFailed(redact(failure))
 }

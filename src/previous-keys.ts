@@ -166,7 +166,7 @@ function time(value: string | undefined): number {
 }
 
 // Regenerated longest ago first: updated_at (else created_at); unknown times count as oldest; then lower id.
-function leastRecentlyRegeneratedFirst(a: CapgoKey, b: CapgoKey): number {
+export function leastRecentlyRegeneratedFirst(a: CapgoKey, b: CapgoKey): number {
   const at = time(a.updatedAt ?? a.createdAt)
   const bt = time(b.updatedAt ?? b.createdAt)
   if (at !== bt) return at < bt ? -1 : 1

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { targetLocation } from './github-targets.js'
 import { describeScope } from './plan.js'
+import type { ManagingKeyOutcome } from './managing-key.js'
 import type { RotationReport, TargetOutcome } from './rotation.js'
 import { redact } from './secrets.js'
 import type { Settings } from './settings.js'
@@ -29,7 +30,7 @@ function accessOf(target: TargetOutcome): string {
   return `visibility ${access.visibility}${selected}`
 }
 
-export function setOutputs(settings: Settings, report: RotationReport): void {
+export function setOutputs(settings: Settings, report: RotationReport, managing?: ManagingKeyOutcome): void {
   const key = report.newKey
   core.setOutput('rotated', String(report.rotated))
   core.setOutput('strategy', report.strategy ?? '')
@@ -43,6 +44,24 @@ export function setOutputs(settings: Settings, report: RotationReport): void {
   core.setOutput('kept-key-ids', JSON.stringify(report.keptKeyIds))
   core.setOutput('targets', targetsJson(report.targets))
   core.setOutput('rotated-at', report.rotatedAt ?? '')
+  // Its id only, and only when the renewal went through; the key itself never leaves the secret.
+  core.setOutput('managing-key-id', managing?.status === 'renewed' && managing.storedKeyId !== undefined ? String(managing.storedKeyId) : '')
+}
+
+function describeManaging(managing: ManagingKeyOutcome | undefined): string {
+  if (!managing) return 'not renewed (managing-key-secret not set)'
+  switch (managing.status) {
+    case 'not-run':
+      return 'not renewed this run'
+    case 'planned':
+      return `would be renewed and stored in ${managing.where}`
+    case 'renewed':
+      return `key ${managing.storedKeyId} now stored in ${managing.where}${managing.retiredKeyId !== undefined ? `; old key ${managing.retiredKeyId} deleted` : ''}`
+    case 'failed':
+      return managing.storedKeyId !== undefined
+        ? `key ${managing.storedKeyId} now stored in ${managing.where}, but the renewal did not finish (see below)`
+        : `renewal failed; ${managing.where} unchanged or unverified (see below)`
+  }
 }
 
 function title(report: RotationReport): string {
@@ -56,7 +75,12 @@ function ids(list: readonly number[]): string {
   return list.length > 0 ? list.join(', ') : 'none'
 }
 
-export async function writeSummary(settings: Settings | undefined, report: RotationReport | undefined, failure: string | undefined): Promise<void> {
+export async function writeSummary(
+  settings: Settings | undefined,
+  report: RotationReport | undefined,
+  failure: string | undefined,
+  managing?: ManagingKeyOutcome,
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const summary = core.summary.emptyBuffer()
   if (!report || !settings) {
@@ -80,6 +104,7 @@ export async function writeSummary(settings: Settings | undefined, report: Rotat
       [report.dryRun ? 'Would keep key ids' : 'Kept key ids', ids(report.keptKeyIds)],
       ['Key id variable', report.variable ? `${report.variable.name}: ${report.variable.result}` : 'not used'],
       ['Written at', report.rotatedAt ?? '—'],
+      ...(settings.managingKeySecret ? [['Managing key', describeManaging(managing)]] : []),
       ...(report.nextDueAt ? [['Next rotation due', report.nextDueAt]] : []),
     ])
     summary.addTable([

@@ -39,6 +39,20 @@ export interface RotationDeps {
   readonly readConcurrency?: number
   /** Targets written, and keys deleted, at once. */
   readonly writeConcurrency?: number
+  /** An opt-in step after a successful rotation: the managing-key renewal (src/managing-key.ts). */
+  readonly followUp?: FollowUpStep
+}
+
+/** A step that runs only after the rotation succeeded; its reads join preflight's, its checks too. */
+export interface FollowUpStep {
+  /** Reads sent at once with the preflight's. */
+  preflight(): Promise<void>
+  /** Problems in the preflight list that must stop the run before anything changes. */
+  check(listing: KeyListing): string[]
+  /** What it would do, for a dry run's plan. */
+  plan(): string[]
+  /** Runs it; returns what failed, if anything. Whatever it returns, the rotation's result stands. */
+  run(): Promise<string | undefined>
 }
 
 export type TargetResult = 'created' | 'updated' | 'planned' | 'skipped' | 'failed'
@@ -125,7 +139,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
   log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`)
 
   const explicit = explicitIds(settings, variableValue)
-  const guard = managingKeyProblems(settings.keyName, explicit, listing)
+  const guard = [...managingKeyProblems(settings.keyName, explicit, listing), ...(deps.followUp?.check(listing) ?? [])]
   if (guard.length > 0) throw new PreflightError(guard)
   const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing)
   for (const note of previous.notes) log.warning(note)
@@ -166,6 +180,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
     report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id)
     report.keptKeyIds = regenerated ? regenerated.kept.map((k) => k.id) : previous.kept.map((k) => k.id)
     report.targets = targets.map((target) => outcome(target, 'planned', undefined))
+    report.plan.push(...(deps.followUp?.plan() ?? []))
     for (const line of report.plan) log.info(`Dry run: ${line}`)
     return report
   }
@@ -233,6 +248,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
   ])
   const failures = [variableFailure, deleteFailure].filter((f): f is string => f !== undefined)
   if (failures.length > 0) report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`
+  else if (deps.followUp) report.failure = await deps.followUp.run()
   return report
 }
 
@@ -257,13 +273,14 @@ async function preflight(settings: Settings, deps: RotationDeps, concurrency: nu
   deps.log.info(
     `Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'),
   )
-  const [listing, targets, variable] = await Promise.all([
+  const [listing, targets, variable, followUp] = await Promise.all([
     settle(deps.capgo.listKeys()),
     settleAll(refs, concurrency, (ref) => deps.store.prepare(ref, { readExisting })),
     settle(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
+    settle(deps.followUp ? deps.followUp.preflight() : Promise.resolve()),
   ])
   const problems: string[] = []
-  for (const result of [listing, ...targets, variable]) if (!result.ok) problems.push(errorMessage(result.error))
+  for (const result of [listing, ...targets, variable, followUp]) if (!result.ok) problems.push(errorMessage(result.error))
   if (!listing.ok || !variable.ok || problems.length > 0) throw new PreflightError(problems)
   return { listing: listing.value, targets: targets.map((t) => (t as { ok: true; value: PreparedTarget }).value), variableValue: variable.value }
 }

@@ -50,6 +50,10 @@ export interface Settings {
   readonly orgSelectedRepositories: readonly string[]
   readonly secretTypes: readonly SecretType[]
   readonly dryRun: boolean
+  /** Opt-in: renew capgo-api-key after the rotation and store it in this secret of the workflow's repository. */
+  readonly managingKeySecret: string | undefined
+  /** With managingKeySecret: an environment secret of this environment instead of a repository secret. */
+  readonly managingKeyEnvironment: string | undefined
 }
 
 export class SettingsError extends Error {
@@ -187,6 +191,10 @@ export function readSettings(
     )
   }
 
+  const managingKeySecret = input('managing-key-secret') || undefined
+  const managingKeyEnvironment = input('managing-key-environment') || undefined
+  checkManagingKey(managingKeySecret, managingKeyEnvironment, { secretName, secretTypes, environment, repositories, organization, workflowRepo }, problems)
+
   if (problems.length > 0) throw new SettingsError(problems)
 
   return Object.freeze({
@@ -213,7 +221,56 @@ export function readSettings(
     orgSelectedRepositories,
     secretTypes,
     dryRun,
+    managingKeySecret,
+    managingKeyEnvironment,
   })
+}
+
+/**
+ * managing-key-secret must be a secret name of its own: sharing a name with secret-name where a
+ * workflow of this repository reads both (the same collection, or one shadowing the other: an
+ * environment secret over a repository secret over an organization secret) would hand one key
+ * where the other is expected.
+ */
+function checkManagingKey(
+  secret: string | undefined,
+  environment: string | undefined,
+  rotation: {
+    secretName: string
+    secretTypes: readonly SecretType[]
+    environment: string | undefined
+    repositories: readonly RepositoryRef[]
+    organization: string | undefined
+    workflowRepo: RepositoryRef | undefined
+  },
+  problems: string[],
+): void {
+  if (secret === undefined) {
+    if (environment !== undefined) problems.push(`managing-key-environment: '${environment}' is set but managing-key-secret is not`)
+    return
+  }
+  checkGitHubName('managing-key-secret', secret, 'secret', 'a prefix GitHub reserves for its own secrets', problems)
+  if (environment !== undefined && environment.length > 255) {
+    problems.push(`managing-key-environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`)
+  }
+  const home = rotation.workflowRepo
+  if (!home) {
+    problems.push('managing-key-secret: needs GITHUB_REPOSITORY, the repository that holds the secret')
+    return
+  }
+  if (secret.toUpperCase() !== rotation.secretName.toUpperCase() || !rotation.secretTypes.includes('actions')) return
+  const sameRepo = (r: RepositoryRef) => r.owner.toLowerCase() === home.owner.toLowerCase() && r.repo.toLowerCase() === home.repo.toLowerCase()
+  const inHome = rotation.repositories.some(sameRepo)
+  const inHomeOrg = rotation.organization !== undefined && rotation.organization.toLowerCase() === home.owner.toLowerCase()
+  if (inHome || inHomeOrg) {
+    const same = inHome && (rotation.environment ?? '') === (environment ?? '')
+    problems.push(
+      `managing-key-secret: '${secret}' is ${same ? 'the very secret' : 'the same name as the secret'} that secret-name writes ` +
+        `${inHome ? `in ${home.owner}/${home.repo}` : `in organization ${rotation.organization}`}` +
+        (same ? '' : ', and one would shadow the other in this repository\'s workflows') +
+        ': give the managing key a secret of its own (e.g. CAPGO_ADMIN_KEY)',
+    )
+  }
 }
 
 /** Knobs from the environment rather than inputs: for slow self-hosted Capgo, tests and benchmarks. */

@@ -151,6 +151,11 @@ export class FakeCapgo extends FakeService {
     return key
   }
 
+  /** Another key that manages keys: mode all on classic; on current, role apikey_manager (H baseline.sql:27462-27481). */
+  addManagingKey(name: string): FakeKey {
+    return this.addKey(this.generation === 'current' ? { name, mode: null, role: 'apikey_manager' } : { name, mode: 'all' })
+  }
+
   /** A key of another user of the same Capgo. */
   addForeignKey(partial: Partial<FakeKey> = {}): FakeKey {
     return this.addKey({ name: 'someone else', ...partial, user_id: partial.user_id ?? FOREIGN_USER_ID })

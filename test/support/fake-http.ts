@@ -36,6 +36,8 @@ export interface FaultOptions {
   readonly nth?: number
   /** Fire on every matching request. */
   readonly every?: boolean
+  /** Fire on every matching request from the Nth on (1-based): spares the earlier ones. */
+  readonly from?: number
   /** Carry the request out first, then answer with the fault: a response lost after the fact. */
   readonly afterHandling?: boolean
 }
@@ -102,7 +104,7 @@ export abstract class FakeService {
     for (const fault of this.faults) {
       if (fault.method !== method || !fault.path.test(path)) continue
       fault.seen++
-      const fires = fault.every ? true : fault.nth !== undefined ? fault.seen === fault.nth : fault.seen <= (fault.times ?? 1)
+      const fires = fault.every ? true : fault.from !== undefined ? fault.seen >= fault.from : fault.nth !== undefined ? fault.seen === fault.nth : fault.seen <= (fault.times ?? 1)
       if (fires) return fault
     }
     return undefined

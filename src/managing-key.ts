@@ -1,0 +1,431 @@
+import { CapgoError, type CapgoApi, type CapgoKey, type IssuedKey, type KeyListing } from './capgo-client.js'
+import { expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
+import type { GitHubClient } from './github-client.js'
+import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
+import { CAPGO_KEYS_PAGE, leastRecentlyRegeneratedFirst } from './previous-keys.js'
+import type { FollowUpStep, Logger } from './rotation.js'
+import { seal } from './sealing.js'
+import type { Settings } from './settings.js'
+
+// The opt-in renewal of the managing key (capgo-api-key) after a successful rotation, stored in
+// managing-key-secret. The invariant: that secret never holds a dead key. Per generation
+// (docs/capgo-api.md):
+// - classic: the managing key's row is known (key or key_hash). Create its successor (same name
+//   and scope, mode all), prove it with a list of its own, store it, and delete the old key last.
+// - current: a key cannot act on itself (401 cannot_update_apikey), so the user keeps two managing
+//   keys of one name. Each run regenerates the one it is not using and stores that; the key used
+//   in the run stays valid until the next run regenerates it in turn.
+// A write whose outcome is unknown is verified from the secret's updated_at against GitHub's own
+// clock; unverified, no key is given up.
+
+export type ManagingKeyStatus = 'not-run' | 'planned' | 'renewed' | 'failed'
+
+export interface ManagingKeyOutcome {
+  status: ManagingKeyStatus
+  /** Where the managing key is stored, in words. */
+  readonly where: string
+  generation: 'classic' | 'current' | undefined
+  /** Id of the key the secret holds after the run, when known. */
+  storedKeyId: number | undefined
+  /** Classic: the old managing key, deleted last. */
+  retiredKeyId: number | undefined
+}
+
+/** GitHub's view of the secret: when it was last written, and GitHub's clock when it answered (ms). */
+export interface SecretProbe {
+  readonly updatedAt: number | undefined
+  readonly serverTime: number | undefined
+}
+
+/** A write that failed: `unknown` when it may have been applied (timeout, reset, 5xx). */
+export class SecretWriteError extends Error {
+  constructor(
+    message: string,
+    readonly unknown: boolean,
+  ) {
+    super(message)
+    this.name = 'SecretWriteError'
+  }
+}
+
+/** The managing-key secret at GitHub; GitHubManagingSecret is the HTTP implementation. */
+export interface ManagingSecret {
+  readonly where: string
+  /** Reads its collection's public key (preflight), with the secret's metadata. */
+  prepare(): Promise<SecretProbe>
+  probe(): Promise<SecretProbe>
+  /** Throws SecretWriteError. */
+  write(value: string): Promise<void>
+}
+
+export interface ManagingKeyDeps {
+  readonly settings: Settings
+  /** Capgo as capgo-api-key. */
+  readonly capgo: CapgoApi
+  /** Capgo as another key: the proof that a new managing key works. */
+  readonly clientFor: (apiKey: string) => CapgoApi
+  readonly secret: ManagingSecret
+  readonly log: Logger
+  readonly now?: () => Date
+}
+
+/** The default name of the current-Capgo pair, derived like key-name's default. */
+export function managingKeyName(settings: Pick<Settings, 'workflowRepository' | 'managingKeySecret' | 'managingKeyEnvironment'>): string {
+  const repo = settings.workflowRepository
+  const env = settings.managingKeyEnvironment !== undefined ? `${settings.managingKeyEnvironment}:` : ''
+  return `github-actions:${repo?.owner}/${repo?.repo}:${env}${(settings.managingKeySecret ?? '').toUpperCase()}`
+}
+
+type Plan =
+  | { readonly generation: 'classic'; readonly self: CapgoKey; readonly known: ReadonlySet<number> }
+  | { readonly generation: 'current'; readonly name: string; readonly pair: readonly [CapgoKey, CapgoKey] }
+
+export class ManagingKeyRenewal implements FollowUpStep {
+  readonly outcome: ManagingKeyOutcome
+  private plannedStep: Plan | undefined
+  private preflightProbe: SecretProbe | undefined
+  private readonly now: () => Date
+
+  constructor(private readonly deps: ManagingKeyDeps) {
+    this.now = deps.now ?? (() => new Date())
+    this.outcome = { status: 'not-run', where: deps.secret.where, generation: undefined, storedKeyId: undefined, retiredKeyId: undefined }
+  }
+
+  async preflight(): Promise<void> {
+    this.preflightProbe = await this.deps.secret.prepare()
+  }
+
+  check(listing: KeyListing): string[] {
+    const { settings } = this.deps
+    const self = listing.keys.find((k) => k.isManagingKey)
+    if (self) {
+      this.plannedStep = { generation: 'classic', self, known: new Set(listing.keys.map((k) => k.id)) }
+      this.outcome.generation = 'classic'
+      return []
+    }
+    if (listing.generation !== 'current') {
+      // Regenerating in turn is only safe where a key cannot regenerate itself: on a Capgo that
+      // does not say which key is the caller, the run could kill the very key the secret holds.
+      return [
+        `managing-key-secret: Capgo's key list neither shows which key is capgo-api-key (classic Capgo does) nor looks like ` +
+          'current Capgo, so the managing key cannot be renewed safely here: remove managing-key-secret, or check capgo-api-url.',
+      ]
+    }
+    this.outcome.generation = 'current'
+    const name = managingKeyName(settings)
+    const problems: string[] = []
+    if (settings.keyName === name) problems.push(`key-name '${name}' is the name of the managing keys (managing-key-secret): give the rotated key a name of its own.`)
+    const pair = listing.keys.filter((k) => k.name === name)
+    if (settings.previousKeyId !== undefined && pair.some((k) => k.id === settings.previousKeyId)) {
+      problems.push(`previous-key-id ${settings.previousKeyId} is one of the managing keys named '${name}': give the id of the key the secret holds.`)
+    }
+    if (pair.length !== 2) {
+      problems.push(pairProblem(name, pair, this.deps.secret.where))
+      return problems
+    }
+    if (settings.expiresInDays === undefined) {
+      for (const key of pair) {
+        if (expiryProblem(key.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays))) {
+          problems.push(
+            `managing key ${key.id} expires at ${key.expiresAt}, before a next run could renew it again, and a regenerate keeps its ` +
+              'expiry: set expires-in-days (1 to 365) to give the renewed managing key a new expiry.',
+          )
+        }
+      }
+    }
+    this.plannedStep = { generation: 'current', name, pair: [pair[0]!, pair[1]!] }
+    return problems
+  }
+
+  plan(): string[] {
+    const step = this.plannedStep
+    if (!step) return []
+    this.outcome.status = 'planned'
+    const expiry = this.deps.settings.expiresInDays ? `expires ${this.deps.settings.expiresInDays} days after the run` : 'no expiry'
+    if (step.generation === 'classic') {
+      return [
+        `then renew the managing key ${step.self.id}: create a key of the same name and scope (mode all, ${expiry}), prove it works, ` +
+          `store it in ${this.deps.secret.where}, and delete key ${step.self.id} last`,
+      ]
+    }
+    return [
+      `then renew the managing key: regenerate whichever of keys ${step.pair.map((k) => k.id).join(' and ')} ('${step.name}') ` +
+        `capgo-api-key is not (${expiry}) and store it in ${this.deps.secret.where}; capgo-api-key stays valid until the next run`,
+    ]
+  }
+
+  async run(): Promise<string | undefined> {
+    const step = this.plannedStep
+    if (!step) return undefined
+    this.deps.log.info(`Renewing the managing key (managing-key-secret: ${this.deps.secret.where}).`)
+    const failure = step.generation === 'classic' ? await this.renewClassic(step) : await this.renewCurrent(step)
+    this.outcome.status = failure ? 'failed' : 'renewed'
+    if (!failure) this.deps.log.info(`Managing key renewed: ${this.deps.secret.where} now holds Capgo key ${this.outcome.storedKeyId}.`)
+    return failure && `Every target holds the new key, but renewing the managing key failed: ${failure}`
+  }
+
+  private async renewClassic(step: Extract<Plan, { generation: 'classic' }>): Promise<string | undefined> {
+    const { capgo, settings, log } = this.deps
+    const { self } = step
+    const kept = `capgo-api-key (key ${self.id}) still works and ${this.deps.secret.where} is unchanged; the next run tries again.`
+    const expiresAt = newExpiry(settings.expiresInDays, this.now())
+    // GitHub's clock before the write is read while Capgo creates the key: no extra round trip.
+    const [before, created] = await Promise.all([
+      this.probeQuietly(),
+      capgo
+        .createKey({ name: self.name, mode: 'all', limitedToApps: self.limitedToApps ?? [], limitedToOrgs: self.limitedToOrgs ?? [], expiresAt })
+        .then(
+          (key) => ({ ok: true as const, key }),
+          (error: unknown) => ({ ok: false as const, error }),
+        ),
+    ])
+    if (!created.ok) {
+      const cause = message(created.error)
+      // Never retried: a create whose answer was lost may have made a key. Sweep it up instead.
+      if (created.error instanceof CapgoError && created.error.outcomeUnknown) return `${cause} ${await this.sweep(step)} ${kept}`
+      return `${cause} ${kept}`
+    }
+    const fresh = created.key
+    log.info(`Created Capgo key ${fresh.id} to succeed managing key ${self.id}.`)
+    const undo = async (why: string): Promise<string> => `${why} ${await this.deleteQuietly(capgo, fresh.id)} ${kept}`
+
+    const dead = expiryProblem(fresh.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays))
+    if (dead) return undo(`Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored.`)
+
+    // The proof, before anything depends on the new key: Capgo answers a list made with it.
+    const successor = this.deps.clientFor(fresh.key)
+    try {
+      await successor.listKeys()
+    } catch (error) {
+      return undo(`The new managing key ${fresh.id} does not work (${message(error)}), so it was not stored.`)
+    }
+
+    const stored = await this.store(fresh, before)
+    if (stored === 'not-written') return undo(`${this.writeFailure}`)
+    if (stored === 'unverified') {
+      return (
+        `${this.writeFailure} Whether ${this.deps.secret.where} holds the new managing key ${fresh.id} or still the old one (key ${self.id}) ` +
+        `could not be verified, so both were left alive: check the secret's "Last updated" in the repository settings, and once a run ` +
+        `has succeeded with it, delete whichever of keys ${fresh.id} and ${self.id} it does not hold.`
+      )
+    }
+    this.outcome.storedKeyId = fresh.id
+
+    // The very last request: the old managing key goes, asked by its proven successor.
+    try {
+      const deleted = await successor.deleteKey(self.id)
+      this.outcome.retiredKeyId = self.id
+      log.info(deleted === 'deleted' ? `Deleted the old managing key ${self.id}.` : `The old managing key ${self.id} was already gone.`)
+      return undefined
+    } catch (error) {
+      return (
+        `${this.deps.secret.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
+        `failed (${message(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${CAPGO_KEYS_PAGE}) if it is still listed.`
+      )
+    }
+  }
+
+  private async renewCurrent(step: Extract<Plan, { generation: 'current' }>): Promise<string | undefined> {
+    const { capgo, settings, log } = this.deps
+    const kept = `${this.deps.secret.where} still holds capgo-api-key, which stays valid; the next run tries again.`
+    const expiresAt = newExpiry(settings.expiresInDays, this.now())
+    // The one regenerated longest ago is most likely the other; Capgo's 401 on itself settles it.
+    const [first, second] = [...step.pair].sort(leastRecentlyRegeneratedFirst) as [CapgoKey, CapgoKey]
+    const regenerate = async (): Promise<IssuedKey> => {
+      try {
+        return await capgo.regenerateKey(first.id, expiresAt)
+      } catch (error) {
+        if (!isSelf(error)) throw error
+        log.info(`Managing key ${first.id} is capgo-api-key itself (Capgo: cannot_update_apikey); regenerating key ${second.id}.`)
+        return await capgo.regenerateKey(second.id, expiresAt)
+      }
+    }
+    const [before, issued] = await Promise.all([
+      this.probeQuietly(),
+      regenerate().then(
+        (key) => ({ ok: true as const, key }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    ])
+    if (!issued.ok) {
+      if (isSelf(issued.error)) {
+        return (
+          `Capgo refused to regenerate either managing key (${first.id}, ${second.id}): capgo-api-key may not manage them. Give both ` +
+          `keys named '${step.name}' the role apikey_manager, and store one of them in ${this.deps.secret.where}. ${kept}`
+        )
+      }
+      // Retried already; even if the regenerate went through, no secret held the other key's value.
+      return `${message(issued.error)} ${kept}`
+    }
+    const fresh = issued.key
+    log.info(`Regenerated managing key ${fresh.id}.`)
+    const dead = expiryProblem(fresh.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays))
+    if (dead) {
+      return `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored: set expires-in-days. ${kept}`
+    }
+    const stored = await this.store(fresh, before)
+    if (stored === 'not-written') return `${this.writeFailure} ${kept}`
+    if (stored === 'unverified') {
+      return (
+        `${this.writeFailure} Whether ${this.deps.secret.where} holds managing key ${fresh.id} or still capgo-api-key could not be ` +
+        'verified; both stay valid until the next run, which regenerates the one it is not using.'
+      )
+    }
+    this.outcome.storedKeyId = fresh.id
+    return undefined
+  }
+
+  private writeFailure = ''
+
+  /** Writes the secret; an unknown outcome is settled from its metadata against GitHub's clock. */
+  private async store(fresh: IssuedKey, before: SecretProbe | undefined): Promise<'written' | 'not-written' | 'unverified'> {
+    try {
+      await this.deps.secret.write(fresh.key)
+      return 'written'
+    } catch (error) {
+      this.writeFailure = message(error)
+      if (!(error instanceof SecretWriteError) || !error.unknown) return 'not-written'
+    }
+    const start = before ?? this.preflightProbe
+    const after = await this.probeQuietly()
+    // GitHub's Date has whole seconds, and so has updated_at: a write in the same second counts.
+    const since = start?.serverTime === undefined ? undefined : Math.floor(start.serverTime / 1000) * 1000
+    const landed =
+      after?.updatedAt !== undefined && since !== undefined && after.updatedAt >= since && after.updatedAt !== start?.updatedAt
+    if (!landed) return 'unverified'
+    this.deps.log.notice(`The write of ${this.deps.secret.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`)
+    return 'written'
+  }
+
+  private async probeQuietly(): Promise<SecretProbe | undefined> {
+    try {
+      return await this.deps.secret.probe()
+    } catch (error) {
+      this.deps.log.warning(message(error))
+      return undefined
+    }
+  }
+
+  private async deleteQuietly(capgo: CapgoApi, id: number): Promise<string> {
+    try {
+      await capgo.deleteKey(id)
+      return `Key ${id} was deleted again.`
+    } catch (error) {
+      return `Deleting key ${id} again failed too (${message(error)}): delete it in Capgo (${CAPGO_KEYS_PAGE}).`
+    }
+  }
+
+  /** A create whose answer was lost: delete a key of that name that preflight did not see. */
+  private async sweep(step: Extract<Plan, { generation: 'classic' }>): Promise<string> {
+    try {
+      const after = await this.deps.capgo.listKeys()
+      const strays = after.keys.filter((k) => k.name === step.self.name && !step.known.has(k.id) && !k.isManagingKey)
+      if (strays.length === 0) return 'No key was created.'
+      for (const stray of strays) await this.deps.capgo.deleteKey(stray.id)
+      return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again.`
+    } catch (error) {
+      return `Whether Capgo created a key is unknown (${message(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${CAPGO_KEYS_PAGE}).`
+    }
+  }
+}
+
+function pairProblem(name: string, pair: readonly CapgoKey[], where: string): string {
+  const make =
+    `On current Capgo a key cannot renew itself, so managing-key-secret needs two managing keys that renew each other: ` +
+    `API keys named exactly '${name}', both with the role apikey_manager (in the organizations of the keys this action rotates), ` +
+    `made in the Capgo dashboard (${CAPGO_KEYS_PAGE}). ${where} and capgo-api-key hold one of them.`
+  if (pair.length === 0) return `${make} Capgo has no key of that name: create both.`
+  if (pair.length === 1) return `${make} Capgo has one (id ${pair[0]!.id}): create one more with the same name and role.`
+  return `${make} Capgo has ${pair.length} (ids ${pair.map((k) => k.id).join(', ')}): delete all but two, keeping the one capgo-api-key holds.`
+}
+
+function isSelf(error: unknown): boolean {
+  return error instanceof CapgoError && error.status === 401 && error.code === 'cannot_update_apikey'
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** The managing-key secret of the workflow's repository (or of one of its environments). */
+export class GitHubManagingSecret implements ManagingSecret {
+  readonly where: string
+  private readonly route: string
+  private readonly params: Record<string, string>
+  private readonly context: GitHubErrorContext
+  private publicKey: { key: string; key_id: string } | undefined
+
+  constructor(
+    private readonly octokit: GitHubClient,
+    repository: { readonly owner: string; readonly repo: string },
+    private readonly name: string,
+    environment: string | undefined,
+  ) {
+    const { owner, repo } = repository
+    if (environment === undefined) {
+      this.route = '/repos/{owner}/{repo}/actions/secrets'
+      this.params = { owner, repo }
+      this.where = `repository secret ${name} of ${owner}/${repo}`
+    } else {
+      this.route = '/repos/{owner}/{repo}/environments/{environment_name}/secrets'
+      this.params = { owner, repo, environment_name: environment }
+      this.where = `environment secret ${name} of ${owner}/${repo} environment '${environment}'`
+    }
+    this.context = {
+      doing: `reading the public key of ${this.where}`,
+      subject: environment === undefined ? `repository ${owner}/${repo}` : `environment '${environment}' of ${owner}/${repo} (create it under Settings → Environments) or the repository`,
+      permission:
+        environment === undefined
+          ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
+          : 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)',
+    }
+  }
+
+  async prepare(): Promise<SecretProbe> {
+    const [response, probe] = await Promise.all([
+      this.octokit.request(`GET ${this.route}/public-key`, this.params).catch((error: unknown) => {
+        throw new Error(explainGitHubError(this.context, error))
+      }),
+      this.probe(),
+    ])
+    const data = response.data as { key?: unknown; key_id?: unknown }
+    if (typeof data.key !== 'string' || (typeof data.key_id !== 'string' && typeof data.key_id !== 'number')) {
+      throw new Error(`${this.context.doing}: GitHub's answer has no key and key_id`)
+    }
+    this.publicKey = { key: data.key, key_id: String(data.key_id) }
+    return probe
+  }
+
+  async probe(): Promise<SecretProbe> {
+    const reading = { ...this.context, doing: `reading the metadata of ${this.where}` }
+    try {
+      const response = await this.octokit.request(`GET ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name })
+      const data = response.data as { updated_at?: unknown }
+      return { updatedAt: time(data.updated_at), serverTime: time(response.headers.date) }
+    } catch (error) {
+      // Not there yet: GitHub's clock still comes with the 404.
+      if (isNotFound(error)) return { updatedAt: undefined, serverTime: time((error as { response?: { headers?: { date?: unknown } } }).response?.headers?.date) }
+      throw new Error(explainGitHubError(reading, error))
+    }
+  }
+
+  async write(value: string): Promise<void> {
+    if (!this.publicKey) throw new SecretWriteError(`writing ${this.where}: its public key was not read`, false)
+    const { key, key_id } = this.publicKey
+    const encrypted_value = await seal(value, key)
+    try {
+      await this.octokit.request(`PUT ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name, encrypted_value, key_id })
+    } catch (error) {
+      const status = (error as { status?: unknown }).status
+      // Octokit reports a timeout or a lost connection as status 500 (or none): maybe applied.
+      const unknown = typeof status !== 'number' || status >= 500
+      throw new SecretWriteError(explainGitHubError({ ...this.context, doing: `writing ${this.where}` }, error), unknown)
+    }
+  }
+}
+
+function time(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined
+  const parsed = Date.parse(value)
+  return Number.isNaN(parsed) ? undefined : parsed
+}
