@@ -209,7 +209,7 @@ describe('rotate-after-days', () => {
   it('counts a missing secret as due', async () => {
     github.addRepo('octo/web')
     github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
-    const run = await rotate({ 'rotate-after-days': '7', repositories: 'app,web' })
+    const run = await rotate({ 'rotate-after-days': '7', repositories: 'app,web', 'key-name': NAME })
     expect(run.outputs.rotated).toBe('true')
   })
 })
@@ -248,6 +248,7 @@ describe('dry-run', () => {
       'key-id-variable': VARIABLE,
       'keep-previous': '1',
       repositories: 'app,web',
+      'key-name': NAME,
       'limited-to-apps': 'com.demo.app',
       'expires-in-days': '30',
     })

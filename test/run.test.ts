@@ -106,7 +106,7 @@ describe('classic Capgo, strategy create', () => {
 
   it('writes every repository with its own public key', async () => {
     setup('classic', ['octo/app', 'octo/web', 'other-org/tool'])
-    const run = await rotate({ repositories: 'app\nweb, other-org/tool' })
+    const run = await rotate({ repositories: 'app\nweb, other-org/tool', 'key-name': DEFAULT_NAME })
 
     expect(run.failed).toBe(false)
     const key = capgo.named(DEFAULT_NAME)[0]!.key
@@ -158,7 +158,7 @@ describe('classic Capgo, strategy create', () => {
     setup('classic', ['octo/app', 'octo/web'])
     const old = capgo.addKey({ name: DEFAULT_NAME })
     github.fault('PUT', /octo\/web\/actions\/secrets\/CAPGO_TOKEN$/, [422, { message: 'Invalid request.' }])
-    const run = await rotate({ repositories: 'octo/app,octo/web' })
+    const run = await rotate({ repositories: 'octo/app,octo/web', 'key-name': DEFAULT_NAME })
 
     expect(run.failed).toBe(true)
     const keys = capgo.named(DEFAULT_NAME)
@@ -180,8 +180,8 @@ describe('classic Capgo, strategy create', () => {
   it('a re-run after a partial write converges to one key held everywhere', async () => {
     setup('classic', ['octo/app', 'octo/web'])
     github.fault('PUT', /octo\/web\/actions\/secrets\/CAPGO_TOKEN$/, [422, { message: 'Invalid request.' }])
-    expect((await rotate({ repositories: 'octo/app,octo/web' })).failed).toBe(true)
-    const rerun = await rotate({ repositories: 'octo/app,octo/web' })
+    expect((await rotate({ repositories: 'octo/app,octo/web', 'key-name': DEFAULT_NAME })).failed).toBe(true)
+    const rerun = await rotate({ repositories: 'octo/app,octo/web', 'key-name': DEFAULT_NAME })
 
     expect(rerun.failed).toBe(false)
     const keys = capgo.named(DEFAULT_NAME)
@@ -217,7 +217,7 @@ describe('classic Capgo, strategy create', () => {
   })
 
   it('fails before any change when the token cannot see a repository', async () => {
-    const run = await rotate({ repositories: 'octo/app,octo/missing' })
+    const run = await rotate({ repositories: 'octo/app,octo/missing', 'key-name': DEFAULT_NAME })
 
     expect(run.failed).toBe(true)
     expect(run.error).toContain('reading the public key of octo/missing')

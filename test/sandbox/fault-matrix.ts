@@ -88,7 +88,7 @@ async function scenario(generation: 'classic' | 'current'): Promise<{ sandbox: S
   github.setVariable('octo/app', VARIABLE, String(previous.id))
   if (generation === 'classic') {
     github.sealAndStore({ org: 'octo' }, SECRET, previous.key, { visibility: 'selected', selected_repository_ids: [github.repoIds.get('octo/web')!] })
-    return { sandbox, inputs: { repositories: 'app', organization: 'octo', 'key-id-variable': VARIABLE } }
+    return { sandbox, inputs: { repositories: 'app', organization: 'octo', 'key-id-variable': VARIABLE, 'key-name': NAME } }
   }
   return { sandbox, inputs: { 'key-id-variable': VARIABLE } }
 }
