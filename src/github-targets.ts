@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { GitHubClient } from './github-client.js'
 import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
 import { seal } from './sealing.js'
-import type { OrgVisibility, SecretType, Settings } from './settings.js'
+import { RESERVED_PREFIX, type OrgVisibility, type SecretType, type Settings } from './settings.js'
 
 // The places a secret is written to (docs/github-secrets.md). A target is first prepared (its
 // own public key fetched, which also proves the token can reach it; for an organization, the
@@ -51,14 +51,21 @@ export interface PreparedTarget {
   write(value: string): Promise<WriteResult>
   /**
    * Proves the token may write here without touching the real secret: writes a throwaway secret
-   * (WRITE_CHECK_SECRET, a random value). Returns its removal, for the caller to overlap with
+   * (writeCheckSecretName(), a random value). Returns its removal, for the caller to overlap with
    * the next round trip.
    */
   checkWriteAccess(): Promise<() => Promise<void>>
 }
 
-/** The throwaway secret of checkWriteAccess. */
-export const WRITE_CHECK_SECRET = 'CAPGO_ROTATION_WRITE_CHECK'
+/**
+ * The throwaway secret of checkWriteAccess: the reserved prefix (settings refuse it as secret-name)
+ * and 128 random bits, so it can be no target's secret nor any secret a user already has.
+ */
+export const WRITE_CHECK_PREFIX = `${RESERVED_PREFIX}WRITE_CHECK_`
+
+export function writeCheckSecretName(): string {
+  return `${WRITE_CHECK_PREFIX}${randomBytes(16).toString('hex').toUpperCase()}`
+}
 
 export interface PrepareOptions {
   /** Also read the secret's metadata (created or updated, and when). */
@@ -168,6 +175,9 @@ function notFoundSubject(ref: TargetRef): string {
 }
 
 export class GitHubSecretStore implements SecretStore {
+  /** One per run: every target's write check uses it. */
+  readonly writeCheckSecret = writeCheckSecretName()
+
   constructor(private readonly octokit: GitHubClient) {}
 
   async prepare(ref: TargetRef, options: PrepareOptions): Promise<PreparedTarget> {
@@ -208,14 +218,15 @@ export class GitHubSecretStore implements SecretStore {
         return response.status === 201 ? 'created' : 'updated'
       },
       checkWriteAccess: async () => {
-        const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${WRITE_CHECK_SECRET})` }
+        const name = this.writeCheckSecret
+        const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})` }
         const encrypted_value = await seal(randomBytes(16).toString('hex'), key)
-        const probe = { ...params, secret_name: WRITE_CHECK_SECRET }
+        const probe = { ...params, secret_name: name }
         await this.call(checking, () =>
           this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }),
         )
         return async () => {
-          await this.call({ ...checking, doing: `removing the throwaway secret ${WRITE_CHECK_SECRET} of ${describeTarget(ref)}` }, () =>
+          await this.call({ ...checking, doing: `removing the throwaway secret ${name} of ${describeTarget(ref)}` }, () =>
             this.octokit.request(`DELETE ${route}/{secret_name}`, probe),
           )
         }

@@ -1,6 +1,6 @@
 import { CapgoError, type CapgoApi, type IssuedKey, type KeyListing } from './capgo-client.js'
 import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js'
-import { describeTarget, targetsOf, WRITE_CHECK_SECRET, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
+import { describeTarget, targetsOf, WRITE_CHECK_PREFIX, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import { describePlan } from './plan.js'
 import { chooseKeyToRegenerate, findPreviousKeys, type ExplicitId, type PreviousKeys } from './previous-keys.js'
@@ -266,7 +266,7 @@ function explicitIds(settings: Settings, variableValue: string | undefined): Exp
 
 /** Proves every target writable; returns the removal of the throwaway secrets. */
 async function checkWriteAccess(targets: readonly PreparedTarget[], log: Logger, concurrency: number): Promise<() => Promise<void>> {
-  log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (secret ${WRITE_CHECK_SECRET}, written and deleted).`)
+  log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (a throwaway secret ${WRITE_CHECK_PREFIX}<random>, written and deleted).`)
   const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess())
   const removals = checks.flatMap((check) => (check.ok ? [check.value] : []))
   const remove = async () => {

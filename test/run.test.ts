@@ -325,7 +325,7 @@ describe('current Capgo', () => {
   it('checks write access before regenerating, so a read-only token kills no key', async () => {
     const existing = capgo.addKey({ name: DEFAULT_NAME })
     const before = existing.key
-    github.fault('PUT', /CAPGO_ROTATION_WRITE_CHECK$/, [403, { message: 'Resource not accessible by personal access token' }, { 'x-accepted-github-permissions': 'secrets=write' }])
+    github.fault('PUT', /CAPGO_ROTATION_WRITE_CHECK_[0-9A-F]{32}$/, [403, { message: 'Resource not accessible by personal access token' }, { 'x-accepted-github-permissions': 'secrets=write' }])
     const run = await rotate()
 
     expect(run.failed).toBe(true)
@@ -340,9 +340,10 @@ describe('current Capgo', () => {
     capgo.addKey({ name: DEFAULT_NAME })
     const run = await rotate()
     expect(run.failed).toBe(false)
-    expect(github.stored({ repo: 'octo/app' }, 'CAPGO_ROTATION_WRITE_CHECK')).toBeUndefined()
-    const probe = github.requests.filter((r) => r.path.endsWith('/CAPGO_ROTATION_WRITE_CHECK')).map((r) => r.method)
-    expect(probe).toEqual(['PUT', 'DELETE'])
+    expect(github.secretNames({ repo: 'octo/app' })).toEqual(['CAPGO_TOKEN'])
+    const probe = github.requests.filter((r) => /\/CAPGO_ROTATION_WRITE_CHECK_[0-9A-F]{32}$/.test(r.path))
+    expect(probe.map((r) => r.method)).toEqual(['PUT', 'DELETE'])
+    expect(new Set(probe.map((r) => r.path)).size).toBe(1)
   })
 
   it('dry-run plans a regenerate without sending any mutating request', async () => {
