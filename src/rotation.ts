@@ -5,6 +5,7 @@ import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import { describePlan } from './plan.js'
 import { chooseKeyToRegenerate, findPreviousKeys, type ExplicitId, type PreviousKeys } from './previous-keys.js'
 import type { Settings } from './settings.js'
+import { describeIncompleteWrite, settleWrites } from './write-verification.js'
 
 // The order of steps and the invariants of docs/contract.md, with Capgo and GitHub
 // passed in as interfaces. The invariants in one place:
@@ -39,6 +40,8 @@ export interface TargetOutcome {
   readonly result: TargetResult
   /** Id of the key this target holds after the run, when known. */
   readonly holdsKeyId: number | undefined
+  /** A write whose outcome stayed unknown: the target holds this key or its previous value. */
+  readonly mayHoldKeyId?: number | undefined
   /** For an organization target: the visibility written (or planned). */
   readonly orgAccess: OrgAccess | undefined
   readonly error: string | undefined
@@ -172,29 +175,30 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
   // Step 5: seal and write to every target.
   const rotatedAt = now().toISOString()
   const writes = await settleAll(targets, writeConcurrency, (target) => target.write(issued.key.key))
-  report.targets = targets.map((target, index) => {
-    const write = writes[index]!
-    if (write.ok) {
-      log.info(`${describeTarget(target.ref)}: ${write.value}.`)
-      return outcome(target, write.value, issued.key.id)
+  // A write whose answer was lost is read back (write-verification.ts) before anything is decided.
+  const settled = await settleWrites(targets, writes, writeConcurrency, log)
+  report.targets = settled.map(({ target, state, result, error }) => {
+    if (state === 'written') {
+      log.info(`${describeTarget(target.ref)}: ${result}.`)
+      return outcome(target, result!, issued.key.id)
     }
-    const error = errorMessage(write.error)
-    log.warning(error)
+    log.warning(error!)
     // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-    return { ...outcome(target, 'failed', undefined), error }
+    return { ...outcome(target, 'failed', undefined), error, mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined }
   })
-  const written = writes.filter((w) => w.ok).length
+  const written = settled.filter((s) => s.state === 'written').length
   if (written > 0) {
     report.rotated = true
     report.rotatedAt = rotatedAt
   }
-  if (written === 0) {
+  // The created key is deleted again only when every target is proven not to hold it.
+  if (settled.every((s) => s.state === 'not-written')) {
     report.newKey = undefined
     report.failure = await handleNoTargetWritten(issued, deps, report)
     return report
   }
   if (written < targets.length) {
-    report.failure = describePartialWrite(issued, report, previous)
+    report.failure = describeIncompleteWrite(issued.strategy, issued.key, settled, previous)
     return report
   }
 
@@ -401,25 +405,6 @@ async function handleNoTargetWritten(issued: { strategy: DoneStrategy; key: Issu
       `delete it in Capgo, or run again (a run deletes every earlier key named '${issued.key.name}'). The previous key is untouched.\n${causes}`
     )
   }
-}
-
-function describePartialWrite(issued: { strategy: DoneStrategy; key: IssuedKey }, report: RotationReport, previous: PreviousKeys): string {
-  const oldIds = previous.replaced.map((k) => k.id)
-  const stale =
-    issued.strategy === 'regenerate'
-      ? `the old value of key ${issued.key.id}, which no longer works`
-      : oldIds.length > 0
-        ? `its previous value (previous key ${oldIds.join(' or ')})`
-        : 'its previous value'
-  const holders = report.targets
-    .map((t) => `  - ${describeTarget(t.ref)}: ${t.result}, holds ${t.result === 'failed' ? stale : `new key ${issued.key.id}`}`)
-    .join('\n')
-  const written = report.targets.filter((t) => t.result !== 'failed').length
-  const kept = issued.strategy === 'create' ? 'Both the new and the previous keys were left alive. ' : ''
-  return (
-    `Only ${written} of ${report.targets.length} targets were written. ${kept}Fix the cause and run again to bring every target to one key.\n` +
-    `${holders}\n${report.targets.flatMap((t) => (t.error ? [t.error] : [])).join('\n')}`
-  )
 }
 
 /** Deletes the retired keys; returns what failed, if anything. */
