@@ -3,6 +3,7 @@ import { CapgoClient, proxyAwareFetch } from './capgo-client.js'
 import { createGitHubClient } from './github-client.js'
 import { GitHubSecretStore } from './github-targets.js'
 import { GitHubKeyIdVariable } from './key-id-variable.js'
+import { GitHubLease } from './lease.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
@@ -55,7 +56,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
       settings.keyIdVariable && settings.workflowRepository
         ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
         : undefined
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core })
+    // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
+    const runId = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined
+    const lease = settings.workflowRepository
+      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => core.warning(message))
+      : undefined
+    if (!lease && !settings.dryRun) core.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
+    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log: core })
     failure = report.failure
     setOutputs(settings, report)
   } catch (error) {

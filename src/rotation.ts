@@ -2,6 +2,7 @@ import { CapgoError, type CapgoApi, type IssuedKey, type KeyListing } from './ca
 import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js'
 import { describeTarget, targetsOf, WRITE_CHECK_PREFIX, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
+import type { Lease } from './lease.js'
 import { describePlan } from './plan.js'
 import { chooseKeyToRegenerate, findPreviousKeys, type ExplicitId, type PreviousKeys } from './previous-keys.js'
 import type { Settings } from './settings.js'
@@ -25,6 +26,8 @@ export interface RotationDeps {
   readonly store: SecretStore
   /** Present when key-id-variable is set. */
   readonly variable: KeyIdVariable | undefined
+  /** Keeps overlapping runs of this rotation apart (lease.ts); absent, the run is unguarded. */
+  readonly lease?: Lease | undefined
   readonly log: Logger
   readonly now?: () => Date
   /** Targets read at once (preflight). */
@@ -93,6 +96,15 @@ interface Preflight {
 }
 
 export async function rotate(settings: Settings, deps: RotationDeps): Promise<RotationReport> {
+  try {
+    return await rotateUnderLease(settings, deps)
+  } finally {
+    // Usually released already, in parallel with the last step; this covers every other exit.
+    await deps.lease?.release()
+  }
+}
+
+async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise<RotationReport> {
   const { log } = deps
   const now = deps.now ?? (() => new Date())
   const readConcurrency = deps.readConcurrency ?? READ_CONCURRENCY
@@ -207,6 +219,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
   const [variableFailure, deleteFailure] = await Promise.all([
     writeVariable(deps, report, variableValue, issued.key.id),
     issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious) : undefined,
+    deps.lease?.release(),
   ])
   const failures = [variableFailure, deleteFailure].filter((f): f is string => f !== undefined)
   if (failures.length > 0) report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`
@@ -234,13 +247,15 @@ async function preflight(settings: Settings, deps: RotationDeps, concurrency: nu
   deps.log.info(
     `Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'),
   )
-  const [listing, targets, variable] = await Promise.all([
+  // The lease is taken alongside the reads: it costs no round trip of its own. A dry run changes nothing, so takes none.
+  const [listing, targets, variable, lease] = await Promise.all([
     settle(deps.capgo.listKeys()),
     settleAll(refs, concurrency, (ref) => deps.store.prepare(ref, { readExisting })),
     settle(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
+    settle(deps.lease && !settings.dryRun ? deps.lease.acquire() : Promise.resolve()),
   ])
   const problems: string[] = []
-  for (const result of [listing, ...targets, variable]) if (!result.ok) problems.push(errorMessage(result.error))
+  for (const result of [lease, listing, ...targets, variable]) if (!result.ok) problems.push(errorMessage(result.error))
   if (!listing.ok || !variable.ok || problems.length > 0) throw new PreflightError(problems)
   return { listing: listing.value, targets: targets.map((t) => (t as { ok: true; value: PreparedTarget }).value), variableValue: variable.value }
 }
@@ -377,6 +392,13 @@ async function sweepUnconfirmedKey(settings: Settings, deps: RotationDeps, befor
     const after = await deps.capgo.listKeys()
     const strays = after.keys.filter((k) => k.name === settings.keyName && !known.has(k.id) && !k.isManagingKey)
     if (strays.length === 0) return 'No key was created; nothing was changed.'
+    // Without the lease a stray may be another run's fresh key, which its secrets may hold already.
+    if (!deps.lease?.held) {
+      return (
+        `Key(s) ${strays.map((k) => k.id).join(', ')} named '${settings.keyName}' appeared after this run's preflight: this run's, or an ` +
+        `overlapping run's. Without the lease this run cannot tell, so it deletes none; the next run retires what no secret holds. No secret was changed.`
+      )
+    }
     for (const stray of strays) await deps.capgo.deleteKey(stray.id)
     return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again. Nothing else was changed.`
   } catch (error) {

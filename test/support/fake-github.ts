@@ -33,6 +33,10 @@ interface Collection {
 
 export type SecretKind = 'actions' | 'dependabot'
 
+const LEASE_PATH = /\/actions\/variables\/CAPGO_ROTATION_LEASE_[0-9A-F]+$/
+const isLeasePost = (r: RecordedRequest) =>
+  r.method === 'POST' && /\/actions\/variables$/.test(r.path) && /^CAPGO_ROTATION_LEASE_/.test(String((r.body as { name?: unknown } | undefined)?.name))
+
 let keyIds = 1000
 let repoIds = 5000
 
@@ -89,6 +93,18 @@ export class FakeGitHub extends FakeService {
     this.addCollection({ org, type: 'actions' }, true)
     this.addCollection({ org, type: 'dependabot' }, true)
     return this
+  }
+
+  /**
+   * Requests that change something, but for the lease's (a variable CAPGO_ROTATION_LEASE_*, taken
+   * and released by every run, leaving nothing behind): see leaseRequests() for those.
+   */
+  override mutatingRequests(): RecordedRequest[] {
+    return super.mutatingRequests().filter((r) => !LEASE_PATH.test(r.path) && !isLeasePost(r))
+  }
+
+  leaseRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => LEASE_PATH.test(r.path) || isLeasePost(r))
   }
 
   /** Puts a secret in place as if written earlier (value unreadable, metadata only). */
