@@ -15,6 +15,8 @@ export interface CapgoKey {
   readonly mode: string | undefined
   readonly createdAt: string | undefined
   readonly expiresAt: string | undefined
+  /** The row's last change (a regenerate among them), when Capgo sends it. */
+  readonly updatedAt?: string | undefined
   /** True when the list showed this row's key to be the capgo-api-key itself (classic only). */
   readonly isManagingKey: boolean
 }
@@ -31,6 +33,7 @@ export interface IssuedKey {
   readonly key: string
   readonly mode: string | undefined
   readonly expiresAt: string | undefined
+  readonly updatedAt?: string | undefined
 }
 
 export interface NewKeyRequest {
@@ -284,6 +287,7 @@ function parseRow(operation: string, row: unknown): Omit<CapgoKey, 'isManagingKe
     mode: typeof row.mode === 'string' ? row.mode : undefined,
     createdAt: typeof row.created_at === 'string' ? row.created_at : undefined,
     expiresAt: typeof row.expires_at === 'string' ? row.expires_at : undefined,
+    updatedAt: typeof row.updated_at === 'string' ? row.updated_at : undefined,
   }
 }
 

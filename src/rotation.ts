@@ -3,6 +3,8 @@ import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js
 import { describeTarget, targetsOf, WRITE_CHECK_PREFIX, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import type { Lease } from './lease.js'
+import { findLeftovers } from './leftovers.js'
+import { checkNotRegeneratedAgain } from './regenerate-check.js'
 import { describePlan } from './plan.js'
 import { chooseKeyToRegenerate, findPreviousKeys, type ExplicitId, type PreviousKeys } from './previous-keys.js'
 import type { Settings } from './settings.js'
@@ -145,6 +147,7 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
     report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`)
     if (report.variable) report.variable.result = 'unchanged'
     log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`)
+    if (!expectRegenerate) await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency)
     return report
   }
 
@@ -216,12 +219,13 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
 
   // Steps 6 and 7, at once since neither depends on the other: remember the new id, and retire
   // the previous keys but for the newest keep-previous of them.
-  const [variableFailure, deleteFailure] = await Promise.all([
+  const [variableFailure, deleteFailure, regeneratedAgain] = await Promise.all([
     writeVariable(deps, report, variableValue, issued.key.id),
-    issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious) : undefined,
+    issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName) : undefined,
+    issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m)) : undefined,
     deps.lease?.release(),
   ])
-  const failures = [variableFailure, deleteFailure].filter((f): f is string => f !== undefined)
+  const failures = [variableFailure, deleteFailure, regeneratedAgain].filter((f): f is string => f !== undefined)
   if (failures.length > 0) report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`
   return report
 }
@@ -437,6 +441,7 @@ async function retirePreviousKeys(
   report: RotationReport,
   concurrency: number,
   keepPrevious: number,
+  keyName: string,
 ): Promise<string | undefined> {
   report.keptKeyIds.push(...previous.kept.map((k) => k.id))
   for (const key of previous.kept) deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`)
@@ -462,8 +467,34 @@ async function retirePreviousKeys(
   if (failures.length === 0) return undefined
   return (
     `deleting previous key(s) failed; they are still alive. Run again to retire them (a run deletes every earlier key ` +
-    `named '${report.newKey?.name}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`
+    `named '${keyName}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`
   )
+}
+
+/** A run that is not due: retires what a failed run left alive, when leftovers.ts proves it safe. */
+async function retireLeftovers(
+  settings: Settings,
+  deps: RotationDeps,
+  report: RotationReport,
+  leftovers: ReturnType<typeof findLeftovers>,
+  concurrency: number,
+): Promise<void> {
+  if ('reason' in leftovers) {
+    deps.log.debug(`No leftovers retired: ${leftovers.reason}.`)
+    return
+  }
+  const { newest, retire } = leftovers
+  if (retire.retired.length === 0 && retire.kept.length === 0) return
+  report.previousKeyIds = retire.replaced.map((k) => k.id)
+  if (settings.dryRun) {
+    report.deletedKeyIds = retire.retired.map((k) => k.id)
+    report.keptKeyIds = retire.kept.map((k) => k.id)
+    if (retire.retired.length > 0) report.plan.push(`every target holds key ${newest.id}: delete earlier key(s) ${report.deletedKeyIds.join(', ')} left alive by an earlier run`)
+    return
+  }
+  deps.log.info(`Every target holds key ${newest.id}, the newest of this rotation: retiring the earlier keys an earlier run left alive.`)
+  const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName)
+  if (failure) report.failure = `Every target holds key ${newest.id}, but ${failure}`
 }
 
 export function errorMessage(error: unknown): string {

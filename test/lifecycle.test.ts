@@ -216,6 +216,61 @@ describe('rotate-after-days', () => {
   })
 })
 
+describe('rotate-after-days: leftovers of a failed run', () => {
+  beforeEach(() => setup())
+
+  it('a run that is not due still retires the earlier key a failed delete left alive', async () => {
+    const old = capgo.addKey({ name: NAME, created_at: new Date(Date.now() - 30 * 86_400_000).toISOString() })
+    github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', old.key)
+    github.age(8)
+    // The rotation writes the new key, then its delete of the old one fails on every attempt.
+    capgo.fault('DELETE', new RegExp(`/apikey/${old.id}$`), [503, { error: 'unavailable', message: 'Unavailable' }], { every: true })
+    const failed = await rotate({ 'rotate-after-days': '7' })
+    expect(failed.failed).toBe(true)
+    expect(failed.error).toContain('Run again to retire them')
+    const current = Number(failed.outputs['key-id'])
+
+    capgo.clearFaults()
+    const rerun = await rotate({ 'rotate-after-days': '7' })
+    expect(rerun.failed).toBe(false)
+    expect(rerun.outputs.rotated).toBe('false')
+    expect(rerun.outputs['deleted-key-ids']).toBe(`[${old.id}]`)
+    expect(liveIds()).toEqual([current])
+    expect(heldKey()).toBe(capgo.keys.get(current)!.key)
+  })
+
+  it('honours keep-previous when retiring leftovers', async () => {
+    const oldest = capgo.addKey({ name: NAME, created_at: '2026-01-01T00:00:00Z' })
+    const older = capgo.addKey({ name: NAME, created_at: '2026-02-01T00:00:00Z' })
+    const newest = capgo.addKey({ name: NAME, created_at: new Date(Date.now() - 2 * 86_400_000).toISOString() })
+    github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', newest.key)
+    github.age(1)
+    const run = await rotate({ 'rotate-after-days': '7', 'keep-previous': '1' })
+
+    expect(run.outputs.rotated).toBe('false')
+    expect(run.outputs['deleted-key-ids']).toBe(`[${oldest.id}]`)
+    expect(run.outputs['kept-key-ids']).toBe(`[${older.id}]`)
+    expect(liveIds().sort()).toEqual([older.id, newest.id].sort())
+  })
+
+  it('retires nothing when a target may still hold an earlier key (updated before the newest key was made)', async () => {
+    github.addRepo('octo/web')
+    const old = capgo.addKey({ name: NAME, created_at: new Date(Date.now() - 3 * 86_400_000).toISOString() })
+    github.sealAndStore({ repo: 'octo/web' }, 'CAPGO_TOKEN', old.key)
+    github.age(2)
+    // A partial write: octo/app got the newest key, octo/web kept the old one.
+    const newest = capgo.addKey({ name: NAME, created_at: new Date(Date.now() - 86_400_000).toISOString() })
+    github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', newest.key)
+    const run = await rotate({ 'rotate-after-days': '7', repositories: 'app,web', 'key-name': NAME })
+
+    expect(run.failed).toBe(false)
+    expect(run.outputs.rotated).toBe('false')
+    expect(run.outputs['deleted-key-ids']).toBe('[]')
+    expect(liveIds().sort()).toEqual([old.id, newest.id].sort())
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+  })
+})
+
 describe('set it and forget it', () => {
   it('a daily schedule with rotate-after-days 7 and keep-previous 1 rotates weekly, keeping current and previous', async () => {
     setup()

@@ -15,6 +15,8 @@ export interface FakeKey {
   limited_to_orgs: string[]
   expires_at: string | null
   created_at: string
+  /** Set by a regenerate (Capgo's row trigger); the creation time until then. */
+  updated_at?: string
 }
 
 export class FakeCapgo extends FakeService {
@@ -23,6 +25,7 @@ export class FakeCapgo extends FakeService {
   private readonly everIssued: string[] = []
   readonly managingKey: FakeKey
   private nextId = 100
+  private lastUpdate = 0
 
   constructor(
     readonly generation: Generation,
@@ -59,8 +62,9 @@ export class FakeCapgo extends FakeService {
 
   private row(key: FakeKey, withKey: boolean): Record<string, unknown> {
     const { key: plaintext, ...rest } = key
-    if (this.generation === 'classic') return { ...rest, key: plaintext, user_id: 'u1', updated_at: key.created_at }
-    return { ...rest, user_id: 'u1', is_hashed_key: true, ...(withKey ? { key: plaintext } : {}) }
+    const updated_at = key.updated_at ?? key.created_at
+    if (this.generation === 'classic') return { ...rest, key: plaintext, user_id: 'u1', updated_at }
+    return { ...rest, updated_at, user_id: 'u1', is_hashed_key: true, ...(withKey ? { key: plaintext } : {}) }
   }
 
   private error(status: number, code: string, message: string): Reply {
@@ -102,6 +106,9 @@ export class FakeCapgo extends FakeService {
       if (!target) return this.error(404, 'api_key_not_found_or_access_denied', 'API key not found or access denied')
       const request = body as Record<string, unknown>
       if (request.regenerate === true) {
+        // Postgres keeps microseconds: two regenerates never share a timestamp.
+        this.lastUpdate = Math.max(Date.now(), this.lastUpdate + 1)
+        target.updated_at = new Date(this.lastUpdate).toISOString()
         target.key = randomUUID()
         this.everIssued.push(target.key)
       }
