@@ -188,6 +188,9 @@ describe('the lease', () => {
 
   it('costs no sequential round trip: taken with the preflight reads, released with the last step', async () => {
     previousRotation()
+    // A long round trip, so that "in the same round" and "one round later" cannot be confused.
+    capgo.latencyMs = 150
+    github.latencyMs = 150
     const report = await start().report
     expect(report.failure).toBeUndefined()
     const all = [...capgo.requests, ...github.requests].sort((x, y) => x.seq - y.seq)
@@ -195,10 +198,10 @@ describe('the lease', () => {
     const leaseDelete = github.leaseRequests().find((r) => r.method === 'DELETE')!
     const firstList = capgo.requests.find((r) => r.method === 'GET')!
     const lastDelete = capgo.requests.filter((r) => r.method === 'DELETE').at(-1)!
-    // Within one latency of the preflight's first read, and of the last delete.
-    expect(Math.abs(leasePost.at - firstList.at)).toBeLessThan(25)
-    expect(Math.abs(leaseDelete.at - lastDelete.at)).toBeLessThan(25)
-    expect(all.at(-1)!.at - leaseDelete.at).toBeLessThan(25)
+    // Sent in the same round as the preflight's first read, and as the last delete; nothing after.
+    expect(Math.abs(leasePost.at - firstList.at)).toBeLessThan(100)
+    expect(Math.abs(leaseDelete.at - lastDelete.at)).toBeLessThan(100)
+    expect(all.at(-1)!.at - leaseDelete.at).toBeLessThan(100)
   })
 
   it('a stale lease (a run that died) is taken over', async () => {
