@@ -39,7 +39,7 @@ describe('key-name across rotations of one workflow repository', () => {
   })
 
   it('three steps with their own key-names keep each other\'s keys alive', async () => {
-    const steps = [
+    const steps: Record<string, string>[] = [
       { repositories: 'acme/web', 'key-name': 'ci:acme/web' },
       { repositories: 'acme/docs', 'key-name': 'ci:acme/docs' },
       { organization: 'acme', 'key-name': 'ci:org:acme' },
@@ -50,7 +50,7 @@ describe('key-name across rotations of one workflow repository', () => {
     expect(live(github.decrypt({ repo: 'acme/web' }, 'CAPGO_TOKEN'))).toBe(true)
     expect(live(github.decrypt({ repo: 'acme/docs' }, 'CAPGO_TOKEN'))).toBe(true)
     expect(live(github.decrypt({ org: 'acme' }, 'CAPGO_TOKEN'))).toBe(true)
-    for (const step of steps) expect(capgo.named(step['key-name'])).toHaveLength(1)
+    for (const step of steps) expect(capgo.named(step['key-name']!)).toHaveLength(1)
   })
 
   it('capgo_token and CAPGO_TOKEN are one secret and one rotation: the second run retires the first key', async () => {
