@@ -45,7 +45,7 @@ export const STEPS: readonly Step[] = [
   { name: 'write org octo', service: 'github', method: 'PUT', path: /\/orgs\/octo\/actions\/secrets\/CAPGO_TOKEN$/, generation: 'classic' },
   { name: 'variable write', service: 'github', method: 'PATCH', path: /\/actions\/variables\/CAPGO_KEY_ID$/, generation: 'classic' },
   { name: 'delete previous', service: 'capgo', method: 'DELETE', path: /^\/apikey\/\d+$/, generation: 'classic' },
-  { name: 'write check (regen)', service: 'github', method: 'PUT', path: /\/CAPGO_ROTATION_WRITE_CHECK_[0-9A-F]{32}$/, generation: 'current' },
+  { name: 'write check (regen)', service: 'github', method: 'PUT', path: /\/CAPGO_ROTATION_WRITE_CHECK(?:_[0-9A-F]{32})?$/, generation: 'current' },
   { name: 'regenerate', service: 'capgo', method: 'PUT', path: /^\/apikey\/\d+$/, generation: 'current' },
   { name: 'write octo/app (regen)', service: 'github', method: 'PUT', path: /\/repos\/octo\/app\/actions\/secrets\/CAPGO_TOKEN$/, generation: 'current' },
 ]
