@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7401);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3224);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7401:
+/***/ 3224:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34049,6 +34049,8 @@ function parseRow(operation, row) {
         createdAt: text(row.created_at),
         updatedAt: text(row.updated_at),
         expiresAt: text(row.expires_at),
+        ...(Array.isArray(row.limited_to_apps) ? { limitedToApps: row.limited_to_apps.filter((a) => typeof a === 'string') } : {}),
+        ...(Array.isArray(row.limited_to_orgs) ? { limitedToOrgs: row.limited_to_orgs.filter((o) => typeof o === 'string') } : {}),
     };
 }
 /**
@@ -39820,6 +39822,109 @@ function explainGitHubError(context, error) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github-clock.ts
+// GitHub's clock as seen from the runner. Secret timestamps (updated_at) are GitHub's; the runner's
+// clock may be off by any amount. Each answer's Date header (whole seconds, truncated) was made
+// between the request's departure and the answer's arrival, which bounds GitHub's clock minus the
+// runner's: offset in (date - arrival, date + 1 s - departure). Local times are monotonic.
+const localNow = () => performance.timeOrigin + performance.now();
+class GitHubClock {
+    low = Number.NEGATIVE_INFINITY;
+    high = Number.POSITIVE_INFINITY;
+    /** Feeds one answer's Date header, with the local times the request left and the answer came. */
+    observe(dateHeader, sentAt, receivedAt) {
+        const date = typeof dateHeader === 'string' ? Date.parse(dateHeader) : Number.NaN;
+        if (Number.isNaN(date))
+            return;
+        const low = date - receivedAt;
+        const high = date + 1000 - sentAt;
+        // Answers that disagree with the bounds so far (a cache's stale Date, say) are ignored.
+        if (high < this.low || low > this.high)
+            return;
+        this.low = Math.max(this.low, low);
+        this.high = Math.min(this.high, high);
+    }
+    /** Where GitHub's clock stood at a local time, or undefined before any Date header was seen. */
+    at(local) {
+        if (!Number.isFinite(this.low) || !Number.isFinite(this.high))
+            return undefined;
+        return { earliest: local + this.low, latest: local + this.high };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/write-verification.ts
+
+
+/**
+ * Judges a secret's metadata against the time the write began, both in GitHub's clock. GitHub's
+ * timestamps have whole seconds: a change within the second the write began cannot be told apart
+ * from one just before it, so it stays unknown.
+ */
+function judgeWrite(secret, start) {
+    if (secret === null)
+        return { state: 'not-applied', reason: 'the secret does not exist' };
+    const updated = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN;
+    if (Number.isNaN(updated))
+        return { state: 'unknown', reason: "GitHub's answer has no updated_at" };
+    if (!start)
+        return { state: 'unknown', reason: 'GitHub sent no Date header to compare its updated_at with' };
+    if (updated >= start.latest) {
+        const created = secret.createdAt ? Date.parse(secret.createdAt) : Number.NaN;
+        return { state: 'applied', result: created >= start.latest ? 'created' : 'updated' };
+    }
+    // The change happened before updated + 1 s, and the write began after start.earliest.
+    if (updated + 1000 <= start.earliest)
+        return { state: 'not-applied', reason: `the secret was last updated at ${secret.updatedAt}, before the write began` };
+    return { state: 'unknown', reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell` };
+}
+/** Each write's outcome, proven: unknown outcomes are verified by a read (and only they are). */
+async function settleWrites(targets, writes, concurrency, log) {
+    const checks = await settleAll(targets, concurrency, async (target) => {
+        const write = writes[targets.indexOf(target)];
+        if (write.ok)
+            return { target, state: 'written', result: write.value, error: undefined };
+        const error = write.error;
+        const message = error instanceof Error ? error.message : String(error);
+        if (!(error instanceof WriteError) || !error.outcomeUnknown)
+            return { target, state: 'not-written', result: undefined, error: message };
+        let check;
+        try {
+            check = await target.verifyWrite(error.startedAt);
+        }
+        catch (readError) {
+            check = { state: 'unknown', reason: `reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})` };
+        }
+        const where = describeTarget(target.ref);
+        if (check.state === 'applied') {
+            log.info(`${where}: the write's answer was lost, but the secret changed after it began: written.`);
+            return { target, state: 'written', result: check.result, error: undefined };
+        }
+        if (check.state === 'not-applied')
+            return { target, state: 'not-written', result: undefined, error: `${message} (verified not written: ${check.reason})` };
+        return { target, state: 'unknown', result: undefined, error: `${message} Whether it was written is unknown: ${check.reason}.` };
+    });
+    return checks.map((c) => (c.ok ? c.value : { target: targets[checks.indexOf(c)], state: 'unknown', result: undefined, error: String(c.error) }));
+}
+/** The failure of a run whose targets do not all hold the new key: who holds what, and what stays alive. */
+function describeIncompleteWrite(strategy, key, settled, previous) {
+    const oldIds = previous.replaced.map((k) => k.id);
+    const stale = strategy === 'regenerate'
+        ? `the old value of key ${key.id}, which no longer works`
+        : oldIds.length > 0
+            ? `its previous value (previous key ${oldIds.join(' or ')})`
+            : 'its previous value';
+    const holds = (s) => s.state === 'written' ? `${s.result}, holds new key ${key.id}` : s.state === 'unknown' ? `outcome unknown, holds new key ${key.id} or ${stale}` : `failed, holds ${stale}`;
+    const written = settled.filter((s) => s.state === 'written').length;
+    const unknown = settled.filter((s) => s.state === 'unknown').length;
+    const head = unknown > 0
+        ? `${unknown} of ${settled.length} target(s) may or may not hold the new key: their writes' answers were lost and reading them back did not settle it.`
+        : `Only ${written} of ${settled.length} targets were written.`;
+    const kept = strategy === 'create' ? ' Both the new and the previous keys were left alive.' : '';
+    return (`${head}${kept} Fix the cause and run again to bring every target to one key.\n` +
+        `${settled.map((s) => `  - ${describeTarget(s.target.ref)}: ${holds(s)}`).join('\n')}\n` +
+        settled.flatMap((s) => (s.error ? [s.error] : [])).join('\n'));
+}
+
 ;// CONCATENATED MODULE: ./src/sealing.ts
 // GitHub's recipe for secret values: a libsodium sealed box against the target's public key, in
 // standard (padded, non-URL-safe) base64. libsodium is loaded on first use, in its own chunk of
@@ -39840,340 +39945,6 @@ async function seal(value, publicKeyBase64) {
     const publicKey = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
     const sealed = sodium.crypto_box_seal(sodium.from_string(value), publicKey);
     return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
-}
-
-;// CONCATENATED MODULE: ./src/github-targets.ts
-
-
-
-/** The throwaway secret of checkWriteAccess. */
-const WRITE_CHECK_SECRET = 'CAPGO_ROTATION_WRITE_CHECK';
-/** Every target the settings ask for, repositories (or their environment) first, then the org. */
-function targetsOf(settings) {
-    const secret = settings.secretName;
-    const targets = [];
-    for (const { owner, repo } of settings.repositories) {
-        if (settings.environment !== undefined) {
-            targets.push({ kind: 'environment', type: 'actions', owner, repo, environment: settings.environment, secret });
-        }
-        else {
-            for (const type of settings.secretTypes)
-                targets.push({ kind: 'repository', type, owner, repo, secret });
-        }
-    }
-    if (settings.organization !== undefined) {
-        for (const type of settings.secretTypes) {
-            targets.push({
-                kind: 'organization',
-                type,
-                owner: settings.organization,
-                secret,
-                visibility: settings.orgVisibility,
-                selectedRepositories: settings.orgSelectedRepositories,
-            });
-        }
-    }
-    return targets;
-}
-function describeTarget(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`;
-        case 'environment':
-            return `${ref.owner}/${ref.repo} environment '${ref.environment}' (environment secret ${ref.secret})`;
-        case 'organization':
-            return `organization ${ref.owner} (organization ${ref.type} secret ${ref.secret})`;
-    }
-}
-/** Where the target lives, for the summary's first column. */
-function targetLocation(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return `${ref.owner}/${ref.repo}`;
-        case 'environment':
-            return `${ref.owner}/${ref.repo} → ${ref.environment}`;
-        case 'organization':
-            return ref.owner;
-    }
-}
-/** The secrets collection of a target as an Octokit route prefix and its parameters. */
-function collection(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } };
-        case 'environment':
-            // Octokit URL-encodes {environment_name}, so names with spaces or slashes are safe.
-            return {
-                route: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
-                params: { owner: ref.owner, repo: ref.repo, environment_name: ref.environment },
-            };
-        case 'organization':
-            return { route: `/orgs/{org}/${ref.type}/secrets`, params: { org: ref.owner } };
-    }
-}
-/** The permission a fine-grained token or GitHub App needs, and the classic PAT scope. */
-function permissionFor(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return ref.type === 'actions'
-                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
-                : 'the repository permission "Dependabot secrets: Read and write" (classic PAT: repo)';
-        case 'environment':
-            return 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)';
-        case 'organization':
-            return ref.type === 'actions'
-                ? 'the organization permission "Secrets: Read and write" (classic PAT: admin:org)'
-                : 'the organization permission "Dependabot secrets: Read and write" (classic PAT: admin:org)';
-    }
-}
-function notFoundSubject(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return `repository ${ref.owner}/${ref.repo}`;
-        case 'environment':
-            return `environment '${ref.environment}' of ${ref.owner}/${ref.repo} (create it under Settings → Environments) or the repository`;
-        case 'organization':
-            return `organization ${ref.owner}`;
-    }
-}
-class GitHubSecretStore {
-    octokit;
-    constructor(octokit) {
-        this.octokit = octokit;
-    }
-    async prepare(ref, options) {
-        const { route, params } = collection(ref);
-        const context = {
-            doing: `reading the public key of ${describeTarget(ref)}`,
-            subject: notFoundSubject(ref),
-            permission: permissionFor(ref),
-        };
-        const reading = { ...context, doing: `reading the secret ${describeTarget(ref)}` };
-        // All reads of a target at once: the public key, and the secret's metadata when needed.
-        const metadataRead = ref.kind === 'organization' || options.readExisting ? this.readMetadata(route, params, ref.secret, reading) : Promise.resolve(undefined);
-        const [publicKey, metadata] = await Promise.all([
-            this.call(context, () => this.octokit.request(`GET ${route}/public-key`, params)).then((response) => response.data),
-            metadataRead,
-        ]);
-        const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined;
-        const existing = metadata === undefined ? undefined : metadata && { updatedAt: metadata.updatedAt };
-        if (!isPublicKey(publicKey))
-            throw new Error(`${context.doing}: GitHub's answer has no key and key_id`);
-        const { key, key_id } = publicKey;
-        const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` };
-        return {
-            ref,
-            orgAccess,
-            existing,
-            write: async (value) => {
-                const encrypted_value = await seal(value, key);
-                const access = orgAccess
-                    ? {
-                        visibility: orgAccess.visibility,
-                        ...(orgAccess.visibility === 'selected' ? { selected_repository_ids: orgAccess.selectedRepositoryIds } : {}),
-                    }
-                    : {};
-                const response = await this.call(writeContext, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }));
-                return response.status === 201 ? 'created' : 'updated';
-            },
-            checkWriteAccess: async () => {
-                const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${WRITE_CHECK_SECRET})` };
-                const encrypted_value = await seal((0,external_node_crypto_.randomBytes)(16).toString('hex'), key);
-                const probe = { ...params, secret_name: WRITE_CHECK_SECRET };
-                await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }));
-                return async () => {
-                    await this.call({ ...checking, doing: `removing the throwaway secret ${WRITE_CHECK_SECRET} of ${describeTarget(ref)}` }, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
-                };
-            },
-        };
-    }
-    /**
-     * GitHub resets an org secret's visibility on every write unless it is sent back, so keep what
-     * is there now (read by readMetadata); names in org-selected-repositories become ids.
-     */
-    async orgAccess(ref, route, params, existing, context) {
-        const isNew = existing === null;
-        if (ref.visibility === 'selected') {
-            const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)));
-            return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
-        }
-        if (ref.visibility !== undefined)
-            return { visibility: ref.visibility, selectedRepositoryIds: [], isNew };
-        const visibility = existing?.visibility ?? 'private';
-        if (visibility !== 'selected')
-            return { visibility, selectedRepositoryIds: [], isNew };
-        const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` };
-        const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }));
-        // Sending back a wrong list would silently change who can read the secret: accept only ids.
-        const ids = repositories.map((r) => (typeof r === 'object' && r !== null ? r.id : undefined));
-        if (!ids.every((id) => typeof id === 'number')) {
-            throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`);
-        }
-        return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
-    }
-    /** The secret's metadata (never its value), or null when it does not exist yet. */
-    async readMetadata(route, params, secret, context) {
-        try {
-            const response = await this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret });
-            const data = response.data;
-            const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined;
-            // A garbled answer must not pass for "private": that would change who can read an org secret.
-            if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || (route.startsWith('/orgs/') && !visibility)) {
-                throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`);
-            }
-            return { updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined, visibility };
-        }
-        catch (error) {
-            if (error instanceof Error && !('status' in error))
-                throw error;
-            // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
-            if (isNotFound(error))
-                return null;
-            throw new Error(explainGitHubError(context, error));
-        }
-    }
-    async repositoryId(ref, name) {
-        const context = {
-            doing: `looking up repository ${ref.owner}/${name} for org-selected-repositories`,
-            subject: `repository ${ref.owner}/${name}`,
-            permission: 'the repository permission "Metadata: Read" on it',
-        };
-        const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }));
-        return response.data.id;
-    }
-    async call(context, request) {
-        try {
-            return await request();
-        }
-        catch (error) {
-            throw new Error(explainGitHubError(context, error));
-        }
-    }
-}
-function isPublicKey(value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const { key, key_id } = value;
-    return typeof key === 'string' && (typeof key_id === 'string' || typeof key_id === 'number');
-}
-
-;// CONCATENATED MODULE: ./src/key-id-variable.ts
-
-const PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
-class GitHubKeyIdVariable {
-    octokit;
-    repository;
-    name;
-    constructor(octokit, repository, name) {
-        this.octokit = octokit;
-        this.repository = repository;
-        this.name = name;
-    }
-    context(doing) {
-        const { owner, repo } = this.repository;
-        return { doing: `${doing} variable ${this.name} of ${owner}/${repo}`, subject: `repository ${owner}/${repo}`, permission: PERMISSION };
-    }
-    async read() {
-        try {
-            const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
-            return String(response.data.value ?? '');
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw new Error(explainGitHubError(this.context('reading'), error));
-        }
-    }
-    async write(value, existed) {
-        const { owner, repo } = this.repository;
-        const update = () => this.octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name: this.name, value });
-        // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed.
-        const create = () => this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } });
-        try {
-            if (existed) {
-                try {
-                    await update();
-                    return 'updated';
-                }
-                catch (error) {
-                    if (!isNotFound(error))
-                        throw error;
-                    await create();
-                    return 'created';
-                }
-            }
-            try {
-                await create();
-                return 'created';
-            }
-            catch (error) {
-                if (error.status !== 409)
-                    throw error;
-                await update();
-                return 'updated';
-            }
-        }
-        catch (error) {
-            throw new Error(explainGitHubError(this.context('writing'), error));
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-function describePlan(input) {
-    const { settings, strategy, regenerateChoice, generation, previous, targets, variable } = input;
-    const expiry = settings.expiresInDays ? `expires ${settings.expiresInDays} days after the rotation` : 'no expiry';
-    const lines = [];
-    if (strategy === 'regenerate' && regenerateChoice.ok) {
-        lines.push(`regenerate Capgo key ${regenerateChoice.id} in place (${expiry}; its rights stay as set in Capgo)`);
-        if (regenerateChoice.kept.length > 0) {
-            lines.push(`keep key(s) ${ids(regenerateChoice.kept)} alive: the value the secrets hold now keeps working until the next run (keep-previous: ${settings.keepPrevious})`);
-        }
-    }
-    else {
-        lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${describeScope(settings)}, ${expiry})`);
-        if (settings.strategy === 'auto' && generation === 'unknown') {
-            lines.push(regenerateChoice.ok
-                ? `if Capgo refuses to create keys (current Capgo), regenerate key ${regenerateChoice.id} instead`
-                : `if Capgo refuses to create keys (current Capgo), the run fails: ${regenerateChoice.problem}`);
-        }
-    }
-    for (const target of targets) {
-        const access = target.orgAccess ? `, ${describeOrgAccess(target.ref, target.orgAccess)}` : '';
-        lines.push(`write ${describeTarget(target.ref)}: ${expectedWrite(target)}${access}`);
-    }
-    if (variable) {
-        const id = strategy === 'regenerate' && regenerateChoice.ok ? String(regenerateChoice.id) : "the new key's id";
-        lines.push(`set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`);
-    }
-    if (strategy === 'create') {
-        lines.push(previous.retired.length > 0 ? `then delete previous key(s) ${ids(previous.retired)}` : 'no previous key to delete');
-        if (previous.kept.length > 0)
-            lines.push(`keep previous key(s) ${ids(previous.kept)} alive (keep-previous: ${settings.keepPrevious})`);
-    }
-    return lines;
-}
-function expectedWrite(target) {
-    if (target.existing === undefined)
-        return 'created or updated';
-    return target.existing === null ? 'created' : 'updated';
-}
-function ids(keys) {
-    return keys.map((k) => k.id).join(', ');
-}
-function describeOrgAccess(ref, access) {
-    const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping';
-    const selected = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : '';
-    return `${how} visibility ${access.visibility}${selected}`;
-}
-function describeScope(settings) {
-    const parts = [];
-    if (settings.limitedToApps.length > 0)
-        parts.push(`apps ${settings.limitedToApps.join(', ')}`);
-    if (settings.limitedToOrgs.length > 0)
-        parts.push(`orgs ${settings.limitedToOrgs.join(', ')}`);
-    return parts.length > 0 ? `limited to ${parts.join('; ')}` : 'not limited to apps or orgs';
 }
 
 ;// CONCATENATED MODULE: ./src/secrets.ts
@@ -40197,706 +39968,6 @@ function redact(text) {
 /** For tests: forget what earlier runs in the same process registered. */
 function forgetSecrets() {
     known.clear();
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-
-
-// Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
-// `key` output only (masked since Capgo returned it); everything else here is ids and names.
-function targetsJson(targets) {
-    return JSON.stringify(targets.map(({ ref, result }) => ({
-        kind: ref.kind,
-        type: ref.type,
-        owner: ref.owner,
-        ...(ref.kind !== 'organization' ? { repo: ref.repo } : {}),
-        ...(ref.kind === 'environment' ? { environment: ref.environment } : {}),
-        secret: ref.secret,
-        result,
-    })));
-}
-function accessOf(target) {
-    const access = target.orgAccess;
-    if (!access)
-        return '';
-    const selected = access.visibility === 'selected' ? ` (${access.selectedRepositoryIds.length} repositories)` : '';
-    return `visibility ${access.visibility}${selected}`;
-}
-function setOutputs(settings, report) {
-    const key = report.newKey;
-    setOutput('rotated', String(report.rotated));
-    setOutput('strategy', report.strategy ?? '');
-    setOutput('key-id', key ? String(key.id) : '');
-    setOutput('key-name', key?.name ?? settings.keyName);
-    // Only a key that some target holds: a rolled-back key is dead, a dry run has none.
-    if (key && report.rotated)
-        setOutput('key', key.key);
-    setOutput('expires-at', key?.expiresAt ?? '');
-    setOutput('previous-key-ids', JSON.stringify(report.previousKeyIds));
-    setOutput('deleted-key-ids', JSON.stringify(report.deletedKeyIds));
-    setOutput('kept-key-ids', JSON.stringify(report.keptKeyIds));
-    setOutput('targets', targetsJson(report.targets));
-    setOutput('rotated-at', report.rotatedAt ?? '');
-}
-function title(report) {
-    if (report.failure)
-        return 'Capgo key rotation: failed';
-    if (report.nextDueAt)
-        return `Capgo key rotation: not due until ${report.nextDueAt}`;
-    if (report.dryRun)
-        return 'Capgo key rotation: dry run (nothing changed)';
-    return 'Capgo key rotation: done';
-}
-function report_ids(list) {
-    return list.length > 0 ? list.join(', ') : 'none';
-}
-async function writeSummary(settings, report, failure) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    const summary = summary_summary.emptyBuffer();
-    if (!report || !settings) {
-        summary.addHeading('Capgo key rotation: failed', 2);
-    }
-    else {
-        summary.addHeading(title(report), 2);
-        const key = report.newKey;
-        summary.addTable([
-            [
-                { data: 'Detail', header: true },
-                { data: 'Value', header: true },
-            ],
-            ['Strategy', report.strategy ?? '—'],
-            ['Key id', key ? String(key.id) : '—'],
-            ['Key name', key?.name ?? settings.keyName],
-            ['Mode', report.strategy === 'regenerate' ? (key?.mode ?? 'unchanged (set in Capgo)') : settings.keyMode],
-            ['Scope', report.strategy === 'regenerate' ? 'unchanged (set in Capgo)' : describeScope(settings)],
-            ['Expires', key?.expiresAt ?? 'never'],
-            [report.dryRun ? 'Would replace key ids' : 'Previous key ids', report_ids(report.previousKeyIds)],
-            [report.dryRun ? 'Would delete key ids' : 'Deleted key ids', report_ids(report.deletedKeyIds)],
-            [report.dryRun ? 'Would keep key ids' : 'Kept key ids', report_ids(report.keptKeyIds)],
-            ['Key id variable', report.variable ? `${report.variable.name}: ${report.variable.result}` : 'not used'],
-            ['Written at', report.rotatedAt ?? '—'],
-            ...(report.nextDueAt ? [['Next rotation due', report.nextDueAt]] : []),
-        ]);
-        summary.addTable([
-            ['Target', 'Kind', 'Type', 'Secret', 'Access', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
-            ...report.targets.map((t) => [
-                targetLocation(t.ref),
-                t.ref.kind,
-                t.ref.type,
-                t.ref.secret,
-                accessOf(t) || '—',
-                t.result,
-                t.holdsKeyId !== undefined ? String(t.holdsKeyId) : t.result === 'planned' ? '—' : 'its previous value',
-            ]),
-        ]);
-        if (report.plan.length > 0)
-            summary.addHeading('Plan', 3).addList(report.plan);
-    }
-    if (failure)
-        summary.addHeading('What went wrong', 3).addCodeBlock(failure);
-    // Built with the summary API, then scrubbed as a whole before it reaches the file.
-    const text = redact(summary.stringify());
-    try {
-        await summary.emptyBuffer().addRaw(text).write({ overwrite: false });
-    }
-    catch (error) {
-        debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/expiry.ts
-// When a key must still be alive for the secrets that hold it, and how a key's expiry is checked
-// against that. A secret never receives a key that is dead, or that dies before a next run could
-// replace it (docs/contract.md, "What must always hold").
-const DAY_MS = 24 * 60 * 60 * 1000;
-/**
- * The soonest a next run can be counted on to replace the key: rotate-after-days when set (a run
- * before then skips), else a day (the most common schedule is daily or weekly).
- */
-function minimumLifetimeMs(rotateAfterDays) {
-    return (rotateAfterDays ?? 1) * DAY_MS;
-}
-/** 'expired', 'too-soon' (dies before the next run could replace it), or undefined when fine or unknown. */
-function expiryProblem(expiresAt, now, minimumLifetime) {
-    if (!expiresAt)
-        return undefined;
-    const at = Date.parse(expiresAt);
-    if (Number.isNaN(at))
-        return undefined;
-    if (at <= now.getTime())
-        return 'expired';
-    return at < now.getTime() + minimumLifetime ? 'too-soon' : undefined;
-}
-/** expires-in-days as the expires_at to send, or undefined for a key that does not expire. */
-function newExpiry(expiresInDays, now) {
-    return expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS).toISOString() : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/previous-keys.ts
-// Which earlier keys a rotation replaces, which of them keep-previous leaves alive, which key a
-// regenerate acts on, and the guards around the managing key. Pure decisions over the preflight
-// list: no requests here.
-/** Where Capgo's hosted dashboard manages API keys (the link Capgo's own CLI gives: cli/src/utils/security_policy_errors.ts). */
-const CAPGO_KEYS_PAGE = 'https://console.capgo.app/dashboard/apikeys';
-/**
- * Inputs that point the rotation at the managing key, each as a sentence. The rotation refuses
- * them in preflight: a run would otherwise delete (classic) or regenerate its own credential.
- * Only classic Capgo shows which row is the managing key (by `key` or `key_hash`); on current
- * Capgo the server itself refuses (401 cannot_update_apikey), and that answer is explained.
- */
-function managingKeyProblems(keyName, explicit, listing) {
-    const manager = listing.keys.find((k) => k.isManagingKey);
-    if (!manager)
-        return [];
-    const problems = [];
-    for (const { id, source } of explicit) {
-        if (id === manager.id) {
-            problems.push(`${source} ${id} is the managing key (capgo-api-key) itself, which this action never deletes or regenerates: ` +
-                'give the id of the key the secret holds.');
-        }
-    }
-    if (manager.name === keyName) {
-        problems.push(`key-name '${keyName}' is also the name of the managing key (capgo-api-key, id ${manager.id}), and a rotation retires ` +
-            'every earlier key of its name: set key-name to a name of its own, or rename the managing key in Capgo.');
-    }
-    return problems;
-}
-/**
- * Earlier keys are every key named exactly key-name, plus the ids given explicitly (previous-key-id,
- * key-id-variable). A key of another name is replaced only when its id was given explicitly; an
- * explicit id missing from the list is kept as a bare id (a delete answers 404, reported as such).
- */
-function findPreviousKeys(keyName, explicit, keepPrevious, listing) {
-    const notes = [];
-    const byId = new Map();
-    for (const key of listing.keys)
-        if (key.name === keyName)
-            byId.set(key.id, key);
-    for (const { id, source } of explicit) {
-        if (byId.has(id))
-            continue;
-        const listed = listing.keys.find((k) => k.id === id);
-        if (!listed)
-            notes.push(`${source} ${id} is not among the Capgo keys the managing key can see; it may be gone already.`);
-        byId.set(id, listed ?? bareKey(id));
-    }
-    // The managing key is refused in preflight (managingKeyProblems); never replaced, whatever the caller did.
-    const replaced = [...byId.values()].filter((key) => !key.isManagingKey).sort(newestFirst);
-    return { replaced, kept: replaced.slice(0, keepPrevious), retired: replaced.slice(keepPrevious), notes };
-}
-/**
- * The key a regenerate acts on. With keep-previous N the rotation owns N+1 keys of its name and
- * regenerates the one regenerated longest ago (`updated_at`, bumped by every regenerate), never
- * the one the secrets hold now (key-id-variable, when set): the value the secrets held until now
- * keeps working until the next run.
- */
-function chooseKeyToRegenerate(input) {
-    const { keyName, keepPrevious, listing } = input;
-    const row = (id) => listing.keys.find((k) => k.id === id);
-    if (input.previousKeyId !== undefined)
-        return { ok: true, id: input.previousKeyId, key: row(input.previousKeyId), kept: [] };
-    if (keepPrevious === 0 && input.rememberedId !== undefined)
-        return { ok: true, id: input.rememberedId, key: row(input.rememberedId), kept: [] };
-    const named = listing.keys.filter((k) => k.name === keyName && !k.isManagingKey);
-    const needed = keepPrevious + 1;
-    if (named.length === 0)
-        return { ok: false, problem: noKeyToRegenerate(keyName, needed) };
-    if (named.length < needed) {
-        return {
-            ok: false,
-            problem: `keep-previous: ${keepPrevious} regenerates in turn ${needed} keys named '${keyName}', and Capgo has ${named.length} ` +
-                `(id ${previous_keys_ids(named)}): create ${needed - named.length} more with exactly that name and the same role and apps ` +
-                `(Capgo dashboard, ${CAPGO_KEYS_PAGE}), then run again.`,
-        };
-    }
-    if (named.length > needed) {
-        return {
-            ok: false,
-            problem: `${named.length} Capgo keys are named '${keyName}' (ids ${previous_keys_ids(named)}), and keep-previous: ${keepPrevious} uses exactly ${needed}: ` +
-                `delete ${named.length - needed} of them in Capgo, set keep-previous: ${named.length - 1}, or set previous-key-id to the one to regenerate.`,
-        };
-    }
-    const current = keepPrevious > 0 ? input.rememberedId : undefined;
-    const candidates = named.filter((k) => k.id !== current);
-    const chosen = [...candidates].sort(leastRecentlyRegeneratedFirst)[0];
-    return { ok: true, id: chosen.id, key: chosen, kept: named.filter((k) => k.id !== chosen.id) };
-}
-/** The first run on hosted Capgo: a person must create the key once; say exactly what to create. */
-function noKeyToRegenerate(keyName, count) {
-    const keys = count === 1 ? 'an API key' : `${count} API keys (keep-previous: ${count - 1})`;
-    return (`There is no Capgo key named '${keyName}' to regenerate. On hosted Capgo (api.capgo.app) an API key cannot create keys, ` +
-        `so create ${keys} once in the Capgo dashboard (${CAPGO_KEYS_PAGE}): name exactly '${keyName}', the role the secret is for ` +
-        '(for uploads: app_uploader, on the apps it may upload to; there, not key-mode or limited-to-*, sets its rights), then run again. ' +
-        'Or set previous-key-id to the id of the key the secret holds now. On classic or self-hosted Capgo, strategy create (or auto) creates the key itself.');
-}
-const MODE_RANK = { read: 0, upload: 1, write: 2, all: 3 };
-/**
- * The rights a key to regenerate has beyond what the rotation is for (its mode above key-mode on
- * classic, global permissions on current), in words; undefined when nothing stands out.
- */
-function excessRights(key, keyMode) {
-    const parts = [];
-    const rank = key.mode === undefined ? undefined : MODE_RANK[key.mode];
-    if (key.mode !== undefined && (rank === undefined || rank > MODE_RANK[keyMode]))
-        parts.push(`mode ${key.mode} (key-mode is ${keyMode})`);
-    if (key.globalPermissions.length > 0)
-        parts.push(`global permissions ${key.globalPermissions.join(', ')} (an organization admin key)`);
-    return parts.length > 0 ? parts.join(' and ') : undefined;
-}
-function previous_keys_ids(keys) {
-    return keys.map((k) => k.id).join(', ');
-}
-function time(value) {
-    const parsed = value ? Date.parse(value) : Number.NaN;
-    return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
-}
-// Regenerated longest ago first: updated_at (else created_at); unknown times count as oldest; then lower id.
-function leastRecentlyRegeneratedFirst(a, b) {
-    const at = time(a.updatedAt ?? a.createdAt);
-    const bt = time(b.updatedAt ?? b.createdAt);
-    if (at !== bt)
-        return at < bt ? -1 : 1;
-    return a.id - b.id;
-}
-// Newest by creation time; without one, a higher id is newer; ids the list did not have are oldest.
-function newestFirst(a, b) {
-    const at = a.createdAt ? Date.parse(a.createdAt) : Number.NaN;
-    const bt = b.createdAt ? Date.parse(b.createdAt) : Number.NaN;
-    if (!Number.isNaN(at) && !Number.isNaN(bt) && at !== bt)
-        return bt - at;
-    if (Number.isNaN(at) !== Number.isNaN(bt))
-        return Number.isNaN(at) ? 1 : -1;
-    return b.id - a.id;
-}
-function bareKey(id) {
-    return { id, name: '', mode: undefined, globalPermissions: [], createdAt: undefined, updatedAt: undefined, expiresAt: undefined, isManagingKey: false };
-}
-
-;// CONCATENATED MODULE: ./src/rotation.ts
-
-
-
-
-
-
-class PreflightError extends Error {
-    constructor(problems) {
-        super(problems.length === 1
-            ? `${problems[0]} Nothing was changed.`
-            : `Preflight found ${problems.length} problems; nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.name = 'PreflightError';
-    }
-}
-async function rotate(settings, deps) {
-    const { log } = deps;
-    const now = deps.now ?? (() => new Date());
-    const readConcurrency = deps.readConcurrency ?? READ_CONCURRENCY;
-    const writeConcurrency = deps.writeConcurrency ?? WRITE_CONCURRENCY;
-    const report = {
-        dryRun: settings.dryRun,
-        rotated: false,
-        strategy: undefined,
-        plan: [],
-        newKey: undefined,
-        previousKeyIds: [],
-        deletedKeyIds: [],
-        keptKeyIds: [],
-        notFoundKeyIds: [],
-        targets: [],
-        rotatedAt: undefined,
-        nextDueAt: undefined,
-        variable: settings.keyIdVariable ? { name: settings.keyIdVariable, result: 'planned' } : undefined,
-        failure: undefined,
-    };
-    // Step 2: preflight. Every read at once; any failure stops the run before anything changes.
-    const { listing, targets, variableValue } = await preflight(settings, deps, readConcurrency);
-    log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
-    const explicit = explicitIds(settings, variableValue);
-    const guard = managingKeyProblems(settings.keyName, explicit, listing);
-    if (guard.length > 0)
-        throw new PreflightError(guard);
-    const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing);
-    for (const note of previous.notes)
-        log.warning(note);
-    const regenerateChoice = chooseKeyToRegenerate({
-        keyName: settings.keyName,
-        previousKeyId: settings.previousKeyId,
-        rememberedId: explicit.find((e) => e.source === 'key-id-variable')?.id,
-        keepPrevious: settings.keepPrevious,
-        listing,
-    });
-    // Current Capgo refuses creation by API keys, so `auto` regenerates there: check that it can.
-    // Classic, or a list that does not tell: `auto` creates, and Capgo's answer to the create decides.
-    const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
-    if (expectRegenerate)
-        checkRegenerable(regenerateChoice, settings, now(), log);
-    const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
-    if (notDue) {
-        report.nextDueAt = notDue;
-        report.targets = targets.map((target) => outcome(target, 'skipped', undefined));
-        report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`);
-        if (report.variable)
-            report.variable.result = 'unchanged';
-        log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`);
-        return report;
-    }
-    // Regenerating kills the old value at once, and there is no rollback: make sure every target
-    // can be written before that (the public-key read only proved read access).
-    const removeWriteChecks = expectRegenerate && !settings.dryRun ? await checkWriteAccess(targets, log, writeConcurrency) : undefined;
-    // Step 3: dry run.
-    if (settings.dryRun) {
-        const strategy = expectRegenerate ? 'regenerate' : 'create';
-        const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined;
-        report.strategy = strategy;
-        report.plan.push(...describePlan({ settings, strategy, regenerateChoice, generation: listing.generation, previous, targets, variable }));
-        const regenerated = strategy === 'regenerate' && regenerateChoice.ok ? regenerateChoice : undefined;
-        report.previousKeyIds = regenerated ? [regenerated.id] : previous.replaced.map((k) => k.id);
-        report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id);
-        report.keptKeyIds = regenerated ? regenerated.kept.map((k) => k.id) : previous.kept.map((k) => k.id);
-        report.targets = targets.map((target) => outcome(target, 'planned', undefined));
-        for (const line of report.plan)
-            log.info(`Dry run: ${line}`);
-        return report;
-    }
-    // Step 4: a new key, by create or regenerate.
-    const expiresAt = newExpiry(settings.expiresInDays, now());
-    // The throwaway secrets go while the key is issued: one round trip, not two.
-    const removing = removeWriteChecks?.().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
-    let issued;
-    try {
-        issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, now);
-    }
-    finally {
-        await removing;
-    }
-    report.strategy = issued.strategy;
-    report.newKey = issued.key;
-    report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id);
-    if (issued.strategy === 'regenerate' && regenerateChoice.ok)
-        report.keptKeyIds.push(...regenerateChoice.kept.map((k) => k.id));
-    log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`);
-    if (expiresAt && !issued.key.expiresAt) {
-        log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`);
-    }
-    // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
-    const deadOnArrival = expiryProblem(issued.key.expiresAt, now(), minimumLifetimeMs(settings.rotateAfterDays));
-    if (deadOnArrival) {
-        report.newKey = undefined;
-        report.failure = await refuseDeadKey(issued, deadOnArrival, deps);
-        return report;
-    }
-    // Step 5: seal and write to every target.
-    const rotatedAt = now().toISOString();
-    const writes = await settleAll(targets, writeConcurrency, (target) => target.write(issued.key.key));
-    report.targets = targets.map((target, index) => {
-        const write = writes[index];
-        if (write.ok) {
-            log.info(`${describeTarget(target.ref)}: ${write.value}.`);
-            return outcome(target, write.value, issued.key.id);
-        }
-        const error = errorMessage(write.error);
-        log.warning(error);
-        // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-        return { ...outcome(target, 'failed', undefined), error };
-    });
-    const written = writes.filter((w) => w.ok).length;
-    if (written > 0) {
-        report.rotated = true;
-        report.rotatedAt = rotatedAt;
-    }
-    if (written === 0) {
-        report.newKey = undefined;
-        report.failure = await handleNoTargetWritten(issued, deps, report);
-        return report;
-    }
-    if (written < targets.length) {
-        report.failure = describePartialWrite(issued, report, previous);
-        return report;
-    }
-    // Steps 6 and 7, at once since neither depends on the other: remember the new id, and retire
-    // the previous keys but for the newest keep-previous of them.
-    const [variableFailure, deleteFailure] = await Promise.all([
-        writeVariable(deps, report, variableValue, issued.key.id),
-        issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious) : undefined,
-    ]);
-    const failures = [variableFailure, deleteFailure].filter((f) => f !== undefined);
-    if (failures.length > 0)
-        report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`;
-    return report;
-}
-/** Writes key-id-variable; returns what failed, if anything. */
-async function writeVariable(deps, report, current, id) {
-    if (!deps.variable || !report.variable)
-        return undefined;
-    const value = String(id);
-    try {
-        report.variable.result = current === value ? 'unchanged' : await deps.variable.write(value, current !== undefined);
-        deps.log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`);
-        return undefined;
-    }
-    catch (error) {
-        report.variable.result = 'failed';
-        return `${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`;
-    }
-}
-async function preflight(settings, deps, concurrency) {
-    const refs = targetsOf(settings);
-    // Secret metadata is read only when something needs it: the age check, or the dry run's plan.
-    const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined;
-    deps.log.info(`Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'));
-    const [listing, targets, variable] = await Promise.all([
-        settle(deps.capgo.listKeys()),
-        settleAll(refs, concurrency, (ref) => deps.store.prepare(ref, { readExisting })),
-        settle(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
-    ]);
-    const problems = [];
-    for (const result of [listing, ...targets, variable])
-        if (!result.ok)
-            problems.push(errorMessage(result.error));
-    if (!listing.ok || !variable.ok || problems.length > 0)
-        throw new PreflightError(problems);
-    return { listing: listing.value, targets: targets.map((t) => t.value), variableValue: variable.value };
-}
-async function settle(promise) {
-    return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
-}
-/** previous-key-id first, then the id remembered in key-id-variable. */
-function explicitIds(settings, variableValue) {
-    const ids = [];
-    if (settings.previousKeyId !== undefined)
-        ids.push({ id: settings.previousKeyId, source: 'previous-key-id' });
-    if (variableValue !== undefined && variableValue.trim() !== '') {
-        if (!/^\d+$/.test(variableValue.trim())) {
-            throw new PreflightError([
-                `Variable ${settings.keyIdVariable} holds '${variableValue.slice(0, 40)}', not a Capgo key id: set it to the id of the key the secrets hold, or delete it.`,
-            ]);
-        }
-        const id = Number(variableValue.trim());
-        if (!ids.some((e) => e.id === id))
-            ids.push({ id, source: 'key-id-variable' });
-    }
-    return ids;
-}
-/** Proves every target writable; returns the removal of the throwaway secrets. */
-async function checkWriteAccess(targets, log, concurrency) {
-    log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (secret ${WRITE_CHECK_SECRET}, written and deleted).`);
-    const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess());
-    const removals = checks.flatMap((check) => (check.ok ? [check.value] : []));
-    const remove = async () => {
-        const results = await settleAll(removals, concurrency, (removal) => removal());
-        const failed = results.flatMap((r) => (r.ok ? [] : [errorMessage(r.error)]));
-        if (failed.length > 0)
-            throw new Error(failed.join('\n'));
-    };
-    const problems = checks.flatMap((check) => (check.ok ? [] : [errorMessage(check.error)]));
-    if (problems.length > 0) {
-        await remove().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
-        throw new PreflightError(problems);
-    }
-    return remove;
-}
-/** When every target is younger than the threshold, the time the oldest one comes due; else undefined. */
-function nextRotationIfNotDue(targets, days, now) {
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const { existing } of targets) {
-        const updated = existing?.updatedAt ? Date.parse(existing.updatedAt) : Number.NaN;
-        // A missing secret, or one whose age is unknown, is due.
-        if (Number.isNaN(updated))
-            return undefined;
-        oldest = Math.min(oldest, updated);
-    }
-    const due = oldest + days * DAY_MS;
-    return due > now.getTime() ? new Date(due).toISOString() : undefined;
-}
-function outcome(target, result, holdsKeyId) {
-    return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, error: undefined };
-}
-async function issueKey(settings, deps, listing, regenerateChoice, expiresAt, now) {
-    const regenerate = async () => {
-        if (!regenerateChoice.ok)
-            throw new Error(`${regenerateChoice.problem} Nothing was changed.`);
-        const { id } = regenerateChoice;
-        deps.log.info(`Regenerating Capgo key ${id}: key-mode and limited-to-* do not apply, the key keeps the rights set in Capgo.`);
-        try {
-            const key = await deps.capgo.regenerateKey(id, expiresAt);
-            // The answer is the whole row: it may show rights the list did not (current Capgo lists no mode).
-            const rights = excessRights({ mode: key.mode, globalPermissions: [] }, settings.keyMode);
-            if (rights && !(regenerateChoice.key && excessRights(regenerateChoice.key, settings.keyMode)))
-                warnRights(id, key.name, rights, deps.log);
-            return { strategy: 'regenerate', key };
-        }
-        catch (error) {
-            if (!(error instanceof CapgoError))
-                throw error;
-            if (error.outcomeUnknown) {
-                throw new Error(`${error.message} Whether key ${id} was regenerated is unknown: if it was, the secrets hold a value ` +
-                    `that no longer works. Run again: a re-run regenerates it and writes every target.`);
-            }
-            throw new Error(`${error.message} Nothing was changed.`);
-        }
-    };
-    if (settings.strategy === 'regenerate')
-        return regenerate();
-    try {
-        const key = await deps.capgo.createKey({
-            name: settings.keyName,
-            mode: settings.keyMode,
-            limitedToApps: settings.limitedToApps,
-            limitedToOrgs: settings.limitedToOrgs,
-            expiresAt,
-        });
-        return { strategy: 'create', key };
-    }
-    catch (error) {
-        if (error instanceof CapgoError && error.code === 'cannot_create_apikey') {
-            if (settings.strategy === 'auto') {
-                deps.log.notice('Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.');
-                checkRegenerable(regenerateChoice, settings, now(), deps.log);
-                return regenerate();
-            }
-            throw new Error(`Capgo refused to create a key (400 cannot_create_apikey): on current Capgo an API key cannot create other keys. ` +
-                `Use \`strategy: regenerate\` (or \`auto\`) with a key named '${settings.keyName}' or previous-key-id. Nothing was changed.`);
-        }
-        if (error instanceof CapgoError && error.outcomeUnknown) {
-            throw new Error(`${error.message} ${await sweepUnconfirmedKey(settings, deps, listing)}`);
-        }
-        throw error;
-    }
-}
-/**
- * What must hold before a key is regenerated, from the preflight list: there is one to regenerate,
- * it will not be dead on arrival (a regenerate keeps its expires_at unless one is sent), and any
- * rights beyond the rotation's purpose are said out loud. Throws a PreflightError otherwise.
- */
-function checkRegenerable(choice, settings, now, log) {
-    if (!choice.ok)
-        throw new PreflightError([choice.problem]);
-    const key = choice.key;
-    if (!key)
-        return;
-    if (settings.expiresInDays === undefined) {
-        const problem = expiryProblem(key.expiresAt, now, minimumLifetimeMs(settings.rotateAfterDays));
-        if (problem) {
-            const when = problem === 'expired' ? `expired at ${key.expiresAt}` : `expires at ${key.expiresAt}, before a next run could replace it`;
-            throw new PreflightError([
-                `Capgo key ${key.id} ${when}, and a regenerate keeps its expiry, so the secrets would hold a dead key: ` +
-                    'set expires-in-days (1 to 365) to give the regenerated key a new expiry.',
-            ]);
-        }
-    }
-    const rights = excessRights(key, settings.keyMode);
-    if (rights)
-        warnRights(key.id, key.name, rights, log);
-}
-function warnRights(id, name, rights, log) {
-    log.warning(`Capgo key ${id} ('${name}') has ${rights}: the secrets will hold a key with those rights. ` +
-        'If the secret is meant for uploads, give the key only an upload role in Capgo (or rotate a key that has one).');
-}
-/** Capgo answered with a key that is dead or dies before the next run: it is never written. */
-async function refuseDeadKey(issued, problem, deps) {
-    const when = problem === 'expired' ? 'already expired' : 'expires before a next run could replace it';
-    const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. Set expires-in-days.`;
-    if (issued.strategy === 'regenerate') {
-        return `${head} The key was regenerated, so the value the targets hold no longer works: run again with expires-in-days set.`;
-    }
-    try {
-        await deps.capgo.deleteKey(issued.key.id);
-        return `${head} The new key was deleted again; the previous key is untouched.`;
-    }
-    catch (error) {
-        return `${head} Deleting it again failed too (${errorMessage(error)}); the next run deletes it. The previous key is untouched.`;
-    }
-}
-/**
- * A create whose answer was lost may still have made a key. Look for a key of our name that the
- * preflight list did not have and delete it, so that no live key is left that no secret holds.
- */
-async function sweepUnconfirmedKey(settings, deps, before) {
-    const known = new Set(before.keys.map((k) => k.id));
-    try {
-        const after = await deps.capgo.listKeys();
-        const strays = after.keys.filter((k) => k.name === settings.keyName && !known.has(k.id) && !k.isManagingKey);
-        if (strays.length === 0)
-            return 'No key was created; nothing was changed.';
-        for (const stray of strays)
-            await deps.capgo.deleteKey(stray.id);
-        return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again. Nothing else was changed.`;
-    }
-    catch (error) {
-        return (`Whether Capgo created a key is unknown (${errorMessage(error)}). If it did, it is named '${settings.keyName}' ` +
-            `and the next run deletes it; no secret was changed.`);
-    }
-}
-async function handleNoTargetWritten(issued, deps, report) {
-    const causes = report.targets.map((t) => t.error).join('\n');
-    if (issued.strategy === 'regenerate') {
-        return (`Capgo key ${issued.key.id} was regenerated, so the value the targets hold no longer works, and no target could be written. ` +
-            `Fix the cause and run again: a re-run regenerates the key and writes it.\n${causes}`);
-    }
-    try {
-        await deps.capgo.deleteKey(issued.key.id);
-        deps.log.info(`Rolled back: deleted the new key ${issued.key.id}, which reached no target.`);
-        return `No target could be written, so the new key ${issued.key.id} was deleted again; the previous key is untouched.\n${causes}`;
-    }
-    catch (error) {
-        return (`No target could be written, and deleting the new key ${issued.key.id} again failed too (${errorMessage(error)}): ` +
-            `delete it in Capgo, or run again (a run deletes every earlier key named '${issued.key.name}'). The previous key is untouched.\n${causes}`);
-    }
-}
-function describePartialWrite(issued, report, previous) {
-    const oldIds = previous.replaced.map((k) => k.id);
-    const stale = issued.strategy === 'regenerate'
-        ? `the old value of key ${issued.key.id}, which no longer works`
-        : oldIds.length > 0
-            ? `its previous value (previous key ${oldIds.join(' or ')})`
-            : 'its previous value';
-    const holders = report.targets
-        .map((t) => `  - ${describeTarget(t.ref)}: ${t.result}, holds ${t.result === 'failed' ? stale : `new key ${issued.key.id}`}`)
-        .join('\n');
-    const written = report.targets.filter((t) => t.result !== 'failed').length;
-    const kept = issued.strategy === 'create' ? 'Both the new and the previous keys were left alive. ' : '';
-    return (`Only ${written} of ${report.targets.length} targets were written. ${kept}Fix the cause and run again to bring every target to one key.\n` +
-        `${holders}\n${report.targets.flatMap((t) => (t.error ? [t.error] : [])).join('\n')}`);
-}
-/** Deletes the retired keys; returns what failed, if anything. */
-async function retirePreviousKeys(previous, newId, deps, report, concurrency, keepPrevious) {
-    report.keptKeyIds.push(...previous.kept.map((k) => k.id));
-    for (const key of previous.kept)
-        deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`);
-    const doomed = previous.retired.filter((k) => k.id !== newId);
-    const results = await settleAll(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id));
-    const failures = [];
-    doomed.forEach((key, index) => {
-        const result = results[index];
-        if (result.ok && result.value === 'deleted') {
-            report.deletedKeyIds.push(key.id);
-            deps.log.info(`Deleted previous key ${key.id}.`);
-        }
-        else if (result.ok) {
-            // Capgo answers 404 alike for a key that is gone and for one the managing key may not see.
-            report.notFoundKeyIds.push(key.id);
-            deps.log.warning(`Previous key ${key.id} was not found: it is already gone, or not visible to the managing key (another user's key).`);
-        }
-        else if (result.error instanceof CapgoError && (result.error.status === 401 || result.error.status === 403)) {
-            // Current Capgo refuses to delete the managing key itself, or a key outside its organizations.
-            report.keptKeyIds.push(key.id);
-            deps.log.warning(`Capgo refused to delete previous key ${key.id} (${result.error.status}${result.error.code ? ` ${result.error.code}` : ''}); it stays alive. ` +
-                'It is the managing key itself, or a key capgo-api-key may not manage: delete it in Capgo if it should go.');
-        }
-        else {
-            failures.push(`key ${key.id}: ${errorMessage(result.error)}`);
-        }
-    });
-    if (failures.length === 0)
-        return undefined;
-    return (`deleting previous key(s) failed; they are still alive. Run again to retire them (a run deletes every earlier key ` +
-        `named '${report.newKey?.name}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`);
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/settings.ts
@@ -40926,6 +39997,11 @@ const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const WHOLE_NUMBER = /^[0-9]+$/;
+/**
+ * Names of the action's own throwaway secrets (the write check) and variables (the lease) start
+ * with this; users may not name a secret or key-id-variable so, which makes a collision impossible.
+ */
+const RESERVED_PREFIX = 'CAPGO_ROTATION_';
 function readSettings(read = defaultReader, env = process.env) {
     const problems = [];
     const input = (name) => read(name).trim();
@@ -40944,8 +40020,14 @@ function readSettings(read = defaultReader, env = process.env) {
     const githubApiUrl = parseBaseUrl('github-api-url', input('github-api-url') || env.GITHUB_API_URL?.trim() || 'https://api.github.com', problems);
     const strategy = oneOf('strategy', input('strategy') || 'auto', STRATEGIES, problems);
     const keyMode = oneOf('key-mode', input('key-mode') || 'upload', KEY_MODES, problems);
-    const secretName = input('secret-name') || 'CAPGO_TOKEN';
-    checkGitHubName('secret-name', secretName, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
+    // GitHub secret names are case-insensitive and stored upper-cased: capgo_token and CAPGO_TOKEN
+    // are one secret, so one rotation. Compared and named upper-cased from here on.
+    const secretNameRaw = input('secret-name') || 'CAPGO_TOKEN';
+    checkGitHubName('secret-name', secretNameRaw, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
+    const secretName = secretNameRaw.toUpperCase();
+    if (secretName.startsWith(RESERVED_PREFIX)) {
+        problems.push(`secret-name: '${secretName}' starts with ${RESERVED_PREFIX}, which this action reserves for its own throwaway secrets and variables`);
+    }
     const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY);
     const organization = input('organization') || undefined;
     if (organization !== undefined && !OWNER.test(organization)) {
@@ -40986,11 +40068,7 @@ function readSettings(read = defaultReader, env = process.env) {
     }
     let keyName = input('key-name');
     if (keyName === '') {
-        const scope = workflowRepo ? `${workflowRepo.owner}/${workflowRepo.repo}` : undefined;
-        if (scope)
-            keyName = `github-actions:${scope}:${environment !== undefined ? `${environment}:` : ''}${secretName}`;
-        else
-            problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name');
+        keyName = defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems);
     }
     const limitedToApps = parseList(input('limited-to-apps'));
     for (const app of limitedToApps) {
@@ -41006,6 +40084,9 @@ function readSettings(read = defaultReader, env = process.env) {
     const keyIdVariable = input('key-id-variable') || undefined;
     if (keyIdVariable !== undefined) {
         checkGitHubName('key-id-variable', keyIdVariable, 'variable', 'a prefix GitHub reserves', problems);
+        if (keyIdVariable.toUpperCase().startsWith(RESERVED_PREFIX)) {
+            problems.push(`key-id-variable: '${keyIdVariable}' starts with ${RESERVED_PREFIX}, which this action reserves for its own variables (the lease)`);
+        }
         if (!workflowRepo)
             problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable');
     }
@@ -41014,6 +40095,9 @@ function readSettings(read = defaultReader, env = process.env) {
         problems.push(`expires-in-days: ${expiresInDays} is not longer than rotate-after-days: ${rotateAfterDays}, so the key would expire before ` +
             `the run that replaces it: set expires-in-days to at least ${rotateAfterDays + 1}, or lower rotate-after-days`);
     }
+    const managingKeySecret = input('managing-key-secret') || undefined;
+    const managingKeyEnvironment = input('managing-key-environment') || undefined;
+    checkManagingKey(managingKeySecret, managingKeyEnvironment, { secretName, secretTypes, environment, repositories, organization, workflowRepo }, problems);
     if (problems.length > 0)
         throw new SettingsError(problems);
     return Object.freeze({
@@ -41040,7 +40124,70 @@ function readSettings(read = defaultReader, env = process.env) {
         orgSelectedRepositories,
         secretTypes,
         dryRun,
+        managingKeySecret,
+        managingKeyEnvironment,
     });
+}
+/**
+ * managing-key-secret must be a secret name of its own: sharing a name with secret-name where a
+ * workflow of this repository reads both (the same collection, or one shadowing the other: an
+ * environment secret over a repository secret over an organization secret) would hand one key
+ * where the other is expected.
+ */
+function checkManagingKey(secret, environment, rotation, problems) {
+    if (secret === undefined) {
+        if (environment !== undefined)
+            problems.push(`managing-key-environment: '${environment}' is set but managing-key-secret is not`);
+        return;
+    }
+    checkGitHubName('managing-key-secret', secret, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
+    if (environment !== undefined && environment.length > 255) {
+        problems.push(`managing-key-environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
+    }
+    const home = rotation.workflowRepo;
+    if (!home) {
+        problems.push('managing-key-secret: needs GITHUB_REPOSITORY, the repository that holds the secret');
+        return;
+    }
+    if (secret.toUpperCase() !== rotation.secretName.toUpperCase() || !rotation.secretTypes.includes('actions'))
+        return;
+    const sameRepo = (r) => r.owner.toLowerCase() === home.owner.toLowerCase() && r.repo.toLowerCase() === home.repo.toLowerCase();
+    const inHome = rotation.repositories.some(sameRepo);
+    const inHomeOrg = rotation.organization !== undefined && rotation.organization.toLowerCase() === home.owner.toLowerCase();
+    if (inHome || inHomeOrg) {
+        const same = inHome && (rotation.environment ?? '') === (environment ?? '');
+        problems.push(`managing-key-secret: '${secret}' is ${same ? 'the very secret' : 'the same name as the secret'} that secret-name writes ` +
+            `${inHome ? `in ${home.owner}/${home.repo}` : `in organization ${rotation.organization}`}` +
+            (same ? '' : ', and one would shadow the other in this repository\'s workflows') +
+            ': give the managing key a secret of its own (e.g. CAPGO_ADMIN_KEY)');
+    }
+}
+/**
+ * The default key-name names the destination, so that two rotations get two names. It is derived
+ * only when every target is in the workflow's own repository: a step writing acme/web and another
+ * writing acme/docs from the same workflow repository would otherwise share a name and retire
+ * each other's keys (docs/contract.md, key-name).
+ */
+function defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems) {
+    if (!workflowRepo) {
+        problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name');
+        return '';
+    }
+    const own = `${workflowRepo.owner}/${workflowRepo.repo}`;
+    const elsewhere = [
+        ...repositories.filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase()).map((r) => `${r.owner}/${r.repo}`),
+        ...(organization !== undefined ? [`organization ${organization}`] : []),
+    ];
+    const dependabotOnly = secretTypes.length > 0 && secretTypes.every((t) => t === 'dependabot');
+    if (elsewhere.length > 0) {
+        const where = organization !== undefined ? `org:${organization}` : elsewhere.length === 1 ? elsewhere[0] : `${elsewhere[0]}+${elsewhere.length - 1}`;
+        const suggestion = `github-actions:${where}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`;
+        problems.push(`key-name: required when a target lies outside the workflow's repository ${own} (here: ${elsewhere.join(', ')}). ` +
+            `Every run retires all earlier keys of its key-name, so two rotations sharing the default would delete each other's keys: ` +
+            `set a key-name unique to this rotation, e.g. '${suggestion}'`);
+        return '';
+    }
+    return `github-actions:${own}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`;
 }
 function readTuning(env = process.env) {
     const problems = [];
@@ -41194,7 +40341,1737 @@ function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/github-targets.ts
+
+
+
+
+
+
+/**
+ * The throwaway secret of checkWriteAccess: the reserved prefix (settings refuse it as secret-name)
+ * and 128 random bits, so it can be no target's secret nor any secret a user already has.
+ */
+const WRITE_CHECK_PREFIX = `${RESERVED_PREFIX}WRITE_CHECK_`;
+function writeCheckSecretName() {
+    return `${WRITE_CHECK_PREFIX}${(0,external_node_crypto_.randomBytes)(16).toString('hex').toUpperCase()}`;
+}
+/**
+ * A failed write. `outcomeUnknown`: the request may have been carried out (a timeout, a reset, a
+ * 5xx: GitHub may have stored the secret and lost the answer); otherwise GitHub refused it (4xx)
+ * or it was never sent.
+ */
+class WriteError extends Error {
+    outcomeUnknown;
+    startedAt;
+    constructor(message, outcomeUnknown, 
+    /** Local time (github-clock.ts) just before the request left. */
+    startedAt) {
+        super(message);
+        this.outcomeUnknown = outcomeUnknown;
+        this.startedAt = startedAt;
+        this.name = 'WriteError';
+    }
+}
+function outcomeUnknown(error) {
+    const status = error.status;
+    return !(typeof status === 'number' && status >= 400 && status < 500);
+}
+/** Every target the settings ask for, repositories (or their environment) first, then the org. */
+function targetsOf(settings) {
+    const secret = settings.secretName;
+    const targets = [];
+    for (const { owner, repo } of settings.repositories) {
+        if (settings.environment !== undefined) {
+            targets.push({ kind: 'environment', type: 'actions', owner, repo, environment: settings.environment, secret });
+        }
+        else {
+            for (const type of settings.secretTypes)
+                targets.push({ kind: 'repository', type, owner, repo, secret });
+        }
+    }
+    if (settings.organization !== undefined) {
+        for (const type of settings.secretTypes) {
+            targets.push({
+                kind: 'organization',
+                type,
+                owner: settings.organization,
+                secret,
+                visibility: settings.orgVisibility,
+                selectedRepositories: settings.orgSelectedRepositories,
+            });
+        }
+    }
+    return targets;
+}
+function describeTarget(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`;
+        case 'environment':
+            return `${ref.owner}/${ref.repo} environment '${ref.environment}' (environment secret ${ref.secret})`;
+        case 'organization':
+            return `organization ${ref.owner} (organization ${ref.type} secret ${ref.secret})`;
+    }
+}
+/** Where the target lives, for the summary's first column. */
+function targetLocation(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `${ref.owner}/${ref.repo}`;
+        case 'environment':
+            return `${ref.owner}/${ref.repo} → ${ref.environment}`;
+        case 'organization':
+            return ref.owner;
+    }
+}
+/** The secrets collection of a target as an Octokit route prefix and its parameters. */
+function collection(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } };
+        case 'environment':
+            // Octokit URL-encodes {environment_name}, so names with spaces or slashes are safe.
+            return {
+                route: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
+                params: { owner: ref.owner, repo: ref.repo, environment_name: ref.environment },
+            };
+        case 'organization':
+            return { route: `/orgs/{org}/${ref.type}/secrets`, params: { org: ref.owner } };
+    }
+}
+/** The permission a fine-grained token or GitHub App needs, and the classic PAT scope. */
+function permissionFor(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return ref.type === 'actions'
+                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
+                : 'the repository permission "Dependabot secrets: Read and write" (classic PAT: repo)';
+        case 'environment':
+            return 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)';
+        case 'organization':
+            return ref.type === 'actions'
+                ? 'the organization permission "Secrets: Read and write" (classic PAT: admin:org)'
+                : 'the organization permission "Dependabot secrets: Read and write" (classic PAT: admin:org)';
+    }
+}
+function notFoundSubject(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `repository ${ref.owner}/${ref.repo}`;
+        case 'environment':
+            return `environment '${ref.environment}' of ${ref.owner}/${ref.repo} (create it under Settings → Environments) or the repository`;
+        case 'organization':
+            return `organization ${ref.owner}`;
+    }
+}
+class GitHubSecretStore {
+    octokit;
+    /** One per run: every target's write check uses it. */
+    writeCheckSecret = writeCheckSecretName();
+    /** Fed by every answer's Date header, to compare GitHub's timestamps with the runner's times. */
+    clock = new GitHubClock();
+    constructor(octokit) {
+        this.octokit = octokit;
+    }
+    async prepare(ref, options) {
+        const { route, params } = collection(ref);
+        const context = {
+            doing: `reading the public key of ${describeTarget(ref)}`,
+            subject: notFoundSubject(ref),
+            permission: permissionFor(ref),
+        };
+        const reading = { ...context, doing: `reading the secret ${describeTarget(ref)}` };
+        // All reads of a target at once: the public key, and the secret's metadata when needed.
+        const metadataRead = ref.kind === 'organization' || options.readExisting ? this.readMetadata(route, params, ref.secret, reading) : Promise.resolve(undefined);
+        const [publicKey, metadata] = await Promise.all([
+            this.call(context, () => this.timed(() => this.octokit.request(`GET ${route}/public-key`, params))).then((response) => response.data),
+            metadataRead,
+        ]);
+        const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined;
+        const existing = metadata === undefined ? undefined : metadata && { updatedAt: metadata.updatedAt };
+        if (!isPublicKey(publicKey))
+            throw new Error(`${context.doing}: GitHub's answer has no key and key_id`);
+        const { key, key_id } = publicKey;
+        const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` };
+        return {
+            ref,
+            orgAccess,
+            existing,
+            write: async (value) => {
+                let encrypted_value;
+                try {
+                    encrypted_value = await seal(value, key);
+                }
+                catch (error) {
+                    throw new WriteError(explainGitHubError(writeContext, error), false, localNow());
+                }
+                const access = orgAccess
+                    ? {
+                        visibility: orgAccess.visibility,
+                        ...(orgAccess.visibility === 'selected' ? { selected_repository_ids: orgAccess.selectedRepositoryIds } : {}),
+                    }
+                    : {};
+                const startedAt = localNow();
+                try {
+                    const response = await this.timed(() => this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }));
+                    return response.status === 201 ? 'created' : 'updated';
+                }
+                catch (error) {
+                    throw new WriteError(explainGitHubError(writeContext, error), outcomeUnknown(error), startedAt);
+                }
+            },
+            verifyWrite: async (startedAt) => {
+                const metadata = await this.readMetadata(route, params, ref.secret, { ...context, doing: `verifying the write of ${describeTarget(ref)}` });
+                return judgeWrite(metadata, this.clock.at(startedAt));
+            },
+            checkWriteAccess: async () => {
+                const name = this.writeCheckSecret;
+                const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})` };
+                const encrypted_value = await seal((0,external_node_crypto_.randomBytes)(16).toString('hex'), key);
+                const probe = { ...params, secret_name: name };
+                await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }));
+                return async () => {
+                    await this.call({ ...checking, doing: `removing the throwaway secret ${name} of ${describeTarget(ref)}` }, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
+                };
+            },
+        };
+    }
+    /**
+     * GitHub resets an org secret's visibility on every write unless it is sent back, so keep what
+     * is there now (read by readMetadata); names in org-selected-repositories become ids.
+     */
+    async orgAccess(ref, route, params, existing, context) {
+        const isNew = existing === null;
+        if (ref.visibility === 'selected') {
+            const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)));
+            return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
+        }
+        if (ref.visibility !== undefined)
+            return { visibility: ref.visibility, selectedRepositoryIds: [], isNew };
+        const visibility = existing?.visibility ?? 'private';
+        if (visibility !== 'selected')
+            return { visibility, selectedRepositoryIds: [], isNew };
+        const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` };
+        const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }));
+        // Sending back a wrong list would silently change who can read the secret: accept only ids.
+        const ids = repositories.map((r) => (typeof r === 'object' && r !== null ? r.id : undefined));
+        if (!ids.every((id) => typeof id === 'number')) {
+            throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`);
+        }
+        return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
+    }
+    /** The secret's metadata (never its value), or null when it does not exist yet. */
+    async readMetadata(route, params, secret, context) {
+        try {
+            const response = await this.timed(() => this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret }));
+            const data = response.data;
+            const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined;
+            // A garbled answer must not pass for "private": that would change who can read an org secret.
+            if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || (route.startsWith('/orgs/') && !visibility)) {
+                throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`);
+            }
+            return {
+                createdAt: typeof data.created_at === 'string' ? data.created_at : undefined,
+                updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined,
+                visibility,
+            };
+        }
+        catch (error) {
+            if (error instanceof Error && !('status' in error))
+                throw error;
+            // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
+            if (isNotFound(error))
+                return null;
+            throw new Error(explainGitHubError(context, error));
+        }
+    }
+    async repositoryId(ref, name) {
+        const context = {
+            doing: `looking up repository ${ref.owner}/${name} for org-selected-repositories`,
+            subject: `repository ${ref.owner}/${name}`,
+            permission: 'the repository permission "Metadata: Read" on it',
+        };
+        const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }));
+        return response.data.id;
+    }
+    /** Runs a request, feeding the clock with the Date header of its answer (a failure's too). */
+    async timed(request) {
+        const sentAt = localNow();
+        try {
+            const response = await request();
+            this.clock.observe(response.headers.date, sentAt, localNow());
+            return response;
+        }
+        catch (error) {
+            this.clock.observe(error.response?.headers?.date, sentAt, localNow());
+            throw error;
+        }
+    }
+    async call(context, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            throw new Error(explainGitHubError(context, error));
+        }
+    }
+}
+function isPublicKey(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const { key, key_id } = value;
+    return typeof key === 'string' && (typeof key_id === 'string' || typeof key_id === 'number');
+}
+
+;// CONCATENATED MODULE: ./src/key-id-variable.ts
+
+const PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
+class GitHubKeyIdVariable {
+    octokit;
+    repository;
+    name;
+    constructor(octokit, repository, name) {
+        this.octokit = octokit;
+        this.repository = repository;
+        this.name = name;
+    }
+    context(doing) {
+        const { owner, repo } = this.repository;
+        return { doing: `${doing} variable ${this.name} of ${owner}/${repo}`, subject: `repository ${owner}/${repo}`, permission: PERMISSION };
+    }
+    async read() {
+        try {
+            const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
+            return String(response.data.value ?? '');
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return undefined;
+            throw new Error(explainGitHubError(this.context('reading'), error));
+        }
+    }
+    async write(value, existed) {
+        const { owner, repo } = this.repository;
+        const update = () => this.octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name: this.name, value });
+        // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed.
+        const create = () => this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } });
+        try {
+            if (existed) {
+                try {
+                    await update();
+                    return 'updated';
+                }
+                catch (error) {
+                    if (!isNotFound(error))
+                        throw error;
+                    await create();
+                    return 'created';
+                }
+            }
+            try {
+                await create();
+                return 'created';
+            }
+            catch (error) {
+                if (error.status !== 409)
+                    throw error;
+                await update();
+                return 'updated';
+            }
+        }
+        catch (error) {
+            throw new Error(explainGitHubError(this.context('writing'), error));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/expiry.ts
+// When a key must still be alive for the secrets that hold it, and how a key's expiry is checked
+// against that. A secret never receives a key that is dead, or that dies before a next run could
+// replace it (docs/contract.md, "What must always hold").
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The soonest a next run can be counted on to replace the key: rotate-after-days when set (a run
+ * before then skips), else a day (the most common schedule is daily or weekly).
+ */
+function minimumLifetimeMs(rotateAfterDays) {
+    return (rotateAfterDays ?? 1) * DAY_MS;
+}
+/** 'expired', 'too-soon' (dies before the next run could replace it), or undefined when fine or unknown. */
+function expiryProblem(expiresAt, now, minimumLifetime) {
+    if (!expiresAt)
+        return undefined;
+    const at = Date.parse(expiresAt);
+    if (Number.isNaN(at))
+        return undefined;
+    if (at <= now.getTime())
+        return 'expired';
+    return at < now.getTime() + minimumLifetime ? 'too-soon' : undefined;
+}
+/** expires-in-days as the expires_at to send, or undefined for a key that does not expire. */
+function newExpiry(expiresInDays, now) {
+    return expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS).toISOString() : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/previous-keys.ts
+// Which earlier keys a rotation replaces, which of them keep-previous leaves alive, which key a
+// regenerate acts on, and the guards around the managing key. Pure decisions over the preflight
+// list: no requests here.
+/** Where Capgo's hosted dashboard manages API keys (the link Capgo's own CLI gives: cli/src/utils/security_policy_errors.ts). */
+const CAPGO_KEYS_PAGE = 'https://console.capgo.app/dashboard/apikeys';
+/**
+ * Inputs that point the rotation at the managing key, each as a sentence. The rotation refuses
+ * them in preflight: a run would otherwise delete (classic) or regenerate its own credential.
+ * Only classic Capgo shows which row is the managing key (by `key` or `key_hash`); on current
+ * Capgo the server itself refuses (401 cannot_update_apikey), and that answer is explained.
+ */
+function managingKeyProblems(keyName, explicit, listing) {
+    const manager = listing.keys.find((k) => k.isManagingKey);
+    if (!manager)
+        return [];
+    const problems = [];
+    for (const { id, source } of explicit) {
+        if (id === manager.id) {
+            problems.push(`${source} ${id} is the managing key (capgo-api-key) itself, which this action never deletes or regenerates: ` +
+                'give the id of the key the secret holds.');
+        }
+    }
+    if (manager.name === keyName) {
+        problems.push(`key-name '${keyName}' is also the name of the managing key (capgo-api-key, id ${manager.id}), and a rotation retires ` +
+            'every earlier key of its name: set key-name to a name of its own, or rename the managing key in Capgo.');
+    }
+    return problems;
+}
+/**
+ * Earlier keys are every key named exactly key-name, plus the ids given explicitly (previous-key-id,
+ * key-id-variable). A key of another name is replaced only when its id was given explicitly; an
+ * explicit id missing from the list is kept as a bare id (a delete answers 404, reported as such).
+ */
+function findPreviousKeys(keyName, explicit, keepPrevious, listing) {
+    const notes = [];
+    const byId = new Map();
+    for (const key of listing.keys)
+        if (key.name === keyName)
+            byId.set(key.id, key);
+    for (const { id, source } of explicit) {
+        if (byId.has(id))
+            continue;
+        const listed = listing.keys.find((k) => k.id === id);
+        if (!listed)
+            notes.push(`${source} ${id} is not among the Capgo keys the managing key can see; it may be gone already.`);
+        byId.set(id, listed ?? bareKey(id));
+    }
+    // The managing key is refused in preflight (managingKeyProblems); never replaced, whatever the caller did.
+    const replaced = [...byId.values()].filter((key) => !key.isManagingKey).sort(newestFirst);
+    return { replaced, kept: replaced.slice(0, keepPrevious), retired: replaced.slice(keepPrevious), notes };
+}
+/**
+ * The key a regenerate acts on. With keep-previous N the rotation owns N+1 keys of its name and
+ * regenerates the one regenerated longest ago (`updated_at`, bumped by every regenerate), never
+ * the one the secrets hold now (key-id-variable, when set): the value the secrets held until now
+ * keeps working until the next run.
+ */
+function chooseKeyToRegenerate(input) {
+    const { keyName, keepPrevious, listing } = input;
+    const row = (id) => listing.keys.find((k) => k.id === id);
+    if (input.previousKeyId !== undefined)
+        return { ok: true, id: input.previousKeyId, key: row(input.previousKeyId), kept: [] };
+    if (keepPrevious === 0 && input.rememberedId !== undefined)
+        return { ok: true, id: input.rememberedId, key: row(input.rememberedId), kept: [] };
+    const named = listing.keys.filter((k) => k.name === keyName && !k.isManagingKey);
+    const needed = keepPrevious + 1;
+    if (named.length === 0)
+        return { ok: false, problem: noKeyToRegenerate(keyName, needed) };
+    if (named.length < needed) {
+        return {
+            ok: false,
+            problem: `keep-previous: ${keepPrevious} regenerates in turn ${needed} keys named '${keyName}', and Capgo has ${named.length} ` +
+                `(id ${ids(named)}): create ${needed - named.length} more with exactly that name and the same role and apps ` +
+                `(Capgo dashboard, ${CAPGO_KEYS_PAGE}), then run again.`,
+        };
+    }
+    if (named.length > needed) {
+        return {
+            ok: false,
+            problem: `${named.length} Capgo keys are named '${keyName}' (ids ${ids(named)}), and keep-previous: ${keepPrevious} uses exactly ${needed}: ` +
+                `delete ${named.length - needed} of them in Capgo, set keep-previous: ${named.length - 1}, or set previous-key-id to the one to regenerate.`,
+        };
+    }
+    const current = keepPrevious > 0 ? input.rememberedId : undefined;
+    const candidates = named.filter((k) => k.id !== current);
+    const chosen = [...candidates].sort(leastRecentlyRegeneratedFirst)[0];
+    return { ok: true, id: chosen.id, key: chosen, kept: named.filter((k) => k.id !== chosen.id) };
+}
+/** The first run on hosted Capgo: a person must create the key once; say exactly what to create. */
+function noKeyToRegenerate(keyName, count) {
+    const keys = count === 1 ? 'an API key' : `${count} API keys (keep-previous: ${count - 1})`;
+    return (`There is no Capgo key named '${keyName}' to regenerate. On hosted Capgo (api.capgo.app) an API key cannot create keys, ` +
+        `so create ${keys} once in the Capgo dashboard (${CAPGO_KEYS_PAGE}): name exactly '${keyName}', the role the secret is for ` +
+        '(for uploads: app_uploader, on the apps it may upload to; there, not key-mode or limited-to-*, sets its rights), then run again. ' +
+        'Or set previous-key-id to the id of the key the secret holds now. On classic or self-hosted Capgo, strategy create (or auto) creates the key itself.');
+}
+const MODE_RANK = { read: 0, upload: 1, write: 2, all: 3 };
+/**
+ * The rights a key to regenerate has beyond what the rotation is for (its mode above key-mode on
+ * classic, global permissions on current), in words; undefined when nothing stands out.
+ */
+function excessRights(key, keyMode) {
+    const parts = [];
+    const rank = key.mode === undefined ? undefined : MODE_RANK[key.mode];
+    if (key.mode !== undefined && (rank === undefined || rank > MODE_RANK[keyMode]))
+        parts.push(`mode ${key.mode} (key-mode is ${keyMode})`);
+    if (key.globalPermissions.length > 0)
+        parts.push(`global permissions ${key.globalPermissions.join(', ')} (an organization admin key)`);
+    return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+function ids(keys) {
+    return keys.map((k) => k.id).join(', ');
+}
+function time(value) {
+    const parsed = value ? Date.parse(value) : Number.NaN;
+    return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
+}
+// Regenerated longest ago first: updated_at (else created_at); unknown times count as oldest; then lower id.
+function leastRecentlyRegeneratedFirst(a, b) {
+    const at = time(a.updatedAt ?? a.createdAt);
+    const bt = time(b.updatedAt ?? b.createdAt);
+    if (at !== bt)
+        return at < bt ? -1 : 1;
+    return a.id - b.id;
+}
+// Newest by creation time; without one, a higher id is newer; ids the list did not have are oldest.
+function newestFirst(a, b) {
+    const at = a.createdAt ? Date.parse(a.createdAt) : Number.NaN;
+    const bt = b.createdAt ? Date.parse(b.createdAt) : Number.NaN;
+    if (!Number.isNaN(at) && !Number.isNaN(bt) && at !== bt)
+        return bt - at;
+    if (Number.isNaN(at) !== Number.isNaN(bt))
+        return Number.isNaN(at) ? 1 : -1;
+    return b.id - a.id;
+}
+function bareKey(id) {
+    return { id, name: '', mode: undefined, globalPermissions: [], createdAt: undefined, updatedAt: undefined, expiresAt: undefined, isManagingKey: false };
+}
+
+;// CONCATENATED MODULE: ./src/managing-key.ts
+
+
+
+
+
+/** A write that failed: `unknown` when it may have been applied (timeout, reset, 5xx). */
+class SecretWriteError extends Error {
+    unknown;
+    constructor(message, unknown) {
+        super(message);
+        this.unknown = unknown;
+        this.name = 'SecretWriteError';
+    }
+}
+/** The default name of the current-Capgo pair, derived like key-name's default. */
+function managingKeyName(settings) {
+    const repo = settings.workflowRepository;
+    const env = settings.managingKeyEnvironment !== undefined ? `${settings.managingKeyEnvironment}:` : '';
+    return `github-actions:${repo?.owner}/${repo?.repo}:${env}${(settings.managingKeySecret ?? '').toUpperCase()}`;
+}
+class ManagingKeyRenewal {
+    deps;
+    outcome;
+    plannedStep;
+    preflightProbe;
+    now;
+    constructor(deps) {
+        this.deps = deps;
+        this.now = deps.now ?? (() => new Date());
+        this.outcome = { status: 'not-run', where: deps.secret.where, generation: undefined, storedKeyId: undefined, retiredKeyId: undefined };
+    }
+    async preflight() {
+        this.preflightProbe = await this.deps.secret.prepare();
+    }
+    check(listing) {
+        const { settings } = this.deps;
+        const self = listing.keys.find((k) => k.isManagingKey);
+        if (self) {
+            this.plannedStep = { generation: 'classic', self, known: new Set(listing.keys.map((k) => k.id)) };
+            this.outcome.generation = 'classic';
+            return [];
+        }
+        if (listing.generation !== 'current') {
+            // Regenerating in turn is only safe where a key cannot regenerate itself: on a Capgo that
+            // does not say which key is the caller, the run could kill the very key the secret holds.
+            return [
+                `managing-key-secret: Capgo's key list neither shows which key is capgo-api-key (classic Capgo does) nor looks like ` +
+                    'current Capgo, so the managing key cannot be renewed safely here: remove managing-key-secret, or check capgo-api-url.',
+            ];
+        }
+        this.outcome.generation = 'current';
+        const name = managingKeyName(settings);
+        const problems = [];
+        if (settings.keyName === name)
+            problems.push(`key-name '${name}' is the name of the managing keys (managing-key-secret): give the rotated key a name of its own.`);
+        const pair = listing.keys.filter((k) => k.name === name);
+        if (settings.previousKeyId !== undefined && pair.some((k) => k.id === settings.previousKeyId)) {
+            problems.push(`previous-key-id ${settings.previousKeyId} is one of the managing keys named '${name}': give the id of the key the secret holds.`);
+        }
+        if (pair.length !== 2) {
+            problems.push(pairProblem(name, pair, this.deps.secret.where));
+            return problems;
+        }
+        if (settings.expiresInDays === undefined) {
+            for (const key of pair) {
+                if (expiryProblem(key.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays))) {
+                    problems.push(`managing key ${key.id} expires at ${key.expiresAt}, before a next run could renew it again, and a regenerate keeps its ` +
+                        'expiry: set expires-in-days (1 to 365) to give the renewed managing key a new expiry.');
+                }
+            }
+        }
+        this.plannedStep = { generation: 'current', name, pair: [pair[0], pair[1]] };
+        return problems;
+    }
+    plan() {
+        const step = this.plannedStep;
+        if (!step)
+            return [];
+        this.outcome.status = 'planned';
+        const expiry = this.deps.settings.expiresInDays ? `expires ${this.deps.settings.expiresInDays} days after the run` : 'no expiry';
+        if (step.generation === 'classic') {
+            return [
+                `then renew the managing key ${step.self.id}: create a key of the same name and scope (mode all, ${expiry}), prove it works, ` +
+                    `store it in ${this.deps.secret.where}, and delete key ${step.self.id} last`,
+            ];
+        }
+        return [
+            `then renew the managing key: regenerate whichever of keys ${step.pair.map((k) => k.id).join(' and ')} ('${step.name}') ` +
+                `capgo-api-key is not (${expiry}) and store it in ${this.deps.secret.where}; capgo-api-key stays valid until the next run`,
+        ];
+    }
+    async run() {
+        const step = this.plannedStep;
+        if (!step)
+            return undefined;
+        this.deps.log.info(`Renewing the managing key (managing-key-secret: ${this.deps.secret.where}).`);
+        const failure = step.generation === 'classic' ? await this.renewClassic(step) : await this.renewCurrent(step);
+        this.outcome.status = failure ? 'failed' : 'renewed';
+        if (!failure)
+            this.deps.log.info(`Managing key renewed: ${this.deps.secret.where} now holds Capgo key ${this.outcome.storedKeyId}.`);
+        return failure && `Every target holds the new key, but renewing the managing key failed: ${failure}`;
+    }
+    async renewClassic(step) {
+        const { capgo, settings, log } = this.deps;
+        const { self } = step;
+        const kept = `capgo-api-key (key ${self.id}) still works and ${this.deps.secret.where} is unchanged; the next run tries again.`;
+        const expiresAt = newExpiry(settings.expiresInDays, this.now());
+        // GitHub's clock before the write is read while Capgo creates the key: no extra round trip.
+        const [before, created] = await Promise.all([
+            this.probeQuietly(),
+            capgo
+                .createKey({ name: self.name, mode: 'all', limitedToApps: self.limitedToApps ?? [], limitedToOrgs: self.limitedToOrgs ?? [], expiresAt })
+                .then((key) => ({ ok: true, key }), (error) => ({ ok: false, error })),
+        ]);
+        if (!created.ok) {
+            const cause = message(created.error);
+            // Never retried: a create whose answer was lost may have made a key. Sweep it up instead.
+            if (created.error instanceof CapgoError && created.error.outcomeUnknown)
+                return `${cause} ${await this.sweep(step)} ${kept}`;
+            return `${cause} ${kept}`;
+        }
+        const fresh = created.key;
+        log.info(`Created Capgo key ${fresh.id} to succeed managing key ${self.id}.`);
+        const undo = async (why) => `${why} ${await this.deleteQuietly(capgo, fresh.id)} ${kept}`;
+        const dead = expiryProblem(fresh.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays));
+        if (dead)
+            return undo(`Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored.`);
+        // The proof, before anything depends on the new key: Capgo answers a list made with it.
+        const successor = this.deps.clientFor(fresh.key);
+        try {
+            await successor.listKeys();
+        }
+        catch (error) {
+            return undo(`The new managing key ${fresh.id} does not work (${message(error)}), so it was not stored.`);
+        }
+        const stored = await this.store(fresh, before);
+        if (stored === 'not-written')
+            return undo(`${this.writeFailure}`);
+        if (stored === 'unverified') {
+            return (`${this.writeFailure} Whether ${this.deps.secret.where} holds the new managing key ${fresh.id} or still the old one (key ${self.id}) ` +
+                `could not be verified, so both were left alive: check the secret's "Last updated" in the repository settings, and once a run ` +
+                `has succeeded with it, delete whichever of keys ${fresh.id} and ${self.id} it does not hold.`);
+        }
+        this.outcome.storedKeyId = fresh.id;
+        // The very last request: the old managing key goes, asked by its proven successor.
+        try {
+            const deleted = await successor.deleteKey(self.id);
+            this.outcome.retiredKeyId = self.id;
+            log.info(deleted === 'deleted' ? `Deleted the old managing key ${self.id}.` : `The old managing key ${self.id} was already gone.`);
+            return undefined;
+        }
+        catch (error) {
+            return (`${this.deps.secret.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
+                `failed (${message(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${CAPGO_KEYS_PAGE}) if it is still listed.`);
+        }
+    }
+    async renewCurrent(step) {
+        const { capgo, settings, log } = this.deps;
+        const kept = `${this.deps.secret.where} still holds capgo-api-key, which stays valid; the next run tries again.`;
+        const expiresAt = newExpiry(settings.expiresInDays, this.now());
+        // The one regenerated longest ago is most likely the other; Capgo's 401 on itself settles it.
+        const [first, second] = [...step.pair].sort(leastRecentlyRegeneratedFirst);
+        const regenerate = async () => {
+            try {
+                return await capgo.regenerateKey(first.id, expiresAt);
+            }
+            catch (error) {
+                if (!isSelf(error))
+                    throw error;
+                log.info(`Managing key ${first.id} is capgo-api-key itself (Capgo: cannot_update_apikey); regenerating key ${second.id}.`);
+                return await capgo.regenerateKey(second.id, expiresAt);
+            }
+        };
+        const [before, issued] = await Promise.all([
+            this.probeQuietly(),
+            regenerate().then((key) => ({ ok: true, key }), (error) => ({ ok: false, error })),
+        ]);
+        if (!issued.ok) {
+            if (isSelf(issued.error)) {
+                return (`Capgo refused to regenerate either managing key (${first.id}, ${second.id}): capgo-api-key may not manage them. Give both ` +
+                    `keys named '${step.name}' the role apikey_manager, and store one of them in ${this.deps.secret.where}. ${kept}`);
+            }
+            // Retried already; even if the regenerate went through, no secret held the other key's value.
+            return `${message(issued.error)} ${kept}`;
+        }
+        const fresh = issued.key;
+        log.info(`Regenerated managing key ${fresh.id}.`);
+        const dead = expiryProblem(fresh.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays));
+        if (dead) {
+            return `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored: set expires-in-days. ${kept}`;
+        }
+        const stored = await this.store(fresh, before);
+        if (stored === 'not-written')
+            return `${this.writeFailure} ${kept}`;
+        if (stored === 'unverified') {
+            return (`${this.writeFailure} Whether ${this.deps.secret.where} holds managing key ${fresh.id} or still capgo-api-key could not be ` +
+                'verified; both stay valid until the next run, which regenerates the one it is not using.');
+        }
+        this.outcome.storedKeyId = fresh.id;
+        return undefined;
+    }
+    writeFailure = '';
+    /** Writes the secret; an unknown outcome is settled from its metadata against GitHub's clock. */
+    async store(fresh, before) {
+        try {
+            await this.deps.secret.write(fresh.key);
+            return 'written';
+        }
+        catch (error) {
+            this.writeFailure = message(error);
+            if (!(error instanceof SecretWriteError) || !error.unknown)
+                return 'not-written';
+        }
+        const start = before ?? this.preflightProbe;
+        const after = await this.probeQuietly();
+        // GitHub's Date has whole seconds, and so has updated_at: a write in the same second counts.
+        const since = start?.serverTime === undefined ? undefined : Math.floor(start.serverTime / 1000) * 1000;
+        const landed = after?.updatedAt !== undefined && since !== undefined && after.updatedAt >= since && after.updatedAt !== start?.updatedAt;
+        if (!landed)
+            return 'unverified';
+        this.deps.log.notice(`The write of ${this.deps.secret.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`);
+        return 'written';
+    }
+    async probeQuietly() {
+        try {
+            return await this.deps.secret.probe();
+        }
+        catch (error) {
+            this.deps.log.warning(message(error));
+            return undefined;
+        }
+    }
+    async deleteQuietly(capgo, id) {
+        try {
+            await capgo.deleteKey(id);
+            return `Key ${id} was deleted again.`;
+        }
+        catch (error) {
+            return `Deleting key ${id} again failed too (${message(error)}): delete it in Capgo (${CAPGO_KEYS_PAGE}).`;
+        }
+    }
+    /** A create whose answer was lost: delete a key of that name that preflight did not see. */
+    async sweep(step) {
+        try {
+            const after = await this.deps.capgo.listKeys();
+            const strays = after.keys.filter((k) => k.name === step.self.name && !step.known.has(k.id) && !k.isManagingKey);
+            if (strays.length === 0)
+                return 'No key was created.';
+            for (const stray of strays)
+                await this.deps.capgo.deleteKey(stray.id);
+            return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again.`;
+        }
+        catch (error) {
+            return `Whether Capgo created a key is unknown (${message(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${CAPGO_KEYS_PAGE}).`;
+        }
+    }
+}
+function pairProblem(name, pair, where) {
+    const make = `On current Capgo a key cannot renew itself, so managing-key-secret needs two managing keys that renew each other: ` +
+        `API keys named exactly '${name}', both with the role apikey_manager (in the organizations of the keys this action rotates), ` +
+        `made in the Capgo dashboard (${CAPGO_KEYS_PAGE}). ${where} and capgo-api-key hold one of them.`;
+    if (pair.length === 0)
+        return `${make} Capgo has no key of that name: create both.`;
+    if (pair.length === 1)
+        return `${make} Capgo has one (id ${pair[0].id}): create one more with the same name and role.`;
+    return `${make} Capgo has ${pair.length} (ids ${pair.map((k) => k.id).join(', ')}): delete all but two, keeping the one capgo-api-key holds.`;
+}
+function isSelf(error) {
+    return error instanceof CapgoError && error.status === 401 && error.code === 'cannot_update_apikey';
+}
+function message(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** The managing-key secret of the workflow's repository (or of one of its environments). */
+class GitHubManagingSecret {
+    octokit;
+    name;
+    where;
+    route;
+    params;
+    context;
+    publicKey;
+    constructor(octokit, repository, name, environment) {
+        this.octokit = octokit;
+        this.name = name;
+        const { owner, repo } = repository;
+        if (environment === undefined) {
+            this.route = '/repos/{owner}/{repo}/actions/secrets';
+            this.params = { owner, repo };
+            this.where = `repository secret ${name} of ${owner}/${repo}`;
+        }
+        else {
+            this.route = '/repos/{owner}/{repo}/environments/{environment_name}/secrets';
+            this.params = { owner, repo, environment_name: environment };
+            this.where = `environment secret ${name} of ${owner}/${repo} environment '${environment}'`;
+        }
+        this.context = {
+            doing: `reading the public key of ${this.where}`,
+            subject: environment === undefined ? `repository ${owner}/${repo}` : `environment '${environment}' of ${owner}/${repo} (create it under Settings → Environments) or the repository`,
+            permission: environment === undefined
+                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
+                : 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)',
+        };
+    }
+    async prepare() {
+        const [response, probe] = await Promise.all([
+            this.octokit.request(`GET ${this.route}/public-key`, this.params).catch((error) => {
+                throw new Error(explainGitHubError(this.context, error));
+            }),
+            this.probe(),
+        ]);
+        const data = response.data;
+        if (typeof data.key !== 'string' || (typeof data.key_id !== 'string' && typeof data.key_id !== 'number')) {
+            throw new Error(`${this.context.doing}: GitHub's answer has no key and key_id`);
+        }
+        this.publicKey = { key: data.key, key_id: String(data.key_id) };
+        return probe;
+    }
+    async probe() {
+        const reading = { ...this.context, doing: `reading the metadata of ${this.where}` };
+        try {
+            const response = await this.octokit.request(`GET ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name });
+            const data = response.data;
+            return { updatedAt: managing_key_time(data.updated_at), serverTime: managing_key_time(response.headers.date) };
+        }
+        catch (error) {
+            // Not there yet: GitHub's clock still comes with the 404.
+            if (isNotFound(error))
+                return { updatedAt: undefined, serverTime: managing_key_time(error.response?.headers?.date) };
+            throw new Error(explainGitHubError(reading, error));
+        }
+    }
+    async write(value) {
+        if (!this.publicKey)
+            throw new SecretWriteError(`writing ${this.where}: its public key was not read`, false);
+        const { key, key_id } = this.publicKey;
+        const encrypted_value = await seal(value, key);
+        try {
+            await this.octokit.request(`PUT ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name, encrypted_value, key_id });
+        }
+        catch (error) {
+            const status = error.status;
+            // Octokit reports a timeout or a lost connection as status 500 (or none): maybe applied.
+            const unknown = typeof status !== 'number' || status >= 500;
+            throw new SecretWriteError(explainGitHubError({ ...this.context, doing: `writing ${this.where}` }, error), unknown);
+        }
+    }
+}
+function managing_key_time(value) {
+    if (typeof value !== 'string')
+        return undefined;
+    const parsed = Date.parse(value);
+    return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+;// CONCATENATED MODULE: ./src/lease.ts
+
+
+
+
+// The lease: one run of a rotation at a time, even without a `concurrency` group (a schedule and a
+// manual run, two workflows). It is a repository Actions variable in the workflow's repository,
+// named after the key-name; creating a variable is atomic (POST answers 201, or 409 when the name
+// is taken), so exactly one run holds it. A lease left by a run that died is stale after TTL and
+// may be taken over; staleness is judged by GitHub's own clock (the variable's updated_at against
+// the Date header of the answer), never the runner's. Values are plaintext: ids and times only.
+/** Longer than any run can take (see README, time bounds), so a live run's lease never goes stale. */
+const LEASE_TTL_SECONDS = 3600;
+class LeaseBusyError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'LeaseBusyError';
+    }
+}
+/** A valid GitHub variable name, the same for every run of a rotation, different across rotations. */
+function leaseName(keyName) {
+    return `${RESERVED_PREFIX}LEASE_${(0,external_node_crypto_.createHash)('sha256').update(keyName).digest('hex').slice(0, 20).toUpperCase()}`;
+}
+const lease_PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
+class GitHubLease {
+    octokit;
+    repository;
+    run;
+    warn;
+    name;
+    holder;
+    state = 'free';
+    acquiredAt = 0;
+    releasing;
+    constructor(octokit, repository, keyName, 
+    /** The run, for people reading the variable: "<run id>/<attempt>". */
+    run, warn) {
+        this.octokit = octokit;
+        this.repository = repository;
+        this.run = run;
+        this.warn = warn;
+        this.name = leaseName(keyName);
+        this.holder = (0,external_node_crypto_.randomBytes)(12).toString('hex');
+    }
+    get held() {
+        return this.state === 'held';
+    }
+    context(doing) {
+        const { owner, repo } = this.repository;
+        return {
+            doing: `${doing} the lease (variable ${this.name} of ${owner}/${repo}, which keeps overlapping runs of this rotation apart)`,
+            subject: `repository ${owner}/${repo}`,
+            permission: lease_PERMISSION,
+        };
+    }
+    async acquire() {
+        const value = JSON.stringify({ holder: this.holder, run: this.run, ttl: LEASE_TTL_SECONDS, taken_at: new Date().toISOString() });
+        const { owner, repo } = this.repository;
+        for (let attempt = 1; attempt <= 3; attempt++) {
+            try {
+                // Not retried by plugin-retry: a retried POST whose first answer was lost meets its own 409.
+                await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } });
+                return this.took();
+            }
+            catch (error) {
+                const status = error.status;
+                if (typeof status === 'number' && status >= 400 && status < 500 && status !== 409) {
+                    throw new Error(`${explainGitHubError(this.context('taking'), error)} Nothing was changed.`);
+                }
+                // 409, or an unknown outcome (5xx, timeout, reset): see who holds it now.
+                const current = await this.read();
+                if (current === undefined)
+                    continue;
+                if (current.value?.holder === this.holder)
+                    return this.took();
+                if (current.stale) {
+                    await this.remove().catch(() => undefined);
+                    continue;
+                }
+                const by = current.value?.run ? `run ${current.value.run}` : 'another run';
+                throw new LeaseBusyError(`Another run of this rotation (${by}) is under way: it holds the lease ${this.name} in ${owner}/${repo} ` +
+                    `since ${current.updatedAt ?? 'an unknown time'}. Nothing was changed; run again once it is done. ` +
+                    `A lease left by a run that died expires ${LEASE_TTL_SECONDS / 60} minutes after it was taken (or delete the variable).`);
+            }
+        }
+        throw new Error(`Taking the lease ${this.name} failed three times (another run took and released it meanwhile?). Nothing was changed; run again.`);
+    }
+    took() {
+        this.state = 'held';
+        this.acquiredAt = localNow();
+    }
+    release() {
+        if (this.state !== 'held')
+            return this.releasing ?? Promise.resolve();
+        this.state = 'released';
+        this.releasing = this.releaseNow().catch((error) => {
+            this.warn(`${error instanceof Error ? error.message : String(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`);
+        });
+        return this.releasing;
+    }
+    async releaseNow() {
+        // Past half its life the lease may have been taken over: delete it only if it is still ours.
+        if (localNow() - this.acquiredAt > (LEASE_TTL_SECONDS * 1000) / 2) {
+            const current = await this.read();
+            if (current?.value?.holder !== this.holder)
+                return;
+        }
+        await this.remove();
+    }
+    async remove() {
+        try {
+            await this.octokit.request('DELETE /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return;
+            throw new Error(explainGitHubError(this.context('releasing'), error));
+        }
+    }
+    /** The lease as it stands, or undefined when nobody holds it. */
+    async read() {
+        let response;
+        try {
+            response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return undefined;
+            throw new Error(`${explainGitHubError(this.context('reading'), error)} Nothing was changed.`);
+        }
+        const data = (typeof response.data === 'object' && response.data !== null ? response.data : {});
+        const value = parseValue(data.value);
+        const updatedAt = typeof data.updated_at === 'string' ? data.updated_at : undefined;
+        // GitHub's clock on both sides; a lease whose age cannot be told is not taken over.
+        const updated = updatedAt ? Date.parse(updatedAt) : Number.NaN;
+        const now = typeof response.headers.date === 'string' ? Date.parse(response.headers.date) : Number.NaN;
+        const ttl = value?.ttl ?? LEASE_TTL_SECONDS;
+        const stale = !Number.isNaN(updated) && !Number.isNaN(now) && now - updated > ttl * 1000;
+        return { value, updatedAt, stale };
+    }
+}
+/** The lease's value is data from a server: parsed strictly, and never trusted beyond its fields. */
+function parseValue(raw) {
+    if (typeof raw !== 'string')
+        return undefined;
+    try {
+        const parsed = JSON.parse(raw);
+        if (typeof parsed.holder !== 'string')
+            return undefined;
+        const run = typeof parsed.run === 'string' && /^[\w./-]{1,80}$/.test(parsed.run) ? parsed.run : undefined;
+        const ttl = typeof parsed.ttl === 'number' && Number.isSafeInteger(parsed.ttl) && parsed.ttl > 0 && parsed.ttl <= 86_400 ? parsed.ttl : LEASE_TTL_SECONDS;
+        return { holder: parsed.holder, run, ttl };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+function describePlan(input) {
+    const { settings, strategy, regenerateChoice, generation, previous, targets, variable } = input;
+    const expiry = settings.expiresInDays ? `expires ${settings.expiresInDays} days after the rotation` : 'no expiry';
+    const lines = [];
+    if (strategy === 'regenerate' && regenerateChoice.ok) {
+        lines.push(`regenerate Capgo key ${regenerateChoice.id} in place (${expiry}; its rights stay as set in Capgo)`);
+        if (regenerateChoice.kept.length > 0) {
+            lines.push(`keep key(s) ${plan_ids(regenerateChoice.kept)} alive: the value the secrets hold now keeps working until the next run (keep-previous: ${settings.keepPrevious})`);
+        }
+    }
+    else {
+        lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${describeScope(settings)}, ${expiry})`);
+        if (settings.strategy === 'auto' && generation === 'unknown') {
+            lines.push(regenerateChoice.ok
+                ? `if Capgo refuses to create keys (current Capgo), regenerate key ${regenerateChoice.id} instead`
+                : `if Capgo refuses to create keys (current Capgo), the run fails: ${regenerateChoice.problem}`);
+        }
+    }
+    for (const target of targets) {
+        const access = target.orgAccess ? `, ${describeOrgAccess(target.ref, target.orgAccess)}` : '';
+        lines.push(`write ${describeTarget(target.ref)}: ${expectedWrite(target)}${access}`);
+    }
+    if (variable) {
+        const id = strategy === 'regenerate' && regenerateChoice.ok ? String(regenerateChoice.id) : "the new key's id";
+        lines.push(`set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`);
+    }
+    if (strategy === 'create') {
+        lines.push(previous.retired.length > 0 ? `then delete previous key(s) ${plan_ids(previous.retired)}` : 'no previous key to delete');
+        if (previous.kept.length > 0)
+            lines.push(`keep previous key(s) ${plan_ids(previous.kept)} alive (keep-previous: ${settings.keepPrevious})`);
+    }
+    return lines;
+}
+function expectedWrite(target) {
+    if (target.existing === undefined)
+        return 'created or updated';
+    return target.existing === null ? 'created' : 'updated';
+}
+function plan_ids(keys) {
+    return keys.map((k) => k.id).join(', ');
+}
+function describeOrgAccess(ref, access) {
+    const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping';
+    const selected = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : '';
+    return `${how} visibility ${access.visibility}${selected}`;
+}
+function describeScope(settings) {
+    const parts = [];
+    if (settings.limitedToApps.length > 0)
+        parts.push(`apps ${settings.limitedToApps.join(', ')}`);
+    if (settings.limitedToOrgs.length > 0)
+        parts.push(`orgs ${settings.limitedToOrgs.join(', ')}`);
+    return parts.length > 0 ? `limited to ${parts.join('; ')}` : 'not limited to apps or orgs';
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+
+// Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
+// `key` output only (masked since Capgo returned it); everything else here is ids and names.
+function targetsJson(targets) {
+    return JSON.stringify(targets.map(({ ref, result }) => ({
+        kind: ref.kind,
+        type: ref.type,
+        owner: ref.owner,
+        ...(ref.kind !== 'organization' ? { repo: ref.repo } : {}),
+        ...(ref.kind === 'environment' ? { environment: ref.environment } : {}),
+        secret: ref.secret,
+        result,
+    })));
+}
+function accessOf(target) {
+    const access = target.orgAccess;
+    if (!access)
+        return '';
+    const selected = access.visibility === 'selected' ? ` (${access.selectedRepositoryIds.length} repositories)` : '';
+    return `visibility ${access.visibility}${selected}`;
+}
+function setOutputs(settings, report, managing) {
+    const key = report.newKey;
+    setOutput('rotated', String(report.rotated));
+    setOutput('strategy', report.strategy ?? '');
+    setOutput('key-id', key ? String(key.id) : '');
+    setOutput('key-name', key?.name ?? settings.keyName);
+    // Only a key that some target holds: a rolled-back key is dead, a dry run has none.
+    if (key && report.rotated)
+        setOutput('key', key.key);
+    setOutput('expires-at', key?.expiresAt ?? '');
+    setOutput('previous-key-ids', JSON.stringify(report.previousKeyIds));
+    setOutput('deleted-key-ids', JSON.stringify(report.deletedKeyIds));
+    setOutput('kept-key-ids', JSON.stringify(report.keptKeyIds));
+    setOutput('targets', targetsJson(report.targets));
+    setOutput('rotated-at', report.rotatedAt ?? '');
+    // Its id only, and only when the renewal went through; the key itself never leaves the secret.
+    setOutput('managing-key-id', managing?.status === 'renewed' && managing.storedKeyId !== undefined ? String(managing.storedKeyId) : '');
+}
+function describeManaging(managing) {
+    if (!managing)
+        return 'not renewed (managing-key-secret not set)';
+    switch (managing.status) {
+        case 'not-run':
+            return 'not renewed this run';
+        case 'planned':
+            return `would be renewed and stored in ${managing.where}`;
+        case 'renewed':
+            return `key ${managing.storedKeyId} now stored in ${managing.where}${managing.retiredKeyId !== undefined ? `; old key ${managing.retiredKeyId} deleted` : ''}`;
+        case 'failed':
+            return managing.storedKeyId !== undefined
+                ? `key ${managing.storedKeyId} now stored in ${managing.where}, but the renewal did not finish (see below)`
+                : `renewal failed; ${managing.where} unchanged or unverified (see below)`;
+    }
+}
+function title(report) {
+    if (report.failure)
+        return 'Capgo key rotation: failed';
+    if (report.nextDueAt)
+        return `Capgo key rotation: not due until ${report.nextDueAt}`;
+    if (report.dryRun)
+        return 'Capgo key rotation: dry run (nothing changed)';
+    return 'Capgo key rotation: done';
+}
+function report_ids(list) {
+    return list.length > 0 ? list.join(', ') : 'none';
+}
+async function writeSummary(settings, report, failure, managing) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const summary = summary_summary.emptyBuffer();
+    if (!report || !settings) {
+        summary.addHeading('Capgo key rotation: failed', 2);
+    }
+    else {
+        summary.addHeading(title(report), 2);
+        const key = report.newKey;
+        summary.addTable([
+            [
+                { data: 'Detail', header: true },
+                { data: 'Value', header: true },
+            ],
+            ['Strategy', report.strategy ?? '—'],
+            ['Key id', key ? String(key.id) : '—'],
+            ['Key name', key?.name ?? settings.keyName],
+            ['Mode', report.strategy === 'regenerate' ? (key?.mode ?? 'unchanged (set in Capgo)') : settings.keyMode],
+            ['Scope', report.strategy === 'regenerate' ? 'unchanged (set in Capgo)' : describeScope(settings)],
+            ['Expires', key?.expiresAt ?? 'never'],
+            [report.dryRun ? 'Would replace key ids' : 'Previous key ids', report_ids(report.previousKeyIds)],
+            [report.dryRun ? 'Would delete key ids' : 'Deleted key ids', report_ids(report.deletedKeyIds)],
+            [report.dryRun ? 'Would keep key ids' : 'Kept key ids', report_ids(report.keptKeyIds)],
+            ['Key id variable', report.variable ? `${report.variable.name}: ${report.variable.result}` : 'not used'],
+            ['Written at', report.rotatedAt ?? '—'],
+            ...(settings.managingKeySecret ? [['Managing key', describeManaging(managing)]] : []),
+            ...(report.nextDueAt ? [['Next rotation due', report.nextDueAt]] : []),
+        ]);
+        summary.addTable([
+            ['Target', 'Kind', 'Type', 'Secret', 'Access', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
+            ...report.targets.map((t) => [
+                targetLocation(t.ref),
+                t.ref.kind,
+                t.ref.type,
+                t.ref.secret,
+                accessOf(t) || '—',
+                t.result,
+                t.holdsKeyId !== undefined
+                    ? String(t.holdsKeyId)
+                    : t.mayHoldKeyId !== undefined
+                        ? `unknown: ${t.mayHoldKeyId} or its previous value`
+                        : t.result === 'planned'
+                            ? '—'
+                            : 'its previous value',
+            ]),
+        ]);
+        if (report.plan.length > 0)
+            summary.addHeading('Plan', 3).addList(report.plan);
+    }
+    if (failure)
+        summary.addHeading('What went wrong', 3).addCodeBlock(failure);
+    // Built with the summary API, then scrubbed as a whole before it reaches the file.
+    const text = redact(summary.stringify());
+    try {
+        await summary.emptyBuffer().addRaw(text).write({ overwrite: false });
+    }
+    catch (error) {
+        debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/leftovers.ts
+
+
+function findLeftovers(keyName, explicit, keepPrevious, listing, targets) {
+    const all = findPreviousKeys(keyName, explicit, 0, listing).replaced;
+    const newest = all[0];
+    if (!newest || all.length <= 1)
+        return { reason: 'no earlier key of this rotation is alive' };
+    if (newest.name !== keyName || !newest.createdAt)
+        return { reason: `the newest key of this rotation cannot be told (key ${newest.id} has no creation time or another name)` };
+    // key-id-variable names the key the secrets hold: it must be the newest, or the state is not ours to judge.
+    const remembered = explicit.find((e) => e.source === 'key-id-variable');
+    if (remembered && remembered.id !== newest.id) {
+        return { reason: `key-id-variable holds ${remembered.id}, but the newest key named '${keyName}' is ${newest.id}` };
+    }
+    const issued = Math.max(Date.parse(newest.createdAt), newest.updatedAt ? Date.parse(newest.updatedAt) || 0 : 0);
+    for (const target of targets) {
+        const updated = target.existing?.updatedAt ? Date.parse(target.existing.updatedAt) : Number.NaN;
+        if (Number.isNaN(updated) || Math.floor(updated / 1000) < Math.floor(issued / 1000)) {
+            return { reason: `${describeTarget(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key` };
+        }
+    }
+    const earlier = all.slice(1);
+    return { newest, retire: { replaced: earlier, kept: earlier.slice(0, keepPrevious), retired: earlier.slice(keepPrevious), notes: [] } };
+}
+
+;// CONCATENATED MODULE: ./src/regenerate-check.ts
+// After a regenerate and its writes: was the key regenerated again meanwhile (an overlapping run,
+// or a person in the dashboard)? If so the value just written is already dead, and a write that
+// landed after the other run's may have overwritten its live value. The key list's row tells:
+// its updated_at moves with every regenerate. Returns the failure to report, if any.
+async function checkNotRegeneratedAgain(capgo, key, warn) {
+    const ours = key.updatedAt ? Date.parse(key.updatedAt) : Number.NaN;
+    if (Number.isNaN(ours))
+        return undefined; // this Capgo does not say when; the lease is the guard then
+    let row;
+    try {
+        row = (await capgo.listKeys()).keys.find((k) => k.id === key.id);
+    }
+    catch (error) {
+        warn(`Could not check that key ${key.id} was not regenerated again by another run (${error instanceof Error ? error.message : String(error)}).`);
+        return undefined;
+    }
+    const now = row?.updatedAt ? Date.parse(row.updatedAt) : Number.NaN;
+    if (row && (Number.isNaN(now) || now <= ours))
+        return undefined;
+    const what = row ? `was regenerated again at ${row.updatedAt}, after this run regenerated it at ${key.updatedAt}` : "is no longer in Capgo's list (deleted?)";
+    return (`key ${key.id} ${what}: another run or a person acted on it meanwhile, so the value this run wrote may no longer work. ` +
+        `Run again (with a concurrency group, or once the other run is done): a re-run regenerates it and writes every target.`);
+}
+
+;// CONCATENATED MODULE: ./src/rotation.ts
+
+
+
+
+
+
+
+
+
+class PreflightError extends Error {
+    constructor(problems) {
+        super(problems.length === 1
+            ? `${problems[0]} Nothing was changed.`
+            : `Preflight found ${problems.length} problems; nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.name = 'PreflightError';
+    }
+}
+async function rotate(settings, deps) {
+    try {
+        return await rotateUnderLease(settings, deps);
+    }
+    finally {
+        // Usually released already, in parallel with the last step; this covers every other exit.
+        await deps.lease?.release();
+    }
+}
+async function rotateUnderLease(settings, deps) {
+    const { log } = deps;
+    const now = deps.now ?? (() => new Date());
+    const readConcurrency = deps.readConcurrency ?? READ_CONCURRENCY;
+    const writeConcurrency = deps.writeConcurrency ?? WRITE_CONCURRENCY;
+    const report = {
+        dryRun: settings.dryRun,
+        rotated: false,
+        strategy: undefined,
+        plan: [],
+        newKey: undefined,
+        previousKeyIds: [],
+        deletedKeyIds: [],
+        keptKeyIds: [],
+        notFoundKeyIds: [],
+        targets: [],
+        rotatedAt: undefined,
+        nextDueAt: undefined,
+        variable: settings.keyIdVariable ? { name: settings.keyIdVariable, result: 'planned' } : undefined,
+        failure: undefined,
+    };
+    // Step 2: preflight. Every read at once; any failure stops the run before anything changes.
+    const { listing, targets, variableValue } = await preflight(settings, deps, readConcurrency);
+    log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
+    const explicit = explicitIds(settings, variableValue);
+    const guard = [...managingKeyProblems(settings.keyName, explicit, listing), ...(deps.followUp?.check(listing) ?? [])];
+    if (guard.length > 0)
+        throw new PreflightError(guard);
+    const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing);
+    for (const note of previous.notes)
+        log.warning(note);
+    const regenerateChoice = chooseKeyToRegenerate({
+        keyName: settings.keyName,
+        previousKeyId: settings.previousKeyId,
+        rememberedId: explicit.find((e) => e.source === 'key-id-variable')?.id,
+        keepPrevious: settings.keepPrevious,
+        listing,
+    });
+    // Current Capgo refuses creation by API keys, so `auto` regenerates there: check that it can.
+    // Classic, or a list that does not tell: `auto` creates, and Capgo's answer to the create decides.
+    const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
+    if (expectRegenerate)
+        checkRegenerable(regenerateChoice, settings, now(), log);
+    const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
+    if (notDue) {
+        report.nextDueAt = notDue;
+        report.targets = targets.map((target) => outcome(target, 'skipped', undefined));
+        report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`);
+        if (report.variable)
+            report.variable.result = 'unchanged';
+        log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`);
+        if (!expectRegenerate)
+            await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency);
+        return report;
+    }
+    // Regenerating kills the old value at once, and there is no rollback: make sure every target
+    // can be written before that (the public-key read only proved read access).
+    const removeWriteChecks = expectRegenerate && !settings.dryRun ? await checkWriteAccess(targets, log, writeConcurrency) : undefined;
+    // Step 3: dry run.
+    if (settings.dryRun) {
+        const strategy = expectRegenerate ? 'regenerate' : 'create';
+        const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined;
+        report.strategy = strategy;
+        report.plan.push(...describePlan({ settings, strategy, regenerateChoice, generation: listing.generation, previous, targets, variable }));
+        const regenerated = strategy === 'regenerate' && regenerateChoice.ok ? regenerateChoice : undefined;
+        report.previousKeyIds = regenerated ? [regenerated.id] : previous.replaced.map((k) => k.id);
+        report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id);
+        report.keptKeyIds = regenerated ? regenerated.kept.map((k) => k.id) : previous.kept.map((k) => k.id);
+        report.targets = targets.map((target) => outcome(target, 'planned', undefined));
+        report.plan.push(...(deps.followUp?.plan() ?? []));
+        for (const line of report.plan)
+            log.info(`Dry run: ${line}`);
+        return report;
+    }
+    // Step 4: a new key, by create or regenerate.
+    const expiresAt = newExpiry(settings.expiresInDays, now());
+    // The throwaway secrets go while the key is issued: one round trip, not two.
+    const removing = removeWriteChecks?.().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
+    let issued;
+    try {
+        issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, now);
+    }
+    finally {
+        await removing;
+    }
+    report.strategy = issued.strategy;
+    report.newKey = issued.key;
+    report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id);
+    if (issued.strategy === 'regenerate' && regenerateChoice.ok)
+        report.keptKeyIds.push(...regenerateChoice.kept.map((k) => k.id));
+    log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`);
+    if (expiresAt && !issued.key.expiresAt) {
+        log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`);
+    }
+    // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
+    const deadOnArrival = expiryProblem(issued.key.expiresAt, now(), minimumLifetimeMs(settings.rotateAfterDays));
+    if (deadOnArrival) {
+        report.newKey = undefined;
+        report.failure = await refuseDeadKey(issued, deadOnArrival, deps);
+        return report;
+    }
+    // Step 5: seal and write to every target.
+    const rotatedAt = now().toISOString();
+    const writes = await settleAll(targets, writeConcurrency, (target) => target.write(issued.key.key));
+    // A write whose answer was lost is read back (write-verification.ts) before anything is decided.
+    const settled = await settleWrites(targets, writes, writeConcurrency, log);
+    report.targets = settled.map(({ target, state, result, error }) => {
+        if (state === 'written') {
+            log.info(`${describeTarget(target.ref)}: ${result}.`);
+            return outcome(target, result, issued.key.id);
+        }
+        log.warning(error);
+        // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
+        return { ...outcome(target, 'failed', undefined), error, mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined };
+    });
+    const written = settled.filter((s) => s.state === 'written').length;
+    if (written > 0) {
+        report.rotated = true;
+        report.rotatedAt = rotatedAt;
+    }
+    // The created key is deleted again only when every target is proven not to hold it.
+    if (settled.every((s) => s.state === 'not-written')) {
+        report.newKey = undefined;
+        report.failure = await handleNoTargetWritten(issued, deps, report);
+        return report;
+    }
+    if (written < targets.length) {
+        report.failure = describeIncompleteWrite(issued.strategy, issued.key, settled, previous);
+        return report;
+    }
+    // Steps 6 and 7, at once since neither depends on the other: remember the new id, and retire
+    // the previous keys but for the newest keep-previous of them.
+    const [variableFailure, deleteFailure, regeneratedAgain] = await Promise.all([
+        writeVariable(deps, report, variableValue, issued.key.id),
+        issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName) : undefined,
+        issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m)) : undefined,
+        deps.lease?.release(),
+    ]);
+    const failures = [variableFailure, deleteFailure, regeneratedAgain].filter((f) => f !== undefined);
+    if (failures.length > 0)
+        report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`;
+    else if (deps.followUp)
+        report.failure = await deps.followUp.run();
+    return report;
+}
+/** Writes key-id-variable; returns what failed, if anything. */
+async function writeVariable(deps, report, current, id) {
+    if (!deps.variable || !report.variable)
+        return undefined;
+    const value = String(id);
+    try {
+        report.variable.result = current === value ? 'unchanged' : await deps.variable.write(value, current !== undefined);
+        deps.log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`);
+        return undefined;
+    }
+    catch (error) {
+        report.variable.result = 'failed';
+        return `${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`;
+    }
+}
+async function preflight(settings, deps, concurrency) {
+    const refs = targetsOf(settings);
+    // Secret metadata is read only when something needs it: the age check, or the dry run's plan.
+    const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined;
+    deps.log.info(`Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'));
+    // The lease is taken alongside the reads: it costs no round trip of its own. A dry run changes nothing, so takes none.
+    const [listing, targets, variable, lease, followUp] = await Promise.all([
+        settle(deps.capgo.listKeys()),
+        settleAll(refs, concurrency, (ref) => deps.store.prepare(ref, { readExisting })),
+        settle(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
+        settle(deps.lease && !settings.dryRun ? deps.lease.acquire() : Promise.resolve()),
+        settle(deps.followUp ? deps.followUp.preflight() : Promise.resolve()),
+    ]);
+    const problems = [];
+    for (const result of [lease, listing, ...targets, variable, followUp])
+        if (!result.ok)
+            problems.push(errorMessage(result.error));
+    if (!listing.ok || !variable.ok || problems.length > 0)
+        throw new PreflightError(problems);
+    return { listing: listing.value, targets: targets.map((t) => t.value), variableValue: variable.value };
+}
+async function settle(promise) {
+    return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
+/** previous-key-id first, then the id remembered in key-id-variable. */
+function explicitIds(settings, variableValue) {
+    const ids = [];
+    if (settings.previousKeyId !== undefined)
+        ids.push({ id: settings.previousKeyId, source: 'previous-key-id' });
+    if (variableValue !== undefined && variableValue.trim() !== '') {
+        if (!/^\d+$/.test(variableValue.trim())) {
+            throw new PreflightError([
+                `Variable ${settings.keyIdVariable} holds '${variableValue.slice(0, 40)}', not a Capgo key id: set it to the id of the key the secrets hold, or delete it.`,
+            ]);
+        }
+        const id = Number(variableValue.trim());
+        if (!ids.some((e) => e.id === id))
+            ids.push({ id, source: 'key-id-variable' });
+    }
+    return ids;
+}
+/** Proves every target writable; returns the removal of the throwaway secrets. */
+async function checkWriteAccess(targets, log, concurrency) {
+    log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (a throwaway secret ${WRITE_CHECK_PREFIX}<random>, written and deleted).`);
+    const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess());
+    const removals = checks.flatMap((check) => (check.ok ? [check.value] : []));
+    const remove = async () => {
+        const results = await settleAll(removals, concurrency, (removal) => removal());
+        const failed = results.flatMap((r) => (r.ok ? [] : [errorMessage(r.error)]));
+        if (failed.length > 0)
+            throw new Error(failed.join('\n'));
+    };
+    const problems = checks.flatMap((check) => (check.ok ? [] : [errorMessage(check.error)]));
+    if (problems.length > 0) {
+        await remove().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
+        throw new PreflightError(problems);
+    }
+    return remove;
+}
+/** When every target is younger than the threshold, the time the oldest one comes due; else undefined. */
+function nextRotationIfNotDue(targets, days, now) {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const { existing } of targets) {
+        const updated = existing?.updatedAt ? Date.parse(existing.updatedAt) : Number.NaN;
+        // A missing secret, or one whose age is unknown, is due.
+        if (Number.isNaN(updated))
+            return undefined;
+        oldest = Math.min(oldest, updated);
+    }
+    const due = oldest + days * DAY_MS;
+    return due > now.getTime() ? new Date(due).toISOString() : undefined;
+}
+function outcome(target, result, holdsKeyId) {
+    return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, error: undefined };
+}
+async function issueKey(settings, deps, listing, regenerateChoice, expiresAt, now) {
+    const regenerate = async () => {
+        if (!regenerateChoice.ok)
+            throw new Error(`${regenerateChoice.problem} Nothing was changed.`);
+        const { id } = regenerateChoice;
+        deps.log.info(`Regenerating Capgo key ${id}: key-mode and limited-to-* do not apply, the key keeps the rights set in Capgo.`);
+        try {
+            const key = await deps.capgo.regenerateKey(id, expiresAt);
+            // The answer is the whole row: it may show rights the list did not (current Capgo lists no mode).
+            const rights = excessRights({ mode: key.mode, globalPermissions: [] }, settings.keyMode);
+            if (rights && !(regenerateChoice.key && excessRights(regenerateChoice.key, settings.keyMode)))
+                warnRights(id, key.name, rights, deps.log);
+            return { strategy: 'regenerate', key };
+        }
+        catch (error) {
+            if (!(error instanceof CapgoError))
+                throw error;
+            if (error.outcomeUnknown) {
+                throw new Error(`${error.message} Whether key ${id} was regenerated is unknown: if it was, the secrets hold a value ` +
+                    `that no longer works. Run again: a re-run regenerates it and writes every target.`);
+            }
+            throw new Error(`${error.message} Nothing was changed.`);
+        }
+    };
+    // On current Capgo (known from the list) a create is refused anyway: no detour through it.
+    if (settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current'))
+        return regenerate();
+    try {
+        const key = await deps.capgo.createKey({
+            name: settings.keyName,
+            mode: settings.keyMode,
+            limitedToApps: settings.limitedToApps,
+            limitedToOrgs: settings.limitedToOrgs,
+            expiresAt,
+        });
+        return { strategy: 'create', key };
+    }
+    catch (error) {
+        if (error instanceof CapgoError && error.code === 'cannot_create_apikey') {
+            if (settings.strategy === 'auto') {
+                deps.log.notice('Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.');
+                checkRegenerable(regenerateChoice, settings, now(), deps.log);
+                return regenerate();
+            }
+            throw new Error(`Capgo refused to create a key (400 cannot_create_apikey): on current Capgo an API key cannot create other keys. ` +
+                `Use \`strategy: regenerate\` (or \`auto\`) with a key named '${settings.keyName}' or previous-key-id. Nothing was changed.`);
+        }
+        if (error instanceof CapgoError && error.outcomeUnknown) {
+            throw new Error(`${error.message} ${await sweepUnconfirmedKey(settings, deps, listing)}`);
+        }
+        throw error;
+    }
+}
+/**
+ * What must hold before a key is regenerated, from the preflight list: there is one to regenerate,
+ * it will not be dead on arrival (a regenerate keeps its expires_at unless one is sent), and any
+ * rights beyond the rotation's purpose are said out loud. Throws a PreflightError otherwise.
+ */
+function checkRegenerable(choice, settings, now, log) {
+    if (!choice.ok)
+        throw new PreflightError([choice.problem]);
+    const key = choice.key;
+    if (!key)
+        return;
+    if (settings.expiresInDays === undefined) {
+        const problem = expiryProblem(key.expiresAt, now, minimumLifetimeMs(settings.rotateAfterDays));
+        if (problem) {
+            const when = problem === 'expired' ? `expired at ${key.expiresAt}` : `expires at ${key.expiresAt}, before a next run could replace it`;
+            throw new PreflightError([
+                `Capgo key ${key.id} ${when}, and a regenerate keeps its expiry, so the secrets would hold a dead key: ` +
+                    'set expires-in-days (1 to 365) to give the regenerated key a new expiry.',
+            ]);
+        }
+    }
+    const rights = excessRights(key, settings.keyMode);
+    if (rights)
+        warnRights(key.id, key.name, rights, log);
+}
+function warnRights(id, name, rights, log) {
+    log.warning(`Capgo key ${id} ('${name}') has ${rights}: the secrets will hold a key with those rights. ` +
+        'If the secret is meant for uploads, give the key only an upload role in Capgo (or rotate a key that has one).');
+}
+/** Capgo answered with a key that is dead or dies before the next run: it is never written. */
+async function refuseDeadKey(issued, problem, deps) {
+    const when = problem === 'expired' ? 'already expired' : 'expires before a next run could replace it';
+    const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. Set expires-in-days.`;
+    if (issued.strategy === 'regenerate') {
+        return `${head} The key was regenerated, so the value the targets hold no longer works: run again with expires-in-days set.`;
+    }
+    try {
+        await deps.capgo.deleteKey(issued.key.id);
+        return `${head} The new key was deleted again; the previous key is untouched.`;
+    }
+    catch (error) {
+        return `${head} Deleting it again failed too (${errorMessage(error)}); the next run deletes it. The previous key is untouched.`;
+    }
+}
+/**
+ * A create whose answer was lost may still have made a key. Look for a key of our name that the
+ * preflight list did not have and delete it, so that no live key is left that no secret holds.
+ */
+async function sweepUnconfirmedKey(settings, deps, before) {
+    const known = new Set(before.keys.map((k) => k.id));
+    try {
+        const after = await deps.capgo.listKeys();
+        const strays = after.keys.filter((k) => k.name === settings.keyName && !known.has(k.id) && !k.isManagingKey);
+        if (strays.length === 0)
+            return 'No key was created; nothing was changed.';
+        // Without the lease a stray may be another run's fresh key, which its secrets may hold already.
+        if (!deps.lease?.held) {
+            return (`Key(s) ${strays.map((k) => k.id).join(', ')} named '${settings.keyName}' appeared after this run's preflight: this run's, or an ` +
+                `overlapping run's. Without the lease this run cannot tell, so it deletes none; the next run retires what no secret holds. No secret was changed.`);
+        }
+        for (const stray of strays)
+            await deps.capgo.deleteKey(stray.id);
+        return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again. Nothing else was changed.`;
+    }
+    catch (error) {
+        return (`Whether Capgo created a key is unknown (${errorMessage(error)}). If it did, it is named '${settings.keyName}' ` +
+            `and the next run deletes it; no secret was changed.`);
+    }
+}
+async function handleNoTargetWritten(issued, deps, report) {
+    const causes = report.targets.map((t) => t.error).join('\n');
+    if (issued.strategy === 'regenerate') {
+        return (`Capgo key ${issued.key.id} was regenerated, so the value the targets hold no longer works, and no target could be written. ` +
+            `Fix the cause and run again: a re-run regenerates the key and writes it.\n${causes}`);
+    }
+    try {
+        await deps.capgo.deleteKey(issued.key.id);
+        deps.log.info(`Rolled back: deleted the new key ${issued.key.id}, which reached no target.`);
+        return `No target could be written, so the new key ${issued.key.id} was deleted again; the previous key is untouched.\n${causes}`;
+    }
+    catch (error) {
+        return (`No target could be written, and deleting the new key ${issued.key.id} again failed too (${errorMessage(error)}): ` +
+            `delete it in Capgo, or run again (a run deletes every earlier key named '${issued.key.name}'). The previous key is untouched.\n${causes}`);
+    }
+}
+/** Deletes the retired keys; returns what failed, if anything. */
+async function retirePreviousKeys(previous, newId, deps, report, concurrency, keepPrevious, keyName) {
+    report.keptKeyIds.push(...previous.kept.map((k) => k.id));
+    for (const key of previous.kept)
+        deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`);
+    const doomed = previous.retired.filter((k) => k.id !== newId);
+    const results = await settleAll(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id));
+    const failures = [];
+    doomed.forEach((key, index) => {
+        const result = results[index];
+        if (result.ok && result.value === 'deleted') {
+            report.deletedKeyIds.push(key.id);
+            deps.log.info(`Deleted previous key ${key.id}.`);
+        }
+        else if (result.ok) {
+            // Capgo answers 404 alike for a key that is gone and for one the managing key may not see.
+            report.notFoundKeyIds.push(key.id);
+            deps.log.warning(`Previous key ${key.id} was not found: it is already gone, or not visible to the managing key (another user's key).`);
+        }
+        else if (result.error instanceof CapgoError && (result.error.status === 401 || result.error.status === 403)) {
+            // Current Capgo refuses to delete the managing key itself, or a key outside its organizations.
+            report.keptKeyIds.push(key.id);
+            deps.log.warning(`Capgo refused to delete previous key ${key.id} (${result.error.status}${result.error.code ? ` ${result.error.code}` : ''}); it stays alive. ` +
+                'It is the managing key itself, or a key capgo-api-key may not manage: delete it in Capgo if it should go.');
+        }
+        else {
+            failures.push(`key ${key.id}: ${errorMessage(result.error)}`);
+        }
+    });
+    if (failures.length === 0)
+        return undefined;
+    return (`deleting previous key(s) failed; they are still alive. Run again to retire them (a run deletes every earlier key ` +
+        `named '${keyName}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`);
+}
+/** A run that is not due: retires what a failed run left alive, when leftovers.ts proves it safe. */
+async function retireLeftovers(settings, deps, report, leftovers, concurrency) {
+    if ('reason' in leftovers) {
+        deps.log.debug(`No leftovers retired: ${leftovers.reason}.`);
+        return;
+    }
+    const { newest, retire } = leftovers;
+    if (retire.retired.length === 0 && retire.kept.length === 0)
+        return;
+    report.previousKeyIds = retire.replaced.map((k) => k.id);
+    if (settings.dryRun) {
+        report.deletedKeyIds = retire.retired.map((k) => k.id);
+        report.keptKeyIds = retire.kept.map((k) => k.id);
+        if (retire.retired.length > 0)
+            report.plan.push(`every target holds key ${newest.id}: delete earlier key(s) ${report.deletedKeyIds.join(', ')} left alive by an earlier run`);
+        return;
+    }
+    deps.log.info(`Every target holds key ${newest.id}, the newest of this rotation: retiring the earlier keys an earlier run left alive.`);
+    const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName);
+    if (failure)
+        report.failure = `Every target holds key ${newest.id}, but ${failure}`;
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -41209,6 +42086,7 @@ function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
 async function run(options = {}) {
     let settings;
     let report;
+    let renewal;
     let failure;
     try {
         settings = readSettings();
@@ -41221,10 +42099,11 @@ async function run(options = {}) {
         debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
             `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
             `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`);
-        const capgo = new CapgoClient({
-            baseUrl: settings.capgoApiUrl,
-            apiKey: settings.capgoApiKey,
-            fetch: proxyAwareFetch(settings.capgoApiUrl),
+        const { capgoApiUrl } = settings;
+        const capgoAs = (apiKey) => new CapgoClient({
+            baseUrl: capgoApiUrl,
+            apiKey,
+            fetch: proxyAwareFetch(capgoApiUrl),
             timeoutMs,
             retry: {
                 ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
@@ -41232,6 +42111,7 @@ async function run(options = {}) {
             },
             onKeyMaterial: registerSecret,
         });
+        const capgo = capgoAs(settings.capgoApiKey);
         const octokit = createGitHubClient({
             token: settings.githubToken,
             baseUrl: settings.githubApiUrl,
@@ -41242,16 +42122,33 @@ async function run(options = {}) {
         const variable = settings.keyIdVariable && settings.workflowRepository
             ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
             : undefined;
-        report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core_namespaceObject });
+        renewal =
+            settings.managingKeySecret && settings.workflowRepository
+                ? new ManagingKeyRenewal({
+                    settings,
+                    capgo,
+                    clientFor: capgoAs,
+                    secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
+                    log: core_namespaceObject,
+                })
+                : undefined;
+        // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
+        const runId = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined;
+        const lease = settings.workflowRepository
+            ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => warning(message))
+            : undefined;
+        if (!lease && !settings.dryRun)
+            warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
+        report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log: core_namespaceObject, followUp: renewal });
         failure = report.failure;
-        setOutputs(settings, report);
+        setOutputs(settings, report, renewal?.outcome);
     }
     catch (error) {
         failure = errorMessage(error);
         // Nothing was written (a failure after a write returns a report instead): say so to later steps.
         setOutput('rotated', 'false');
     }
-    await writeSummary(settings, report, failure);
+    await writeSummary(settings, report, failure, renewal?.outcome);
     if (failure)
         setFailed(redact(failure));
 }

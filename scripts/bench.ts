@@ -68,7 +68,7 @@ async function measure(scenario: Scenario): Promise<Measured> {
   try {
     for (let i = 0; i < RUNS + 1; i++) {
       const before = sandbox.capgo.requests.length + sandbox.github.requests.length
-      const run: BundleRun = await runBundle(sandbox.inputs({ repositories: repos, ...scenario.inputs }), { githubApiUrl: sandbox.github.baseUrl })
+      const run: BundleRun = await runBundle(sandbox.inputs({ repositories: repos, 'key-name': 'github-actions:bench:CAPGO_TOKEN', ...scenario.inputs }), { githubApiUrl: sandbox.github.baseUrl })
       if (run.exitCode !== 0) throw new Error(`${scenario.name}: the action failed: ${run.error}`)
       if (i === 0) continue // a warm-up: the first spawn pays for cold caches
       const requests = [...sandbox.capgo.requests, ...sandbox.github.requests].sort((a, b) => a.seq - b.seq).slice(before)

@@ -44,6 +44,7 @@ export interface IssuedKey {
   readonly key: string
   readonly mode: string | undefined
   readonly expiresAt: string | undefined
+  readonly updatedAt?: string | undefined
 }
 
 export interface NewKeyRequest {

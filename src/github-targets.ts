@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { GitHubClient } from './github-client.js'
 import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
+import { GitHubClock, localNow } from './github-clock.js'
+import { judgeWrite, type WriteCheck } from './write-verification.js'
 import { seal } from './sealing.js'
-import type { OrgVisibility, SecretType, Settings } from './settings.js'
+import { RESERVED_PREFIX, type OrgVisibility, type SecretType, type Settings } from './settings.js'
 
 // The places a secret is written to (docs/github-secrets.md). A target is first prepared (its
 // own public key fetched, which also proves the token can reach it; for an organization, the
@@ -48,21 +50,56 @@ export interface PreparedTarget {
    * it was not read (only rotate-after-days, a dry run and organization targets need it).
    */
   readonly existing: { readonly updatedAt: string | undefined } | null | undefined
+  /** Throws a WriteError, which says whether the secret may have been written all the same. */
   write(value: string): Promise<WriteResult>
   /**
+   * After a write whose outcome is unknown: reads the secret's metadata (never its value) to tell
+   * whether it changed after the write began (`startedAt`, WriteError's local time).
+   */
+  verifyWrite(startedAt: number): Promise<WriteCheck>
+  /**
    * Proves the token may write here without touching the real secret: writes a throwaway secret
-   * (WRITE_CHECK_SECRET, a random value). Returns its removal, for the caller to overlap with
+   * (writeCheckSecretName(), a random value). Returns its removal, for the caller to overlap with
    * the next round trip.
    */
   checkWriteAccess(): Promise<() => Promise<void>>
 }
 
-/** The throwaway secret of checkWriteAccess. */
-export const WRITE_CHECK_SECRET = 'CAPGO_ROTATION_WRITE_CHECK'
+/**
+ * The throwaway secret of checkWriteAccess: the reserved prefix (settings refuse it as secret-name)
+ * and 128 random bits, so it can be no target's secret nor any secret a user already has.
+ */
+export const WRITE_CHECK_PREFIX = `${RESERVED_PREFIX}WRITE_CHECK_`
+
+export function writeCheckSecretName(): string {
+  return `${WRITE_CHECK_PREFIX}${randomBytes(16).toString('hex').toUpperCase()}`
+}
 
 export interface PrepareOptions {
   /** Also read the secret's metadata (created or updated, and when). */
   readonly readExisting: boolean
+}
+
+/**
+ * A failed write. `outcomeUnknown`: the request may have been carried out (a timeout, a reset, a
+ * 5xx: GitHub may have stored the secret and lost the answer); otherwise GitHub refused it (4xx)
+ * or it was never sent.
+ */
+export class WriteError extends Error {
+  constructor(
+    message: string,
+    readonly outcomeUnknown: boolean,
+    /** Local time (github-clock.ts) just before the request left. */
+    readonly startedAt: number,
+  ) {
+    super(message)
+    this.name = 'WriteError'
+  }
+}
+
+function outcomeUnknown(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status
+  return !(typeof status === 'number' && status >= 400 && status < 500)
 }
 
 /** What the rotation needs from GitHub; GitHubSecretStore is the HTTP implementation. */
@@ -71,6 +108,7 @@ export interface SecretStore {
 }
 
 interface SecretMetadata {
+  readonly createdAt: string | undefined
   readonly updatedAt: string | undefined
   readonly visibility: OrgVisibility | undefined
 }
@@ -168,6 +206,11 @@ function notFoundSubject(ref: TargetRef): string {
 }
 
 export class GitHubSecretStore implements SecretStore {
+  /** One per run: every target's write check uses it. */
+  readonly writeCheckSecret = writeCheckSecretName()
+  /** Fed by every answer's Date header, to compare GitHub's timestamps with the runner's times. */
+  readonly clock = new GitHubClock()
+
   constructor(private readonly octokit: GitHubClient) {}
 
   async prepare(ref: TargetRef, options: PrepareOptions): Promise<PreparedTarget> {
@@ -182,7 +225,7 @@ export class GitHubSecretStore implements SecretStore {
     const metadataRead =
       ref.kind === 'organization' || options.readExisting ? this.readMetadata(route, params, ref.secret, reading) : Promise.resolve(undefined)
     const [publicKey, metadata] = await Promise.all([
-      this.call(context, () => this.octokit.request(`GET ${route}/public-key`, params)).then((response) => response.data as unknown),
+      this.call(context, () => this.timed(() => this.octokit.request(`GET ${route}/public-key`, params))).then((response) => response.data as unknown),
       metadataRead,
     ])
     const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined
@@ -195,27 +238,42 @@ export class GitHubSecretStore implements SecretStore {
       orgAccess,
       existing,
       write: async (value) => {
-        const encrypted_value = await seal(value, key)
+        let encrypted_value: string
+        try {
+          encrypted_value = await seal(value, key)
+        } catch (error) {
+          throw new WriteError(explainGitHubError(writeContext, error), false, localNow())
+        }
         const access = orgAccess
           ? {
               visibility: orgAccess.visibility,
               ...(orgAccess.visibility === 'selected' ? { selected_repository_ids: orgAccess.selectedRepositoryIds } : {}),
             }
           : {}
-        const response = await this.call(writeContext, () =>
-          this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }),
-        )
-        return response.status === 201 ? 'created' : 'updated'
+        const startedAt = localNow()
+        try {
+          const response = await this.timed(() =>
+            this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }),
+          )
+          return response.status === 201 ? 'created' : 'updated'
+        } catch (error) {
+          throw new WriteError(explainGitHubError(writeContext, error), outcomeUnknown(error), startedAt)
+        }
+      },
+      verifyWrite: async (startedAt) => {
+        const metadata = await this.readMetadata(route, params, ref.secret, { ...context, doing: `verifying the write of ${describeTarget(ref)}` })
+        return judgeWrite(metadata, this.clock.at(startedAt))
       },
       checkWriteAccess: async () => {
-        const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${WRITE_CHECK_SECRET})` }
+        const name = this.writeCheckSecret
+        const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})` }
         const encrypted_value = await seal(randomBytes(16).toString('hex'), key)
-        const probe = { ...params, secret_name: WRITE_CHECK_SECRET }
+        const probe = { ...params, secret_name: name }
         await this.call(checking, () =>
           this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }),
         )
         return async () => {
-          await this.call({ ...checking, doing: `removing the throwaway secret ${WRITE_CHECK_SECRET} of ${describeTarget(ref)}` }, () =>
+          await this.call({ ...checking, doing: `removing the throwaway secret ${name} of ${describeTarget(ref)}` }, () =>
             this.octokit.request(`DELETE ${route}/{secret_name}`, probe),
           )
         }
@@ -262,14 +320,18 @@ export class GitHubSecretStore implements SecretStore {
     context: GitHubErrorContext,
   ): Promise<SecretMetadata | null> {
     try {
-      const response = await this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret })
-      const data = response.data as { name?: unknown; updated_at?: unknown; visibility?: unknown }
+      const response = await this.timed(() => this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret }))
+      const data = response.data as { name?: unknown; created_at?: unknown; updated_at?: unknown; visibility?: unknown }
       const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined
       // A garbled answer must not pass for "private": that would change who can read an org secret.
       if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || (route.startsWith('/orgs/') && !visibility)) {
         throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`)
       }
-      return { updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined, visibility }
+      return {
+        createdAt: typeof data.created_at === 'string' ? data.created_at : undefined,
+        updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined,
+        visibility,
+      }
     } catch (error) {
       if (error instanceof Error && !('status' in error)) throw error
       // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
@@ -286,6 +348,19 @@ export class GitHubSecretStore implements SecretStore {
     }
     const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }))
     return (response.data as { id: number }).id
+  }
+
+  /** Runs a request, feeding the clock with the Date header of its answer (a failure's too). */
+  private async timed<T extends { headers: Record<string, unknown> }>(request: () => Promise<T>): Promise<T> {
+    const sentAt = localNow()
+    try {
+      const response = await request()
+      this.clock.observe(response.headers.date, sentAt, localNow())
+      return response
+    } catch (error) {
+      this.clock.observe((error as { response?: { headers?: Record<string, unknown> } }).response?.headers?.date, sentAt, localNow())
+      throw error
+    }
   }
 
   private async call<T>(context: GitHubErrorContext, request: () => Promise<T>): Promise<T> {

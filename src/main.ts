@@ -4,6 +4,7 @@ import { createGitHubClient } from './github-client.js'
 import { GitHubSecretStore } from './github-targets.js'
 import { GitHubKeyIdVariable } from './key-id-variable.js'
 import { GitHubManagingSecret, ManagingKeyRenewal } from './managing-key.js'
+import { GitHubLease } from './lease.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
@@ -70,7 +71,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
             log: core,
           })
         : undefined
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core, followUp: renewal })
+    // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
+    const runId = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined
+    const lease = settings.workflowRepository
+      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => core.warning(message))
+      : undefined
+    if (!lease && !settings.dryRun) core.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
+    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log: core, followUp: renewal })
     failure = report.failure
     setOutputs(settings, report, renewal?.outcome)
   } catch (error) {

@@ -116,7 +116,13 @@ export async function writeSummary(
         t.ref.secret,
         accessOf(t) || '—',
         t.result,
-        t.holdsKeyId !== undefined ? String(t.holdsKeyId) : t.result === 'planned' ? '—' : 'its previous value',
+        t.holdsKeyId !== undefined
+          ? String(t.holdsKeyId)
+          : t.mayHoldKeyId !== undefined
+            ? `unknown: ${t.mayHoldKeyId} or its previous value`
+            : t.result === 'planned'
+              ? '—'
+              : 'its previous value',
       ]),
     ])
     if (report.plan.length > 0) summary.addHeading('Plan', 3).addList(report.plan)

@@ -1,7 +1,10 @@
 import { CapgoError, type CapgoApi, type IssuedKey, type KeyListing } from './capgo-client.js'
 import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js'
-import { describeTarget, targetsOf, WRITE_CHECK_SECRET, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
+import { describeTarget, targetsOf, WRITE_CHECK_PREFIX, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
+import type { Lease } from './lease.js'
+import { findLeftovers } from './leftovers.js'
+import { checkNotRegeneratedAgain } from './regenerate-check.js'
 import { describePlan } from './plan.js'
 import { DAY_MS, expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
 import {
@@ -14,6 +17,7 @@ import {
   type RegenerateChoice,
 } from './previous-keys.js'
 import type { Settings } from './settings.js'
+import { describeIncompleteWrite, settleWrites } from './write-verification.js'
 
 // The order of steps and the invariants of docs/contract.md, with Capgo and GitHub
 // passed in as interfaces. The invariants in one place:
@@ -33,6 +37,8 @@ export interface RotationDeps {
   readonly store: SecretStore
   /** Present when key-id-variable is set. */
   readonly variable: KeyIdVariable | undefined
+  /** Keeps overlapping runs of this rotation apart (lease.ts); absent, the run is unguarded. */
+  readonly lease?: Lease | undefined
   readonly log: Logger
   readonly now?: () => Date
   /** Targets read at once (preflight). */
@@ -62,6 +68,8 @@ export interface TargetOutcome {
   readonly result: TargetResult
   /** Id of the key this target holds after the run, when known. */
   readonly holdsKeyId: number | undefined
+  /** A write whose outcome stayed unknown: the target holds this key or its previous value. */
+  readonly mayHoldKeyId?: number | undefined
   /** For an organization target: the visibility written (or planned). */
   readonly orgAccess: OrgAccess | undefined
   readonly error: string | undefined
@@ -113,6 +121,15 @@ interface Preflight {
 }
 
 export async function rotate(settings: Settings, deps: RotationDeps): Promise<RotationReport> {
+  try {
+    return await rotateUnderLease(settings, deps)
+  } finally {
+    // Usually released already, in parallel with the last step; this covers every other exit.
+    await deps.lease?.release()
+  }
+}
+
+async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise<RotationReport> {
   const { log } = deps
   const now = deps.now ?? (() => new Date())
   const readConcurrency = deps.readConcurrency ?? READ_CONCURRENCY
@@ -162,6 +179,7 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
     report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`)
     if (report.variable) report.variable.result = 'unchanged'
     log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`)
+    if (!expectRegenerate) await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency)
     return report
   }
 
@@ -214,39 +232,42 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
   // Step 5: seal and write to every target.
   const rotatedAt = now().toISOString()
   const writes = await settleAll(targets, writeConcurrency, (target) => target.write(issued.key.key))
-  report.targets = targets.map((target, index) => {
-    const write = writes[index]!
-    if (write.ok) {
-      log.info(`${describeTarget(target.ref)}: ${write.value}.`)
-      return outcome(target, write.value, issued.key.id)
+  // A write whose answer was lost is read back (write-verification.ts) before anything is decided.
+  const settled = await settleWrites(targets, writes, writeConcurrency, log)
+  report.targets = settled.map(({ target, state, result, error }) => {
+    if (state === 'written') {
+      log.info(`${describeTarget(target.ref)}: ${result}.`)
+      return outcome(target, result!, issued.key.id)
     }
-    const error = errorMessage(write.error)
-    log.warning(error)
+    log.warning(error!)
     // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-    return { ...outcome(target, 'failed', undefined), error }
+    return { ...outcome(target, 'failed', undefined), error, mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined }
   })
-  const written = writes.filter((w) => w.ok).length
+  const written = settled.filter((s) => s.state === 'written').length
   if (written > 0) {
     report.rotated = true
     report.rotatedAt = rotatedAt
   }
-  if (written === 0) {
+  // The created key is deleted again only when every target is proven not to hold it.
+  if (settled.every((s) => s.state === 'not-written')) {
     report.newKey = undefined
     report.failure = await handleNoTargetWritten(issued, deps, report)
     return report
   }
   if (written < targets.length) {
-    report.failure = describePartialWrite(issued, report, previous)
+    report.failure = describeIncompleteWrite(issued.strategy, issued.key, settled, previous)
     return report
   }
 
   // Steps 6 and 7, at once since neither depends on the other: remember the new id, and retire
   // the previous keys but for the newest keep-previous of them.
-  const [variableFailure, deleteFailure] = await Promise.all([
+  const [variableFailure, deleteFailure, regeneratedAgain] = await Promise.all([
     writeVariable(deps, report, variableValue, issued.key.id),
-    issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious) : undefined,
+    issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName) : undefined,
+    issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m)) : undefined,
+    deps.lease?.release(),
   ])
-  const failures = [variableFailure, deleteFailure].filter((f): f is string => f !== undefined)
+  const failures = [variableFailure, deleteFailure, regeneratedAgain].filter((f): f is string => f !== undefined)
   if (failures.length > 0) report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`
   else if (deps.followUp) report.failure = await deps.followUp.run()
   return report
@@ -273,14 +294,16 @@ async function preflight(settings: Settings, deps: RotationDeps, concurrency: nu
   deps.log.info(
     `Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'),
   )
-  const [listing, targets, variable, followUp] = await Promise.all([
+  // The lease is taken alongside the reads: it costs no round trip of its own. A dry run changes nothing, so takes none.
+  const [listing, targets, variable, lease, followUp] = await Promise.all([
     settle(deps.capgo.listKeys()),
     settleAll(refs, concurrency, (ref) => deps.store.prepare(ref, { readExisting })),
     settle(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
+    settle(deps.lease && !settings.dryRun ? deps.lease.acquire() : Promise.resolve()),
     settle(deps.followUp ? deps.followUp.preflight() : Promise.resolve()),
   ])
   const problems: string[] = []
-  for (const result of [listing, ...targets, variable, followUp]) if (!result.ok) problems.push(errorMessage(result.error))
+  for (const result of [lease, listing, ...targets, variable, followUp]) if (!result.ok) problems.push(errorMessage(result.error))
   if (!listing.ok || !variable.ok || problems.length > 0) throw new PreflightError(problems)
   return { listing: listing.value, targets: targets.map((t) => (t as { ok: true; value: PreparedTarget }).value), variableValue: variable.value }
 }
@@ -310,7 +333,7 @@ function explicitIds(settings: Settings, variableValue: string | undefined): Exp
 
 /** Proves every target writable; returns the removal of the throwaway secrets. */
 async function checkWriteAccess(targets: readonly PreparedTarget[], log: Logger, concurrency: number): Promise<() => Promise<void>> {
-  log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (secret ${WRITE_CHECK_SECRET}, written and deleted).`)
+  log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (a throwaway secret ${WRITE_CHECK_PREFIX}<random>, written and deleted).`)
   const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess())
   const removals = checks.flatMap((check) => (check.ok ? [check.value] : []))
   const remove = async () => {
@@ -458,6 +481,13 @@ async function sweepUnconfirmedKey(settings: Settings, deps: RotationDeps, befor
     const after = await deps.capgo.listKeys()
     const strays = after.keys.filter((k) => k.name === settings.keyName && !known.has(k.id) && !k.isManagingKey)
     if (strays.length === 0) return 'No key was created; nothing was changed.'
+    // Without the lease a stray may be another run's fresh key, which its secrets may hold already.
+    if (!deps.lease?.held) {
+      return (
+        `Key(s) ${strays.map((k) => k.id).join(', ')} named '${settings.keyName}' appeared after this run's preflight: this run's, or an ` +
+        `overlapping run's. Without the lease this run cannot tell, so it deletes none; the next run retires what no secret holds. No secret was changed.`
+      )
+    }
     for (const stray of strays) await deps.capgo.deleteKey(stray.id)
     return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again. Nothing else was changed.`
   } catch (error) {
@@ -488,25 +518,6 @@ async function handleNoTargetWritten(issued: { strategy: DoneStrategy; key: Issu
   }
 }
 
-function describePartialWrite(issued: { strategy: DoneStrategy; key: IssuedKey }, report: RotationReport, previous: PreviousKeys): string {
-  const oldIds = previous.replaced.map((k) => k.id)
-  const stale =
-    issued.strategy === 'regenerate'
-      ? `the old value of key ${issued.key.id}, which no longer works`
-      : oldIds.length > 0
-        ? `its previous value (previous key ${oldIds.join(' or ')})`
-        : 'its previous value'
-  const holders = report.targets
-    .map((t) => `  - ${describeTarget(t.ref)}: ${t.result}, holds ${t.result === 'failed' ? stale : `new key ${issued.key.id}`}`)
-    .join('\n')
-  const written = report.targets.filter((t) => t.result !== 'failed').length
-  const kept = issued.strategy === 'create' ? 'Both the new and the previous keys were left alive. ' : ''
-  return (
-    `Only ${written} of ${report.targets.length} targets were written. ${kept}Fix the cause and run again to bring every target to one key.\n` +
-    `${holders}\n${report.targets.flatMap((t) => (t.error ? [t.error] : [])).join('\n')}`
-  )
-}
-
 /** Deletes the retired keys; returns what failed, if anything. */
 async function retirePreviousKeys(
   previous: PreviousKeys,
@@ -515,6 +526,7 @@ async function retirePreviousKeys(
   report: RotationReport,
   concurrency: number,
   keepPrevious: number,
+  keyName: string,
 ): Promise<string | undefined> {
   report.keptKeyIds.push(...previous.kept.map((k) => k.id))
   for (const key of previous.kept) deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`)
@@ -544,8 +556,34 @@ async function retirePreviousKeys(
   if (failures.length === 0) return undefined
   return (
     `deleting previous key(s) failed; they are still alive. Run again to retire them (a run deletes every earlier key ` +
-    `named '${report.newKey?.name}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`
+    `named '${keyName}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`
   )
+}
+
+/** A run that is not due: retires what a failed run left alive, when leftovers.ts proves it safe. */
+async function retireLeftovers(
+  settings: Settings,
+  deps: RotationDeps,
+  report: RotationReport,
+  leftovers: ReturnType<typeof findLeftovers>,
+  concurrency: number,
+): Promise<void> {
+  if ('reason' in leftovers) {
+    deps.log.debug(`No leftovers retired: ${leftovers.reason}.`)
+    return
+  }
+  const { newest, retire } = leftovers
+  if (retire.retired.length === 0 && retire.kept.length === 0) return
+  report.previousKeyIds = retire.replaced.map((k) => k.id)
+  if (settings.dryRun) {
+    report.deletedKeyIds = retire.retired.map((k) => k.id)
+    report.keptKeyIds = retire.kept.map((k) => k.id)
+    if (retire.retired.length > 0) report.plan.push(`every target holds key ${newest.id}: delete earlier key(s) ${report.deletedKeyIds.join(', ')} left alive by an earlier run`)
+    return
+  }
+  deps.log.info(`Every target holds key ${newest.id}, the newest of this rotation: retiring the earlier keys an earlier run left alive.`)
+  const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName)
+  if (failure) report.failure = `Every target holds key ${newest.id}, but ${failure}`
 }
 
 export function errorMessage(error: unknown): string {

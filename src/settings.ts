@@ -80,6 +80,11 @@ const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
 const REPO = /^[A-Za-z0-9._-]{1,100}$/
 const WHOLE_NUMBER = /^[0-9]+$/
+/**
+ * Names of the action's own throwaway secrets (the write check) and variables (the lease) start
+ * with this; users may not name a secret or key-id-variable so, which makes a collision impossible.
+ */
+export const RESERVED_PREFIX = 'CAPGO_ROTATION_'
 
 export function readSettings(
   read: InputReader = defaultReader,
@@ -112,8 +117,14 @@ export function readSettings(
   const strategy = oneOf('strategy', input('strategy') || 'auto', STRATEGIES, problems)
   const keyMode = oneOf('key-mode', input('key-mode') || 'upload', KEY_MODES, problems)
 
-  const secretName = input('secret-name') || 'CAPGO_TOKEN'
-  checkGitHubName('secret-name', secretName, 'secret', 'a prefix GitHub reserves for its own secrets', problems)
+  // GitHub secret names are case-insensitive and stored upper-cased: capgo_token and CAPGO_TOKEN
+  // are one secret, so one rotation. Compared and named upper-cased from here on.
+  const secretNameRaw = input('secret-name') || 'CAPGO_TOKEN'
+  checkGitHubName('secret-name', secretNameRaw, 'secret', 'a prefix GitHub reserves for its own secrets', problems)
+  const secretName = secretNameRaw.toUpperCase()
+  if (secretName.startsWith(RESERVED_PREFIX)) {
+    problems.push(`secret-name: '${secretName}' starts with ${RESERVED_PREFIX}, which this action reserves for its own throwaway secrets and variables`)
+  }
 
   const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY)
   const organization = input('organization') || undefined
@@ -160,9 +171,7 @@ export function readSettings(
 
   let keyName = input('key-name')
   if (keyName === '') {
-    const scope = workflowRepo ? `${workflowRepo.owner}/${workflowRepo.repo}` : undefined
-    if (scope) keyName = `github-actions:${scope}:${environment !== undefined ? `${environment}:` : ''}${secretName}`
-    else problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name')
+    keyName = defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems)
   }
 
   const limitedToApps = parseList(input('limited-to-apps'))
@@ -180,6 +189,9 @@ export function readSettings(
   const keyIdVariable = input('key-id-variable') || undefined
   if (keyIdVariable !== undefined) {
     checkGitHubName('key-id-variable', keyIdVariable, 'variable', 'a prefix GitHub reserves', problems)
+    if (keyIdVariable.toUpperCase().startsWith(RESERVED_PREFIX)) {
+      problems.push(`key-id-variable: '${keyIdVariable}' starts with ${RESERVED_PREFIX}, which this action reserves for its own variables (the lease)`)
+    }
     if (!workflowRepo) problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable')
   }
 
@@ -271,6 +283,44 @@ function checkManagingKey(
         ': give the managing key a secret of its own (e.g. CAPGO_ADMIN_KEY)',
     )
   }
+}
+
+/**
+ * The default key-name names the destination, so that two rotations get two names. It is derived
+ * only when every target is in the workflow's own repository: a step writing acme/web and another
+ * writing acme/docs from the same workflow repository would otherwise share a name and retire
+ * each other's keys (docs/contract.md, key-name).
+ */
+function defaultKeyName(
+  workflowRepo: RepositoryRef | undefined,
+  repositories: readonly RepositoryRef[],
+  organization: string | undefined,
+  environment: string | undefined,
+  secretName: string,
+  secretTypes: readonly SecretType[],
+  problems: string[],
+): string {
+  if (!workflowRepo) {
+    problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name')
+    return ''
+  }
+  const own = `${workflowRepo.owner}/${workflowRepo.repo}`
+  const elsewhere = [
+    ...repositories.filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase()).map((r) => `${r.owner}/${r.repo}`),
+    ...(organization !== undefined ? [`organization ${organization}`] : []),
+  ]
+  const dependabotOnly = secretTypes.length > 0 && secretTypes.every((t) => t === 'dependabot')
+  if (elsewhere.length > 0) {
+    const where = organization !== undefined ? `org:${organization}` : elsewhere.length === 1 ? elsewhere[0]! : `${elsewhere[0]}+${elsewhere.length - 1}`
+    const suggestion = `github-actions:${where}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`
+    problems.push(
+      `key-name: required when a target lies outside the workflow's repository ${own} (here: ${elsewhere.join(', ')}). ` +
+        `Every run retires all earlier keys of its key-name, so two rotations sharing the default would delete each other's keys: ` +
+        `set a key-name unique to this rotation, e.g. '${suggestion}'`,
+    )
+    return ''
+  }
+  return `github-actions:${own}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`
 }
 
 /** Knobs from the environment rather than inputs: for slow self-hosted Capgo, tests and benchmarks. */

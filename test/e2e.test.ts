@@ -74,7 +74,7 @@ describe('the bundle against the sandbox', () => {
   it('environment secrets of several repositories', async () => {
     sandbox = await startSandbox({ generation: 'classic' })
     sandbox.github.addRepo('octo/app', { environments: ['production'] }).addRepo('octo/web', { environments: ['production'] })
-    const result = await run({ repositories: 'app,web', environment: 'production' })
+    const result = await run({ repositories: 'app,web', environment: 'production', 'key-name': 'github-actions:octo/app:production:CAPGO_TOKEN' })
 
     expect(result.exitCode).toBe(0)
     const key = liveKey('github-actions:octo/app:production:CAPGO_TOKEN')
@@ -85,7 +85,7 @@ describe('the bundle against the sandbox', () => {
     sandbox = await startSandbox({ generation: 'classic' })
     sandbox.github.addRepo('octo/app').addOrg('octo')
     sandbox.github.seedSecret({ org: 'octo' }, 'CAPGO_TOKEN', { visibility: 'selected', selected_repository_ids: [42, 43] })
-    const result = await run({ organization: 'octo', repositories: 'app', 'secret-types': 'actions,dependabot' })
+    const result = await run({ organization: 'octo', repositories: 'app', 'secret-types': 'actions,dependabot', 'key-name': NAME })
 
     expect(result.exitCode).toBe(0)
     const key = liveKey(NAME)

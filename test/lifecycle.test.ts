@@ -28,7 +28,7 @@ const rotate = (extra: Record<string, string> = {}) => runAgainst(capgo, github,
 
 const liveIds = () => capgo.named(NAME).map((k) => k.id)
 const heldKey = () => github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')
-const variableRequests = () => github.requests.filter((r) => r.path.includes('/actions/variables'))
+const variableRequests = () => github.requests.filter((r) => r.path.endsWith(`/actions/variables/${VARIABLE}`) || (r.method === 'POST' && (r.body as { name?: string }).name === VARIABLE))
 
 describe('key-id-variable', () => {
   beforeEach(() => setup())
@@ -59,8 +59,9 @@ describe('key-id-variable', () => {
 
   it('is written only after every target holds the new key', async () => {
     await rotate({ 'key-id-variable': VARIABLE })
-    const order = github.requests.map((r) => `${r.method} ${r.path.split('/').slice(-2).join('/')}`)
-    expect(order.indexOf(`POST actions/variables`)).toBeGreaterThan(order.indexOf('PUT secrets/CAPGO_TOKEN'))
+    const variablePost = github.requests.findIndex((r) => r.method === 'POST' && (r.body as { name?: string }).name === VARIABLE)
+    const secretPut = github.requests.findIndex((r) => r.method === 'PUT' && r.path.endsWith('/secrets/CAPGO_TOKEN'))
+    expect(variablePost).toBeGreaterThan(secretPut)
   })
 
   it('on a 409 from the create, updates instead', async () => {
@@ -115,7 +116,8 @@ describe('key-id-variable', () => {
   })
 
   it('a failed variable write fails the run after the rotation, saying which id it should hold', async () => {
-    github.fault('POST', /variables$/, [403, { message: 'Resource not accessible by personal access token' }])
+    // The first POST to variables is the lease's (taken in preflight); the second is key-id-variable's.
+    github.fault('POST', /variables$/, [403, { message: 'Resource not accessible by personal access token' }], { nth: 2 })
     const old = capgo.addKey({ name: NAME })
     const run = await rotate({ 'key-id-variable': VARIABLE })
 
@@ -212,8 +214,63 @@ describe('rotate-after-days', () => {
   it('counts a missing secret as due', async () => {
     github.addRepo('octo/web')
     github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
-    const run = await rotate({ 'rotate-after-days': '7', repositories: 'app,web' })
+    const run = await rotate({ 'rotate-after-days': '7', repositories: 'app,web', 'key-name': NAME })
     expect(run.outputs.rotated).toBe('true')
+  })
+})
+
+describe('rotate-after-days: leftovers of a failed run', () => {
+  beforeEach(() => setup())
+
+  it('a run that is not due still retires the earlier key a failed delete left alive', async () => {
+    const old = capgo.addKey({ name: NAME, created_at: new Date(Date.now() - 30 * 86_400_000).toISOString() })
+    github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', old.key)
+    github.age(8)
+    // The rotation writes the new key, then its delete of the old one fails on every attempt.
+    capgo.fault('DELETE', new RegExp(`/apikey/${old.id}$`), [503, { error: 'unavailable', message: 'Unavailable' }], { every: true })
+    const failed = await rotate({ 'rotate-after-days': '7' })
+    expect(failed.failed).toBe(true)
+    expect(failed.error).toContain('Run again to retire them')
+    const current = Number(failed.outputs['key-id'])
+
+    capgo.clearFaults()
+    const rerun = await rotate({ 'rotate-after-days': '7' })
+    expect(rerun.failed).toBe(false)
+    expect(rerun.outputs.rotated).toBe('false')
+    expect(rerun.outputs['deleted-key-ids']).toBe(`[${old.id}]`)
+    expect(liveIds()).toEqual([current])
+    expect(heldKey()).toBe(capgo.keys.get(current)!.key)
+  })
+
+  it('honours keep-previous when retiring leftovers', async () => {
+    const oldest = capgo.addKey({ name: NAME, created_at: '2026-01-01T00:00:00Z' })
+    const older = capgo.addKey({ name: NAME, created_at: '2026-02-01T00:00:00Z' })
+    const newest = capgo.addKey({ name: NAME, created_at: new Date(Date.now() - 2 * 86_400_000).toISOString() })
+    github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', newest.key)
+    github.age(1)
+    const run = await rotate({ 'rotate-after-days': '7', 'keep-previous': '1' })
+
+    expect(run.outputs.rotated).toBe('false')
+    expect(run.outputs['deleted-key-ids']).toBe(`[${oldest.id}]`)
+    expect(run.outputs['kept-key-ids']).toBe(`[${older.id}]`)
+    expect(liveIds().sort()).toEqual([older.id, newest.id].sort())
+  })
+
+  it('retires nothing when a target may still hold an earlier key (updated before the newest key was made)', async () => {
+    github.addRepo('octo/web')
+    const old = capgo.addKey({ name: NAME, created_at: new Date(Date.now() - 3 * 86_400_000).toISOString() })
+    github.sealAndStore({ repo: 'octo/web' }, 'CAPGO_TOKEN', old.key)
+    github.age(2)
+    // A partial write: octo/app got the newest key, octo/web kept the old one.
+    const newest = capgo.addKey({ name: NAME, created_at: new Date(Date.now() - 86_400_000).toISOString() })
+    github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', newest.key)
+    const run = await rotate({ 'rotate-after-days': '7', repositories: 'app,web', 'key-name': NAME })
+
+    expect(run.failed).toBe(false)
+    expect(run.outputs.rotated).toBe('false')
+    expect(run.outputs['deleted-key-ids']).toBe('[]')
+    expect(liveIds().sort()).toEqual([old.id, newest.id].sort())
+    expect(capgo.mutatingRequests()).toHaveLength(0)
   })
 })
 
@@ -251,6 +308,7 @@ describe('dry-run', () => {
       'key-id-variable': VARIABLE,
       'keep-previous': '1',
       repositories: 'app,web',
+      'key-name': NAME,
       'limited-to-apps': 'com.demo.app',
       'expires-in-days': '30',
     })

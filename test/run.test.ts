@@ -107,7 +107,7 @@ describe('classic Capgo, strategy create', () => {
 
   it('writes every repository with its own public key', async () => {
     setup('classic', ['octo/app', 'octo/web', 'other-org/tool'])
-    const run = await rotate({ repositories: 'app\nweb, other-org/tool' })
+    const run = await rotate({ repositories: 'app\nweb, other-org/tool', 'key-name': DEFAULT_NAME })
 
     expect(run.failed).toBe(false)
     const key = capgo.named(DEFAULT_NAME)[0]!.key
@@ -182,7 +182,7 @@ describe('classic Capgo, strategy create', () => {
     setup('classic', ['octo/app', 'octo/web'])
     const old = capgo.addKey({ name: DEFAULT_NAME })
     github.fault('PUT', /octo\/web\/actions\/secrets\/CAPGO_TOKEN$/, [422, { message: 'Invalid request.' }])
-    const run = await rotate({ repositories: 'octo/app,octo/web' })
+    const run = await rotate({ repositories: 'octo/app,octo/web', 'key-name': DEFAULT_NAME })
 
     expect(run.failed).toBe(true)
     const keys = capgo.named(DEFAULT_NAME)
@@ -204,8 +204,8 @@ describe('classic Capgo, strategy create', () => {
   it('a re-run after a partial write converges to one key held everywhere', async () => {
     setup('classic', ['octo/app', 'octo/web'])
     github.fault('PUT', /octo\/web\/actions\/secrets\/CAPGO_TOKEN$/, [422, { message: 'Invalid request.' }])
-    expect((await rotate({ repositories: 'octo/app,octo/web' })).failed).toBe(true)
-    const rerun = await rotate({ repositories: 'octo/app,octo/web' })
+    expect((await rotate({ repositories: 'octo/app,octo/web', 'key-name': DEFAULT_NAME })).failed).toBe(true)
+    const rerun = await rotate({ repositories: 'octo/app,octo/web', 'key-name': DEFAULT_NAME })
 
     expect(rerun.failed).toBe(false)
     const keys = capgo.named(DEFAULT_NAME)
@@ -241,7 +241,7 @@ describe('classic Capgo, strategy create', () => {
   })
 
   it('fails before any change when the token cannot see a repository', async () => {
-    const run = await rotate({ repositories: 'octo/app,octo/missing' })
+    const run = await rotate({ repositories: 'octo/app,octo/missing', 'key-name': DEFAULT_NAME })
 
     expect(run.failed).toBe(true)
     expect(run.error).toContain('reading the public key of octo/missing')
@@ -366,7 +366,7 @@ describe('current Capgo', () => {
   it('checks write access before regenerating, so a read-only token kills no key', async () => {
     const existing = capgo.addKey({ name: DEFAULT_NAME })
     const before = existing.key
-    github.fault('PUT', /CAPGO_ROTATION_WRITE_CHECK$/, [403, { message: 'Resource not accessible by personal access token' }, { 'x-accepted-github-permissions': 'secrets=write' }])
+    github.fault('PUT', /CAPGO_ROTATION_WRITE_CHECK_[0-9A-F]{32}$/, [403, { message: 'Resource not accessible by personal access token' }, { 'x-accepted-github-permissions': 'secrets=write' }])
     const run = await rotate()
 
     expect(run.failed).toBe(true)
@@ -381,9 +381,10 @@ describe('current Capgo', () => {
     capgo.addKey({ name: DEFAULT_NAME })
     const run = await rotate()
     expect(run.failed).toBe(false)
-    expect(github.stored({ repo: 'octo/app' }, 'CAPGO_ROTATION_WRITE_CHECK')).toBeUndefined()
-    const probe = github.requests.filter((r) => r.path.endsWith('/CAPGO_ROTATION_WRITE_CHECK')).map((r) => r.method)
-    expect(probe).toEqual(['PUT', 'DELETE'])
+    expect(github.secretNames({ repo: 'octo/app' })).toEqual(['CAPGO_TOKEN'])
+    const probe = github.requests.filter((r) => /\/CAPGO_ROTATION_WRITE_CHECK_[0-9A-F]{32}$/.test(r.path))
+    expect(probe.map((r) => r.method)).toEqual(['PUT', 'DELETE'])
+    expect(new Set(probe.map((r) => r.path)).size).toBe(1)
   })
 
   it('dry-run plans a regenerate without sending any mutating request', async () => {

@@ -53,8 +53,8 @@ describe('readSettings', () => {
   })
 
   it('writes only the organization secret by default when organization is set', () => {
-    expect(settings({ organization: 'octo-org' })).toMatchObject({ repositories: [], organization: 'octo-org' })
-    expect(settings({ organization: 'octo-org', repositories: 'app' }).repositories).toEqual([{ owner: 'octo', repo: 'app' }])
+    expect(settings({ organization: 'octo-org', 'key-name': 'k' })).toMatchObject({ repositories: [], organization: 'octo-org' })
+    expect(settings({ organization: 'octo-org', repositories: 'app', 'key-name': 'k' }).repositories).toEqual([{ owner: 'octo', repo: 'app' }])
   })
 
   it('parses secret-types and org-selected-repositories', () => {
@@ -62,6 +62,7 @@ describe('readSettings', () => {
       settings({
         'secret-types': 'dependabot, Actions,actions',
         organization: 'octo-org',
+        'key-name': 'k',
         'org-visibility': 'selected',
         'org-selected-repositories': 'app\nocto-org/web, APP',
       }),
@@ -75,16 +76,16 @@ describe('readSettings', () => {
     expect(problems({ 'secret-types': 'actions,codespaces' })).toEqual(["secret-types: 'codespaces' is not one of actions, dependabot"])
     expect(problems({ 'org-visibility': 'all' })).toEqual(["org-visibility: 'all' is set but organization is not"])
     expect(problems({ 'org-selected-repositories': 'app' })).toEqual(['org-selected-repositories: set but organization is not'])
-    expect(problems({ organization: 'octo-org', 'org-visibility': 'selected' })[0]).toMatch(/^org-visibility: 'selected' needs org-selected-repositories/)
-    expect(problems({ organization: 'octo-org', 'org-selected-repositories': 'app' })).toEqual([
+    expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-visibility': 'selected' })[0]).toMatch(/^org-visibility: 'selected' needs org-selected-repositories/)
+    expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-selected-repositories': 'app' })).toEqual([
       "org-selected-repositories: only applies with org-visibility: 'selected'",
     ])
-    expect(problems({ organization: 'octo-org', 'org-visibility': 'public' })).toEqual(["org-visibility: 'public' is not one of all, private, selected"])
-    expect(problems({ organization: 'octo_org!' })[0]).toBe("organization: 'octo_org!' is not an organization login (letters, digits and single hyphens)")
-    expect(problems({ organization: 'octo-org', 'org-visibility': 'selected', 'org-selected-repositories': 'other-org/app' })).toEqual([
+    expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-visibility': 'public' })).toEqual(["org-visibility: 'public' is not one of all, private, selected"])
+    expect(problems({ organization: 'octo_org!', 'key-name': 'k' })[0]).toBe("organization: 'octo_org!' is not an organization login (letters, digits and single hyphens)")
+    expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-visibility': 'selected', 'org-selected-repositories': 'other-org/app' })).toEqual([
       "org-selected-repositories: 'other-org/app' is not a repository name of organization octo-org",
     ])
-    expect(problems({ organization: 'octo-org', environment: 'production' })[0]).toMatch(/^environment: 'production' is set but no repository is/)
+    expect(problems({ 'key-name': 'k', organization: 'octo-org', environment: 'production' })[0]).toMatch(/^environment: 'production' is set but no repository is/)
   })
 
   it('returns a frozen object', () => {
@@ -115,7 +116,7 @@ describe('readSettings', () => {
   })
 
   it('parses lists of repositories with the workflow owner for bare names, deduplicated', () => {
-    expect(settings({ repositories: 'app\n other/tool ,web,,OCTO/APP' }).repositories).toEqual([
+    expect(settings({ repositories: 'app\n other/tool ,web,,OCTO/APP', 'key-name': 'k' }).repositories).toEqual([
       { owner: 'octo', repo: 'app' },
       { owner: 'other', repo: 'tool' },
       { owner: 'octo', repo: 'web' },
@@ -123,7 +124,7 @@ describe('readSettings', () => {
   })
 
   it('rejects malformed repositories', () => {
-    expect(problems({ repositories: 'a/b/c, -bad/x, ok/.., fine/repo' })).toEqual([
+    expect(problems({ repositories: 'a/b/c, -bad/x, ok/.., fine/repo', 'key-name': 'k' })).toEqual([
       "repositories: 'a/b/c' is not of the form owner/repo or repo",
       "repositories: '-bad/x' is not of the form owner/repo or repo",
       "repositories: 'ok/..' is not of the form owner/repo or repo",
@@ -207,5 +208,43 @@ describe('parseList', () => {
   it('splits on commas and newlines and drops blanks', () => {
     expect(parseList(' a, b\n\nc ,\n')).toEqual(['a', 'b', 'c'])
     expect(parseList('')).toEqual([])
+  })
+})
+
+describe('key-name: one rotation, one name', () => {
+  it('is required when a target lies in another repository, naming key-name and suggesting a value', () => {
+    const [problem] = problems({ repositories: 'acme/web' })
+    expect(problem).toMatch(/^key-name: required when a target lies outside the workflow's repository octo\/app \(here: acme\/web\)/)
+    expect(problem).toContain("e.g. 'github-actions:acme/web:CAPGO_TOKEN'")
+  })
+
+  it('is required with an organization target, and with a mix of own and other repositories', () => {
+    expect(problems({ organization: 'acme' })[0]).toContain("e.g. 'github-actions:org:acme:CAPGO_TOKEN'")
+    expect(problems({ repositories: 'app, acme/docs' })[0]).toContain('(here: acme/docs)')
+  })
+
+  it('defaults when every target is the workflow repository, whatever the case of its name', () => {
+    expect(settings({ repositories: 'OCTO/App' }).keyName).toBe('github-actions:octo/app:CAPGO_TOKEN')
+  })
+
+  it('is the same for capgo_token and CAPGO_TOKEN, which GitHub stores as one secret', () => {
+    const lower = settings({ 'secret-name': 'capgo_token' })
+    expect(lower.secretName).toBe('CAPGO_TOKEN')
+    expect(lower.keyName).toBe(settings({ 'secret-name': 'CAPGO_TOKEN' }).keyName)
+  })
+
+  it('marks a Dependabot-only rotation, so it differs from the Actions one', () => {
+    expect(settings({ 'secret-types': 'dependabot' }).keyName).toBe('github-actions:octo/app:CAPGO_TOKEN:dependabot')
+    expect(settings({ 'secret-types': 'actions,dependabot' }).keyName).toBe('github-actions:octo/app:CAPGO_TOKEN')
+  })
+})
+
+describe('names the action reserves', () => {
+  it('refuses a secret-name or key-id-variable in the CAPGO_ROTATION_ prefix of its throwaway secrets and lease', () => {
+    expect(problems({ 'secret-name': 'CAPGO_ROTATION_WRITE_CHECK' })).toEqual([
+      "secret-name: 'CAPGO_ROTATION_WRITE_CHECK' starts with CAPGO_ROTATION_, which this action reserves for its own throwaway secrets and variables",
+    ])
+    expect(problems({ 'secret-name': 'capgo_rotation_write_check' })[0]).toMatch(/^secret-name: 'CAPGO_ROTATION_WRITE_CHECK' starts with/)
+    expect(problems({ 'key-id-variable': 'capgo_rotation_lease_x' })[0]).toMatch(/^key-id-variable: 'capgo_rotation_lease_x' starts with CAPGO_ROTATION_/)
   })
 })

@@ -22,7 +22,9 @@ function setup(baseUrl?: string): void {
   github = new FakeGitHub(TOKEN, baseUrl).install()
 }
 
-const rotate = (extra: Record<string, string>, runOptions = {}) => runAgainst(capgo, github, extra, runOptions)
+// The default key-name applies only to the workflow's own repository: name the rotation as the old default did.
+const defaultName = (extra: Record<string, string>) => `github-actions:octo/app:${extra.environment ? `${extra.environment}:` : ''}CAPGO_TOKEN`
+const rotate = (extra: Record<string, string>, runOptions = {}) => runAgainst(capgo, github, { 'key-name': defaultName(extra), ...extra }, runOptions)
 
 function newKey(name: string): string {
   const keys = capgo.named(name)

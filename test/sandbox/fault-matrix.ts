@@ -45,7 +45,7 @@ export const STEPS: readonly Step[] = [
   { name: 'write org octo', service: 'github', method: 'PUT', path: /\/orgs\/octo\/actions\/secrets\/CAPGO_TOKEN$/, generation: 'classic' },
   { name: 'variable write', service: 'github', method: 'PATCH', path: /\/actions\/variables\/CAPGO_KEY_ID$/, generation: 'classic' },
   { name: 'delete previous', service: 'capgo', method: 'DELETE', path: /^\/apikey\/\d+$/, generation: 'classic' },
-  { name: 'write check (regen)', service: 'github', method: 'PUT', path: /\/CAPGO_ROTATION_WRITE_CHECK$/, generation: 'current' },
+  { name: 'write check (regen)', service: 'github', method: 'PUT', path: /\/CAPGO_ROTATION_WRITE_CHECK(?:_[0-9A-F]{32})?$/, generation: 'current' },
   { name: 'regenerate', service: 'capgo', method: 'PUT', path: /^\/apikey\/\d+$/, generation: 'current' },
   { name: 'write octo/app (regen)', service: 'github', method: 'PUT', path: /\/repos\/octo\/app\/actions\/secrets\/CAPGO_TOKEN$/, generation: 'current' },
 ]
@@ -88,7 +88,7 @@ async function scenario(generation: 'classic' | 'current'): Promise<{ sandbox: S
   github.setVariable('octo/app', VARIABLE, String(previous.id))
   if (generation === 'classic') {
     github.sealAndStore({ org: 'octo' }, SECRET, previous.key, { visibility: 'selected', selected_repository_ids: [github.repoIds.get('octo/web')!] })
-    return { sandbox, inputs: { repositories: 'app', organization: 'octo', 'key-id-variable': VARIABLE } }
+    return { sandbox, inputs: { repositories: 'app', organization: 'octo', 'key-id-variable': VARIABLE, 'key-name': NAME } }
   }
   return { sandbox, inputs: { 'key-id-variable': VARIABLE } }
 }

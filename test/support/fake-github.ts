@@ -4,12 +4,21 @@ import { FakeService, header, type RecordedRequest, type Reply } from './fake-ht
 // The secrets endpoints of GitHub's REST API (repository, environment, organization; Actions and
 // Dependabot) with a real key pair per secrets collection, so that a test can decrypt what was
 // written with that collection's own private key, and show that no other key opens it.
+// As GitHub does: secret and variable names are case-insensitive and stored upper-cased;
+// timestamps have whole seconds; every answer carries a Date header from GitHub's own clock,
+// which a test may set apart from the runner's (clockSkewMs) or make run on (clockStepMs).
 
 interface StoredSecret {
   encrypted_value: string
   key_id: string
   visibility?: string
   selected_repository_ids?: number[]
+  created_at: string
+  updated_at: string
+}
+
+interface StoredVariable {
+  value: string
   created_at: string
   updated_at: string
 }
@@ -23,6 +32,10 @@ interface Collection {
 }
 
 export type SecretKind = 'actions' | 'dependabot'
+
+const LEASE_PATH = /\/actions\/variables\/CAPGO_ROTATION_LEASE_[0-9A-F]+$/
+const isLeasePost = (r: RecordedRequest) =>
+  r.method === 'POST' && /\/actions\/variables$/.test(r.path) && /^CAPGO_ROTATION_LEASE_/.test(String((r.body as { name?: unknown } | undefined)?.name))
 
 let keyIds = 1000
 let repoIds = 5000
@@ -39,8 +52,22 @@ function scopeKey(scope: Scope): string {
 export class FakeGitHub extends FakeService {
   private readonly collections = new Map<string, Collection>()
   readonly repoIds = new Map<string, number>()
-  /** Repository Actions variables, by "owner/repo" and then name. */
-  readonly variables = new Map<string, Map<string, string>>()
+  /** Repository Actions variables, by "owner/repo" and then upper-cased name. */
+  readonly variables = new Map<string, Map<string, StoredVariable>>()
+  /** GitHub's clock minus the runner's. */
+  clockSkewMs = 0
+  /** GitHub's clock moves on this much with every request it handles (a slow server, seen from its clock). */
+  clockStepMs = 0
+
+  /** GitHub's time now, in milliseconds. */
+  now(): number {
+    return Date.now() + this.clockSkewMs
+  }
+
+  /** GitHub's timestamps: ISO 8601 in whole seconds, e.g. 2026-01-10T14:59:22Z. */
+  iso(ms: number = this.now()): string {
+    return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
+  }
 
   constructor(
     readonly token: string,
@@ -68,29 +95,51 @@ export class FakeGitHub extends FakeService {
     return this
   }
 
+  /**
+   * Requests that change something, but for the lease's (a variable CAPGO_ROTATION_LEASE_*, taken
+   * and released by every run, leaving nothing behind): see leaseRequests() for those.
+   */
+  override mutatingRequests(): RecordedRequest[] {
+    return super.mutatingRequests().filter((r) => !LEASE_PATH.test(r.path) && !isLeasePost(r))
+  }
+
+  leaseRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => LEASE_PATH.test(r.path) || isLeasePost(r))
+  }
+
   /** Puts a secret in place as if written earlier (value unreadable, metadata only). */
   seedSecret(scope: Scope, name: string, fields: Partial<StoredSecret> = {}): this {
     const collection = this.collection(scope)
-    const at = fields.updated_at ?? new Date().toISOString()
-    collection.secrets.set(name, { encrypted_value: 'seeded', key_id: collection.keyId, created_at: at, updated_at: at, ...fields })
+    const at = fields.updated_at ?? this.iso()
+    collection.secrets.set(name.toUpperCase(), { encrypted_value: 'seeded', key_id: collection.keyId, created_at: at, updated_at: at, ...fields })
     return this
   }
 
   variable(repo: string, name: string): string | undefined {
-    return this.variables.get(repo.toLowerCase())?.get(name)
+    return this.variables.get(repo.toLowerCase())?.get(name.toUpperCase())?.value
   }
 
-  setVariable(repo: string, name: string, value: string): this {
-    this.variables.get(repo.toLowerCase())!.set(name, value)
+  /** The variable's names in a repository, as GitHub lists them (upper-cased). */
+  variableNames(repo: string): string[] {
+    return [...(this.variables.get(repo.toLowerCase())?.keys() ?? [])]
+  }
+
+  setVariable(repo: string, name: string, value: string, updatedAt: string = this.iso()): this {
+    this.variables.get(repo.toLowerCase())!.set(name.toUpperCase(), { value, created_at: updatedAt, updated_at: updatedAt })
     return this
+  }
+
+  /** The secrets of a collection by name (upper-cased, as GitHub stores them). */
+  secretNames(scope: Scope): string[] {
+    return [...this.collection(scope).secrets.keys()]
   }
 
   /** Moves every secret's timestamps `days` into the past, as if that much time went by. */
   age(days: number): this {
     for (const collection of this.collections.values()) {
       for (const secret of collection.secrets.values()) {
-        secret.updated_at = new Date(Date.parse(secret.updated_at) - days * 86_400_000).toISOString()
-        secret.created_at = new Date(Date.parse(secret.created_at) - days * 86_400_000).toISOString()
+        secret.updated_at = this.iso(Date.parse(secret.updated_at) - days * 86_400_000)
+        secret.created_at = this.iso(Date.parse(secret.created_at) - days * 86_400_000)
       }
     }
     return this
@@ -104,7 +153,7 @@ export class FakeGitHub extends FakeService {
   }
 
   stored(scope: Scope, name: string): StoredSecret | undefined {
-    return this.collection(scope).secrets.get(name)
+    return this.collection(scope).secrets.get(name.toUpperCase())
   }
 
   /** Opens the stored secret with its own collection's key pair. */
@@ -139,6 +188,12 @@ export class FakeGitHub extends FakeService {
   }
 
   protected handle(method: string, path: string, headers: RecordedRequest['headers'], body: unknown): Reply {
+    this.clockSkewMs += this.clockStepMs
+    const [status, payload, extra] = this.route(method, path, headers, body)
+    return [status, payload, { ...extra, date: new Date(this.now()).toUTCString() }]
+  }
+
+  private route(method: string, path: string, headers: RecordedRequest['headers'], body: unknown): Reply {
     const auth = header(headers, 'authorization')
     if (auth !== `token ${this.token}` && auth !== `Bearer ${this.token}`) return [401, { message: 'Bad credentials' }]
     const basePath = new URL(this.baseUrl).pathname.replace(/\/$/, '')
@@ -166,8 +221,9 @@ export class FakeGitHub extends FakeService {
     if (method === 'GET' && rest === 'public-key') {
       return [200, { key_id: collection.keyId, key: sodium.to_base64(collection.publicKey, sodium.base64_variants.ORIGINAL) }]
     }
-    const [name, sub] = rest.split('/')
-    if (!name) return [404, { message: 'Not Found' }]
+    const [rawName, sub] = rest.split('/')
+    if (!rawName) return [404, { message: 'Not Found' }]
+    const name = decodeURIComponent(rawName).toUpperCase()
     const stored = collection.secrets.get(name)
     if (method === 'GET' && sub === undefined) {
       if (!stored) return [404, { message: 'Not Found' }]
@@ -187,7 +243,7 @@ export class FakeGitHub extends FakeService {
       if (collection.isOrg && !['all', 'private', 'selected'].includes(String(request.visibility))) {
         return [422, { message: 'Invalid request.\n\n"visibility" is required.' }]
       }
-      const now = new Date().toISOString()
+      const now = this.iso()
       collection.secrets.set(name, {
         encrypted_value: request.encrypted_value,
         key_id: request.key_id,
@@ -213,19 +269,28 @@ export class FakeGitHub extends FakeService {
     const store = this.variables.get(repo.toLowerCase())
     if (!store) return [404, { message: 'Not Found' }]
     const request = body as { name?: string; value?: string } | undefined
-    if (method === 'GET' && name) {
-      const value = store.get(name)
-      return value === undefined ? [404, { message: 'Not Found' }] : [200, { name, value, created_at: '', updated_at: '' }]
+    const key = name === undefined ? undefined : decodeURIComponent(name).toUpperCase()
+    // GitHub's REST reference: GET 200 {name, value, created_at, updated_at}; POST 201 (409 when the
+    // name is taken); PATCH 204; DELETE 204; an unknown name 404.
+    if (method === 'GET' && key) {
+      const stored = store.get(key)
+      return stored === undefined ? [404, { message: 'Not Found' }] : [200, { name: key, ...stored }]
     }
-    if (method === 'POST' && !name && request?.name && typeof request.value === 'string') {
-      if (store.has(request.name)) return [409, { message: 'Already exists' }]
-      store.set(request.name, request.value)
+    if (method === 'POST' && !key && request?.name && typeof request.value === 'string') {
+      const created = request.name.toUpperCase()
+      if (store.has(created)) return [409, { message: 'Already exists - Variable already exists' }]
+      const now = this.iso()
+      store.set(created, { value: request.value, created_at: now, updated_at: now })
       return [201, {}]
     }
-    if (method === 'PATCH' && name && typeof request?.value === 'string') {
-      if (!store.has(name)) return [404, { message: 'Not Found' }]
-      store.set(name, request.value)
+    if (method === 'PATCH' && key && typeof request?.value === 'string') {
+      const stored = store.get(key)
+      if (!stored) return [404, { message: 'Not Found' }]
+      store.set(key, { ...stored, value: request.value, updated_at: this.iso() })
       return [204]
+    }
+    if (method === 'DELETE' && key) {
+      return store.delete(key) ? [204] : [404, { message: 'Not Found' }]
     }
     return [404, { message: 'Not Found' }]
   }
