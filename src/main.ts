@@ -6,8 +6,9 @@ import { GitHubKeyIdVariable } from './key-id-variable.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
+import { createLogger, type ActionLogger } from './logger.js'
 import { initSodium } from './sealing.js'
-import { redact, registerSecret } from './secrets.js'
+import { registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings } from './settings.js'
 
 /** Knobs for tests; a workflow run uses the defaults. */
@@ -15,9 +16,13 @@ export interface RunOptions {
   readonly capgoRetry?: RetryPolicy
   readonly timeoutMs?: number
   readonly githubRetries?: number
+  /** Every log line goes through it; one around @actions/core by default. */
+  readonly log?: ActionLogger
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
+  // Redacts and makes safe every message, whatever server or input text it quotes.
+  const log = options.log ?? createLogger()
   let settings: Settings | undefined
   let report: RotationReport | undefined
   let failure: string | undefined
@@ -28,7 +33,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     // libsodium loads and compiles its WebAssembly while the preflight requests are in flight;
     // a dry run seals nothing and never loads it.
     if (!settings.dryRun) initSodium().catch(() => undefined)
-    core.debug(
+    log.debug(
       `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
         `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
         `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`,
@@ -40,7 +45,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
       timeoutMs,
       retry: {
         ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
-        onRetry: (attempt, delayMs, error) => core.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+        // The error's message already starts with "Capgo:".
+        onRetry: (attempt, delayMs, error) => log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
       },
       onKeyMaterial: registerSecret,
     })
@@ -50,12 +56,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
       timeoutMs,
       retries: options.githubRetries,
       retryBaseMs: tuning.retryBaseMs,
+      log,
     })
     const variable =
       settings.keyIdVariable && settings.workflowRepository
         ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
         : undefined
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core })
+    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log })
     failure = report.failure
     setOutputs(settings, report)
   } catch (error) {
@@ -64,5 +71,5 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.setOutput('rotated', 'false')
   }
   await writeSummary(settings, report, failure)
-  if (failure) core.setFailed(redact(failure))
+  if (failure) log.setFailed(failure)
 }
