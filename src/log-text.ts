@@ -64,13 +64,14 @@ export function escapeHtml(text: string): string {
  */
 export function urlForMessage(raw: string): string {
   let shown: string
-  try {
-    const url = new URL(raw)
+  const url = URL.parse(raw)
+  if (url && (url.protocol === 'https:' || url.protocol === 'http:')) {
     const hidden = url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== ''
     shown = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}${hidden ? '…' : ''}`
-  } catch {
-    // Unparsed, userinfo cannot be told from the rest (a password may hold '/', '?' or '#'):
-    // drop everything up to the last @, then any query or fragment.
+  } else {
+    // Not an http(s) URL ("user:pw@host" parses with "user:" as its scheme), so userinfo cannot be
+    // told from the rest, and a password may hold '/', '?' or '#': drop everything up to the
+    // last @, then any query or fragment.
     const withoutUserinfo = raw.replace(/^([a-z][a-z0-9+.-]*:\/*)?.*@/is, (_, scheme: string | undefined) => `${scheme ?? ''}…@`)
     const [beforeQuery = ''] = withoutUserinfo.split(/[?#]/, 1)
     shown = `${beforeQuery}${beforeQuery === withoutUserinfo ? '' : '…'}`
