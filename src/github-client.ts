@@ -34,6 +34,13 @@ const MAX_WAIT_SECONDS = 120
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const log = options.log ?? createLogger()
+  // Octokit and its plugins quote URLs and server text (headers too) in these: through the safe logger.
+  const octokitLog = {
+    debug: (message: string) => log.debug(message),
+    info: (message: string) => log.debug(message),
+    warn: (message: string) => log.warning(message),
+    error: (message: string) => log.error(message),
+  }
   const onLimit =
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
@@ -48,13 +55,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     options.token,
     {
       baseUrl: options.baseUrl,
-      // Octokit and its plugins quote URLs and server text in these: through the safe logger.
-      log: {
-        debug: (message: string) => log.debug(message),
-        info: (message: string) => log.debug(message),
-        warn: (message: string) => log.warning(message),
-        error: (message: string) => log.error(message),
-      },
+      log: octokitLog,
       // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
       retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle: {
@@ -70,7 +71,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000, log),
+    attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog),
     retry,
     throttling,
   )
@@ -93,7 +94,7 @@ type Failure = { status?: number; message?: string; response?: { headers?: Recor
  * 3xx is never an answer), and waits for a plain Retry-After on 429/503 (plugin-throttling handles
  * only GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
  */
-function attemptPolicy(timeoutMs: number, log: Logger) {
+function attemptPolicy(timeoutMs: number, log: Logger, octokitLog: Record<'debug' | 'info' | 'warn' | 'error', (message: string) => void>) {
   return (octokit: { hook: { wrap: (name: 'request', hook: never) => void } }) => {
     const attempt: RequestHook = async (request, options) => {
       for (let waits = 0; ; waits++) {
@@ -102,7 +103,9 @@ function attemptPolicy(timeoutMs: number, log: Logger) {
           // this one (the token auth) are bound to that object and ignore what is passed to them.
           // The fetch is @actions/github's proxy-aware one; wrapped, never replaced.
           const fetch = guardRedirects((options.request?.fetch as never) ?? undiciFetch)
-          options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', fetch }
+          // request.log: without it, @octokit/request writes its warnings (which quote response
+          // headers) to the console, where the runner reads commands too.
+          options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', fetch, log: octokitLog }
           // Octokit's constructor ignores custom default headers, so the API version is pinned here.
           options.headers = { ...options.headers, 'x-github-api-version': API_VERSION }
           return refuseRedirect(options, (await request(options)) as { status: number; url?: string; headers?: Record<string, unknown> })

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net'
 import nock from 'nock'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CapgoClient, CapgoError } from '../src/capgo-client.js'
+import { createGitHubClient } from '../src/github-client.js'
 import { explainGitHubError } from '../src/github-errors.js'
+import { createLogger, type LogSink } from '../src/logger.js'
 import { forgetSecrets, registerSecret } from '../src/secrets.js'
 import { readSettings, SettingsError } from '../src/settings.js'
 import { FakeGitHub } from './support/fake-github.js'
@@ -146,6 +148,39 @@ describe('GitHub error text', () => {
     const text = explainGitHubError({ doing: 'writing octo/app', subject: 'repository octo/app', permission: 'Secrets: write' }, failure)
     expect(holdsCommandForm(text)).toBe(false)
     expect(text).toContain('secrets=write')
+  })
+})
+
+describe("Octokit's own log messages", () => {
+  let server: Server | undefined
+  afterEach(() => {
+    server?.closeAllConnections()
+    server?.close()
+    nock.disableNetConnect()
+  })
+
+  it('go through the safe logger, headers quoted in them included', async () => {
+    server = createServer((_, res) =>
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          deprecation: 'true',
+          sunset: '::error::forged',
+          link: '<https://x.test/##[stop-commands]x9>; rel="deprecation"',
+        })
+        .end('{}'),
+    )
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
+    nock.enableNetConnect('127.0.0.1')
+    const written: Array<[string, string]> = []
+    const record = (level: string) => (message: string | Error) => void written.push([level, String(message)])
+    const sink = { info: record('info'), notice: record('notice'), warning: record('warning'), debug: record('debug'), error: record('error'), setFailed: record('setFailed') } as unknown as LogSink
+    const octokit = createGitHubClient({ token: 't', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, log: createLogger(sink) })
+    await octokit.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' })
+    const warning = written.find(([level]) => level === 'warning')
+    expect(warning?.[1]).toContain('is deprecated')
+    expect(warning?.[1]).toContain('stop-commands')
+    for (const [, text] of written) expect(holdsCommandForm(text)).toBe(false)
   })
 })
 
