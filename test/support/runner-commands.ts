@@ -47,8 +47,13 @@ export function decodeData(data: string): string {
   return data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 
-/** True when text holds a command form anywhere: what made-safe text must never hold. */
+/**
+ * True when a line of the text holds a command form anywhere: what made-safe text must never
+ * hold. Line by line, as the runner reads (a decoded multi-line annotation is many lines).
+ */
 export function holdsCommandForm(text: string): boolean {
-  const bare = text.replace(IGNORABLE, '')
-  return bare.includes('::') || bare.includes('##[')
+  return runnerLines(text).some((line) => {
+    const bare = line.replace(IGNORABLE, '')
+    return bare.includes('::') || bare.includes('##[')
+  })
 }
