@@ -36,21 +36,26 @@ function quoted(text: unknown, maxLength = MAX_QUOTED): string {
   return safeText(redact(String(text)), maxLength).replace(/\s+/g, ' ').trim()
 }
 
+// GitHub's own `message` only: Octokit's error message is the raw body when it is not JSON (a
+// proxy's page, say), and no raw body is ever quoted (docs/contract.md).
 function githubMessage(error: OctokitFailure): string {
-  const data = error.response?.data
+  // No answer at all (a lost connection, a timeout): the library's own words.
+  if (!error.response) return error.message
+  const data = error.response.data
   if (typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string') {
     return (data as { message: string }).message
   }
-  return error.message
+  return ''
 }
 
 export function explainGitHubError(context: GitHubErrorContext, error: unknown): string {
   if (!isOctokitFailure(error)) {
-    return `${context.doing}: ${quoted(error instanceof Error ? error.message : String(error))}`
+    // Ours or a library's (a refused redirect, a lost connection): longer, and still made safe.
+    return `${context.doing}: ${quoted(error instanceof Error ? error.message : String(error), 1000)}`
   }
   const message = quoted(githubMessage(error))
   const headers = error.response?.headers ?? {}
-  const head = `${context.doing}: ${error.status} ${message}`
+  const head = `${context.doing}: ${error.status}${message ? ` ${message}` : ''}`
 
   // Rate limits come as 403 or 429; the throttling plugin already waited as long as allowed.
   if (error.status === 403 || error.status === 429) {

@@ -140,6 +140,19 @@ describe('GitHub error text', () => {
     expect(holdsCommandForm(text)).toBe(false)
   })
 
+  it('never quotes a raw body: only the message field of a JSON answer', () => {
+    const context = { doing: 'writing octo/app', subject: 'repository octo/app', permission: 'Secrets: write' }
+    for (const data of ['<html>page with a-private-value</html>', { errors: ['a-private-value'] }]) {
+      const body = typeof data === 'string' ? data : `Unknown error: ${JSON.stringify(data)}`
+      const failure = Object.assign(new Error(body), { status: 502, response: { headers: {}, data } })
+      const text = explainGitHubError(context, failure)
+      expect(text).toBe('writing octo/app: 502. GitHub kept failing after retries; run again later.')
+    }
+    // No answer at all: the library's words about the connection are kept.
+    const lost = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { status: 500 })
+    expect(explainGitHubError(context, lost)).toContain('connect ECONNREFUSED')
+  })
+
   it('makes a permission header and a message safe', () => {
     const failure = Object.assign(new Error('x'), {
       status: 403,
