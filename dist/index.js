@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3224);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4379);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3224:
+/***/ 4379:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33758,6 +33758,182 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/log-text.ts
+// The one place where text from servers and inputs is made safe before it is shown. The runner
+// reads every line of a step's output as a possible workflow command (docs/github-secrets.md,
+// "What the runner makes of a step's output"): a line that starts with `::` after trimming, or
+// holds `##[` anywhere, may end or stop command processing, forge an annotation, or turn a later
+// ::add-mask:: into plain text. Text made safe here is one line without either form, and stays
+// readable. Redact secrets BEFORE calling these: a secret changed by them no longer matches its mask.
+// Every line terminator the runner splits on (\r\n, \n, lone \r), and those other tools and
+// viewers treat as one: VT, FF, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR.
+const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
+// Control and invisible characters. The runner compares with .NET's culture-aware StartsWith and
+// IndexOf, which skip ignorable characters: ":\u00AD:" would count as "::". So they go first, and
+// only then are the command forms neutralised.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+// Lone surrogates cannot be encoded; the log would show U+FFFD anyway.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Shown where a line break was, so that a one-line rendering still shows the lines apart. */
+const LINE_BREAK_MARK = ' ⏎ ';
+/**
+ * One safe line: line breaks shown as ⏎, control and invisible characters removed, `::` written
+ * `: :` and `##[` written `# #[`, so that no command form survives anywhere in it. With
+ * `maxLength`, cut to that many characters (code points), ending with `…`.
+ */
+function safeText(text, maxLength) {
+    const oneLine = String(text).replace(LONE_SURROGATE, '\uFFFD').replace(LINE_BREAK, LINE_BREAK_MARK).replace(/\t/g, ' ');
+    const neutral = oneLine.replace(INVISIBLE, '').replace(/:(?=:)/g, ': ').replace(/#(?=#\[)/g, '# ');
+    return maxLength === undefined ? neutral : truncate(neutral, maxLength);
+}
+/** Each line of a message we built, made safe on its own: a multi-line list stays a list. */
+function safeLines(text) {
+    return String(text)
+        .replace(LONE_SURROGATE, '\uFFFD')
+        .split(LINE_BREAK)
+        .map((line) => safeText(line));
+}
+function truncate(text, maxLength) {
+    const chars = Array.from(text);
+    if (chars.length <= maxLength)
+        return text;
+    return `${chars.slice(0, Math.max(0, maxLength - 1)).join('')}…`;
+}
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * For the job summary, which GitHub renders as Markdown with raw HTML allowed: the text shows as
+ * text, tags and entities included. Control characters other than tab and newline are dropped.
+ */
+function escapeHtml(text) {
+    return String(text)
+        .replace(LONE_SURROGATE, '\uFFFD')
+        .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '')
+        .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+/**
+ * A URL input as a message may quote it: scheme, host and path only. Userinfo (a password), the
+ * query and the fragment are never echoed, even when the text does not parse as a URL.
+ */
+function urlForMessage(raw) {
+    let shown;
+    const url = URL.parse(raw);
+    if (url && (url.protocol === 'https:' || url.protocol === 'http:')) {
+        const hidden = url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '';
+        shown = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}${hidden ? '…' : ''}`;
+    }
+    else {
+        // Not an http(s) URL ("user:pw@host" parses with "user:" as its scheme), so userinfo cannot be
+        // told from the rest, and a password may hold '/', '?' or '#': drop everything up to the
+        // last @, then any query or fragment.
+        const withoutUserinfo = raw.replace(/^([a-z][a-z0-9+.-]*:\/*)?.*@/is, (_, scheme) => `${scheme ?? ''}…@`);
+        const [beforeQuery = ''] = withoutUserinfo.split(/[?#]/, 1);
+        shown = `${beforeQuery}${beforeQuery === withoutUserinfo ? '' : '…'}`;
+    }
+    return safeText(shown, 120);
+}
+
+;// CONCATENATED MODULE: ./src/redirects.ts
+
+// Credentials go only to the origin they were given for (docs/contract.md). fetch follows
+// redirects by default, and undici drops `authorization` on a cross-origin hop but keeps any other
+// header (Capgo's `capgkey`): so no request with a credential lets fetch follow. Capgo never
+// follows at all; GitHub answers 301/307 for a renamed repository, on its own origin, and those
+// are followed here by hand.
+const MAX_REDIRECTS = 5;
+/** A 3xx that asks to go elsewhere (304 Not Modified is an answer, and Octokit throws on it). */
+function isRedirect(status) {
+    return status >= 300 && status < 400 && status !== 304;
+}
+/** Scheme and host of a URL, for messages: never userinfo, path, query or fragment. */
+function originOf(url) {
+    return `${url.protocol}//${url.host}`;
+}
+/** Where a Location header points, resolved against the request's URL; undefined when unusable. */
+function resolveLocation(location, requestUrl) {
+    if (!location)
+        return undefined;
+    try {
+        return new URL(location, requestUrl);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Whether a redirect may be followed with the credential: same origin as the first request (so
+ * never https to http), a method-preserving status for a write (a 303 would turn it into a read,
+ * and its 2xx would pass for a successful write), and a bounded number of hops.
+ */
+function judgeRedirect(firstUrl, requestUrl, status, method, location, hops) {
+    const target = resolveLocation(location, requestUrl);
+    if (!target)
+        return { follow: false, reason: `a ${status} redirect without a usable Location` };
+    const first = new URL(firstUrl);
+    const to = safeText(originOf(target), 120);
+    if (first.protocol === 'https:' && target.protocol !== 'https:') {
+        return { follow: false, reason: `a ${status} redirect from https to ${to}, which would send the credential in clear` };
+    }
+    if (target.origin !== first.origin || target.origin === 'null') {
+        return { follow: false, reason: `a ${status} redirect to another origin, ${to}` };
+    }
+    const read = method.toUpperCase() === 'GET' || method.toUpperCase() === 'HEAD';
+    if (![301, 302, 303, 307, 308].includes(status) || (status === 303 && !read)) {
+        return { follow: false, reason: `a ${status} answer, which asks to repeat the request as something else` };
+    }
+    if (hops >= MAX_REDIRECTS)
+        return { follow: false, reason: `more than ${MAX_REDIRECTS} redirects` };
+    return { follow: true, url: target.href };
+}
+const guarded = new WeakSet();
+/**
+ * A fetch that never lets the transport follow a redirect, and follows the ones judgeRedirect
+ * allows itself, repeating the request as it was (GitHub: "repeat the request verbatim").
+ * A refused redirect is returned as it came: the caller must treat a 3xx as a failure.
+ */
+function guardRedirects(inner) {
+    if (guarded.has(inner))
+        return inner;
+    const wrapped = async (url, init = {}) => {
+        const first = String(url);
+        let current = first;
+        for (let hops = 0;; hops++) {
+            const response = await inner(current, { ...init, redirect: 'manual' });
+            if (!isRedirect(response.status))
+                return response;
+            const verdict = judgeRedirect(first, current, response.status, init.method ?? 'GET', response.headers.get('location'), hops);
+            if (!verdict.follow)
+                return response;
+            // Free the connection: the redirect's own body is never read.
+            await response.body?.cancel().catch(() => undefined);
+            current = verdict.url;
+        }
+    };
+    guarded.add(wrapped);
+    return wrapped;
+}
+class RedirectRefusedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RedirectRefusedError';
+    }
+}
+/**
+ * After Octokit's request: a 3xx that guardRedirects did not follow is an error, never a success
+ * (Octokit itself would return it like a 200). Without a status, plugin-retry does not retry it.
+ */
+function refuseRedirect(options, response) {
+    if (!isRedirect(response.status))
+        return response;
+    const requestUrl = response.url || String(options.baseUrl ?? '');
+    const location = response.headers?.location;
+    const verdict = requestUrl
+        ? judgeRedirect(requestUrl, requestUrl, response.status, options.method, typeof location === 'string' ? location : undefined, MAX_REDIRECTS)
+        : { follow: false, reason: `a ${response.status} redirect` };
+    const reason = verdict.follow ? `more than ${MAX_REDIRECTS} redirects` : verdict.reason;
+    throw new RedirectRefusedError(`GitHub answered ${options.method} ${options.url} with ${reason}. Not followed (the token goes only to github-api-url's ` +
+        'origin) and not taken as a success: check github-api-url (on GitHub Enterprise Server: https://HOST/api/v3).');
+}
+
 ;// CONCATENATED MODULE: ./src/retry.ts
 // A small retry loop for the Capgo client (Octokit has its own plugins for GitHub): bounded
 // attempts, exponential backoff with jitter, and the server's Retry-After when it sends one.
@@ -33798,7 +33974,50 @@ function parseRetryAfter(value, now = Date.now()) {
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+
+// Every credential the action handles passes through here the moment it exists: the runner masks
+// it in the log (core.setSecret), and redact() scrubs it from any text we build ourselves (error
+// messages, summaries), so a credential is hidden even where the runner's masking does not reach.
+// A mask matches the whole value only, so the forms a value can take on its way to the log are
+// registered too: each line of a multi-line value (as the runner does for secrets.*), and the
+// value as safeText() renders it.
+const known = new Set();
+// A line this short is no secret on its own, and masking it would blank common text.
+const MIN_PART_LENGTH = 4;
+function registerSecret(value) {
+    if (value.length === 0)
+        return;
+    const forms = new Set([value, safeText(value)]);
+    for (const line of value.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/)) {
+        if (line.trim().length >= MIN_PART_LENGTH)
+            forms.add(line).add(line.trim()).add(safeText(line));
+    }
+    for (const form of forms) {
+        if (form.length === 0 || known.has(form))
+            continue;
+        known.add(form);
+        setSecret(form);
+    }
+}
+/** Run on raw text, before any other change to it: a changed secret no longer matches. */
+function redact(text) {
+    let out = String(text);
+    // Longest first, so that a line of a secret never splits the whole value's match.
+    for (const value of [...known].sort((a, b) => b.length - a.length))
+        out = out.split(value).join('***');
+    return out;
+}
+/** For tests: forget what earlier runs in the same process registered. */
+function forgetSecrets() {
+    known.clear();
+}
+
 ;// CONCATENATED MODULE: ./src/capgo-client.ts
+
+
+
 
 
 
@@ -33878,15 +34097,31 @@ function advice(failure, status, code, retryAfterMs) {
 }
 const USER_AGENT = 'capgo-key-rotation-action';
 /**
- * Node's fetch ignores the runner's https_proxy / no_proxy: behind a proxy, Capgo would be out of
- * reach while GitHub (through @actions/github's proxy support) is not. So the Capgo requests go
- * through the same proxy agent @actions/http-client builds for GitHub, when one applies.
+ * The bundled undici, the HTTP stack Octokit already uses (Node's own fetch would load a second
+ * copy). Node's fetch also ignores the runner's https_proxy / no_proxy: behind a proxy, Capgo would
+ * be out of reach while GitHub is not. So Capgo goes through the proxy agent @actions/http-client
+ * builds for GitHub, when one applies.
  */
 function proxyAwareFetch(baseUrl) {
     const dispatcher = new HttpClient().getAgentDispatcher(baseUrl);
     if (!dispatcher)
-        return fetch;
+        return undici.fetch;
     return ((url, init) => (0,undici.fetch)(url, { ...init, dispatcher }));
+}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * `capgkey` works for every key. Capgo reads `authorization` as an API key only when it is a UUID;
+ * anything else is taken as a user JWT, wins over capgkey and fails 401 invalid_jwt, and failures
+ * count towards a 15-minute IP lock (docs/capgo-api.md).
+ */
+function capgoHeaders(apiKey, hasBody) {
+    return {
+        capgkey: apiKey,
+        ...(UUID.test(apiKey) ? { authorization: apiKey } : {}),
+        accept: 'application/json',
+        'user-agent': USER_AGENT,
+        ...(hasBody ? { 'content-type': 'application/json' } : {}),
+    };
 }
 class CapgoClient {
     options;
@@ -33961,34 +34196,29 @@ class CapgoClient {
     }
     async request(operation, method, path, json, options = {}) {
         const url = `${this.options.baseUrl}${path}`;
+        const signal = AbortSignal.timeout(this.timeoutMs);
         let response;
-        try {
-            response = await (this.options.fetch ?? fetch)(url, {
-                method,
-                headers: {
-                    authorization: this.options.apiKey,
-                    capgkey: this.options.apiKey,
-                    accept: 'application/json',
-                    'user-agent': USER_AGENT,
-                    ...(json === undefined ? {} : { 'content-type': 'application/json' }),
-                },
-                body: json === undefined ? undefined : JSON.stringify(json),
-                signal: AbortSignal.timeout(this.timeoutMs),
-            });
-        }
-        catch (error) {
-            throw transportError(operation, error, url, this.timeoutMs);
-        }
         let text;
         try {
+            response = await (this.options.fetch ?? undici.fetch)(url, {
+                method,
+                headers: capgoHeaders(this.options.apiKey, json !== undefined),
+                body: json === undefined ? undefined : JSON.stringify(json),
+                signal,
+                // Never followed: the managing key would go wherever the Location points.
+                redirect: 'manual',
+            });
             text = await response.text();
         }
         catch (error) {
-            throw transportError(operation, error, url, this.timeoutMs);
+            throw transportError(operation, error, url, this.timeoutMs, signal.aborted);
+        }
+        if (isRedirect(response.status)) {
+            throw new CapgoError(operation, 'http', response.status, undefined, redirectDetail(response, url), undefined);
         }
         const body = parseJson(text);
         if (!response.ok) {
-            const { code, detail } = parseErrorBody(body, text, response.statusText);
+            const { code, detail } = parseErrorBody(body);
             throw new CapgoError(operation, 'http', response.status, code, detail, parseRetryAfter(response.headers.get('retry-after')));
         }
         if (body === undefined && text.trim() !== '' && !options.ignoreBody)
@@ -34006,33 +34236,42 @@ function retryable(error) {
         return { retry: true, retryAfterMs: error.retryAfterMs };
     return { retry: error.status !== undefined && error.status >= 500 };
 }
-function transportError(operation, error, url, timeoutMs) {
+function transportError(operation, error, url, timeoutMs, timedOut) {
     const name = error instanceof Error ? error.name : '';
-    if (name === 'TimeoutError' || name === 'AbortError') {
-        return new CapgoError(operation, 'timeout', undefined, undefined, `no answer from ${url} within ${timeoutMs / 1000} s`, undefined);
+    if (timedOut || name === 'TimeoutError' || name === 'AbortError') {
+        return new CapgoError(operation, 'timeout', undefined, undefined, `no answer from ${urlForMessage(url)} within ${timeoutMs / 1000} s`, undefined);
     }
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-    return new CapgoError(operation, 'network', undefined, undefined, `could not reach ${url} (${cause})`, undefined);
+    return new CapgoError(operation, 'network', undefined, undefined, `could not reach ${urlForMessage(url)} (${quote(cause)})`, undefined);
+}
+/** Names where a redirect pointed (its origin only), and that it was not followed. */
+function redirectDetail(response, url) {
+    const target = resolveLocation(response.headers.get('location'), url);
+    const where = target ? `to ${safeText(originOf(target), 120)}${target.origin === new URL(url).origin ? ' (the same origin)' : ''}` : 'without a usable Location';
+    return `a redirect ${where}, not followed: the managing key is sent to capgo-api-url only. Check capgo-api-url`;
 }
 function malformed(operation, what) {
     return new CapgoError(operation, 'malformed', undefined, undefined, what, undefined);
 }
+// Long enough for Capgo's messages; a quoted text never floods the log.
+const MAX_QUOTED = 200;
+const CODE = /^[a-z0-9_]{1,64}$/;
+/** Server text as a message may quote it: redacted first (a later change could hide a secret from the mask), then one safe line. */
+function quote(text) {
+    return safeText(redact(text), MAX_QUOTED).trim();
+}
 // Classic errors: {"error": "<human text>", "status": "KO"}.
 // Current errors: {"error": "<snake_case code>", "message": "<text>", "moreInfo": {...}}.
-function parseErrorBody(body, text, statusText) {
-    if (isObject(body)) {
-        const error = typeof body.error === 'string' ? body.error : undefined;
-        const message = typeof body.message === 'string' ? body.message : undefined;
-        if (error && message)
-            return { code: error, detail: message };
-        if (error)
-            return /^[a-z0-9_]+$/.test(error) ? { code: error, detail: '' } : { code: undefined, detail: error };
-        if (message)
-            return { code: undefined, detail: message };
-    }
-    // Not a Capgo error body (a proxy's page, say): keep a short, single-line excerpt.
-    const excerpt = text.replace(/\s+/g, ' ').trim().slice(0, 200);
-    return { code: undefined, detail: excerpt || statusText };
+// Nothing else of a body is ever quoted: a classic list body holds other keys in plaintext, and
+// a proxy's page is no better. Without those fields, the status alone says what happened.
+function parseErrorBody(body) {
+    if (!isObject(body))
+        return { code: undefined, detail: '' };
+    const error = typeof body.error === 'string' && body.error.trim() !== '' ? body.error : undefined;
+    const message = typeof body.message === 'string' && body.message.trim() !== '' ? body.message : undefined;
+    const code = error !== undefined && CODE.test(error) ? error : undefined;
+    const text = message ?? (code === undefined ? error : undefined);
+    return { code, detail: text === undefined ? '' : quote(text) };
 }
 function parseRow(operation, row) {
     if (!isObject(row))
@@ -39678,7 +39917,32 @@ async function settleAll(items, limit, fn) {
     })));
 }
 
+;// CONCATENATED MODULE: ./src/logger.ts
+
+
+
+function logger_createLogger(sink = core_namespaceObject) {
+    const lines = (message) => safeLines(redact(String(message)));
+    // The command forms escape %, CR and LF in their data (docs/github-secrets.md): the safe lines
+    // joined by LF stay one command, shown as a multi-line annotation.
+    const joined = (message) => lines(message).join('\n');
+    return {
+        // info() writes raw text: one call per line, each a safe line of its own.
+        info: (message) => {
+            for (const line of lines(message))
+                sink.info(line);
+        },
+        notice: (message) => sink.notice(joined(message)),
+        warning: (message) => sink.warning(joined(message)),
+        debug: (message) => sink.debug(joined(message)),
+        error: (message) => sink.error(joined(message)),
+        setFailed: (message) => sink.setFailed(joined(message)),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github-client.ts
+
+
 
 
 
@@ -39691,23 +39955,26 @@ const WRITES_PER_MINUTE = 80;
 // A rate-limit wait longer than this fails the run instead of stalling it.
 const MAX_WAIT_SECONDS = 120;
 function createGitHubClient(options) {
+    const log = options.log ?? logger_createLogger();
+    // Octokit and its plugins quote URLs and server text (headers too) in these: through the safe logger.
+    const octokitLog = {
+        debug: (message) => log.debug(message),
+        info: (message) => log.debug(message),
+        warn: (message) => log.warning(message),
+        error: (message) => log.error(message),
+    };
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
         const retrying = retryCount < 2 && retryAfter <= MAX_WAIT_SECONDS;
         const what = `${request.method} ${request.url}`;
         if (retrying)
-            warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`);
+            log.warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`);
         else
-            warning(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`);
+            log.warning(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`);
         return retrying;
     };
     return getOctokit(options.token, {
         baseUrl: options.baseUrl,
-        log: {
-            debug: (message) => debug(message),
-            info: (message) => debug(message),
-            warn: (message) => warning(message),
-            error: (message) => error(message),
-        },
+        log: octokitLog,
         // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
         retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
         throttle: {
@@ -39723,31 +39990,36 @@ function createGitHubClient(options) {
         },
     }, 
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000), retry, throttling);
+    attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog), retry, throttling);
 }
 const API_VERSION = '2022-11-28';
 /**
  * The innermost layer but the token's, under plugin-retry: a timeout on every attempt, the pinned
- * API version, and waits for a plain Retry-After on 429/503 (plugin-throttling handles only
- * GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
+ * API version, redirects followed within GitHub's origin only (the token goes nowhere else, and a
+ * 3xx is never an answer), and waits for a plain Retry-After on 429/503 (plugin-throttling handles
+ * only GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
  */
-function attemptPolicy(timeoutMs) {
+function attemptPolicy(timeoutMs, log, octokitLog) {
     return (octokit) => {
         const attempt = async (request, options) => {
             for (let waits = 0;; waits++) {
                 try {
                     // Set on this call's own options object rather than passed as a copy: the hooks inside
                     // this one (the token auth) are bound to that object and ignore what is passed to them.
-                    options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs) };
+                    // The fetch is @actions/github's proxy-aware one; wrapped, never replaced.
+                    const fetch = guardRedirects(options.request?.fetch ?? undici.fetch);
+                    // request.log: without it, @octokit/request writes its warnings (which quote response
+                    // headers) to the console, where the runner reads commands too.
+                    options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', fetch, log: octokitLog };
                     // Octokit's constructor ignores custom default headers, so the API version is pinned here.
                     options.headers = { ...options.headers, 'x-github-api-version': API_VERSION };
-                    return await request(options);
+                    return refuseRedirect(options, (await request(options)));
                 }
                 catch (error) {
                     const wait = plainRetryAfterSeconds(error);
                     if (wait === undefined || waits >= 2 || wait > MAX_WAIT_SECONDS)
                         throw error;
-                    warning(`GitHub answered ${error.status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`);
+                    log.warning(`GitHub answered ${error.status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`);
                     await defaultSleep(wait * 1000);
                 }
             }
@@ -39767,28 +40039,40 @@ function plainRetryAfterSeconds(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/github-errors.ts
-// Turns an Octokit failure into a sentence a CI maintainer can act on. Only GitHub's own message
-// and permission header are quoted; request headers (the token) and bodies never are.
+
+
 function isOctokitFailure(error) {
     return error instanceof Error && typeof error.status === 'number';
 }
 function isNotFound(error) {
     return isOctokitFailure(error) && error.status === 404;
 }
+// Long enough for GitHub's messages, short enough that a proxy's page cannot flood the log.
+const github_errors_MAX_QUOTED = 300;
+/** Server or library text as a message may quote it. */
+function quoted(text, maxLength = github_errors_MAX_QUOTED) {
+    return safeText(redact(String(text)), maxLength).replace(/\s+/g, ' ').trim();
+}
+// GitHub's own `message` only: Octokit's error message is the raw body when it is not JSON (a
+// proxy's page, say), and no raw body is ever quoted (docs/contract.md).
 function githubMessage(error) {
-    const data = error.response?.data;
+    // No answer at all (a lost connection, a timeout): the library's own words.
+    if (!error.response)
+        return error.message;
+    const data = error.response.data;
     if (typeof data === 'object' && data !== null && typeof data.message === 'string') {
         return data.message;
     }
-    return error.message;
+    return '';
 }
 function explainGitHubError(context, error) {
     if (!isOctokitFailure(error)) {
-        return `${context.doing}: ${error instanceof Error ? error.message : String(error)}`;
+        // Ours or a library's (a refused redirect, a lost connection): longer, and still made safe.
+        return `${context.doing}: ${quoted(error instanceof Error ? error.message : String(error), 1000)}`;
     }
-    const message = githubMessage(error);
+    const message = quoted(githubMessage(error));
     const headers = error.response?.headers ?? {};
-    const head = `${context.doing}: ${error.status} ${message.replace(/\s+/g, ' ').trim()}`;
+    const head = `${context.doing}: ${error.status}${message ? ` ${message}` : ''}`;
     // Rate limits come as 403 or 429; the throttling plugin already waited as long as allowed.
     if (error.status === 403 || error.status === 429) {
         if (String(headers['x-ratelimit-remaining']) === '0') {
@@ -39809,7 +40093,7 @@ function explainGitHubError(context, error) {
                     `cannot write secrets at all: pass a fine-grained personal access token, or a GitHub App token whose app has ${context.permission}.`);
             }
             const accepted = headers['x-accepted-github-permissions'];
-            const needs = accepted ? `GitHub accepts these permissions: ${accepted}` : `it needs ${context.permission}`;
+            const needs = accepted ? `GitHub accepts these permissions: ${quoted(accepted, 200)}` : `it needs ${context.permission}`;
             return `${head}. The token lacks a permission: ${needs}.`;
         }
         case 404:
@@ -39947,30 +40231,8 @@ async function seal(value, publicKeyBase64) {
     return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
 }
 
-;// CONCATENATED MODULE: ./src/secrets.ts
-
-// Every credential the action handles passes through here the moment it exists: the runner masks
-// it in the log (core.setSecret), and redact() scrubs it from any text we build ourselves (error
-// messages, summaries), so a credential is hidden even where the runner's masking does not reach.
-const known = new Set();
-function registerSecret(value) {
-    if (value.length === 0 || known.has(value))
-        return;
-    known.add(value);
-    setSecret(value);
-}
-function redact(text) {
-    let out = text;
-    for (const value of known)
-        out = out.split(value).join('***');
-    return out;
-}
-/** For tests: forget what earlier runs in the same process registered. */
-function forgetSecrets() {
-    known.clear();
-}
-
 ;// CONCATENATED MODULE: ./src/settings.ts
+
 
 
 // All inputs are read and checked here, once, before any request is sent. Every problem is
@@ -40251,22 +40513,25 @@ function parseBoolean(name, raw, fallback, problems) {
 function isLoopback(hostname) {
     return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
-/** An https URL (http only for loopback hosts), returned without a trailing slash. */
+/**
+ * An https URL (http only for loopback hosts), returned without a trailing slash. Messages quote
+ * the input through urlForMessage: never its userinfo (a password), query or fragment.
+ */
 function parseBaseUrl(name, raw, problems) {
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        problems.push(`${name}: '${raw}' is not a URL: use the form https://host[/path]`);
+        problems.push(`${name}: '${urlForMessage(raw)}' is not a URL: use the form https://host[/path]`);
         return raw;
     }
     const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
     if (!secure) {
-        problems.push(`${name}: '${raw}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`);
+        problems.push(`${name}: '${urlForMessage(raw)}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`);
     }
-    else if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-        problems.push(`${name}: '${url.origin}${url.pathname}…' must not carry credentials, a query or a fragment`);
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+        problems.push(`${name}: '${urlForMessage(raw)}' must not carry credentials, a query or a fragment`);
     }
     return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
@@ -42083,7 +42348,10 @@ function errorMessage(error) {
 
 
 
+
 async function run(options = {}) {
+    // Redacts and makes safe every message, whatever server or input text it quotes.
+    const log = options.log ?? logger_createLogger();
     let settings;
     let report;
     let renewal;
@@ -42096,7 +42364,7 @@ async function run(options = {}) {
         // a dry run seals nothing and never loads it.
         if (!settings.dryRun)
             initSodium().catch(() => undefined);
-        debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
+        log.debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
             `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
             `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`);
         const { capgoApiUrl } = settings;
@@ -42107,7 +42375,8 @@ async function run(options = {}) {
             timeoutMs,
             retry: {
                 ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
-                onRetry: (attempt, delayMs, error) => info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+                // The error's message already starts with "Capgo:".
+                onRetry: (attempt, delayMs, error) => log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
             },
             onKeyMaterial: registerSecret,
         });
@@ -42118,6 +42387,7 @@ async function run(options = {}) {
             timeoutMs,
             retries: options.githubRetries,
             retryBaseMs: tuning.retryBaseMs,
+            log,
         });
         const variable = settings.keyIdVariable && settings.workflowRepository
             ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
@@ -42129,17 +42399,17 @@ async function run(options = {}) {
                     capgo,
                     clientFor: capgoAs,
                     secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
-                    log: core_namespaceObject,
+                    log,
                 })
                 : undefined;
         // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
         const runId = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined;
         const lease = settings.workflowRepository
-            ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => warning(message))
+            ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
             : undefined;
         if (!lease && !settings.dryRun)
-            warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
-        report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log: core_namespaceObject, followUp: renewal });
+            log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
+        report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal });
         failure = report.failure;
         setOutputs(settings, report, renewal?.outcome);
     }
@@ -42150,7 +42420,7 @@ async function run(options = {}) {
     }
     await writeSummary(settings, report, failure, renewal?.outcome);
     if (failure)
-        setFailed(redact(failure));
+        log.setFailed(failure);
 }
 
 

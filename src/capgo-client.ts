@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto'
 import { HttpClient } from '@actions/http-client'
 import { fetch as undiciFetch } from 'undici'
+import { safeText, urlForMessage } from './log-text.js'
+import { isRedirect, originOf, resolveLocation } from './redirects.js'
 import type { KeyMode } from './settings.js'
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from './retry.js'
+import { redact } from './secrets.js'
 
 // Capgo's /apikey API in both generations (see docs/capgo-api.md): the classic one that can
 // create keys, and the current one where an API key can only regenerate other keys. Responses are
@@ -140,8 +143,8 @@ function advice(failure: Failure, status: number | undefined, code: string | und
 export interface CapgoClientOptions {
   readonly baseUrl: string
   readonly apiKey: string
-  /** The fetch to use; proxyAwareFetch(baseUrl) in a workflow run. */
-  readonly fetch?: typeof fetch
+  /** The transport; proxyAwareFetch(baseUrl) in a workflow run, the bundled undici's fetch by default. */
+  readonly fetch?: CapgoFetch
   readonly timeoutMs?: number
   readonly retry?: RetryPolicy
   /** Called with every plaintext key the moment it is parsed, before it is returned. */
@@ -150,15 +153,51 @@ export interface CapgoClientOptions {
 
 const USER_AGENT = 'capgo-key-rotation-action'
 
+/** What the client needs of a fetch: Node's, the undici package's, or a test's. */
+export type CapgoFetch = (url: string, init: CapgoRequestInit) => Promise<CapgoResponse>
+
+export interface CapgoRequestInit {
+  readonly method: string
+  readonly headers: Record<string, string>
+  readonly body: string | undefined
+  readonly signal: AbortSignal
+  readonly redirect: 'manual'
+}
+
+export interface CapgoResponse {
+  readonly status: number
+  readonly ok: boolean
+  readonly headers: { get(name: string): string | null }
+  text(): Promise<string>
+}
+
 /**
- * Node's fetch ignores the runner's https_proxy / no_proxy: behind a proxy, Capgo would be out of
- * reach while GitHub (through @actions/github's proxy support) is not. So the Capgo requests go
- * through the same proxy agent @actions/http-client builds for GitHub, when one applies.
+ * The bundled undici, the HTTP stack Octokit already uses (Node's own fetch would load a second
+ * copy). Node's fetch also ignores the runner's https_proxy / no_proxy: behind a proxy, Capgo would
+ * be out of reach while GitHub is not. So Capgo goes through the proxy agent @actions/http-client
+ * builds for GitHub, when one applies.
  */
-export function proxyAwareFetch(baseUrl: string): typeof fetch {
+export function proxyAwareFetch(baseUrl: string): CapgoFetch {
   const dispatcher = new HttpClient().getAgentDispatcher(baseUrl)
-  if (!dispatcher) return fetch
-  return ((url: string, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch
+  if (!dispatcher) return undiciFetch as unknown as CapgoFetch
+  return ((url: string, init: CapgoRequestInit) => undiciFetch(url, { ...init, dispatcher })) as unknown as CapgoFetch
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * `capgkey` works for every key. Capgo reads `authorization` as an API key only when it is a UUID;
+ * anything else is taken as a user JWT, wins over capgkey and fails 401 invalid_jwt, and failures
+ * count towards a 15-minute IP lock (docs/capgo-api.md).
+ */
+export function capgoHeaders(apiKey: string, hasBody: boolean): Record<string, string> {
+  return {
+    capgkey: apiKey,
+    ...(UUID.test(apiKey) ? { authorization: apiKey } : {}),
+    accept: 'application/json',
+    'user-agent': USER_AGENT,
+    ...(hasBody ? { 'content-type': 'application/json' } : {}),
+  }
 }
 
 export class CapgoClient implements CapgoApi {
@@ -237,32 +276,28 @@ export class CapgoClient implements CapgoApi {
 
   private async request(operation: string, method: string, path: string, json?: unknown, options: { ignoreBody?: boolean } = {}): Promise<unknown> {
     const url = `${this.options.baseUrl}${path}`
-    let response: Response
-    try {
-      response = await (this.options.fetch ?? fetch)(url, {
-        method,
-        headers: {
-          authorization: this.options.apiKey,
-          capgkey: this.options.apiKey,
-          accept: 'application/json',
-          'user-agent': USER_AGENT,
-          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: json === undefined ? undefined : JSON.stringify(json),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
-    } catch (error) {
-      throw transportError(operation, error, url, this.timeoutMs)
-    }
+    const signal = AbortSignal.timeout(this.timeoutMs)
+    let response: CapgoResponse
     let text: string
     try {
+      response = await (this.options.fetch ?? (undiciFetch as unknown as CapgoFetch))(url, {
+        method,
+        headers: capgoHeaders(this.options.apiKey, json !== undefined),
+        body: json === undefined ? undefined : JSON.stringify(json),
+        signal,
+        // Never followed: the managing key would go wherever the Location points.
+        redirect: 'manual',
+      })
       text = await response.text()
     } catch (error) {
-      throw transportError(operation, error, url, this.timeoutMs)
+      throw transportError(operation, error, url, this.timeoutMs, signal.aborted)
+    }
+    if (isRedirect(response.status)) {
+      throw new CapgoError(operation, 'http', response.status, undefined, redirectDetail(response, url), undefined)
     }
     const body = parseJson(text)
     if (!response.ok) {
-      const { code, detail } = parseErrorBody(body, text, response.statusText)
+      const { code, detail } = parseErrorBody(body)
       throw new CapgoError(operation, 'http', response.status, code, detail, parseRetryAfter(response.headers.get('retry-after')))
     }
     if (body === undefined && text.trim() !== '' && !options.ignoreBody) throw malformed(operation, 'the answer is not JSON')
@@ -278,32 +313,46 @@ function retryable(error: unknown): RetryDecision {
   return { retry: error.status !== undefined && error.status >= 500 }
 }
 
-function transportError(operation: string, error: unknown, url: string, timeoutMs: number): CapgoError {
+function transportError(operation: string, error: unknown, url: string, timeoutMs: number, timedOut: boolean): CapgoError {
   const name = error instanceof Error ? error.name : ''
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new CapgoError(operation, 'timeout', undefined, undefined, `no answer from ${url} within ${timeoutMs / 1000} s`, undefined)
+  if (timedOut || name === 'TimeoutError' || name === 'AbortError') {
+    return new CapgoError(operation, 'timeout', undefined, undefined, `no answer from ${urlForMessage(url)} within ${timeoutMs / 1000} s`, undefined)
   }
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error)
-  return new CapgoError(operation, 'network', undefined, undefined, `could not reach ${url} (${cause})`, undefined)
+  return new CapgoError(operation, 'network', undefined, undefined, `could not reach ${urlForMessage(url)} (${quote(cause)})`, undefined)
+}
+
+/** Names where a redirect pointed (its origin only), and that it was not followed. */
+function redirectDetail(response: CapgoResponse, url: string): string {
+  const target = resolveLocation(response.headers.get('location'), url)
+  const where = target ? `to ${safeText(originOf(target), 120)}${target.origin === new URL(url).origin ? ' (the same origin)' : ''}` : 'without a usable Location'
+  return `a redirect ${where}, not followed: the managing key is sent to capgo-api-url only. Check capgo-api-url`
 }
 
 function malformed(operation: string, what: string): CapgoError {
   return new CapgoError(operation, 'malformed', undefined, undefined, what, undefined)
 }
 
+// Long enough for Capgo's messages; a quoted text never floods the log.
+const MAX_QUOTED = 200
+const CODE = /^[a-z0-9_]{1,64}$/
+
+/** Server text as a message may quote it: redacted first (a later change could hide a secret from the mask), then one safe line. */
+function quote(text: string): string {
+  return safeText(redact(text), MAX_QUOTED).trim()
+}
+
 // Classic errors: {"error": "<human text>", "status": "KO"}.
 // Current errors: {"error": "<snake_case code>", "message": "<text>", "moreInfo": {...}}.
-function parseErrorBody(body: unknown, text: string, statusText: string): { code: string | undefined; detail: string } {
-  if (isObject(body)) {
-    const error = typeof body.error === 'string' ? body.error : undefined
-    const message = typeof body.message === 'string' ? body.message : undefined
-    if (error && message) return { code: error, detail: message }
-    if (error) return /^[a-z0-9_]+$/.test(error) ? { code: error, detail: '' } : { code: undefined, detail: error }
-    if (message) return { code: undefined, detail: message }
-  }
-  // Not a Capgo error body (a proxy's page, say): keep a short, single-line excerpt.
-  const excerpt = text.replace(/\s+/g, ' ').trim().slice(0, 200)
-  return { code: undefined, detail: excerpt || statusText }
+// Nothing else of a body is ever quoted: a classic list body holds other keys in plaintext, and
+// a proxy's page is no better. Without those fields, the status alone says what happened.
+function parseErrorBody(body: unknown): { code: string | undefined; detail: string } {
+  if (!isObject(body)) return { code: undefined, detail: '' }
+  const error = typeof body.error === 'string' && body.error.trim() !== '' ? body.error : undefined
+  const message = typeof body.message === 'string' && body.message.trim() !== '' ? body.message : undefined
+  const code = error !== undefined && CODE.test(error) ? error : undefined
+  const text = message ?? (code === undefined ? error : undefined)
+  return { code, detail: text === undefined ? '' : quote(text) }
 }
 
 function parseRow(operation: string, row: unknown): Omit<CapgoKey, 'isManagingKey'> {

@@ -1,9 +1,11 @@
-import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
+import { fetch as undiciFetch } from 'undici'
 import { WRITE_CONCURRENCY } from './concurrency.js'
+import { createLogger, type Logger } from './logger.js'
+import { guardRedirects, refuseRedirect } from './redirects.js'
 import { defaultSleep } from './retry.js'
 
 // Octokit as the action uses it: the runner's proxy support from @actions/github, retries of 5xx
@@ -21,6 +23,8 @@ export interface GitHubClientOptions {
   readonly retries?: number
   /** plugin-retry waits (retry number)² × this; 1 s by default. */
   readonly retryBaseMs?: number
+  /** Where Octokit's and the plugins' messages go; every one is made safe there. */
+  readonly log?: Logger
 }
 
 // GitHub's documented secondary limit for content-writing requests: 80 a minute.
@@ -29,13 +33,21 @@ const WRITES_PER_MINUTE = 80
 const MAX_WAIT_SECONDS = 120
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const log = options.log ?? createLogger()
+  // Octokit and its plugins quote URLs and server text (headers too) in these: through the safe logger.
+  const octokitLog = {
+    debug: (message: string) => log.debug(message),
+    info: (message: string) => log.debug(message),
+    warn: (message: string) => log.warning(message),
+    error: (message: string) => log.error(message),
+  }
   const onLimit =
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
       const retrying = retryCount < 2 && retryAfter <= MAX_WAIT_SECONDS
       const what = `${request.method} ${request.url}`
-      if (retrying) core.warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`)
-      else core.warning(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`)
+      if (retrying) log.warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`)
+      else log.warning(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`)
       return retrying
     }
 
@@ -43,12 +55,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     options.token,
     {
       baseUrl: options.baseUrl,
-      log: {
-        debug: (message: string) => core.debug(message),
-        info: (message: string) => core.debug(message),
-        warn: (message: string) => core.warning(message),
-        error: (message: string) => core.error(message),
-      },
+      log: octokitLog,
       // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
       retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle: {
@@ -64,7 +71,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000),
+    attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog),
     retry,
     throttling,
   )
@@ -83,24 +90,29 @@ type Failure = { status?: number; message?: string; response?: { headers?: Recor
 
 /**
  * The innermost layer but the token's, under plugin-retry: a timeout on every attempt, the pinned
- * API version, and waits for a plain Retry-After on 429/503 (plugin-throttling handles only
- * GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
+ * API version, redirects followed within GitHub's origin only (the token goes nowhere else, and a
+ * 3xx is never an answer), and waits for a plain Retry-After on 429/503 (plugin-throttling handles
+ * only GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
  */
-function attemptPolicy(timeoutMs: number) {
+function attemptPolicy(timeoutMs: number, log: Logger, octokitLog: Record<'debug' | 'info' | 'warn' | 'error', (message: string) => void>) {
   return (octokit: { hook: { wrap: (name: 'request', hook: never) => void } }) => {
     const attempt: RequestHook = async (request, options) => {
       for (let waits = 0; ; waits++) {
         try {
           // Set on this call's own options object rather than passed as a copy: the hooks inside
           // this one (the token auth) are bound to that object and ignore what is passed to them.
-          options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs) }
+          // The fetch is @actions/github's proxy-aware one; wrapped, never replaced.
+          const fetch = guardRedirects((options.request?.fetch as never) ?? undiciFetch)
+          // request.log: without it, @octokit/request writes its warnings (which quote response
+          // headers) to the console, where the runner reads commands too.
+          options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', fetch, log: octokitLog }
           // Octokit's constructor ignores custom default headers, so the API version is pinned here.
           options.headers = { ...options.headers, 'x-github-api-version': API_VERSION }
-          return await request(options)
+          return refuseRedirect(options, (await request(options)) as { status: number; url?: string; headers?: Record<string, unknown> })
         } catch (error) {
           const wait = plainRetryAfterSeconds(error as Failure)
           if (wait === undefined || waits >= 2 || wait > MAX_WAIT_SECONDS) throw error
-          core.warning(`GitHub answered ${(error as Failure).status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`)
+          log.warning(`GitHub answered ${(error as Failure).status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`)
           await defaultSleep(wait * 1000)
         }
       }

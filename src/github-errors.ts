@@ -1,5 +1,9 @@
+import { safeText } from './log-text.js'
+import { redact } from './secrets.js'
+
 // Turns an Octokit failure into a sentence a CI maintainer can act on. Only GitHub's own message
-// and permission header are quoted; request headers (the token) and bodies never are.
+// and permission header are quoted, redacted first (any later change could hide a secret from the
+// mask) and made one safe line; request headers (the token) and bodies never are.
 
 interface OctokitFailure {
   status: number
@@ -24,21 +28,34 @@ export interface GitHubErrorContext {
   readonly permission: string
 }
 
+// Long enough for GitHub's messages, short enough that a proxy's page cannot flood the log.
+const MAX_QUOTED = 300
+
+/** Server or library text as a message may quote it. */
+function quoted(text: unknown, maxLength = MAX_QUOTED): string {
+  return safeText(redact(String(text)), maxLength).replace(/\s+/g, ' ').trim()
+}
+
+// GitHub's own `message` only: Octokit's error message is the raw body when it is not JSON (a
+// proxy's page, say), and no raw body is ever quoted (docs/contract.md).
 function githubMessage(error: OctokitFailure): string {
-  const data = error.response?.data
+  // No answer at all (a lost connection, a timeout): the library's own words.
+  if (!error.response) return error.message
+  const data = error.response.data
   if (typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string') {
     return (data as { message: string }).message
   }
-  return error.message
+  return ''
 }
 
 export function explainGitHubError(context: GitHubErrorContext, error: unknown): string {
   if (!isOctokitFailure(error)) {
-    return `${context.doing}: ${error instanceof Error ? error.message : String(error)}`
+    // Ours or a library's (a refused redirect, a lost connection): longer, and still made safe.
+    return `${context.doing}: ${quoted(error instanceof Error ? error.message : String(error), 1000)}`
   }
-  const message = githubMessage(error)
+  const message = quoted(githubMessage(error))
   const headers = error.response?.headers ?? {}
-  const head = `${context.doing}: ${error.status} ${message.replace(/\s+/g, ' ').trim()}`
+  const head = `${context.doing}: ${error.status}${message ? ` ${message}` : ''}`
 
   // Rate limits come as 403 or 429; the throttling plugin already waited as long as allowed.
   if (error.status === 403 || error.status === 429) {
@@ -62,7 +79,7 @@ export function explainGitHubError(context: GitHubErrorContext, error: unknown):
         )
       }
       const accepted = headers['x-accepted-github-permissions']
-      const needs = accepted ? `GitHub accepts these permissions: ${accepted}` : `it needs ${context.permission}`
+      const needs = accepted ? `GitHub accepts these permissions: ${quoted(accepted, 200)}` : `it needs ${context.permission}`
       return `${head}. The token lacks a permission: ${needs}.`
     }
     case 404:

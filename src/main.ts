@@ -8,8 +8,9 @@ import { GitHubLease } from './lease.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
+import { createLogger, type ActionLogger } from './logger.js'
 import { initSodium } from './sealing.js'
-import { redact, registerSecret } from './secrets.js'
+import { registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings } from './settings.js'
 
 /** Knobs for tests; a workflow run uses the defaults. */
@@ -17,9 +18,13 @@ export interface RunOptions {
   readonly capgoRetry?: RetryPolicy
   readonly timeoutMs?: number
   readonly githubRetries?: number
+  /** Every log line goes through it; one around @actions/core by default. */
+  readonly log?: ActionLogger
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
+  // Redacts and makes safe every message, whatever server or input text it quotes.
+  const log = options.log ?? createLogger()
   let settings: Settings | undefined
   let report: RotationReport | undefined
   let renewal: ManagingKeyRenewal | undefined
@@ -31,7 +36,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     // libsodium loads and compiles its WebAssembly while the preflight requests are in flight;
     // a dry run seals nothing and never loads it.
     if (!settings.dryRun) initSodium().catch(() => undefined)
-    core.debug(
+    log.debug(
       `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
         `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
         `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`,
@@ -45,7 +50,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
         timeoutMs,
         retry: {
           ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
-          onRetry: (attempt, delayMs, error) => core.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+          // The error's message already starts with "Capgo:".
+          onRetry: (attempt, delayMs, error) => log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
         },
         onKeyMaterial: registerSecret,
       })
@@ -56,6 +62,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       timeoutMs,
       retries: options.githubRetries,
       retryBaseMs: tuning.retryBaseMs,
+      log,
     })
     const variable =
       settings.keyIdVariable && settings.workflowRepository
@@ -68,16 +75,16 @@ export async function run(options: RunOptions = {}): Promise<void> {
             capgo,
             clientFor: capgoAs,
             secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
-            log: core,
+            log,
           })
         : undefined
     // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
     const runId = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined
     const lease = settings.workflowRepository
-      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => core.warning(message))
+      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
       : undefined
-    if (!lease && !settings.dryRun) core.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log: core, followUp: renewal })
+    if (!lease && !settings.dryRun) log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
+    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal })
     failure = report.failure
     setOutputs(settings, report, renewal?.outcome)
   } catch (error) {
@@ -86,5 +93,5 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.setOutput('rotated', 'false')
   }
   await writeSummary(settings, report, failure, renewal?.outcome)
-  if (failure) core.setFailed(redact(failure))
+  if (failure) log.setFailed(failure)
 }

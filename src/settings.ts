@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { urlForMessage } from './log-text.js'
 import { registerSecret } from './secrets.js'
 
 // All inputs are read and checked here, once, before any request is sent. Every problem is
@@ -399,20 +400,24 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 }
 
-/** An https URL (http only for loopback hosts), returned without a trailing slash. */
+/**
+ * An https URL (http only for loopback hosts), returned without a trailing slash. Messages quote
+ * the input through urlForMessage: never its userinfo (a password), query or fragment.
+ */
 function parseBaseUrl(name: string, raw: string, problems: string[]): string {
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    problems.push(`${name}: '${raw}' is not a URL: use the form https://host[/path]`)
+    problems.push(`${name}: '${urlForMessage(raw)}' is not a URL: use the form https://host[/path]`)
     return raw
   }
   const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))
   if (!secure) {
-    problems.push(`${name}: '${raw}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`)
-  } else if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    problems.push(`${name}: '${url.origin}${url.pathname}…' must not carry credentials, a query or a fragment`)
+    problems.push(`${name}: '${urlForMessage(raw)}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`)
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    problems.push(`${name}: '${urlForMessage(raw)}' must not carry credentials, a query or a fragment`)
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
 }
