@@ -270,8 +270,8 @@ export class CapgoClient implements CapgoApi {
       throw malformed(operation, 'the answer holds no key')
     }
     this.options.onKeyMaterial(body.key)
-    const { id, name, mode, expiresAt } = parseRow(operation, body)
-    return { id, name, key: body.key, mode, expiresAt }
+    const { id, name, mode, expiresAt, updatedAt } = parseRow(operation, body)
+    return { id, name, key: body.key, mode, expiresAt, updatedAt }
   }
 
   private async request(operation: string, method: string, path: string, json?: unknown, options: { ignoreBody?: boolean } = {}): Promise<unknown> {

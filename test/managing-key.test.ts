@@ -57,7 +57,9 @@ async function setup(generation: Generation, scope: Scope = REPO): Promise<void>
     capgo.addManagingKey(PAIR)
     capgo.addKey({ name: ROTATED })
   }
-  github.sealAndStore(scope, ADMIN, capgo.managingKey.key)
+  // Stored by a person (or an earlier run) a day ago: GitHub's timestamps have whole seconds.
+  const dayAgo = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')
+  github.sealAndStore(scope, ADMIN, capgo.managingKey.key, { created_at: dayAgo, updated_at: dayAgo })
 }
 
 /** The managing key the secret holds now: what the next run passes as capgo-api-key. */
@@ -218,7 +220,7 @@ describe('settings', () => {
     // One would shadow the other in this repository's workflows.
     expect(problems({ 'managing-key-secret': 'CAPGO_TOKEN', 'managing-key-environment': 'prod' })[0]).toMatch(/shadow/)
     // Another repository's secret of that name is another place.
-    expect(problems({ 'managing-key-secret': 'CAPGO_TOKEN', repositories: 'octo/other' })).toEqual([])
+    expect(problems({ 'managing-key-secret': 'CAPGO_TOKEN', repositories: 'octo/other', 'key-name': 'rotation of octo/other' })).toEqual([])
   })
 })
 
