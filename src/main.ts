@@ -7,6 +7,7 @@ import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
 import { initSodium } from './sealing.js'
+import { CollectingLogger } from './run-log.js'
 import { redact, registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings } from './settings.js'
 
@@ -18,6 +19,8 @@ export interface RunOptions {
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
+  const startedAt = new Date()
+  const log = new CollectingLogger(core)
   let settings: Settings | undefined
   let report: RotationReport | undefined
   let failure: string | undefined
@@ -55,7 +58,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       settings.keyIdVariable && settings.workflowRepository
         ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
         : undefined
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core })
+    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log })
     failure = report.failure
     setOutputs(settings, report)
   } catch (error) {
@@ -63,6 +66,6 @@ export async function run(options: RunOptions = {}): Promise<void> {
     // Nothing was written (a failure after a write returns a report instead): say so to later steps.
     core.setOutput('rotated', 'false')
   }
-  await writeSummary(settings, report, failure)
+  await writeSummary({ settings, report, failure, startedAt, finishedAt: new Date(), warnings: log.warnings, notices: log.notices, env: process.env })
   if (failure) core.setFailed(redact(failure))
 }

@@ -1,0 +1,28 @@
+import type { Logger } from './rotation.js'
+
+// The rotation logs through this: every line still goes to the runner's log, and the warnings and
+// notices are kept so that the job summary can repeat them where a maintainer looks first.
+export class CollectingLogger implements Logger {
+  readonly warnings: string[] = []
+  readonly notices: string[] = []
+
+  constructor(private readonly inner: Logger) {}
+
+  info(message: string): void {
+    this.inner.info(message)
+  }
+
+  debug(message: string): void {
+    this.inner.debug(message)
+  }
+
+  notice(message: string): void {
+    this.notices.push(message)
+    this.inner.notice(message)
+  }
+
+  warning(message: string): void {
+    this.warnings.push(message)
+    this.inner.warning(message)
+  }
+}
