@@ -6,6 +6,7 @@ import { GitHubKeyIdVariable } from './key-id-variable.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
+import { localActionProblem } from './local-action-guard.js'
 import { initSodium } from './sealing.js'
 import { CollectingLogger } from './run-log.js'
 import { redact, registerSecret } from './secrets.js'
@@ -19,6 +20,12 @@ export interface RunOptions {
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
+  // Before any input is read: reading the credentials masks them, which a wrong @actions/core prints.
+  const refusal = localActionProblem(process.env, process.cwd())
+  if (refusal) {
+    core.setFailed(refusal)
+    return
+  }
   const startedAt = new Date()
   const log = new CollectingLogger(core)
   let settings: Settings | undefined

@@ -48,6 +48,12 @@ export class FakeCapgo extends FakeService {
     return key
   }
 
+  /** Gives a key a chosen value (the sandbox's fixed managing key), remembered for leak checks. */
+  setValue(key: FakeKey, value: string): void {
+    key.key = value
+    this.everIssued.push(value)
+  }
+
   named(name: string): FakeKey[] {
     return [...this.keys.values()].filter((k) => k.name === name)
   }
