@@ -92,7 +92,7 @@ function verdict(kind: Kind, report: RotationReport | undefined, settings: Setti
 }
 
 function timing(kind: Kind, input: SummaryInput): Markdown {
-  const took = `Took ${duration(input.finishedAt.getTime() - input.startedAt.getTime())}, finished ${humanTime(input.finishedAt)}.`
+  const took = `Capgo key rotation took ${duration(input.finishedAt.getTime() - input.startedAt.getTime())}, finished ${humanTime(input.finishedAt)}.`
   if (kind === 'dry-run') return md`${took} Nothing was changed.`
   if (kind === 'not-due') {
     const due = input.report!.nextDueAt!

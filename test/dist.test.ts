@@ -7,6 +7,7 @@ import nock from 'nock'
 import { describe, expect, it } from 'vitest'
 import { FakeGitHub } from './support/fake-github.js'
 import { parseOutputFile } from './support/outputs.js'
+import { summaryText } from './support/summary-text.js'
 import { BUNDLE as bundle, runBundle } from './sandbox/run-bundle.js'
 import { startSandbox } from './sandbox/sandbox.js'
 
@@ -41,8 +42,9 @@ describe('dist/index.js', () => {
     expect(printed).not.toContain('github-token-value')
     expect(result.stdout).toContain('::add-mask::capgo-managing-key-value')
     expect(result.stdout).toContain('::add-mask::github-token-value')
-    expect(result.summary).toContain('Capgo key rotation: failed')
-    expect(result.summary).toContain('key-mode')
+    const summary = summaryText(result.summary)
+    expect(summary).toContain('❌ Failed: no secret was written')
+    expect(summary).toContain("Invalid input: key-mode: 'admin' is not one of read, upload, write, all")
   })
 })
 

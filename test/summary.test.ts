@@ -107,7 +107,7 @@ describe('what the summary says', () => {
     const text = summaryText(run.summary)
 
     expect(text.split('\n')[0]).toBe(`✅ Rotated key ${key.id} into 1 secret; retired key ${old.id}`)
-    expect(text).toMatch(/^Took (under 0\.1 s|\d+\.\d s), finished \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/m)
+    expect(text).toMatch(/^Capgo key rotation took (under 0\.1 s|\d+\.\d s), finished \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/m)
     expect(text).toContain(`Expires: ${humanTime(key.expires_at!)} (in 30 days)`)
     expect(text).toContain(`Key ${key.id} github-actions:octo/app:CAPGO_TOKEN: new, mode upload, limited to apps com.demo.app.`)
     expect(text).toContain(`Earlier keys: deleted ${old.id}`)
