@@ -21,6 +21,8 @@ export interface GitHubClientOptions {
   readonly retries?: number
   /** plugin-retry waits (retry number)² × this; 1 s by default. */
   readonly retryBaseMs?: number
+  /** Where rate-limit waits are reported (the run's logger, so the job summary repeats them); core.warning by default. */
+  readonly warn?: (message: string) => void
 }
 
 // GitHub's documented secondary limit for content-writing requests: 80 a minute.
@@ -29,13 +31,14 @@ const WRITES_PER_MINUTE = 80
 const MAX_WAIT_SECONDS = 120
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const warn = options.warn ?? ((message: string) => core.warning(message))
   const onLimit =
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
       const retrying = retryCount < 2 && retryAfter <= MAX_WAIT_SECONDS
       const what = `${request.method} ${request.url}`
-      if (retrying) core.warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`)
-      else core.warning(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`)
+      if (retrying) warn(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`)
+      else warn(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`)
       return retrying
     }
 
@@ -46,7 +49,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       log: {
         debug: (message: string) => core.debug(message),
         info: (message: string) => core.debug(message),
-        warn: (message: string) => core.warning(message),
+        warn,
         error: (message: string) => core.error(message),
       },
       // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
@@ -64,7 +67,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000),
+    attemptPolicy(options.timeoutMs ?? 20_000, warn),
     retry,
     throttling,
   )
@@ -86,7 +89,7 @@ type Failure = { status?: number; message?: string; response?: { headers?: Recor
  * API version, and waits for a plain Retry-After on 429/503 (plugin-throttling handles only
  * GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
  */
-function attemptPolicy(timeoutMs: number) {
+function attemptPolicy(timeoutMs: number, warn: (message: string) => void) {
   return (octokit: { hook: { wrap: (name: 'request', hook: never) => void } }) => {
     const attempt: RequestHook = async (request, options) => {
       for (let waits = 0; ; waits++) {
@@ -100,7 +103,7 @@ function attemptPolicy(timeoutMs: number) {
         } catch (error) {
           const wait = plainRetryAfterSeconds(error as Failure)
           if (wait === undefined || waits >= 2 || wait > MAX_WAIT_SECONDS) throw error
-          core.warning(`GitHub answered ${(error as Failure).status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`)
+          warn(`GitHub answered ${(error as Failure).status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`)
           await defaultSleep(wait * 1000)
         }
       }

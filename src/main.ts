@@ -50,7 +50,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       timeoutMs,
       retry: {
         ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
-        onRetry: (attempt, delayMs, error) => core.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+        onRetry: (attempt, delayMs, error) => log.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
       },
       onKeyMaterial: registerSecret,
     })
@@ -60,6 +60,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       timeoutMs,
       retries: options.githubRetries,
       retryBaseMs: tuning.retryBaseMs,
+      warn: (message) => log.warning(message),
     })
     const variable =
       settings.keyIdVariable && settings.workflowRepository

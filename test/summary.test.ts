@@ -132,6 +132,15 @@ describe('what the summary says', () => {
     expect(githubWebUrl('https://ghe.example.com/api/v3', { GITHUB_SERVER_URL: 'https://github.com' })).toBeUndefined()
   })
 
+  it("repeats GitHub's rate-limit waits among the warnings", async () => {
+    const { capgo, github } = fakes()
+    github.addRepo('octo/app')
+    github.fault('PUT', /CAPGO_TOKEN$/, [429, { message: 'Too many requests' }, { 'retry-after': '0' }])
+    const run = await rotate(capgo, github)
+    expect(run.failed).toBe(false)
+    expect(summaryText(run.summary)).toContain('Warnings\n⚠️ GitHub answered 429 to PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}: waiting 0 s (Retry-After) before retrying.')
+  })
+
   it('a self-hosted Capgo gets no Capgo link', async () => {
     const { capgo, github } = fakes()
     github.addRepo('octo/app')
