@@ -41,3 +41,20 @@ describe('the Node version check before the tests', () => {
     expect(result.stderr).toContain('npm ci            # not --ignore-scripts')
   })
 })
+
+describe('test output', () => {
+  // Workflow commands printed by the code under test are noise in a passing test and evidence in a
+  // failing one: test/support/setup.ts shows them only for failing tests.
+  it('hides workflow commands of passing tests and shows those of failing ones', () => {
+    const root = join(import.meta.dirname, '..')
+    const result = spawnSync(join(root, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'test/fixtures/noisy.config.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    })
+    expect(result.status).toBe(1)
+    expect(result.stdout).not.toContain('printed-by-a-passing-test')
+    expect(result.stdout).toContain('--- workflow commands printed by "fails, printing workflow commands" ---\n::warning::printed-by-a-failing-test')
+    expect(result.stdout).toMatch(/1 failed/)
+  })
+})
