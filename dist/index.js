@@ -30742,19 +30742,44 @@ module.exports = {
 /***/ }),
 
 /***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4379);
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* reexport safe */ _main_js__WEBPACK_IMPORTED_MODULE_2__.e)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8466);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+
+// The runner starts the action as `node dist/index.js`. Anything that imports the bundle instead
+// (@github/local-action, a test, another script) gets run() and nothing else: a rotation never
+// starts merely because the module was loaded.
+
+function isEntryModule() {
+    const entry = process.argv[1];
+    if (!entry)
+        return false;
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(entry) === (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)((0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url));
+    }
+    catch {
+        return false;
+    }
+}
+if (isEntryModule())
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 4379:
+/***/ 8466:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30802,7 +30827,7 @@ __nccwpck_require__.d(core_namespaceObject, {
   setOutput: () => (setOutput),
   setSecret: () => (setSecret),
   startGroup: () => (startGroup),
-  summary: () => (summary_summary),
+  summary: () => (summary),
   toPlatformPath: () => (toPlatformPath),
   toPosixPath: () => (toPosixPath),
   toWin32Path: () => (toWin32Path),
@@ -32207,7 +32232,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = _summary;
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -34191,8 +34216,8 @@ class CapgoClient {
             throw malformed(operation, 'the answer holds no key');
         }
         this.options.onKeyMaterial(body.key);
-        const { id, name, mode, expiresAt } = parseRow(operation, body);
-        return { id, name, key: body.key, mode, expiresAt };
+        const { id, name, mode, expiresAt, updatedAt } = parseRow(operation, body);
+        return { id, name, key: body.key, mode, expiresAt, updatedAt };
     }
     async request(operation, method, path, json, options = {}) {
         const url = `${this.options.baseUrl}${path}`;
@@ -40085,6 +40110,16 @@ function explainGitHubError(context, error) {
         }
     }
     switch (error.status) {
+        // No answer at all (refused, unknown host, TLS, timeout): Octokit reports it as a 500 without a response.
+        case 500:
+            if (!error.response)
+                return unreachable(context, error);
+            break;
+    }
+    // An answer that is not GitHub's JSON: the URL points somewhere else (a web page, a proxy, another API).
+    if (!isGitHubAnswer(error))
+        return notGitHub(context, error);
+    switch (error.status) {
         case 401:
             return `${head}. github-token is invalid, expired or revoked: create a new token and update the secret that holds it.`;
         case 403: {
@@ -40104,6 +40139,39 @@ function explainGitHubError(context, error) {
         default:
             return error.status >= 500 ? `${head}. GitHub kept failing after retries; run again later.` : head;
     }
+}
+/** GitHub's REST API answers every error with a JSON object holding a `message`. */
+function isGitHubAnswer(error) {
+    const data = error.response?.data;
+    return typeof data === 'object' && data !== null && typeof data.message === 'string';
+}
+/** Where the request went: the scheme, host and port only (never a query or a credential). */
+function github_errors_originOf(error) {
+    const url = error.request?.url;
+    try {
+        return typeof url === 'string' ? new URL(url).origin : 'the GitHub API';
+    }
+    catch {
+        return 'the GitHub API';
+    }
+}
+const API_URL_HINT = 'github-api-url must be https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server (on a GHES runner, leave it empty: it defaults to GITHUB_API_URL)';
+function unreachable(context, error) {
+    const cause = error.message.replace(/\s+/g, ' ').trim().slice(0, 200);
+    return (`${context.doing}: no answer from ${github_errors_originOf(error)} (${cause}), even after retries. ` +
+        `Check github-api-url (${API_URL_HINT}) and that the runner can reach that host (network, proxy settings); ` +
+        'if both are right, GitHub may be unavailable: run again later.');
+}
+function notGitHub(context, error) {
+    const headers = error.response?.headers ?? {};
+    const type = String(headers['content-type'] ?? '').split(';')[0].trim();
+    // The body is not quoted: it is a page or an error of something else, possibly long.
+    const what = type === '' ? 'an answer without a content type' : `a ${type.slice(0, 60)} answer`;
+    const head = `${context.doing}: ${github_errors_originOf(error)} answered ${error.status} with ${what}, not GitHub's API JSON.`;
+    // GitHub itself sometimes fails with an HTML page; a wrong URL answers that way every time.
+    if (error.status >= 500)
+        return `${head} GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url: ${API_URL_HINT}.`;
+    return `${head} Check github-api-url: ${API_URL_HINT}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/github-clock.ts
@@ -41690,9 +41758,397 @@ function describeScope(settings) {
     return parts.length > 0 ? `limited to ${parts.join('; ')}` : 'not limited to apps or orgs';
 }
 
+;// CONCATENATED MODULE: ./src/markdown.ts
+// The job summary is GitHub-flavoured Markdown, rendered with raw HTML allowed. Text from outside
+// (inputs, Capgo, GitHub, error messages) reaches it only through escapeText(), by way of the `md`
+// template tag: every interpolated string is escaped, and only Markdown built here passes as is.
+
+/** Markdown built by this module from escaped text and our own markup. */
+class Markdown {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    toString() {
+        return this.source;
+    }
+}
+// Characters that would make text act as HTML, break a table, pair with our own markup, start a
+// link, an image, a code span, math or an autolink (`https:`, `www.`, `user@host`).
+const SPECIAL = /[&<>"'\\`|*_~[\]!#$:@]/g;
+// Bidirectional and other control characters could make a name display as something else.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * The one escaping function: any string becomes inert inline Markdown text that renders exactly
+ * as written (newlines become line breaks), wherever it is placed: a paragraph, a list item, a
+ * table cell, a link label or an HTML element's content. Known credentials become `***` first.
+ */
+function escapeText(text) {
+    // Credentials go first, before escaping could change how they are spelled.
+    return redact(text)
+        .replace(/\r\n?/g, '\n')
+        .replace(/\t/g, ' ')
+        .replace(CONTROL, '\ufffd')
+        .split('\n')
+        .map((line) => line
+        .replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/www\./gi, (w) => `${w.slice(0, 3)}&#46;`)
+        // A line that starts like a list item or a numbered item would become one.
+        .replace(/^(\s*)([-+])/, (_, space, c) => `${space}&#${c.charCodeAt(0)};`)
+        .replace(/^(\s*\d+)([.)])/, (_, digits, c) => `${digits}&#${c.charCodeAt(0)};`))
+        .join('<br>');
+}
+/** A template tag: literal parts are our Markdown, interpolated strings and numbers are escaped. */
+function md(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((value, index) => {
+        out += value instanceof Markdown ? value.source : escapeText(String(value));
+        out += strings[index + 1] ?? '';
+    });
+    return new Markdown(out);
+}
+function joinMd(parts, separator) {
+    return new Markdown(parts.map((part) => (part instanceof Markdown ? part.source : escapeText(String(part)))).join(separator));
+}
+/** A link to a page we built the address of; the label is escaped. No address, no link. */
+function markdown_link(label, url) {
+    const text = label instanceof Markdown ? label : md `${label}`;
+    // Our URLs are an origin and encoded path segments; anything else is not linked.
+    if (url === undefined || !/^https?:\/\/[A-Za-z0-9.:[\]%/_~-]+$/.test(url))
+        return text;
+    return new Markdown(`[${text.source}](${url})`);
+}
+/** Inline code look for names, without a code span (code spans would show the escapes). */
+function code(text) {
+    return md `<code>${text}</code>`;
+}
+function table(header, rows) {
+    const line = (cells) => `| ${joinMd(cells, ' | ').source} |`;
+    return new Markdown([line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n'));
+}
+function list(items) {
+    return new Markdown(items.map((item) => `- ${item.source}`).join('\n'));
+}
+
+;// CONCATENATED MODULE: ./src/summary-links.ts
+// Where a person goes from the job summary: the settings page that lists each secret, and Capgo's
+// API keys page. Built only from addresses we can vouch for; when in doubt, no link.
+/** Capgo's dashboard page of API keys, for the hosted Capgo (api.capgo.app). */
+const CAPGO_API_KEYS_PAGE = 'https://console.capgo.app/settings/account/apikeys';
+function capgoKeysPage(capgoApiUrl) {
+    try {
+        return new URL(capgoApiUrl).origin === 'https://api.capgo.app' ? CAPGO_API_KEYS_PAGE : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The web address of the GitHub that github-api-url talks to, from the runner's GITHUB_SERVER_URL
+ * (on GHES `https://HOST`), and only when the two agree: a run from github.com that writes to a
+ * GHES (github-api-url set by hand) gets no links rather than links to the wrong server.
+ */
+function githubWebUrl(githubApiUrl, env) {
+    const api = summary_links_parse(githubApiUrl);
+    const server = summary_links_parse(env.GITHUB_SERVER_URL?.trim() || (api?.origin === 'https://api.github.com' ? 'https://github.com' : ''));
+    if (!api || !server || server.pathname.replace(/\/$/, '') !== '')
+        return undefined;
+    const agrees = api.origin === server.origin || // GHES: https://HOST/api/v3 and https://HOST
+        api.host === `api.${server.host}`; // github.com and GHE.com: https://api.HOST and https://HOST
+    return agrees ? server.origin : undefined;
+}
+function summary_links_parse(url) {
+    try {
+        const parsed = new URL(url);
+        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+const segment = encodeURIComponent;
+/** The settings page listing the target's secret (environments have no page by name: their list). */
+function secretsPage(web, ref) {
+    if (!web)
+        return undefined;
+    switch (ref.kind) {
+        case 'repository':
+            return `${web}/${segment(ref.owner)}/${segment(ref.repo)}/settings/secrets/${ref.type}`;
+        case 'environment':
+            return `${web}/${segment(ref.owner)}/${segment(ref.repo)}/settings/environments`;
+        case 'organization':
+            return `${web}/organizations/${segment(ref.owner)}/settings/secrets/${ref.type}`;
+    }
+}
+function variablesPage(web, owner, repo) {
+    return web ? `${web}/${segment(owner)}/${segment(repo)}/settings/variables/actions` : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+
+function kindOf(report, failure) {
+    if (!report)
+        return 'failed';
+    if (report.failure || failure)
+        return report.rotated ? 'partial' : 'failed';
+    if (report.nextDueAt)
+        return 'not-due';
+    if (report.dryRun)
+        return 'dry-run';
+    return report.strategy === 'regenerate' ? 'regenerated' : 'rotated';
+}
+function renderSummary(input) {
+    const { settings, report, failure } = input;
+    const kind = kindOf(report, failure);
+    const web = settings ? githubWebUrl(settings.githubApiUrl, input.env) : undefined;
+    const blocks = [md `## ${verdict(kind, report, settings)}`, timing(kind, input)];
+    if (report && settings) {
+        if (report.targets.length > 0)
+            blocks.push(targetsTable(kind, report, web));
+        const facts = keyFacts(kind, report, settings, web);
+        if (settings.managingKeySecret)
+            facts.push(md `**Managing key:** ${describeManaging(input.renewal)}`);
+        if (facts.length > 0)
+            blocks.push(list(facts));
+        if (kind === 'dry-run' && report.plan.length > 0)
+            blocks.push(md `### Plan`, list(report.plan.map((line) => md `${line}`)));
+    }
+    if (failure)
+        blocks.push(md `### What went wrong`, md `${failure}`);
+    // A warning that repeats the failure (a failed write is both) is shown once.
+    const warnings = input.warnings.filter((warning) => !failure?.includes(warning));
+    if (warnings.length > 0)
+        blocks.push(md `### Warnings`, list(warnings.map((warning) => md `⚠️ ${warning}`)));
+    if (input.notices.length > 0)
+        blocks.push(md `### Notices`, list(input.notices.map((notice) => md `ℹ️ ${notice}`)));
+    return `${blocks.map((block) => block.source).join('\n\n')}\n`;
+}
+const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+const idList = (ids) => ids.join(', ');
+const keys = (ids) => `${ids.length === 1 ? 'key' : 'keys'} ${idList(ids)}`;
+function verdict(kind, report, settings) {
+    const targets = report?.targets ?? [];
+    const secrets = plural(targets.length, 'secret');
+    const id = report?.newKey?.id;
+    switch (kind) {
+        case 'rotated': {
+            const retired = report.deletedKeyIds.length > 0 ? `; retired ${keys(report.deletedKeyIds)}` : '';
+            const kept = report.keptKeyIds.length > 0 ? `; kept ${keys(report.keptKeyIds)} alive` : '';
+            return md `✅ Rotated key ${id} into ${secrets}${retired}${kept}`;
+        }
+        case 'regenerated':
+            return md `✅ Regenerated key ${id} in place and wrote ${secrets}`;
+        case 'dry-run':
+            return report.strategy === 'regenerate'
+                ? md `🔍 Dry run: would regenerate key ${report.previousKeyIds[0]} in place and write ${secrets}`
+                : md `🔍 Dry run: would create a new key and write ${secrets}`;
+        case 'not-due':
+            return md `⏭️ Not due: every secret was updated less than ${plural(settings.rotateAfterDays, 'day')} ago`;
+        case 'partial': {
+            const written = targets.filter((t) => t.result === 'created' || t.result === 'updated').length;
+            if (written < targets.length) {
+                return report.strategy === 'regenerate'
+                    ? md `⚠️ Partly done: key ${id} was regenerated, but only ${written} of ${secrets} hold its new value`
+                    : md `⚠️ Partly done: new key ${id} reached ${written} of ${secrets}`;
+            }
+            const after = report.variable?.result === 'failed' ? `the variable ${report.variable.name} was not updated` : 'retiring the earlier keys failed';
+            return md `⚠️ Rotated key ${id} into ${secrets}, but ${after}`;
+        }
+        case 'failed':
+            return report?.strategy === 'regenerate' && report.failure
+                ? md `❌ Failed: the key was regenerated, but no secret could be written`
+                : md `❌ Failed: no secret was written`;
+    }
+}
+function timing(kind, input) {
+    const took = `Capgo key rotation took ${duration(input.finishedAt.getTime() - input.startedAt.getTime())}, finished ${humanTime(input.finishedAt)}.`;
+    if (kind === 'dry-run')
+        return md `${took} Nothing was changed.`;
+    if (kind === 'not-due') {
+        const due = input.report.nextDueAt;
+        return md `${took} Nothing was changed. Next rotation due **${humanTime(due) ?? due}** (${relative(due, input.finishedAt)}).`;
+    }
+    return md `${took}`;
+}
+function targetsTable(kind, report, web) {
+    // Which key a target holds matters only when they differ: after a partial write.
+    const showHolds = kind === 'partial' || kind === 'failed';
+    const header = ['Where', 'Kind', kind === 'not-due' ? 'Last updated' : 'Result', ...(showHolds ? ['Holds'] : [])];
+    const rows = report.targets.map((target) => [
+        where(target, web),
+        kindOfTarget(target),
+        result(kind, target, report),
+        ...(showHolds ? [holds(target, report)] : []),
+    ]);
+    // Every target holds the same secret name (secret-name): say it once.
+    const names = [...new Set(report.targets.map((t) => t.ref.secret))];
+    return md `Secret ${joinMd(names.map(code), ', ')} in ${plural(report.targets.length, 'place')}:\n\n${table(header, rows)}`;
+}
+function where(target, web) {
+    const { ref } = target;
+    const url = secretsPage(web, ref);
+    return ref.kind === 'organization' ? markdown_link(ref.owner, url) : markdown_link(`${ref.owner}/${ref.repo}`, url);
+}
+function kindOfTarget(target) {
+    const { ref } = target;
+    const type = ref.type === 'dependabot' ? 'Dependabot' : 'Actions';
+    switch (ref.kind) {
+        case 'repository':
+            return md `repository, ${type}`;
+        case 'environment':
+            return md `environment ${code(ref.environment)}`;
+        case 'organization': {
+            const access = target.orgAccess;
+            // The one place access means something: who may read an organization secret.
+            const visible = !access
+                ? ''
+                : access.visibility === 'selected'
+                    ? `, visible to ${plural(access.selectedRepositoryIds.length, 'selected repository', 'selected repositories')}`
+                    : access.visibility === 'all'
+                        ? ', visible to all repositories'
+                        : ', visible to private repositories';
+            return md `organization, ${type}${visible}`;
+        }
+    }
+}
+function result(kind, target, report) {
+    switch (target.result) {
+        case 'created':
+            return md `created`;
+        case 'updated':
+            return md `updated`;
+        case 'failed':
+            return md `**failed**`;
+        case 'skipped': {
+            const updated = target.before?.updatedAt;
+            return updated ? md `${humanTime(updated) ?? updated} (${relative(updated, new Date())})` : md `unknown`;
+        }
+        case 'planned':
+            if (kind !== 'dry-run')
+                return md `not written`;
+            return target.before === null ? md `would be created` : target.before ? md `would be updated` : md `would be written`;
+    }
+    return md `${report.dryRun ? 'planned' : target.result}`;
+}
+function holds(target, report) {
+    if (target.holdsKeyId !== undefined)
+        return md `key ${target.holdsKeyId} (new)`;
+    if (target.mayHoldKeyId !== undefined)
+        return md `**unknown**: new key ${target.mayHoldKeyId} or its previous value (both left alive)`;
+    if (report.strategy === 'regenerate')
+        return md `the old value of key ${report.previousKeyIds[0] ?? '?'}, which no longer works`;
+    return report.previousKeyIds.length > 0 ? md `its previous value (key ${idList(report.previousKeyIds)})` : md `its previous value`;
+}
+function keyFacts(kind, report, settings, web) {
+    // A skipped run observed no key; a dry run's plan already says what would happen to it.
+    if (kind === 'not-due')
+        return [];
+    if (kind === 'dry-run') {
+        const page = capgoKeysPage(settings.capgoApiUrl);
+        return page ? [md `**Manage keys:** ${markdown_link('Capgo API keys', page)}`] : [];
+    }
+    const facts = [];
+    const key = report.newKey;
+    const capgoPage = capgoKeysPage(settings.capgoApiUrl);
+    if (key && report.strategy === 'regenerate') {
+        facts.push(md `**Key ${key.id}** ${code(key.name)}: regenerated in place (same id, new value; the old value no longer works). Mode and scope stay as set in Capgo${key.mode ? md ` (mode ${key.mode})` : md ``}.`);
+    }
+    else if (key) {
+        facts.push(md `**Key ${key.id}** ${code(key.name)}: new, mode ${key.mode ?? settings.keyMode}, ${describeScope(settings)}.`);
+    }
+    if (key) {
+        const expires = key.expiresAt ? md `${humanTime(key.expiresAt) ?? key.expiresAt} (${relative(key.expiresAt, new Date())})` : md `never (no expiry)`;
+        facts.push(md `**Expires:** ${expires}`);
+    }
+    if (key || report.deletedKeyIds.length > 0 || report.keptKeyIds.length > 0)
+        facts.push(earlierKeys(kind, report, settings));
+    if (report.variable && settings.workflowRepository) {
+        const { owner, repo } = settings.workflowRepository;
+        const name = markdown_link(report.variable.name, variablesPage(web, owner, repo));
+        const value = key ? md ` (key id ${key.id})` : md ``;
+        const state = {
+            created: md `created${value}`,
+            updated: md `updated${value}`,
+            unchanged: md `unchanged${value}`,
+            planned: md `not written`,
+            failed: md `**not updated**${key ? md `: it should hold ${key.id}` : md ``}`,
+        };
+        facts.push(md `**Variable** ${name}: ${state[report.variable.result]}`);
+    }
+    if (capgoPage)
+        facts.push(md `**Manage keys:** ${markdown_link('Capgo API keys', capgoPage)}`);
+    return facts;
+}
+function earlierKeys(kind, report, settings) {
+    if (report.strategy === 'regenerate') {
+        return report.keptKeyIds.length > 0
+            ? md `**Earlier keys:** ${idList(report.keptKeyIds)} kept alive, so the value the secrets held until now works until the next run (keep-previous: ${settings.keepPrevious})`
+            : md `**Earlier keys:** none deleted (a regenerated key replaces its own value)`;
+    }
+    const parts = [];
+    if (report.deletedKeyIds.length > 0)
+        parts.push(md `deleted ${idList(report.deletedKeyIds)}`);
+    if (report.keptKeyIds.length > 0)
+        parts.push(md `kept ${idList(report.keptKeyIds)} alive (keep-previous: ${settings.keepPrevious})`);
+    const leftAlive = report.previousKeyIds.filter((id) => !report.deletedKeyIds.includes(id) && !report.keptKeyIds.includes(id));
+    // After a failure the replaced keys stay alive on purpose: say so, they are not forgotten.
+    if (leftAlive.length > 0)
+        parts.push(kind === 'partial' ? md `${idList(leftAlive)} **still alive**` : md `${idList(leftAlive)} still alive`);
+    if (report.notFoundKeyIds.length > 0)
+        parts.push(md `${idList(report.notFoundKeyIds)} not found (already gone, or not visible to the managing key)`);
+    if (parts.length === 0)
+        parts.push(md `none to delete`);
+    return md `**Earlier keys:** ${joinMd(parts, '; ')}`;
+}
+/** `2026-11-28 02:30 UTC`: minutes, no seconds or milliseconds. */
+function humanTime(value) {
+    const time = typeof value === 'string' ? Date.parse(value) : value.getTime();
+    if (Number.isNaN(time))
+        return undefined;
+    const iso = new Date(time).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+function duration(ms) {
+    if (ms < 100)
+        return 'under 0.1 s';
+    if (ms < 10_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const seconds = Math.round(ms / 1000);
+    return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+/** `in 5 days`, `2 hours ago`. */
+function relative(value, now) {
+    const time = Date.parse(value);
+    if (Number.isNaN(time))
+        return 'unknown';
+    const delta = time - now.getTime();
+    const abs = Math.abs(delta);
+    const amount = abs >= 2 * 86_400_000
+        ? plural(Math.round(abs / 86_400_000), 'day')
+        : abs >= 2 * 3_600_000
+            ? plural(Math.round(abs / 3_600_000), 'hour')
+            : plural(Math.max(1, Math.round(abs / 60_000)), 'minute');
+    return delta >= 0 ? `in ${amount}` : `${amount} ago`;
+}
+function describeManaging(managing) {
+    switch (managing?.status) {
+        case undefined:
+        case 'not-run':
+            return md `not renewed this run`;
+        case 'planned':
+            return md `would be renewed and stored in ${managing.where}`;
+        case 'renewed':
+            return md `key ${managing.storedKeyId ?? '?'} now stored in ${managing.where}${managing.retiredKeyId !== undefined ? md `; old key ${managing.retiredKeyId} deleted` : md ``}`;
+        case 'failed':
+            return managing.storedKeyId !== undefined
+                ? md `key ${managing.storedKeyId} now stored in ${managing.where}, but the renewal did not finish (see below)`
+                : md `**renewal failed**; ${managing.where} unchanged or unverified (see below)`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
-
-
 
 
 // Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
@@ -41707,13 +42163,6 @@ function targetsJson(targets) {
         secret: ref.secret,
         result,
     })));
-}
-function accessOf(target) {
-    const access = target.orgAccess;
-    if (!access)
-        return '';
-    const selected = access.visibility === 'selected' ? ` (${access.selectedRepositoryIds.length} repositories)` : '';
-    return `visibility ${access.visibility}${selected}`;
 }
 function setOutputs(settings, report, managing) {
     const key = report.newKey;
@@ -41733,90 +42182,11 @@ function setOutputs(settings, report, managing) {
     // Its id only, and only when the renewal went through; the key itself never leaves the secret.
     setOutput('managing-key-id', managing?.status === 'renewed' && managing.storedKeyId !== undefined ? String(managing.storedKeyId) : '');
 }
-function describeManaging(managing) {
-    if (!managing)
-        return 'not renewed (managing-key-secret not set)';
-    switch (managing.status) {
-        case 'not-run':
-            return 'not renewed this run';
-        case 'planned':
-            return `would be renewed and stored in ${managing.where}`;
-        case 'renewed':
-            return `key ${managing.storedKeyId} now stored in ${managing.where}${managing.retiredKeyId !== undefined ? `; old key ${managing.retiredKeyId} deleted` : ''}`;
-        case 'failed':
-            return managing.storedKeyId !== undefined
-                ? `key ${managing.storedKeyId} now stored in ${managing.where}, but the renewal did not finish (see below)`
-                : `renewal failed; ${managing.where} unchanged or unverified (see below)`;
-    }
-}
-function title(report) {
-    if (report.failure)
-        return 'Capgo key rotation: failed';
-    if (report.nextDueAt)
-        return `Capgo key rotation: not due until ${report.nextDueAt}`;
-    if (report.dryRun)
-        return 'Capgo key rotation: dry run (nothing changed)';
-    return 'Capgo key rotation: done';
-}
-function report_ids(list) {
-    return list.length > 0 ? list.join(', ') : 'none';
-}
-async function writeSummary(settings, report, failure, managing) {
+async function writeSummary(input) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = summary_summary.emptyBuffer();
-    if (!report || !settings) {
-        summary.addHeading('Capgo key rotation: failed', 2);
-    }
-    else {
-        summary.addHeading(title(report), 2);
-        const key = report.newKey;
-        summary.addTable([
-            [
-                { data: 'Detail', header: true },
-                { data: 'Value', header: true },
-            ],
-            ['Strategy', report.strategy ?? '—'],
-            ['Key id', key ? String(key.id) : '—'],
-            ['Key name', key?.name ?? settings.keyName],
-            ['Mode', report.strategy === 'regenerate' ? (key?.mode ?? 'unchanged (set in Capgo)') : settings.keyMode],
-            ['Scope', report.strategy === 'regenerate' ? 'unchanged (set in Capgo)' : describeScope(settings)],
-            ['Expires', key?.expiresAt ?? 'never'],
-            [report.dryRun ? 'Would replace key ids' : 'Previous key ids', report_ids(report.previousKeyIds)],
-            [report.dryRun ? 'Would delete key ids' : 'Deleted key ids', report_ids(report.deletedKeyIds)],
-            [report.dryRun ? 'Would keep key ids' : 'Kept key ids', report_ids(report.keptKeyIds)],
-            ['Key id variable', report.variable ? `${report.variable.name}: ${report.variable.result}` : 'not used'],
-            ['Written at', report.rotatedAt ?? '—'],
-            ...(settings.managingKeySecret ? [['Managing key', describeManaging(managing)]] : []),
-            ...(report.nextDueAt ? [['Next rotation due', report.nextDueAt]] : []),
-        ]);
-        summary.addTable([
-            ['Target', 'Kind', 'Type', 'Secret', 'Access', 'Result', 'Holds key'].map((data) => ({ data, header: true })),
-            ...report.targets.map((t) => [
-                targetLocation(t.ref),
-                t.ref.kind,
-                t.ref.type,
-                t.ref.secret,
-                accessOf(t) || '—',
-                t.result,
-                t.holdsKeyId !== undefined
-                    ? String(t.holdsKeyId)
-                    : t.mayHoldKeyId !== undefined
-                        ? `unknown: ${t.mayHoldKeyId} or its previous value`
-                        : t.result === 'planned'
-                            ? '—'
-                            : 'its previous value',
-            ]),
-        ]);
-        if (report.plan.length > 0)
-            summary.addHeading('Plan', 3).addList(report.plan);
-    }
-    if (failure)
-        summary.addHeading('What went wrong', 3).addCodeBlock(failure);
-    // Built with the summary API, then scrubbed as a whole before it reaches the file.
-    const text = redact(summary.stringify());
     try {
-        await summary.emptyBuffer().addRaw(text).write({ overwrite: false });
+        await summary.emptyBuffer().addRaw(renderSummary(input), true).write({ overwrite: false });
     }
     catch (error) {
         debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
@@ -42134,7 +42504,7 @@ function nextRotationIfNotDue(targets, days, now) {
     return due > now.getTime() ? new Date(due).toISOString() : undefined;
 }
 function outcome(target, result, holdsKeyId) {
-    return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, error: undefined };
+    return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, before: target.existing, error: undefined };
 }
 async function issueKey(settings, deps, listing, regenerateChoice, expiresAt, now) {
     const regenerate = async () => {
@@ -42334,6 +42704,70 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/local-action-guard.ts
+
+// `npm run local-action` runs the action with @github/local-action, which replaces @actions/core
+// with a stub that keeps outputs and masks in memory. It picks the copy to replace by running
+// `npm ls` in the current directory, not in the action's: started from inside another npm project,
+// it stubs that project's @actions/core, the action loads the real one, and the real one prints
+// every output and mask as a workflow command (`::set-output name=key::…`, `::add-mask::…`): the
+// new key and the managing key in clear, since no runner is there to consume them. So the action
+// refuses to start under local-action anywhere but in its own directory.
+/** Why this run must not start, or undefined. Only under local-action (TARGET_ACTION_PATH), never on a runner. */
+function localActionProblem(env, cwd) {
+    const target = env.TARGET_ACTION_PATH;
+    if (!target || env.GITHUB_ACTIONS === 'true')
+        return undefined;
+    if (real(cwd) === real(target))
+        return undefined;
+    return (`Refusing to run: @github/local-action was started in ${cwd}, not in the action's directory ${target}. ` +
+        `From there it stubs another copy of @actions/core, and the real one would print the new key in clear. ` +
+        `Run it from the repository root: npm run local-action (see README, Development).`);
+}
+function real(path) {
+    try {
+        return (0,external_node_fs_.realpathSync)(path);
+    }
+    catch {
+        return path;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run-log.ts
+// The run logs through this: every line still goes to the runner's log (through the safe logger),
+// and the warnings and notices are kept so that the job summary can repeat them where a
+// maintainer looks first.
+class CollectingLogger {
+    inner;
+    warnings = [];
+    notices = [];
+    constructor(inner) {
+        this.inner = inner;
+    }
+    info(message) {
+        this.inner.info(message);
+    }
+    debug(message) {
+        this.inner.debug(message);
+    }
+    notice(message) {
+        this.notices.push(message);
+        this.inner.notice(message);
+    }
+    warning(message) {
+        this.warnings.push(message);
+        this.inner.warning(message);
+    }
+    error(message) {
+        this.inner.error(message);
+    }
+    setFailed(message) {
+        this.inner.setFailed(message);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -42349,9 +42783,19 @@ function errorMessage(error) {
 
 
 
+
+
 async function run(options = {}) {
-    // Redacts and makes safe every message, whatever server or input text it quotes.
-    const log = options.log ?? logger_createLogger();
+    // Before any input is read: reading the credentials masks them, which a wrong @actions/core prints.
+    const refusal = localActionProblem(process.env, process.cwd());
+    if (refusal) {
+        setFailed(refusal);
+        return;
+    }
+    const startedAt = new Date();
+    // Redacts and makes safe every message, whatever server or input text it quotes; keeps the
+    // warnings and notices for the job summary.
+    const log = new CollectingLogger(options.log ?? logger_createLogger());
     let settings;
     let report;
     let renewal;
@@ -42418,7 +42862,7 @@ async function run(options = {}) {
         // Nothing was written (a failure after a write returns a report instead): say so to later steps.
         setOutput('rotated', 'false');
     }
-    await writeSummary(settings, report, failure, renewal?.outcome);
+    await writeSummary({ settings, report, failure, startedAt, finishedAt: new Date(), warnings: log.warnings, notices: log.notices, env: process.env, renewal: renewal?.outcome });
     if (failure)
         log.setFailed(failure);
 }
@@ -42514,6 +42958,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
@@ -42892,4 +43343,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // This entry module used 'module' so it can't be inlined
 /******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
+/******/ var __webpack_exports__run = __webpack_exports__.e;
+/******/ export { __webpack_exports__run as run };
 /******/ 

@@ -4,6 +4,7 @@
 // summary, and the Capgo keys and stored secrets before and after. Key values are shown only as
 // short fingerprints, as a habit worth keeping even with sandbox keys.
 import { FakeGitHub } from '../test/support/fake-github.js'
+import { summaryText } from '../test/support/summary-text.js'
 import { runBundle, type BundleRun } from '../test/sandbox/run-bundle.js'
 import { startSandbox, type Sandbox } from '../test/sandbox/sandbox.js'
 
@@ -35,21 +36,6 @@ function showState(sandbox: Sandbox): void {
   process.stdout.write(`Variable ${VARIABLE}: ${sandbox.github.variable('octo/app', VARIABLE) ?? 'not set'}\n`)
 }
 
-/** The job summary is HTML; show it as text, tables as rows. */
-function summaryAsText(html: string): string {
-  return html
-    .replace(/<h\d>(.*?)<\/h\d>/g, '\n# $1\n')
-    .replace(/<\/tr>/g, '\n')
-    .replace(/<\/t[hd]>/g, ' | ')
-    .replace(/<li>(.*?)<\/li>/g, '  - $1\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&gt;/g, '>')
-    .replace(/&lt;/g, '<')
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
-}
-
 function showRun(run: BundleRun): void {
   heading('the action log')
   const log = run.stdout
@@ -62,7 +48,7 @@ function showRun(run: BundleRun): void {
     process.stdout.write(`  ${name.padEnd(17)} ${name === 'key' ? '*** (masked in the log; usable by later steps)' : value}\n`)
   }
   heading('job summary')
-  process.stdout.write(`${summaryAsText(run.summary)}\n`)
+  process.stdout.write(`${summaryText(run.summary)}\n`)
 }
 
 async function main(): Promise<void> {

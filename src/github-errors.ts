@@ -69,6 +69,14 @@ export function explainGitHubError(context: GitHubErrorContext, error: unknown):
     }
   }
   switch (error.status) {
+    // No answer at all (refused, unknown host, TLS, timeout): Octokit reports it as a 500 without a response.
+    case 500:
+      if (!error.response) return unreachable(context, error)
+      break
+  }
+  // An answer that is not GitHub's JSON: the URL points somewhere else (a web page, a proxy, another API).
+  if (!isGitHubAnswer(error)) return notGitHub(context, error)
+  switch (error.status) {
     case 401:
       return `${head}. github-token is invalid, expired or revoked: create a new token and update the secret that holds it.`
     case 403: {
@@ -92,4 +100,42 @@ export function explainGitHubError(context: GitHubErrorContext, error: unknown):
     default:
       return error.status >= 500 ? `${head}. GitHub kept failing after retries; run again later.` : head
   }
+}
+
+/** GitHub's REST API answers every error with a JSON object holding a `message`. */
+function isGitHubAnswer(error: OctokitFailure): boolean {
+  const data = error.response?.data
+  return typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'
+}
+
+/** Where the request went: the scheme, host and port only (never a query or a credential). */
+function originOf(error: unknown): string {
+  const url = (error as { request?: { url?: unknown } }).request?.url
+  try {
+    return typeof url === 'string' ? new URL(url).origin : 'the GitHub API'
+  } catch {
+    return 'the GitHub API'
+  }
+}
+
+const API_URL_HINT = 'github-api-url must be https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server (on a GHES runner, leave it empty: it defaults to GITHUB_API_URL)'
+
+function unreachable(context: GitHubErrorContext, error: OctokitFailure): string {
+  const cause = error.message.replace(/\s+/g, ' ').trim().slice(0, 200)
+  return (
+    `${context.doing}: no answer from ${originOf(error)} (${cause}), even after retries. ` +
+    `Check github-api-url (${API_URL_HINT}) and that the runner can reach that host (network, proxy settings); ` +
+    'if both are right, GitHub may be unavailable: run again later.'
+  )
+}
+
+function notGitHub(context: GitHubErrorContext, error: OctokitFailure): string {
+  const headers = error.response?.headers ?? {}
+  const type = String(headers['content-type'] ?? '').split(';')[0]!.trim()
+  // The body is not quoted: it is a page or an error of something else, possibly long.
+  const what = type === '' ? 'an answer without a content type' : `a ${type.slice(0, 60)} answer`
+  const head = `${context.doing}: ${originOf(error)} answered ${error.status} with ${what}, not GitHub's API JSON.`
+  // GitHub itself sometimes fails with an HTML page; a wrong URL answers that way every time.
+  if (error.status >= 500) return `${head} GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url: ${API_URL_HINT}.`
+  return `${head} Check github-api-url: ${API_URL_HINT}.`
 }

@@ -8,8 +8,10 @@ import { GitHubLease } from './lease.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import { errorMessage, rotate, type RotationReport } from './rotation.js'
+import { localActionProblem } from './local-action-guard.js'
 import { createLogger, type ActionLogger } from './logger.js'
 import { initSodium } from './sealing.js'
+import { CollectingLogger } from './run-log.js'
 import { registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings } from './settings.js'
 
@@ -23,8 +25,16 @@ export interface RunOptions {
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
-  // Redacts and makes safe every message, whatever server or input text it quotes.
-  const log = options.log ?? createLogger()
+  // Before any input is read: reading the credentials masks them, which a wrong @actions/core prints.
+  const refusal = localActionProblem(process.env, process.cwd())
+  if (refusal) {
+    core.setFailed(refusal)
+    return
+  }
+  const startedAt = new Date()
+  // Redacts and makes safe every message, whatever server or input text it quotes; keeps the
+  // warnings and notices for the job summary.
+  const log = new CollectingLogger(options.log ?? createLogger())
   let settings: Settings | undefined
   let report: RotationReport | undefined
   let renewal: ManagingKeyRenewal | undefined
@@ -92,6 +102,6 @@ export async function run(options: RunOptions = {}): Promise<void> {
     // Nothing was written (a failure after a write returns a report instead): say so to later steps.
     core.setOutput('rotated', 'false')
   }
-  await writeSummary(settings, report, failure, renewal?.outcome)
+  await writeSummary({ settings, report, failure, startedAt, finishedAt: new Date(), warnings: log.warnings, notices: log.notices, env: process.env, renewal: renewal?.outcome })
   if (failure) log.setFailed(failure)
 }

@@ -72,6 +72,8 @@ export interface TargetOutcome {
   readonly mayHoldKeyId?: number | undefined
   /** For an organization target: the visibility written (or planned). */
   readonly orgAccess: OrgAccess | undefined
+  /** The secret as preflight saw it: its last update, null when it did not exist, undefined when not read. */
+  readonly before: { readonly updatedAt: string | undefined } | null | undefined
   readonly error: string | undefined
 }
 
@@ -363,7 +365,7 @@ function nextRotationIfNotDue(targets: readonly PreparedTarget[], days: number, 
 }
 
 function outcome(target: PreparedTarget, result: TargetResult, holdsKeyId: number | undefined): TargetOutcome {
-  return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, error: undefined }
+  return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, before: target.existing, error: undefined }
 }
 
 async function issueKey(

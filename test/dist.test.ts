@@ -1,7 +1,15 @@
-import { readdirSync, statSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import nock from 'nock'
 import { describe, expect, it } from 'vitest'
+import { FakeGitHub } from './support/fake-github.js'
+import { parseOutputFile } from './support/outputs.js'
+import { summaryText } from './support/summary-text.js'
 import { BUNDLE as bundle, runBundle } from './sandbox/run-bundle.js'
+import { startSandbox } from './sandbox/sandbox.js'
 
 // The runner executes the committed bundle, not src/: start it the same way, in a child process
 // with a clean environment, INPUT_* variables (hyphens kept) and the runner's files.
@@ -34,8 +42,64 @@ describe('dist/index.js', () => {
     expect(printed).not.toContain('github-token-value')
     expect(result.stdout).toContain('::add-mask::capgo-managing-key-value')
     expect(result.stdout).toContain('::add-mask::github-token-value')
-    expect(result.summary).toContain('Capgo key rotation: failed')
-    expect(result.summary).toContain('key-mode')
+    const summary = summaryText(result.summary)
+    expect(summary).toContain('❌ Failed: no secret was written')
+    expect(summary).toContain("Invalid input: key-mode: 'admin' is not one of read, upload, write, all")
+  })
+})
+
+describe('dist/index.js as a module', () => {
+  // @github/local-action and other tools import the bundle and call run() themselves: the import
+  // alone must not start a rotation; only `node dist/index.js` (the runner's way) does.
+  it('does nothing when imported, and exports run(), which rotates when called', async () => {
+    await FakeGitHub.ready()
+    nock.enableNetConnect('127.0.0.1')
+    const sandbox = await startSandbox({ generation: 'classic' })
+    try {
+      sandbox.github.addRepo('octo/app')
+      const dir = mkdtempSync(join(tmpdir(), 'capgo-import-'))
+      const outputFile = join(dir, 'output')
+      writeFileSync(outputFile, '')
+      const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: outputFile, GITHUB_REPOSITORY: 'octo/app' }
+      for (const [name, value] of Object.entries(sandbox.inputs())) env[`INPUT_${name.toUpperCase()}`] = value
+      // Imports, reports what the import alone did, then calls run().
+      const script = [
+        `const bundle = await import(${JSON.stringify(pathToFileURL(bundle).href)})`,
+        `await new Promise((resolve) => setTimeout(resolve, 300))`,
+        `process.stderr.write('imported: run is a ' + typeof bundle.run + '\\n')`,
+        `process.stderr.write('PHASE-2\\n')`,
+        `await bundle.run()`,
+      ].join('\n')
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      let stdout = ''
+      let stderr = ''
+      let requestsAfterImport: number | undefined
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8')
+        if (stderr.includes('PHASE-2') && requestsAfterImport === undefined) {
+          requestsAfterImport = sandbox.capgo.requests.length + sandbox.github.requests.length
+        }
+      })
+      const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve))
+
+      expect(stderr).toContain('imported: run is a function')
+      expect(requestsAfterImport).toBe(0)
+      expect(exitCode).toBe(0)
+      const key = sandbox.capgo.named('github-actions:octo/app:CAPGO_TOKEN')[0]!
+      expect(sandbox.github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(key.key)
+      expect(parseOutputFile(readFileSync(outputFile, 'utf8'))).toMatchObject({ rotated: 'true', 'key-id': String(key.id) })
+      expect(stdout).not.toContain('::error::')
+    } finally {
+      await sandbox.close()
+    }
+  })
+
+  it('importing src/index.ts in a test process runs nothing either', async () => {
+    const before = process.exitCode
+    const module = await import('../src/index.js')
+    expect(typeof module.run).toBe('function')
+    expect(process.exitCode).toBe(before)
   })
 })
 

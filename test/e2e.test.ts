@@ -3,6 +3,7 @@ import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub } from './support/fake-github.js'
 import { findLeaks } from './support/outputs.js'
+import { summaryText } from './support/summary-text.js'
 import { runBundle, type BundleRun } from './sandbox/run-bundle.js'
 import { startSandbox, type Sandbox } from './sandbox/sandbox.js'
 
@@ -52,7 +53,7 @@ describe('the bundle against the sandbox', () => {
     expect(key.limited_to_apps).toEqual(['com.example.app'])
     expect(sandbox.github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(key.key)
     expect(result.outputs).toMatchObject({ rotated: 'true', strategy: 'create', 'key-id': String(key.id), key: key.key, 'deleted-key-ids': `[${previous.id}]` })
-    expect(result.summary).toContain('Capgo key rotation: done')
+    expect(summaryText(result.summary)).toContain(`✅ Rotated key ${key.id} into 1 secret; retired key ${previous.id}`)
   })
 
   it('current Capgo: auto regenerates the key in place', async () => {

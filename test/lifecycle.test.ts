@@ -3,6 +3,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCapgo, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
 import { runAgainst } from './support/run-action.js'
+import { humanTime } from '../src/summary.js'
+import { summaryText } from './support/summary-text.js'
 
 // The rotation's life over many runs: the id remembered in a variable, a grace window of earlier
 // keys, an age threshold that lets a daily schedule rotate weekly, and the dry run's plan.
@@ -41,7 +43,7 @@ describe('key-id-variable', () => {
     expect(github.variable('octo/app', VARIABLE)).toBe(String(id))
     expect(variableRequests().map((r) => r.method)).toEqual(['GET', 'POST'])
     expect(variableRequests()[1]!.body).toEqual({ name: VARIABLE, value: String(id) })
-    expect(run.summary).toContain(`${VARIABLE}: created`)
+    expect(summaryText(run.summary)).toContain(`Variable ${VARIABLE}: created (key id ${id})`)
   })
 
   it('a later run deletes the key the variable names, even under another name, and updates it', async () => {
@@ -112,7 +114,7 @@ describe('key-id-variable', () => {
     expect(run.outputs.strategy).toBe('regenerate')
     expect(heldKey()).toBe(capgo.keys.get(existing.id)!.key)
     expect(variableRequests().map((r) => r.method)).toEqual(['GET'])
-    expect(run.summary).toContain(`${VARIABLE}: unchanged`)
+    expect(summaryText(run.summary)).toContain(`Variable ${VARIABLE}: unchanged (key id ${existing.id})`)
   })
 
   it('a failed variable write fails the run after the rotation, saying which id it should hold', async () => {
@@ -197,7 +199,8 @@ describe('rotate-after-days', () => {
     expect(run.outputs.rotated).toBe('false')
     const due = new Date(updatedAt + 7 * 86_400_000).toISOString()
     expect(run.log).toContain(`Next rotation due ${due}`)
-    expect(run.summary).toContain(`not due until ${due}`)
+    expect(summaryText(run.summary)).toContain('Not due: every secret was updated less than 7 days ago')
+    expect(summaryText(run.summary)).toContain(`Next rotation due ${humanTime(due)} (in 5 days)`)
     expect(JSON.parse(run.outputs.targets!)[0].result).toBe('skipped')
     expect(capgo.mutatingRequests()).toHaveLength(0)
     expect(github.mutatingRequests()).toHaveLength(0)
@@ -332,8 +335,8 @@ describe('dry-run', () => {
       'deleted-key-ids': `[${older.id}]`,
       'kept-key-ids': `[${newer.id}]`,
     })
-    expect(run.summary).toContain('Would delete key ids')
-    expect(run.summary).toContain(`then delete previous key(s) ${older.id}`)
+    expect(summaryText(run.summary)).toContain('Dry run: would create a new key and write 2 secrets')
+    expect(summaryText(run.summary)).toContain(`then delete previous key(s) ${older.id}`)
   })
 
   it('fails when the plan is not feasible (nothing to regenerate), still without changes', async () => {

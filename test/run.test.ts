@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FAKE_ORG_ID, FakeCapgo, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
 import { fakeInputs, runAction, runAgainst } from './support/run-action.js'
+import { summaryText } from './support/summary-text.js'
 
 // Whole runs through run(), with Capgo and GitHub faked at the HTTP boundary (nock). Every run
 // checks that no credential reaches the log, the summary or an output other than `key`.
@@ -84,8 +85,7 @@ describe('classic Capgo, strategy create', () => {
     expect(Date.parse(run.outputs['rotated-at']!)).not.toBeNaN()
     // The key is masked the moment it exists, before any other line mentions it.
     expect(run.log).toContain(`::add-mask::${key.key}`)
-    expect(run.summary).toContain('Capgo key rotation: done')
-    expect(run.summary).toContain(String(key.id))
+    expect(summaryText(run.summary)).toContain(`Rotated key ${key.id} into 1 secret; retired key ${old.id}`)
   })
 
   it('finds earlier keys by exact key-name and deletes all of them, leaving other keys alone', async () => {
@@ -197,8 +197,11 @@ describe('classic Capgo, strategy create', () => {
     expect(run.outputs.rotated).toBe('true')
     expect(JSON.parse(run.outputs.targets!).map((t: { result: string }) => t.result)).toEqual(['created', 'failed'])
     expect(run.outputs['deleted-key-ids']).toBe('[]')
-    expect(run.summary).toContain('Capgo key rotation: failed')
-    expect(run.summary).toContain('its previous value')
+    const summary = summaryText(run.summary)
+    expect(summary).toContain(`Partly done: new key ${fresh.id} reached 1 of 2 secrets`)
+    expect(summary).toContain(`octo/app | repository, Actions | created | key ${fresh.id} (new)`)
+    expect(summary).toContain(`octo/web | repository, Actions | failed | its previous value (key ${old.id})`)
+    expect(summary).toContain(`Earlier keys: ${old.id} still alive`)
   })
 
   it('a re-run after a partial write converges to one key held everywhere', async () => {
@@ -263,7 +266,8 @@ describe('classic Capgo, strategy create', () => {
     expect(JSON.parse(run.outputs.targets!)[0].result).toBe('planned')
     expect(run.log).toContain(`Dry run: create Capgo key '${DEFAULT_NAME}' (mode upload`)
     expect(run.log).toContain(`Dry run: then delete previous key(s) ${old.id}`)
-    expect(run.summary).toContain('dry run (nothing changed)')
+    expect(summaryText(run.summary)).toContain('Dry run: would create a new key and write 1 secret')
+    expect(summaryText(run.summary)).toContain('Nothing was changed.')
   })
 })
 

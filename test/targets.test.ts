@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCapgo } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
 import { fakeInputs, runAction, runAgainst } from './support/run-action.js'
+import { summaryText } from './support/summary-text.js'
 
 // Every kind of target: repository and organization secrets of both types, environment secrets,
 // GitHub Enterprise Server, and GitHub's faults. Each secret is opened with its own key pair.
@@ -63,7 +64,7 @@ describe('a mix of targets in one run', () => {
       { kind: 'organization', type: 'actions', owner: 'octo', secret: 'CAPGO_TOKEN', result: 'updated' },
       { kind: 'organization', type: 'dependabot', owner: 'octo', secret: 'CAPGO_TOKEN', result: 'created' },
     ])
-    expect(run.summary).toContain('visibility selected (2 repositories)')
+    expect(summaryText(run.summary)).toContain('octo | organization, Actions, visible to 2 selected repositories | updated')
     // One public-key read per target, one write per target, nothing read twice.
     const keyReads = github.requests.filter((r) => r.path.endsWith('/public-key')).map((r) => r.path)
     expect(keyReads).toHaveLength(6)

@@ -12,6 +12,11 @@ export interface SandboxOptions {
   /** Delay before every answer of both services. */
   readonly latencyMs?: number
   readonly token?: string
+  /** Fixed ports (npm run sandbox), so that a .env written once keeps working; 0 picks free ones. */
+  readonly capgoPort?: number
+  readonly githubPort?: number
+  /** A fixed value for the managing key (capgo-api-key) instead of a random one. */
+  readonly managingKey?: string
 }
 
 export interface Sandbox {
@@ -25,8 +30,10 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const token = options.token ?? 'github_pat_sandbox0000000000000000000000000000'
-  const capgo = await serve(new FakeCapgo(options.generation, 'http://127.0.0.1'))
-  const github = await serve(new FakeGitHub(token, 'http://127.0.0.1/api/v3'), '/api/v3')
+  const fakeCapgo = new FakeCapgo(options.generation, 'http://127.0.0.1')
+  if (options.managingKey) fakeCapgo.setValue(fakeCapgo.managingKey, options.managingKey)
+  const capgo = await serve(fakeCapgo, '', options.capgoPort ?? 0)
+  const github = await serve(new FakeGitHub(token, 'http://127.0.0.1/api/v3'), '/api/v3', options.githubPort ?? 0)
   capgo.fake.latencyMs = options.latencyMs ?? 0
   github.fake.latencyMs = options.latencyMs ?? 0
   return {

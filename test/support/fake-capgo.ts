@@ -162,6 +162,12 @@ export class FakeCapgo extends FakeService {
   }
 
   /** Every key of that name, whoever owns it. */
+  /** Gives a key a chosen value (the sandbox's fixed managing key), remembered for leak checks. */
+  setValue(key: FakeKey, value: string): void {
+    key.key = value
+    this.everIssued.push(value)
+  }
+
   named(name: string): FakeKey[] {
     return [...this.keys.values()].filter((k) => k.name === name)
   }

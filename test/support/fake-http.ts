@@ -132,7 +132,7 @@ export abstract class FakeService {
 }
 
 /** A real HTTP server on 127.0.0.1 for a fake (the sandbox). The fake's base URL gets its port. */
-export async function serve<T extends FakeService>(fake: T, basePath = ''): Promise<{ fake: T; server: Server; close: () => Promise<void> }> {
+export async function serve<T extends FakeService>(fake: T, basePath = '', port = 0): Promise<{ fake: T; server: Server; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     void readBody(req).then(async (text) => {
       const path = new URL(req.url ?? '/', 'http://sandbox').pathname
@@ -154,7 +154,10 @@ export async function serve<T extends FakeService>(fake: T, basePath = ''): Prom
       }
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', resolve)
+  })
   fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${basePath}`
   return {
     fake,
