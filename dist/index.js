@@ -41609,6 +41609,14 @@ class GitHubLease {
             }
             catch (error) {
                 const status = error.status;
+                if (lacksVariableAccess(error)) {
+                    // The token may not write variables here (or cannot see the repository): run without the
+                    // lease rather than not at all; the other guards still hold (docs: README, security).
+                    this.warn(`${explainGitHubError(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
+                        'same rotation is not kept out: give the token Variables: Read and write on this repository, or use a concurrency group.');
+                    this.state = 'unguarded';
+                    return;
+                }
                 if (typeof status === 'number' && status >= 400 && status < 500 && status !== 409) {
                     throw new Error(`${explainGitHubError(this.context('taking'), error)} Nothing was changed.`);
                 }
@@ -41699,6 +41707,16 @@ function parseValue(raw) {
     catch {
         return undefined;
     }
+}
+/** 403 (not a rate limit) or 404 on the variable: the token may not write variables in the repository. */
+function lacksVariableAccess(error) {
+    const { status, message, response } = error;
+    if (status === 404)
+        return true;
+    if (status !== 403)
+        return false;
+    const rateLimited = String(response?.headers?.['x-ratelimit-remaining']) === '0' || /rate limit/i.test(String(message ?? ''));
+    return !rateLimited;
 }
 
 ;// CONCATENATED MODULE: ./src/plan.ts
@@ -41831,13 +41849,12 @@ function list(items) {
 }
 
 ;// CONCATENATED MODULE: ./src/summary-links.ts
+
 // Where a person goes from the job summary: the settings page that lists each secret, and Capgo's
 // API keys page. Built only from addresses we can vouch for; when in doubt, no link.
-/** Capgo's dashboard page of API keys, for the hosted Capgo (api.capgo.app). */
-const CAPGO_API_KEYS_PAGE = 'https://console.capgo.app/settings/account/apikeys';
 function capgoKeysPage(capgoApiUrl) {
     try {
-        return new URL(capgoApiUrl).origin === 'https://api.capgo.app' ? CAPGO_API_KEYS_PAGE : undefined;
+        return new URL(capgoApiUrl).origin === 'https://api.capgo.app' ? CAPGO_KEYS_PAGE : undefined;
     }
     catch {
         return undefined;

@@ -47,7 +47,7 @@ const PERMISSION = 'the repository permission "Variables: Read and write" (class
 export class GitHubLease implements Lease {
   readonly name: string
   private readonly holder: string
-  private state: 'free' | 'held' | 'released' = 'free'
+  private state: 'free' | 'held' | 'unguarded' | 'released' = 'free'
   private acquiredAt = 0
   private releasing: Promise<void> | undefined
 
@@ -86,6 +86,16 @@ export class GitHubLease implements Lease {
         return this.took()
       } catch (error) {
         const status = (error as { status?: unknown }).status
+        if (lacksVariableAccess(error)) {
+          // The token may not write variables here (or cannot see the repository): run without the
+          // lease rather than not at all; the other guards still hold (docs: README, security).
+          this.warn(
+            `${explainGitHubError(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
+              'same rotation is not kept out: give the token Variables: Read and write on this repository, or use a concurrency group.',
+          )
+          this.state = 'unguarded'
+          return
+        }
         if (typeof status === 'number' && status >= 400 && status < 500 && status !== 409) {
           throw new Error(`${explainGitHubError(this.context('taking'), error)} Nothing was changed.`)
         }
@@ -173,4 +183,13 @@ function parseValue(raw: unknown): LeaseValue | undefined {
   } catch {
     return undefined
   }
+}
+
+/** 403 (not a rate limit) or 404 on the variable: the token may not write variables in the repository. */
+function lacksVariableAccess(error: unknown): boolean {
+  const { status, message, response } = error as { status?: unknown; message?: unknown; response?: { headers?: Record<string, unknown> } }
+  if (status === 404) return true
+  if (status !== 403) return false
+  const rateLimited = String(response?.headers?.['x-ratelimit-remaining']) === '0' || /rate limit/i.test(String(message ?? ''))
+  return !rateLimited
 }

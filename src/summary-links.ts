@@ -1,14 +1,13 @@
 import type { TargetRef } from './github-targets.js'
+import { CAPGO_KEYS_PAGE } from './previous-keys.js'
 
 // Where a person goes from the job summary: the settings page that lists each secret, and Capgo's
 // API keys page. Built only from addresses we can vouch for; when in doubt, no link.
 
-/** Capgo's dashboard page of API keys, for the hosted Capgo (api.capgo.app). */
-export const CAPGO_API_KEYS_PAGE = 'https://console.capgo.app/settings/account/apikeys'
 
 export function capgoKeysPage(capgoApiUrl: string): string | undefined {
   try {
-    return new URL(capgoApiUrl).origin === 'https://api.capgo.app' ? CAPGO_API_KEYS_PAGE : undefined
+    return new URL(capgoApiUrl).origin === 'https://api.capgo.app' ? CAPGO_KEYS_PAGE : undefined
   } catch {
     return undefined
   }

@@ -90,6 +90,7 @@ describe('auth (C/H utils/hono_middleware.ts)', () => {
 
   it.each(['classic', 'current'] as const)('%s: an expired key fails like an unknown one; expiring exactly now still works (C supabase.ts:1512, H :1745)', async (generation) => {
     setup(generation)
+    advance(0) // a frozen clock: the steps below are exact to the millisecond
     const expiring = fake.addKey({ name: 'short', mode: 'all', role: 'apikey_manager', expires_at: inDays(1) })
     advance(86_400_000)
     expect(fake.isAlive(expiring.key)).toBe(true)

@@ -5,6 +5,7 @@ import { FakeCapgo, type FakeKey, type Generation } from './support/fake-capgo.j
 import { FakeGitHub, type Scope } from './support/fake-github.js'
 import { serve, type FaultAction, type FaultOptions } from './support/fake-http.js'
 import { runAgainst, type ActionRun } from './support/run-action.js'
+import { summaryText } from './support/summary-text.js'
 
 // The managing-key renewal (managing-key-secret) over loopback HTTP, so that hangs and resets are
 // real: runs in series must keep the managing key renewed, and a fault in any request of the
@@ -106,7 +107,7 @@ describe.each<Generation>(['classic', 'current'])('%s Capgo: runs in series', (g
       expect(run.outputs['managing-key-id']).toBe(String(keyOf(after).id))
       // The managing key never lands in the key output, which holds the rotated key.
       expect(run.outputs.key).toBe(github.decrypt(REPO, 'CAPGO_TOKEN'))
-      expect(run.summary).toContain(`key ${keyOf(after).id} now stored in repository secret ${ADMIN} of octo/app`)
+      expect(summaryText(run.summary)).toContain(`key ${keyOf(after).id} now stored in repository secret ${ADMIN} of octo/app`)
 
       if (generation === 'classic') {
         // Created with the same name and mode, the old one deleted last.

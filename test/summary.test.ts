@@ -92,8 +92,8 @@ describe('a run with hostile names and messages', () => {
     const text = summaryText(run.summary)
     expect(text).toContain('<img src=x onerror=alert(1)></td>|x\n# env')
     expect(text).toContain(keyName)
-    // (GitHub's message is folded onto one line by src/github-errors.ts.)
-    expect(text).toContain('403 <img src=x onerror=alert(2)> </td></tr></table><h1>pwned</h1> | `x`.')
+    // (GitHub's message is folded onto one line, its line break shown as ⏎: src/log-text.ts.)
+    expect(text).toContain('403 <img src=x onerror=alert(2)> ⏎ </td></tr></table><h1>pwned</h1> | `x`.')
   })
 })
 
@@ -102,19 +102,19 @@ describe('what the summary says', () => {
     const { capgo, github } = fakes('classic', 'https://api.capgo.app')
     github.addRepo('octo/app')
     const old = capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN' })
-    const run = await runAgainst(capgo, github, { 'expires-in-days': '30', 'limited-to-apps': 'com.demo.app' })
+    const run = await runAgainst(capgo, github, { 'expires-in-days': '30', 'limited-to-apps': 'com.example.app' })
     const key = capgo.named('github-actions:octo/app:CAPGO_TOKEN')[0]!
     const text = summaryText(run.summary)
 
     expect(text.split('\n')[0]).toBe(`✅ Rotated key ${key.id} into 1 secret; retired key ${old.id}`)
     expect(text).toMatch(/^Capgo key rotation took (under 0\.1 s|\d+\.\d s), finished \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/m)
     expect(text).toContain(`Expires: ${humanTime(key.expires_at!)} (in 30 days)`)
-    expect(text).toContain(`Key ${key.id} github-actions:octo/app:CAPGO_TOKEN: new, mode upload, limited to apps com.demo.app.`)
+    expect(text).toContain(`Key ${key.id} github-actions:octo/app:CAPGO_TOKEN: new, mode upload, limited to apps com.example.app.`)
     expect(text).toContain(`Earlier keys: deleted ${old.id}`)
     // No raw ISO times with seconds or milliseconds.
     expect(text).not.toMatch(/\d\d:\d\d:\d\d|\.\d{3}Z/)
     const html = summaryHtml(run.summary)
-    expect(html).toContain('<a href="https://console.capgo.app/settings/account/apikeys">Capgo API keys</a>')
+    expect(html).toContain('<a href="https://console.capgo.app/dashboard/apikeys">Capgo API keys</a>')
   })
 
   it('links to the secrets page on the GitHub server in use (GHES: GITHUB_SERVER_URL), never to another one', async () => {
@@ -151,14 +151,14 @@ describe('what the summary says', () => {
   it('a regenerate says "in place", repeats the notice, and links each target', async () => {
     const { capgo, github } = fakes('current')
     github.addRepo('octo/app')
-    const existing = capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN' })
-    const run = await rotate(capgo, github, { 'keep-previous': '1' })
+    const existing = capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN', updated_at: '2026-01-01T00:00:00+00:00' })
+    const other = capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN', updated_at: '2026-02-01T00:00:00+00:00' })
+    const run = await rotate(capgo, github, { 'keep-previous': '1', 'previous-key-id': '', strategy: 'regenerate' })
     const text = summaryText(run.summary)
     expect(text.split('\n')[0]).toBe(`✅ Regenerated key ${existing.id} in place and wrote 1 secret`)
     expect(text).toContain('regenerated in place (same id, new value; the old value no longer works)')
+    expect(text).toContain(`Earlier keys: ${other.id} kept alive, so the value the secrets held until now works until the next run (keep-previous: 1)`)
     expect(text).not.toMatch(/Previous key ids/)
-    expect(text).toContain('Notices\nℹ️ Capgo refused to create a key (cannot_create_apikey')
-    expect(text).toContain('Warnings\n⚠️ keep-previous: 1 cannot be honoured')
     expect(summaryHtml(run.summary)).toContain('<a href="https://github.test/octo/app/settings/secrets/actions">octo/app</a>')
   })
 
@@ -168,7 +168,7 @@ describe('what the summary says', () => {
     github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
     github.age(3)
     const updated = github.stored({ repo: 'octo/app' }, 'CAPGO_TOKEN')!.updated_at
-    const run = await runAgainst(capgo, github, { 'rotate-after-days': '7', 'limited-to-apps': 'com.demo.app' })
+    const run = await runAgainst(capgo, github, { 'rotate-after-days': '7', 'limited-to-apps': 'com.example.app' })
     const text = summaryText(run.summary)
     expect(text.split('\n')[0]).toBe('⏭️ Not due: every secret was updated less than 7 days ago')
     expect(text).toContain(`octo/app | repository, Actions | ${humanTime(updated)} (3 days ago)`)
@@ -177,7 +177,7 @@ describe('what the summary says', () => {
 
   it('a failure before any write says so, with the cause', async () => {
     const { capgo, github } = fakes()
-    const run = await runAgainst(capgo, github, { repositories: 'missing' })
+    const run = await runAgainst(capgo, github, { repositories: 'missing', 'key-name': 'rotation of octo/missing' })
     const text = summaryText(run.summary)
     expect(text.split('\n')[0]).toBe('❌ Failed: no secret was written')
     expect(text).toContain('What went wrong\nreading the public key of octo/missing')

@@ -161,13 +161,13 @@ export class FakeCapgo extends FakeService {
     return this.addKey({ name: 'someone else', ...partial, user_id: partial.user_id ?? FOREIGN_USER_ID })
   }
 
-  /** Every key of that name, whoever owns it. */
   /** Gives a key a chosen value (the sandbox's fixed managing key), remembered for leak checks. */
   setValue(key: FakeKey, value: string): void {
     key.key = value
     this.everIssued.push(value)
   }
 
+  /** Every key of that name, whoever owns it. */
   named(name: string): FakeKey[] {
     return [...this.keys.values()].filter((k) => k.name === name)
   }
