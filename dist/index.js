@@ -34070,6 +34070,9 @@ class CapgoError extends Error {
     }
     /** The request may have been carried out even though no usable answer came back. */
     get outcomeUnknown() {
+        // A policy refusal is final and changed nothing, even when classic Capgo sends it as a 500.
+        if (this.code !== undefined && EXPIRY_POLICY_CODES.has(this.code))
+            return false;
         return this.failure !== 'http' || (this.status !== undefined && this.status >= 500);
     }
 }
@@ -34259,6 +34262,8 @@ function retryable(error) {
         return { retry: true };
     if (error.status === 429)
         return { retry: true, retryAfterMs: error.retryAfterMs };
+    if (error.code !== undefined && EXPIRY_POLICY_CODES.has(error.code))
+        return { retry: false };
     return { retry: error.status !== undefined && error.status >= 500 };
 }
 function transportError(operation, error, url, timeoutMs, timedOut) {
@@ -34281,6 +34286,18 @@ function malformed(operation, what) {
 // Long enough for Capgo's messages; a quoted text never floods the log.
 const MAX_QUOTED = 200;
 const CODE = /^[a-z0-9_]{1,64}$/;
+/**
+ * Organization expiry policies. Current Capgo names them in `error`; classic Capgo enforces them in
+ * a database trigger (enforce_apikey_expiration_policy), whose exception surfaces as
+ * moreInfo.supabaseError.message under a generic failed_to_create_apikey (400) or
+ * failed_to_update_apikey (500): that inner code is the one to act on.
+ */
+const EXPIRY_POLICY_CODES = new Set(['expiration_required', 'expiration_exceeds_max', 'invalid_expiration_date', 'org_requires_expiring_key']);
+function policyCode(body) {
+    const more = isObject(body.moreInfo) ? body.moreInfo : undefined;
+    const inner = more && isObject(more.supabaseError) ? more.supabaseError.message : undefined;
+    return typeof inner === 'string' && EXPIRY_POLICY_CODES.has(inner) ? inner : undefined;
+}
 /** Server text as a message may quote it: redacted first (a later change could hide a secret from the mask), then one safe line. */
 function quote(text) {
     return safeText(redact(text), MAX_QUOTED).trim();
@@ -34294,7 +34311,7 @@ function parseErrorBody(body) {
         return { code: undefined, detail: '' };
     const error = typeof body.error === 'string' && body.error.trim() !== '' ? body.error : undefined;
     const message = typeof body.message === 'string' && body.message.trim() !== '' ? body.message : undefined;
-    const code = error !== undefined && CODE.test(error) ? error : undefined;
+    const code = policyCode(body) ?? (error !== undefined && CODE.test(error) ? error : undefined);
     const text = message ?? (code === undefined ? error : undefined);
     return { code, detail: text === undefined ? '' : quote(text) };
 }
@@ -40406,6 +40423,12 @@ function readSettings(read = defaultReader, env = process.env) {
             problems.push(`limited-to-apps: '${app}' is not an app id (e.g. com.demo.app)`);
     }
     const limitedToOrgs = parseList(input('limited-to-orgs'));
+    // Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.
+    for (const org of limitedToOrgs) {
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(org)) {
+            problems.push(`limited-to-orgs: '${org}' is not a Capgo organization id (a UUID, as shown in the Capgo dashboard's organization settings)`);
+        }
+    }
     const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems);
     const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems);
     const dryRun = parseBoolean('dry-run', input('dry-run'), false, problems);

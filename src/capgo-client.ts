@@ -88,6 +88,8 @@ export class CapgoError extends Error {
 
   /** The request may have been carried out even though no usable answer came back. */
   get outcomeUnknown(): boolean {
+    // A policy refusal is final and changed nothing, even when classic Capgo sends it as a 500.
+    if (this.code !== undefined && EXPIRY_POLICY_CODES.has(this.code)) return false
     return this.failure !== 'http' || (this.status !== undefined && this.status >= 500)
   }
 }
@@ -310,6 +312,7 @@ function retryable(error: unknown): RetryDecision {
   if (!(error instanceof CapgoError)) return { retry: false }
   if (error.failure !== 'http') return { retry: true }
   if (error.status === 429) return { retry: true, retryAfterMs: error.retryAfterMs }
+  if (error.code !== undefined && EXPIRY_POLICY_CODES.has(error.code)) return { retry: false }
   return { retry: error.status !== undefined && error.status >= 500 }
 }
 
@@ -337,6 +340,20 @@ function malformed(operation: string, what: string): CapgoError {
 const MAX_QUOTED = 200
 const CODE = /^[a-z0-9_]{1,64}$/
 
+/**
+ * Organization expiry policies. Current Capgo names them in `error`; classic Capgo enforces them in
+ * a database trigger (enforce_apikey_expiration_policy), whose exception surfaces as
+ * moreInfo.supabaseError.message under a generic failed_to_create_apikey (400) or
+ * failed_to_update_apikey (500): that inner code is the one to act on.
+ */
+const EXPIRY_POLICY_CODES = new Set(['expiration_required', 'expiration_exceeds_max', 'invalid_expiration_date', 'org_requires_expiring_key'])
+
+function policyCode(body: Record<string, unknown>): string | undefined {
+  const more = isObject(body.moreInfo) ? body.moreInfo : undefined
+  const inner = more && isObject(more.supabaseError) ? more.supabaseError.message : undefined
+  return typeof inner === 'string' && EXPIRY_POLICY_CODES.has(inner) ? inner : undefined
+}
+
 /** Server text as a message may quote it: redacted first (a later change could hide a secret from the mask), then one safe line. */
 function quote(text: string): string {
   return safeText(redact(text), MAX_QUOTED).trim()
@@ -350,7 +367,7 @@ function parseErrorBody(body: unknown): { code: string | undefined; detail: stri
   if (!isObject(body)) return { code: undefined, detail: '' }
   const error = typeof body.error === 'string' && body.error.trim() !== '' ? body.error : undefined
   const message = typeof body.message === 'string' && body.message.trim() !== '' ? body.message : undefined
-  const code = error !== undefined && CODE.test(error) ? error : undefined
+  const code = policyCode(body) ?? (error !== undefined && CODE.test(error) ? error : undefined)
   const text = message ?? (code === undefined ? error : undefined)
   return { code, detail: text === undefined ? '' : quote(text) }
 }

@@ -180,6 +180,12 @@ export function readSettings(
     if (/\s/.test(app)) problems.push(`limited-to-apps: '${app}' is not an app id (e.g. com.demo.app)`)
   }
   const limitedToOrgs = parseList(input('limited-to-orgs'))
+  // Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.
+  for (const org of limitedToOrgs) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(org)) {
+      problems.push(`limited-to-orgs: '${org}' is not a Capgo organization id (a UUID, as shown in the Capgo dashboard's organization settings)`)
+    }
+  }
 
   const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems)
   const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems)

@@ -175,6 +175,39 @@ describe('expiry', () => {
   })
 })
 
+describe('expiry policies on classic Capgo', () => {
+  // C 20260507090436_*.sql:159-235: enforce_apikey_expiration_policy raises in a trigger; post.ts
+  // answers 400 failed_to_create_apikey, the policy code in moreInfo.supabaseError.message.
+  it('a create refused by the policy names expires-in-days, and changes nothing', async () => {
+    setup('classic')
+    capgo.orgPolicy = { requireExpiry: true }
+    const run = await rotate()
+    expect(run.failed).toBe(true)
+    expect(run.error).toContain('expiration_required')
+    expect(run.error).toContain('set expires-in-days')
+    expect(capgo.named(NAME)).toHaveLength(0)
+    expect(github.mutatingRequests()).toHaveLength(0)
+    // Within the policy, the next run goes through.
+    const ok = await rotate({ 'expires-in-days': '30' })
+    expect(ok.error).toBeUndefined()
+  })
+
+  // C put.ts: the same trigger on UPDATE surfaces as 500 failed_to_update_apikey: final, not retried.
+  it('a regenerate refused by the policy (a 500 on classic) is not retried and names expires-in-days', async () => {
+    setup('classic')
+    capgo.orgPolicy = { requireExpiry: true, maxDays: 30 }
+    const key = capgo.addKey({ name: NAME, expires_at: pgTimestamp(new Date(Date.now() + 20 * DAY)) })
+    const before = key.key
+    const run = await rotate({ strategy: 'regenerate', 'expires-in-days': '90' })
+    expect(run.failed).toBe(true)
+    expect(run.error).toContain('expiration_exceeds_max')
+    expect(run.error).toContain('expires-in-days')
+    expect(run.error).toContain('Nothing was changed')
+    expect(capgo.requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/apikey'))).toHaveLength(1)
+    expect(capgo.keys.get(key.id)!.key).toBe(before)
+  })
+})
+
 describe('keep-previous with regenerate: a grace window on current Capgo', () => {
   // updated_at is bumped by every UPDATE (H baseline.sql:19780 handle_updated_at), a regenerate included.
   it('regenerates the key regenerated longest ago; the value the secrets held stays alive until the next run', async () => {

@@ -191,6 +191,13 @@ describe('lifecycle inputs', () => {
     expect(problems({ 'rotate-after-days': '0' })).toEqual(["rotate-after-days: '0' is not a whole number from 1 to 3650"])
   })
 
+  it('refuses limited-to-orgs that are not Capgo organization ids (UUIDs)', () => {
+    expect(problems({ 'limited-to-orgs': 'acme' })).toEqual([
+      "limited-to-orgs: 'acme' is not a Capgo organization id (a UUID, as shown in the Capgo dashboard's organization settings)",
+    ])
+    expect(settings({ 'limited-to-orgs': '5e1f0c4a-8b2d-4e6f-9a3c-1d7b5e9f2a40' }).limitedToOrgs).toHaveLength(1)
+  })
+
   it('accepts a grace window with regenerate: the rotation then owns keep-previous + 1 keys', () => {
     expect(settings({ strategy: 'regenerate', 'keep-previous': '1' }).keepPrevious).toBe(1)
   })
