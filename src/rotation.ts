@@ -267,7 +267,8 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
     writeVariable(deps, report, variableValue, issued.key.id),
     issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName) : undefined,
     issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m)) : undefined,
-    deps.lease?.release(),
+    // With a managing-key renewal to follow, the lease covers it too (released in rotate()'s finally).
+    deps.followUp ? undefined : deps.lease?.release(),
   ])
   const failures = [variableFailure, deleteFailure, regeneratedAgain].filter((f): f is string => f !== undefined)
   if (failures.length > 0) report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`
