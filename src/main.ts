@@ -1,11 +1,8 @@
 import * as core from '@actions/core'
-import { CapgoClient, proxyAwareFetch } from './capgo-client.js'
-import { createGitHubClient } from './github-client.js'
 import { GitHubSecretStore } from './github-targets.js'
-import { GitHubKeyIdVariable } from './key-id-variable.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
-import { errorMessage, rotate, type RotationReport } from './rotation.js'
+import type { RotationReport } from './rotation.js'
 import { initSodium } from './sealing.js'
 import { redact, registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings } from './settings.js'
@@ -25,9 +22,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
     settings = readSettings()
     const tuning = readTuning()
     const timeoutMs = options.timeoutMs ?? tuning.timeoutMs
-    // libsodium loads and compiles its WebAssembly while the preflight requests are in flight;
-    // a dry run seals nothing and never loads it.
-    if (!settings.dryRun) initSodium().catch(() => undefined)
+    // Loaded once the inputs are good, from one chunk of the bundle: a run that fails on them
+    // starts with @actions/core and the settings alone.
+    const [{ CapgoClient, proxyAwareFetch }, { createGitHubClient }, { GitHubKeyIdVariable }, { errorMessage, rotate }] = await Promise.all([
+      import(/* webpackChunkName: "rotation" */ './capgo-client.js'),
+      import(/* webpackChunkName: "rotation" */ './github-client.js'),
+      import(/* webpackChunkName: "rotation" */ './key-id-variable.js'),
+      import(/* webpackChunkName: "rotation" */ './rotation.js'),
+    ])
     core.debug(
       `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
         `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
@@ -55,11 +57,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
       settings.keyIdVariable && settings.workflowRepository
         ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
         : undefined
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core })
+    const rotation = rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: core })
+    // libsodium loads while the preflight's requests are in flight; a dry run never seals.
+    if (!settings.dryRun) initSodium().catch(() => undefined)
+    report = await rotation
     failure = report.failure
     setOutputs(settings, report)
   } catch (error) {
-    failure = errorMessage(error)
+    failure = error instanceof Error ? error.message : String(error)
     // Nothing was written (a failure after a write returns a report instead): say so to later steps.
     core.setOutput('rotated', 'false')
   }
