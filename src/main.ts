@@ -22,7 +22,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     settings = readSettings()
     const tuning = readTuning()
     const timeoutMs = options.timeoutMs ?? tuning.timeoutMs
-    // Loaded once the inputs are good, from one chunk of the bundle: a run that fails on them
+    // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
     // starts with @actions/core and the settings alone.
     const [{ CapgoClient, proxyAwareFetch }, { createGitHubClient }, { GitHubKeyIdVariable }, { errorMessage, rotate }] = await Promise.all([
       import(/* webpackChunkName: "rotation" */ './capgo-client.js'),
