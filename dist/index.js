@@ -1,2379 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
-exports.getProxyUrl = getProxyUrl;
-exports.isHttps = isHttps;
-const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (exports.Headers = Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-exports.HttpClientError = HttpClientError;
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-exports.HttpClientResponse = HttpClientResponse;
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-exports.HttpClient = HttpClient;
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 3335:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.getProxyUrl = getProxyUrl;
-exports.checkBypass = checkBypass;
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-
-/***/ }),
-
-/***/ 3251:
-/***/ (function(module) {
-
-/**
-  * This file contains the Bottleneck library (MIT), compiled to ES2017, and without Clustering support.
-  * https://github.com/SGrondin/bottleneck
-  */
-(function (global, factory) {
-	 true ? module.exports = factory() :
-	0;
-}(this, (function () { 'use strict';
-
-	var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
-
-	function getCjsExportFromNamespace (n) {
-		return n && n['default'] || n;
-	}
-
-	var load = function(received, defaults, onto = {}) {
-	  var k, ref, v;
-	  for (k in defaults) {
-	    v = defaults[k];
-	    onto[k] = (ref = received[k]) != null ? ref : v;
-	  }
-	  return onto;
-	};
-
-	var overwrite = function(received, defaults, onto = {}) {
-	  var k, v;
-	  for (k in received) {
-	    v = received[k];
-	    if (defaults[k] !== void 0) {
-	      onto[k] = v;
-	    }
-	  }
-	  return onto;
-	};
-
-	var parser = {
-		load: load,
-		overwrite: overwrite
-	};
-
-	var DLList;
-
-	DLList = class DLList {
-	  constructor(incr, decr) {
-	    this.incr = incr;
-	    this.decr = decr;
-	    this._first = null;
-	    this._last = null;
-	    this.length = 0;
-	  }
-
-	  push(value) {
-	    var node;
-	    this.length++;
-	    if (typeof this.incr === "function") {
-	      this.incr();
-	    }
-	    node = {
-	      value,
-	      prev: this._last,
-	      next: null
-	    };
-	    if (this._last != null) {
-	      this._last.next = node;
-	      this._last = node;
-	    } else {
-	      this._first = this._last = node;
-	    }
-	    return void 0;
-	  }
-
-	  shift() {
-	    var value;
-	    if (this._first == null) {
-	      return;
-	    } else {
-	      this.length--;
-	      if (typeof this.decr === "function") {
-	        this.decr();
-	      }
-	    }
-	    value = this._first.value;
-	    if ((this._first = this._first.next) != null) {
-	      this._first.prev = null;
-	    } else {
-	      this._last = null;
-	    }
-	    return value;
-	  }
-
-	  first() {
-	    if (this._first != null) {
-	      return this._first.value;
-	    }
-	  }
-
-	  getArray() {
-	    var node, ref, results;
-	    node = this._first;
-	    results = [];
-	    while (node != null) {
-	      results.push((ref = node, node = node.next, ref.value));
-	    }
-	    return results;
-	  }
-
-	  forEachShift(cb) {
-	    var node;
-	    node = this.shift();
-	    while (node != null) {
-	      (cb(node), node = this.shift());
-	    }
-	    return void 0;
-	  }
-
-	  debug() {
-	    var node, ref, ref1, ref2, results;
-	    node = this._first;
-	    results = [];
-	    while (node != null) {
-	      results.push((ref = node, node = node.next, {
-	        value: ref.value,
-	        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-	        next: (ref2 = ref.next) != null ? ref2.value : void 0
-	      }));
-	    }
-	    return results;
-	  }
-
-	};
-
-	var DLList_1 = DLList;
-
-	var Events;
-
-	Events = class Events {
-	  constructor(instance) {
-	    this.instance = instance;
-	    this._events = {};
-	    if ((this.instance.on != null) || (this.instance.once != null) || (this.instance.removeAllListeners != null)) {
-	      throw new Error("An Emitter already exists for this object");
-	    }
-	    this.instance.on = (name, cb) => {
-	      return this._addListener(name, "many", cb);
-	    };
-	    this.instance.once = (name, cb) => {
-	      return this._addListener(name, "once", cb);
-	    };
-	    this.instance.removeAllListeners = (name = null) => {
-	      if (name != null) {
-	        return delete this._events[name];
-	      } else {
-	        return this._events = {};
-	      }
-	    };
-	  }
-
-	  _addListener(name, status, cb) {
-	    var base;
-	    if ((base = this._events)[name] == null) {
-	      base[name] = [];
-	    }
-	    this._events[name].push({cb, status});
-	    return this.instance;
-	  }
-
-	  listenerCount(name) {
-	    if (this._events[name] != null) {
-	      return this._events[name].length;
-	    } else {
-	      return 0;
-	    }
-	  }
-
-	  async trigger(name, ...args) {
-	    var e, promises;
-	    try {
-	      if (name !== "debug") {
-	        this.trigger("debug", `Event triggered: ${name}`, args);
-	      }
-	      if (this._events[name] == null) {
-	        return;
-	      }
-	      this._events[name] = this._events[name].filter(function(listener) {
-	        return listener.status !== "none";
-	      });
-	      promises = this._events[name].map(async(listener) => {
-	        var e, returned;
-	        if (listener.status === "none") {
-	          return;
-	        }
-	        if (listener.status === "once") {
-	          listener.status = "none";
-	        }
-	        try {
-	          returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-	          if (typeof (returned != null ? returned.then : void 0) === "function") {
-	            return (await returned);
-	          } else {
-	            return returned;
-	          }
-	        } catch (error) {
-	          e = error;
-	          {
-	            this.trigger("error", e);
-	          }
-	          return null;
-	        }
-	      });
-	      return ((await Promise.all(promises))).find(function(x) {
-	        return x != null;
-	      });
-	    } catch (error) {
-	      e = error;
-	      {
-	        this.trigger("error", e);
-	      }
-	      return null;
-	    }
-	  }
-
-	};
-
-	var Events_1 = Events;
-
-	var DLList$1, Events$1, Queues;
-
-	DLList$1 = DLList_1;
-
-	Events$1 = Events_1;
-
-	Queues = class Queues {
-	  constructor(num_priorities) {
-	    var i;
-	    this.Events = new Events$1(this);
-	    this._length = 0;
-	    this._lists = (function() {
-	      var j, ref, results;
-	      results = [];
-	      for (i = j = 1, ref = num_priorities; (1 <= ref ? j <= ref : j >= ref); i = 1 <= ref ? ++j : --j) {
-	        results.push(new DLList$1((() => {
-	          return this.incr();
-	        }), (() => {
-	          return this.decr();
-	        })));
-	      }
-	      return results;
-	    }).call(this);
-	  }
-
-	  incr() {
-	    if (this._length++ === 0) {
-	      return this.Events.trigger("leftzero");
-	    }
-	  }
-
-	  decr() {
-	    if (--this._length === 0) {
-	      return this.Events.trigger("zero");
-	    }
-	  }
-
-	  push(job) {
-	    return this._lists[job.options.priority].push(job);
-	  }
-
-	  queued(priority) {
-	    if (priority != null) {
-	      return this._lists[priority].length;
-	    } else {
-	      return this._length;
-	    }
-	  }
-
-	  shiftAll(fn) {
-	    return this._lists.forEach(function(list) {
-	      return list.forEachShift(fn);
-	    });
-	  }
-
-	  getFirst(arr = this._lists) {
-	    var j, len, list;
-	    for (j = 0, len = arr.length; j < len; j++) {
-	      list = arr[j];
-	      if (list.length > 0) {
-	        return list;
-	      }
-	    }
-	    return [];
-	  }
-
-	  shiftLastFrom(priority) {
-	    return this.getFirst(this._lists.slice(priority).reverse()).shift();
-	  }
-
-	};
-
-	var Queues_1 = Queues;
-
-	var BottleneckError;
-
-	BottleneckError = class BottleneckError extends Error {};
-
-	var BottleneckError_1 = BottleneckError;
-
-	var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
-
-	NUM_PRIORITIES = 10;
-
-	DEFAULT_PRIORITY = 5;
-
-	parser$1 = parser;
-
-	BottleneckError$1 = BottleneckError_1;
-
-	Job = class Job {
-	  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
-	    this.task = task;
-	    this.args = args;
-	    this.rejectOnDrop = rejectOnDrop;
-	    this.Events = Events;
-	    this._states = _states;
-	    this.Promise = Promise;
-	    this.options = parser$1.load(options, jobDefaults);
-	    this.options.priority = this._sanitizePriority(this.options.priority);
-	    if (this.options.id === jobDefaults.id) {
-	      this.options.id = `${this.options.id}-${this._randomIndex()}`;
-	    }
-	    this.promise = new this.Promise((_resolve, _reject) => {
-	      this._resolve = _resolve;
-	      this._reject = _reject;
-	    });
-	    this.retryCount = 0;
-	  }
-
-	  _sanitizePriority(priority) {
-	    var sProperty;
-	    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-	    if (sProperty < 0) {
-	      return 0;
-	    } else if (sProperty > NUM_PRIORITIES - 1) {
-	      return NUM_PRIORITIES - 1;
-	    } else {
-	      return sProperty;
-	    }
-	  }
-
-	  _randomIndex() {
-	    return Math.random().toString(36).slice(2);
-	  }
-
-	  doDrop({error, message = "This job has been dropped by Bottleneck"} = {}) {
-	    if (this._states.remove(this.options.id)) {
-	      if (this.rejectOnDrop) {
-	        this._reject(error != null ? error : new BottleneckError$1(message));
-	      }
-	      this.Events.trigger("dropped", {args: this.args, options: this.options, task: this.task, promise: this.promise});
-	      return true;
-	    } else {
-	      return false;
-	    }
-	  }
-
-	  _assertStatus(expected) {
-	    var status;
-	    status = this._states.jobStatus(this.options.id);
-	    if (!(status === expected || (expected === "DONE" && status === null))) {
-	      throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-	    }
-	  }
-
-	  doReceive() {
-	    this._states.start(this.options.id);
-	    return this.Events.trigger("received", {args: this.args, options: this.options});
-	  }
-
-	  doQueue(reachedHWM, blocked) {
-	    this._assertStatus("RECEIVED");
-	    this._states.next(this.options.id);
-	    return this.Events.trigger("queued", {args: this.args, options: this.options, reachedHWM, blocked});
-	  }
-
-	  doRun() {
-	    if (this.retryCount === 0) {
-	      this._assertStatus("QUEUED");
-	      this._states.next(this.options.id);
-	    } else {
-	      this._assertStatus("EXECUTING");
-	    }
-	    return this.Events.trigger("scheduled", {args: this.args, options: this.options});
-	  }
-
-	  async doExecute(chained, clearGlobalState, run, free) {
-	    var error, eventInfo, passed;
-	    if (this.retryCount === 0) {
-	      this._assertStatus("RUNNING");
-	      this._states.next(this.options.id);
-	    } else {
-	      this._assertStatus("EXECUTING");
-	    }
-	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
-	    this.Events.trigger("executing", eventInfo);
-	    try {
-	      passed = (await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args)));
-	      if (clearGlobalState()) {
-	        this.doDone(eventInfo);
-	        await free(this.options, eventInfo);
-	        this._assertStatus("DONE");
-	        return this._resolve(passed);
-	      }
-	    } catch (error1) {
-	      error = error1;
-	      return this._onFailure(error, eventInfo, clearGlobalState, run, free);
-	    }
-	  }
-
-	  doExpire(clearGlobalState, run, free) {
-	    var error, eventInfo;
-	    if (this._states.jobStatus(this.options.id === "RUNNING")) {
-	      this._states.next(this.options.id);
-	    }
-	    this._assertStatus("EXECUTING");
-	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
-	    error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-	    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
-	  }
-
-	  async _onFailure(error, eventInfo, clearGlobalState, run, free) {
-	    var retry, retryAfter;
-	    if (clearGlobalState()) {
-	      retry = (await this.Events.trigger("failed", error, eventInfo));
-	      if (retry != null) {
-	        retryAfter = ~~retry;
-	        this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
-	        this.retryCount++;
-	        return run(retryAfter);
-	      } else {
-	        this.doDone(eventInfo);
-	        await free(this.options, eventInfo);
-	        this._assertStatus("DONE");
-	        return this._reject(error);
-	      }
-	    }
-	  }
-
-	  doDone(eventInfo) {
-	    this._assertStatus("EXECUTING");
-	    this._states.next(this.options.id);
-	    return this.Events.trigger("done", eventInfo);
-	  }
-
-	};
-
-	var Job_1 = Job;
-
-	var BottleneckError$2, LocalDatastore, parser$2;
-
-	parser$2 = parser;
-
-	BottleneckError$2 = BottleneckError_1;
-
-	LocalDatastore = class LocalDatastore {
-	  constructor(instance, storeOptions, storeInstanceOptions) {
-	    this.instance = instance;
-	    this.storeOptions = storeOptions;
-	    this.clientId = this.instance._randomIndex();
-	    parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
-	    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-	    this._running = 0;
-	    this._done = 0;
-	    this._unblockTime = 0;
-	    this.ready = this.Promise.resolve();
-	    this.clients = {};
-	    this._startHeartbeat();
-	  }
-
-	  _startHeartbeat() {
-	    var base;
-	    if ((this.heartbeat == null) && (((this.storeOptions.reservoirRefreshInterval != null) && (this.storeOptions.reservoirRefreshAmount != null)) || ((this.storeOptions.reservoirIncreaseInterval != null) && (this.storeOptions.reservoirIncreaseAmount != null)))) {
-	      return typeof (base = (this.heartbeat = setInterval(() => {
-	        var amount, incr, maximum, now, reservoir;
-	        now = Date.now();
-	        if ((this.storeOptions.reservoirRefreshInterval != null) && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-	          this._lastReservoirRefresh = now;
-	          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-	          this.instance._drainAll(this.computeCapacity());
-	        }
-	        if ((this.storeOptions.reservoirIncreaseInterval != null) && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-	          ({
-	            reservoirIncreaseAmount: amount,
-	            reservoirIncreaseMaximum: maximum,
-	            reservoir
-	          } = this.storeOptions);
-	          this._lastReservoirIncrease = now;
-	          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-	          if (incr > 0) {
-	            this.storeOptions.reservoir += incr;
-	            return this.instance._drainAll(this.computeCapacity());
-	          }
-	        }
-	      }, this.heartbeatInterval))).unref === "function" ? base.unref() : void 0;
-	    } else {
-	      return clearInterval(this.heartbeat);
-	    }
-	  }
-
-	  async __publish__(message) {
-	    await this.yieldLoop();
-	    return this.instance.Events.trigger("message", message.toString());
-	  }
-
-	  async __disconnect__(flush) {
-	    await this.yieldLoop();
-	    clearInterval(this.heartbeat);
-	    return this.Promise.resolve();
-	  }
-
-	  yieldLoop(t = 0) {
-	    return new this.Promise(function(resolve, reject) {
-	      return setTimeout(resolve, t);
-	    });
-	  }
-
-	  computePenalty() {
-	    var ref;
-	    return (ref = this.storeOptions.penalty) != null ? ref : (15 * this.storeOptions.minTime) || 5000;
-	  }
-
-	  async __updateSettings__(options) {
-	    await this.yieldLoop();
-	    parser$2.overwrite(options, options, this.storeOptions);
-	    this._startHeartbeat();
-	    this.instance._drainAll(this.computeCapacity());
-	    return true;
-	  }
-
-	  async __running__() {
-	    await this.yieldLoop();
-	    return this._running;
-	  }
-
-	  async __queued__() {
-	    await this.yieldLoop();
-	    return this.instance.queued();
-	  }
-
-	  async __done__() {
-	    await this.yieldLoop();
-	    return this._done;
-	  }
-
-	  async __groupCheck__(time) {
-	    await this.yieldLoop();
-	    return (this._nextRequest + this.timeout) < time;
-	  }
-
-	  computeCapacity() {
-	    var maxConcurrent, reservoir;
-	    ({maxConcurrent, reservoir} = this.storeOptions);
-	    if ((maxConcurrent != null) && (reservoir != null)) {
-	      return Math.min(maxConcurrent - this._running, reservoir);
-	    } else if (maxConcurrent != null) {
-	      return maxConcurrent - this._running;
-	    } else if (reservoir != null) {
-	      return reservoir;
-	    } else {
-	      return null;
-	    }
-	  }
-
-	  conditionsCheck(weight) {
-	    var capacity;
-	    capacity = this.computeCapacity();
-	    return (capacity == null) || weight <= capacity;
-	  }
-
-	  async __incrementReservoir__(incr) {
-	    var reservoir;
-	    await this.yieldLoop();
-	    reservoir = this.storeOptions.reservoir += incr;
-	    this.instance._drainAll(this.computeCapacity());
-	    return reservoir;
-	  }
-
-	  async __currentReservoir__() {
-	    await this.yieldLoop();
-	    return this.storeOptions.reservoir;
-	  }
-
-	  isBlocked(now) {
-	    return this._unblockTime >= now;
-	  }
-
-	  check(weight, now) {
-	    return this.conditionsCheck(weight) && (this._nextRequest - now) <= 0;
-	  }
-
-	  async __check__(weight) {
-	    var now;
-	    await this.yieldLoop();
-	    now = Date.now();
-	    return this.check(weight, now);
-	  }
-
-	  async __register__(index, weight, expiration) {
-	    var now, wait;
-	    await this.yieldLoop();
-	    now = Date.now();
-	    if (this.conditionsCheck(weight)) {
-	      this._running += weight;
-	      if (this.storeOptions.reservoir != null) {
-	        this.storeOptions.reservoir -= weight;
-	      }
-	      wait = Math.max(this._nextRequest - now, 0);
-	      this._nextRequest = now + wait + this.storeOptions.minTime;
-	      return {
-	        success: true,
-	        wait,
-	        reservoir: this.storeOptions.reservoir
-	      };
-	    } else {
-	      return {
-	        success: false
-	      };
-	    }
-	  }
-
-	  strategyIsBlock() {
-	    return this.storeOptions.strategy === 3;
-	  }
-
-	  async __submit__(queueLength, weight) {
-	    var blocked, now, reachedHWM;
-	    await this.yieldLoop();
-	    if ((this.storeOptions.maxConcurrent != null) && weight > this.storeOptions.maxConcurrent) {
-	      throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
-	    }
-	    now = Date.now();
-	    reachedHWM = (this.storeOptions.highWater != null) && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-	    blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-	    if (blocked) {
-	      this._unblockTime = now + this.computePenalty();
-	      this._nextRequest = this._unblockTime + this.storeOptions.minTime;
-	      this.instance._dropAllQueued();
-	    }
-	    return {
-	      reachedHWM,
-	      blocked,
-	      strategy: this.storeOptions.strategy
-	    };
-	  }
-
-	  async __free__(index, weight) {
-	    await this.yieldLoop();
-	    this._running -= weight;
-	    this._done += weight;
-	    this.instance._drainAll(this.computeCapacity());
-	    return {
-	      running: this._running
-	    };
-	  }
-
-	};
-
-	var LocalDatastore_1 = LocalDatastore;
-
-	var BottleneckError$3, States;
-
-	BottleneckError$3 = BottleneckError_1;
-
-	States = class States {
-	  constructor(status1) {
-	    this.status = status1;
-	    this._jobs = {};
-	    this.counts = this.status.map(function() {
-	      return 0;
-	    });
-	  }
-
-	  next(id) {
-	    var current, next;
-	    current = this._jobs[id];
-	    next = current + 1;
-	    if ((current != null) && next < this.status.length) {
-	      this.counts[current]--;
-	      this.counts[next]++;
-	      return this._jobs[id]++;
-	    } else if (current != null) {
-	      this.counts[current]--;
-	      return delete this._jobs[id];
-	    }
-	  }
-
-	  start(id) {
-	    var initial;
-	    initial = 0;
-	    this._jobs[id] = initial;
-	    return this.counts[initial]++;
-	  }
-
-	  remove(id) {
-	    var current;
-	    current = this._jobs[id];
-	    if (current != null) {
-	      this.counts[current]--;
-	      delete this._jobs[id];
-	    }
-	    return current != null;
-	  }
-
-	  jobStatus(id) {
-	    var ref;
-	    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
-	  }
-
-	  statusJobs(status) {
-	    var k, pos, ref, results, v;
-	    if (status != null) {
-	      pos = this.status.indexOf(status);
-	      if (pos < 0) {
-	        throw new BottleneckError$3(`status must be one of ${this.status.join(', ')}`);
-	      }
-	      ref = this._jobs;
-	      results = [];
-	      for (k in ref) {
-	        v = ref[k];
-	        if (v === pos) {
-	          results.push(k);
-	        }
-	      }
-	      return results;
-	    } else {
-	      return Object.keys(this._jobs);
-	    }
-	  }
-
-	  statusCounts() {
-	    return this.counts.reduce(((acc, v, i) => {
-	      acc[this.status[i]] = v;
-	      return acc;
-	    }), {});
-	  }
-
-	};
-
-	var States_1 = States;
-
-	var DLList$2, Sync;
-
-	DLList$2 = DLList_1;
-
-	Sync = class Sync {
-	  constructor(name, Promise) {
-	    this.schedule = this.schedule.bind(this);
-	    this.name = name;
-	    this.Promise = Promise;
-	    this._running = 0;
-	    this._queue = new DLList$2();
-	  }
-
-	  isEmpty() {
-	    return this._queue.length === 0;
-	  }
-
-	  async _tryToRun() {
-	    var args, cb, error, reject, resolve, returned, task;
-	    if ((this._running < 1) && this._queue.length > 0) {
-	      this._running++;
-	      ({task, args, resolve, reject} = this._queue.shift());
-	      cb = (await (async function() {
-	        try {
-	          returned = (await task(...args));
-	          return function() {
-	            return resolve(returned);
-	          };
-	        } catch (error1) {
-	          error = error1;
-	          return function() {
-	            return reject(error);
-	          };
-	        }
-	      })());
-	      this._running--;
-	      this._tryToRun();
-	      return cb();
-	    }
-	  }
-
-	  schedule(task, ...args) {
-	    var promise, reject, resolve;
-	    resolve = reject = null;
-	    promise = new this.Promise(function(_resolve, _reject) {
-	      resolve = _resolve;
-	      return reject = _reject;
-	    });
-	    this._queue.push({task, args, resolve, reject});
-	    this._tryToRun();
-	    return promise;
-	  }
-
-	};
-
-	var Sync_1 = Sync;
-
-	var version = "2.19.5";
-	var version$1 = {
-		version: version
-	};
-
-	var version$2 = /*#__PURE__*/Object.freeze({
-		version: version,
-		default: version$1
-	});
-
-	var require$$2 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
-
-	var require$$3 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
-
-	var require$$4 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
-
-	var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
-
-	parser$3 = parser;
-
-	Events$2 = Events_1;
-
-	RedisConnection$1 = require$$2;
-
-	IORedisConnection$1 = require$$3;
-
-	Scripts$1 = require$$4;
-
-	Group = (function() {
-	  class Group {
-	    constructor(limiterOptions = {}) {
-	      this.deleteKey = this.deleteKey.bind(this);
-	      this.limiterOptions = limiterOptions;
-	      parser$3.load(this.limiterOptions, this.defaults, this);
-	      this.Events = new Events$2(this);
-	      this.instances = {};
-	      this.Bottleneck = Bottleneck_1;
-	      this._startAutoCleanup();
-	      this.sharedConnection = this.connection != null;
-	      if (this.connection == null) {
-	        if (this.limiterOptions.datastore === "redis") {
-	          this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
-	        } else if (this.limiterOptions.datastore === "ioredis") {
-	          this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
-	        }
-	      }
-	    }
-
-	    key(key = "") {
-	      var ref;
-	      return (ref = this.instances[key]) != null ? ref : (() => {
-	        var limiter;
-	        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-	          id: `${this.id}-${key}`,
-	          timeout: this.timeout,
-	          connection: this.connection
-	        }));
-	        this.Events.trigger("created", limiter, key);
-	        return limiter;
-	      })();
-	    }
-
-	    async deleteKey(key = "") {
-	      var deleted, instance;
-	      instance = this.instances[key];
-	      if (this.connection) {
-	        deleted = (await this.connection.__runCommand__(['del', ...Scripts$1.allKeys(`${this.id}-${key}`)]));
-	      }
-	      if (instance != null) {
-	        delete this.instances[key];
-	        await instance.disconnect();
-	      }
-	      return (instance != null) || deleted > 0;
-	    }
-
-	    limiters() {
-	      var k, ref, results, v;
-	      ref = this.instances;
-	      results = [];
-	      for (k in ref) {
-	        v = ref[k];
-	        results.push({
-	          key: k,
-	          limiter: v
-	        });
-	      }
-	      return results;
-	    }
-
-	    keys() {
-	      return Object.keys(this.instances);
-	    }
-
-	    async clusterKeys() {
-	      var cursor, end, found, i, k, keys, len, next, start;
-	      if (this.connection == null) {
-	        return this.Promise.resolve(this.keys());
-	      }
-	      keys = [];
-	      cursor = null;
-	      start = `b_${this.id}-`.length;
-	      end = "_settings".length;
-	      while (cursor !== 0) {
-	        [next, found] = (await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 10000]));
-	        cursor = ~~next;
-	        for (i = 0, len = found.length; i < len; i++) {
-	          k = found[i];
-	          keys.push(k.slice(start, -end));
-	        }
-	      }
-	      return keys;
-	    }
-
-	    _startAutoCleanup() {
-	      var base;
-	      clearInterval(this.interval);
-	      return typeof (base = (this.interval = setInterval(async() => {
-	        var e, k, ref, results, time, v;
-	        time = Date.now();
-	        ref = this.instances;
-	        results = [];
-	        for (k in ref) {
-	          v = ref[k];
-	          try {
-	            if ((await v._store.__groupCheck__(time))) {
-	              results.push(this.deleteKey(k));
-	            } else {
-	              results.push(void 0);
-	            }
-	          } catch (error) {
-	            e = error;
-	            results.push(v.Events.trigger("error", e));
-	          }
-	        }
-	        return results;
-	      }, this.timeout / 2))).unref === "function" ? base.unref() : void 0;
-	    }
-
-	    updateSettings(options = {}) {
-	      parser$3.overwrite(options, this.defaults, this);
-	      parser$3.overwrite(options, options, this.limiterOptions);
-	      if (options.timeout != null) {
-	        return this._startAutoCleanup();
-	      }
-	    }
-
-	    disconnect(flush = true) {
-	      var ref;
-	      if (!this.sharedConnection) {
-	        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-	      }
-	    }
-
-	  }
-	  Group.prototype.defaults = {
-	    timeout: 1000 * 60 * 5,
-	    connection: null,
-	    Promise: Promise,
-	    id: "group-key"
-	  };
-
-	  return Group;
-
-	}).call(commonjsGlobal);
-
-	var Group_1 = Group;
-
-	var Batcher, Events$3, parser$4;
-
-	parser$4 = parser;
-
-	Events$3 = Events_1;
-
-	Batcher = (function() {
-	  class Batcher {
-	    constructor(options = {}) {
-	      this.options = options;
-	      parser$4.load(this.options, this.defaults, this);
-	      this.Events = new Events$3(this);
-	      this._arr = [];
-	      this._resetPromise();
-	      this._lastFlush = Date.now();
-	    }
-
-	    _resetPromise() {
-	      return this._promise = new this.Promise((res, rej) => {
-	        return this._resolve = res;
-	      });
-	    }
-
-	    _flush() {
-	      clearTimeout(this._timeout);
-	      this._lastFlush = Date.now();
-	      this._resolve();
-	      this.Events.trigger("batch", this._arr);
-	      this._arr = [];
-	      return this._resetPromise();
-	    }
-
-	    add(data) {
-	      var ret;
-	      this._arr.push(data);
-	      ret = this._promise;
-	      if (this._arr.length === this.maxSize) {
-	        this._flush();
-	      } else if ((this.maxTime != null) && this._arr.length === 1) {
-	        this._timeout = setTimeout(() => {
-	          return this._flush();
-	        }, this.maxTime);
-	      }
-	      return ret;
-	    }
-
-	  }
-	  Batcher.prototype.defaults = {
-	    maxTime: null,
-	    maxSize: null,
-	    Promise: Promise
-	  };
-
-	  return Batcher;
-
-	}).call(commonjsGlobal);
-
-	var Batcher_1 = Batcher;
-
-	var require$$4$1 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
-
-	var require$$8 = getCjsExportFromNamespace(version$2);
-
-	var Bottleneck, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5,
-	  splice = [].splice;
-
-	NUM_PRIORITIES$1 = 10;
-
-	DEFAULT_PRIORITY$1 = 5;
-
-	parser$5 = parser;
-
-	Queues$1 = Queues_1;
-
-	Job$1 = Job_1;
-
-	LocalDatastore$1 = LocalDatastore_1;
-
-	RedisDatastore$1 = require$$4$1;
-
-	Events$4 = Events_1;
-
-	States$1 = States_1;
-
-	Sync$1 = Sync_1;
-
-	Bottleneck = (function() {
-	  class Bottleneck {
-	    constructor(options = {}, ...invalid) {
-	      var storeInstanceOptions, storeOptions;
-	      this._addToQueue = this._addToQueue.bind(this);
-	      this._validateOptions(options, invalid);
-	      parser$5.load(options, this.instanceDefaults, this);
-	      this._queues = new Queues$1(NUM_PRIORITIES$1);
-	      this._scheduled = {};
-	      this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-	      this._limiter = null;
-	      this.Events = new Events$4(this);
-	      this._submitLock = new Sync$1("submit", this.Promise);
-	      this._registerLock = new Sync$1("register", this.Promise);
-	      storeOptions = parser$5.load(options, this.storeDefaults, {});
-	      this._store = (function() {
-	        if (this.datastore === "redis" || this.datastore === "ioredis" || (this.connection != null)) {
-	          storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
-	          return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
-	        } else if (this.datastore === "local") {
-	          storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
-	          return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
-	        } else {
-	          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-	        }
-	      }).call(this);
-	      this._queues.on("leftzero", () => {
-	        var ref;
-	        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-	      });
-	      this._queues.on("zero", () => {
-	        var ref;
-	        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-	      });
-	    }
-
-	    _validateOptions(options, invalid) {
-	      if (!((options != null) && typeof options === "object" && invalid.length === 0)) {
-	        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-	      }
-	    }
-
-	    ready() {
-	      return this._store.ready;
-	    }
-
-	    clients() {
-	      return this._store.clients;
-	    }
-
-	    channel() {
-	      return `b_${this.id}`;
-	    }
-
-	    channel_client() {
-	      return `b_${this.id}_${this._store.clientId}`;
-	    }
-
-	    publish(message) {
-	      return this._store.__publish__(message);
-	    }
-
-	    disconnect(flush = true) {
-	      return this._store.__disconnect__(flush);
-	    }
-
-	    chain(_limiter) {
-	      this._limiter = _limiter;
-	      return this;
-	    }
-
-	    queued(priority) {
-	      return this._queues.queued(priority);
-	    }
-
-	    clusterQueued() {
-	      return this._store.__queued__();
-	    }
-
-	    empty() {
-	      return this.queued() === 0 && this._submitLock.isEmpty();
-	    }
-
-	    running() {
-	      return this._store.__running__();
-	    }
-
-	    done() {
-	      return this._store.__done__();
-	    }
-
-	    jobStatus(id) {
-	      return this._states.jobStatus(id);
-	    }
-
-	    jobs(status) {
-	      return this._states.statusJobs(status);
-	    }
-
-	    counts() {
-	      return this._states.statusCounts();
-	    }
-
-	    _randomIndex() {
-	      return Math.random().toString(36).slice(2);
-	    }
-
-	    check(weight = 1) {
-	      return this._store.__check__(weight);
-	    }
-
-	    _clearGlobalState(index) {
-	      if (this._scheduled[index] != null) {
-	        clearTimeout(this._scheduled[index].expiration);
-	        delete this._scheduled[index];
-	        return true;
-	      } else {
-	        return false;
-	      }
-	    }
-
-	    async _free(index, job, options, eventInfo) {
-	      var e, running;
-	      try {
-	        ({running} = (await this._store.__free__(index, options.weight)));
-	        this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-	        if (running === 0 && this.empty()) {
-	          return this.Events.trigger("idle");
-	        }
-	      } catch (error1) {
-	        e = error1;
-	        return this.Events.trigger("error", e);
-	      }
-	    }
-
-	    _run(index, job, wait) {
-	      var clearGlobalState, free, run;
-	      job.doRun();
-	      clearGlobalState = this._clearGlobalState.bind(this, index);
-	      run = this._run.bind(this, index, job);
-	      free = this._free.bind(this, index, job);
-	      return this._scheduled[index] = {
-	        timeout: setTimeout(() => {
-	          return job.doExecute(this._limiter, clearGlobalState, run, free);
-	        }, wait),
-	        expiration: job.options.expiration != null ? setTimeout(function() {
-	          return job.doExpire(clearGlobalState, run, free);
-	        }, wait + job.options.expiration) : void 0,
-	        job: job
-	      };
-	    }
-
-	    _drainOne(capacity) {
-	      return this._registerLock.schedule(() => {
-	        var args, index, next, options, queue;
-	        if (this.queued() === 0) {
-	          return this.Promise.resolve(null);
-	        }
-	        queue = this._queues.getFirst();
-	        ({options, args} = next = queue.first());
-	        if ((capacity != null) && options.weight > capacity) {
-	          return this.Promise.resolve(null);
-	        }
-	        this.Events.trigger("debug", `Draining ${options.id}`, {args, options});
-	        index = this._randomIndex();
-	        return this._store.__register__(index, options.weight, options.expiration).then(({success, wait, reservoir}) => {
-	          var empty;
-	          this.Events.trigger("debug", `Drained ${options.id}`, {success, args, options});
-	          if (success) {
-	            queue.shift();
-	            empty = this.empty();
-	            if (empty) {
-	              this.Events.trigger("empty");
-	            }
-	            if (reservoir === 0) {
-	              this.Events.trigger("depleted", empty);
-	            }
-	            this._run(index, next, wait);
-	            return this.Promise.resolve(options.weight);
-	          } else {
-	            return this.Promise.resolve(null);
-	          }
-	        });
-	      });
-	    }
-
-	    _drainAll(capacity, total = 0) {
-	      return this._drainOne(capacity).then((drained) => {
-	        var newCapacity;
-	        if (drained != null) {
-	          newCapacity = capacity != null ? capacity - drained : capacity;
-	          return this._drainAll(newCapacity, total + drained);
-	        } else {
-	          return this.Promise.resolve(total);
-	        }
-	      }).catch((e) => {
-	        return this.Events.trigger("error", e);
-	      });
-	    }
-
-	    _dropAllQueued(message) {
-	      return this._queues.shiftAll(function(job) {
-	        return job.doDrop({message});
-	      });
-	    }
-
-	    stop(options = {}) {
-	      var done, waitForExecuting;
-	      options = parser$5.load(options, this.stopDefaults);
-	      waitForExecuting = (at) => {
-	        var finished;
-	        finished = () => {
-	          var counts;
-	          counts = this._states.counts;
-	          return (counts[0] + counts[1] + counts[2] + counts[3]) === at;
-	        };
-	        return new this.Promise((resolve, reject) => {
-	          if (finished()) {
-	            return resolve();
-	          } else {
-	            return this.on("done", () => {
-	              if (finished()) {
-	                this.removeAllListeners("done");
-	                return resolve();
-	              }
-	            });
-	          }
-	        });
-	      };
-	      done = options.dropWaitingJobs ? (this._run = function(index, next) {
-	        return next.doDrop({
-	          message: options.dropErrorMessage
-	        });
-	      }, this._drainOne = () => {
-	        return this.Promise.resolve(null);
-	      }, this._registerLock.schedule(() => {
-	        return this._submitLock.schedule(() => {
-	          var k, ref, v;
-	          ref = this._scheduled;
-	          for (k in ref) {
-	            v = ref[k];
-	            if (this.jobStatus(v.job.options.id) === "RUNNING") {
-	              clearTimeout(v.timeout);
-	              clearTimeout(v.expiration);
-	              v.job.doDrop({
-	                message: options.dropErrorMessage
-	              });
-	            }
-	          }
-	          this._dropAllQueued(options.dropErrorMessage);
-	          return waitForExecuting(0);
-	        });
-	      })) : this.schedule({
-	        priority: NUM_PRIORITIES$1 - 1,
-	        weight: 0
-	      }, () => {
-	        return waitForExecuting(1);
-	      });
-	      this._receive = function(job) {
-	        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
-	      };
-	      this.stop = () => {
-	        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
-	      };
-	      return done;
-	    }
-
-	    async _addToQueue(job) {
-	      var args, blocked, error, options, reachedHWM, shifted, strategy;
-	      ({args, options} = job);
-	      try {
-	        ({reachedHWM, blocked, strategy} = (await this._store.__submit__(this.queued(), options.weight)));
-	      } catch (error1) {
-	        error = error1;
-	        this.Events.trigger("debug", `Could not queue ${options.id}`, {args, options, error});
-	        job.doDrop({error});
-	        return false;
-	      }
-	      if (blocked) {
-	        job.doDrop();
-	        return true;
-	      } else if (reachedHWM) {
-	        shifted = strategy === Bottleneck.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
-	        if (shifted != null) {
-	          shifted.doDrop();
-	        }
-	        if ((shifted == null) || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
-	          if (shifted == null) {
-	            job.doDrop();
-	          }
-	          return reachedHWM;
-	        }
-	      }
-	      job.doQueue(reachedHWM, blocked);
-	      this._queues.push(job);
-	      await this._drainAll();
-	      return reachedHWM;
-	    }
-
-	    _receive(job) {
-	      if (this._states.jobStatus(job.options.id) != null) {
-	        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-	        return false;
-	      } else {
-	        job.doReceive();
-	        return this._submitLock.schedule(this._addToQueue, job);
-	      }
-	    }
-
-	    submit(...args) {
-	      var cb, fn, job, options, ref, ref1, task;
-	      if (typeof args[0] === "function") {
-	        ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-	        options = parser$5.load({}, this.jobDefaults);
-	      } else {
-	        ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-	        options = parser$5.load(options, this.jobDefaults);
-	      }
-	      task = (...args) => {
-	        return new this.Promise(function(resolve, reject) {
-	          return fn(...args, function(...args) {
-	            return (args[0] != null ? reject : resolve)(args);
-	          });
-	        });
-	      };
-	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-	      job.promise.then(function(args) {
-	        return typeof cb === "function" ? cb(...args) : void 0;
-	      }).catch(function(args) {
-	        if (Array.isArray(args)) {
-	          return typeof cb === "function" ? cb(...args) : void 0;
-	        } else {
-	          return typeof cb === "function" ? cb(args) : void 0;
-	        }
-	      });
-	      return this._receive(job);
-	    }
-
-	    schedule(...args) {
-	      var job, options, task;
-	      if (typeof args[0] === "function") {
-	        [task, ...args] = args;
-	        options = {};
-	      } else {
-	        [options, task, ...args] = args;
-	      }
-	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-	      this._receive(job);
-	      return job.promise;
-	    }
-
-	    wrap(fn) {
-	      var schedule, wrapped;
-	      schedule = this.schedule.bind(this);
-	      wrapped = function(...args) {
-	        return schedule(fn.bind(this), ...args);
-	      };
-	      wrapped.withOptions = function(options, ...args) {
-	        return schedule(options, fn, ...args);
-	      };
-	      return wrapped;
-	    }
-
-	    async updateSettings(options = {}) {
-	      await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
-	      parser$5.overwrite(options, this.instanceDefaults, this);
-	      return this;
-	    }
-
-	    currentReservoir() {
-	      return this._store.__currentReservoir__();
-	    }
-
-	    incrementReservoir(incr = 0) {
-	      return this._store.__incrementReservoir__(incr);
-	    }
-
-	  }
-	  Bottleneck.default = Bottleneck;
-
-	  Bottleneck.Events = Events$4;
-
-	  Bottleneck.version = Bottleneck.prototype.version = require$$8.version;
-
-	  Bottleneck.strategy = Bottleneck.prototype.strategy = {
-	    LEAK: 1,
-	    OVERFLOW: 2,
-	    OVERFLOW_PRIORITY: 4,
-	    BLOCK: 3
-	  };
-
-	  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = BottleneckError_1;
-
-	  Bottleneck.Group = Bottleneck.prototype.Group = Group_1;
-
-	  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = require$$2;
-
-	  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = require$$3;
-
-	  Bottleneck.Batcher = Bottleneck.prototype.Batcher = Batcher_1;
-
-	  Bottleneck.prototype.jobDefaults = {
-	    priority: DEFAULT_PRIORITY$1,
-	    weight: 1,
-	    expiration: null,
-	    id: "<no-id>"
-	  };
-
-	  Bottleneck.prototype.storeDefaults = {
-	    maxConcurrent: null,
-	    minTime: 0,
-	    highWater: null,
-	    strategy: Bottleneck.prototype.strategy.LEAK,
-	    penalty: null,
-	    reservoir: null,
-	    reservoirRefreshInterval: null,
-	    reservoirRefreshAmount: null,
-	    reservoirIncreaseInterval: null,
-	    reservoirIncreaseAmount: null,
-	    reservoirIncreaseMaximum: null
-	  };
-
-	  Bottleneck.prototype.localStoreDefaults = {
-	    Promise: Promise,
-	    timeout: null,
-	    heartbeatInterval: 250
-	  };
-
-	  Bottleneck.prototype.redisStoreDefaults = {
-	    Promise: Promise,
-	    timeout: null,
-	    heartbeatInterval: 5000,
-	    clientTimeout: 10000,
-	    Redis: null,
-	    clientOptions: {},
-	    clusterNodes: null,
-	    clearDatastore: false,
-	    connection: null
-	  };
-
-	  Bottleneck.prototype.instanceDefaults = {
-	    datastore: "local",
-	    connection: null,
-	    id: "<no-id>",
-	    rejectOnDrop: true,
-	    trackDoneStatus: false,
-	    Promise: Promise
-	  };
-
-	  Bottleneck.prototype.stopDefaults = {
-	    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-	    dropWaitingJobs: true,
-	    dropErrorMessage: "This limiter has been stopped."
-	  };
-
-	  return Bottleneck;
-
-	}).call(commonjsGlobal);
-
-	var Bottleneck_1 = Bottleneck;
-
-	var lib = Bottleneck_1;
-
-	return lib;
-
-})));
-
-
-/***/ }),
-
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -30741,6 +28368,747 @@ module.exports = {
 
 /***/ }),
 
+/***/ 4808:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  HJ: () => (/* binding */ READ_CONCURRENCY),
+  Qx: () => (/* binding */ WRITE_CONCURRENCY),
+  j3: () => (/* binding */ settleAll)
+});
+
+;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
+/*
+How it works:
+`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
+*/
+
+class Node {
+	value;
+	next;
+
+	constructor(value) {
+		this.value = value;
+	}
+}
+
+class Queue {
+	#head;
+	#tail;
+	#size;
+
+	constructor() {
+		this.clear();
+	}
+
+	enqueue(value) {
+		const node = new Node(value);
+
+		if (this.#head) {
+			this.#tail.next = node;
+			this.#tail = node;
+		} else {
+			this.#head = node;
+			this.#tail = node;
+		}
+
+		this.#size++;
+	}
+
+	dequeue() {
+		const current = this.#head;
+		if (!current) {
+			return;
+		}
+
+		this.#head = this.#head.next;
+		this.#size--;
+
+		// Clean up tail reference when queue becomes empty
+		if (!this.#head) {
+			this.#tail = undefined;
+		}
+
+		return current.value;
+	}
+
+	peek() {
+		if (!this.#head) {
+			return;
+		}
+
+		return this.#head.value;
+
+		// TODO: Node.js 18.
+		// return this.#head?.value;
+	}
+
+	clear() {
+		this.#head = undefined;
+		this.#tail = undefined;
+		this.#size = 0;
+	}
+
+	get size() {
+		return this.#size;
+	}
+
+	* [Symbol.iterator]() {
+		let current = this.#head;
+
+		while (current) {
+			yield current.value;
+			current = current.next;
+		}
+	}
+
+	* drain() {
+		while (this.#head) {
+			yield this.dequeue();
+		}
+	}
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
+
+
+function pLimit(concurrency) {
+	let rejectOnClear = false;
+
+	if (typeof concurrency === 'object') {
+		({concurrency, rejectOnClear = false} = concurrency);
+	}
+
+	validateConcurrency(concurrency);
+
+	if (typeof rejectOnClear !== 'boolean') {
+		throw new TypeError('Expected `rejectOnClear` to be a boolean');
+	}
+
+	const queue = new Queue();
+	let activeCount = 0;
+
+	const resumeNext = () => {
+		// Process the next queued function if we're under the concurrency limit
+		if (activeCount < concurrency && queue.size > 0) {
+			activeCount++;
+			queue.dequeue().run();
+		}
+	};
+
+	const next = () => {
+		activeCount--;
+		resumeNext();
+	};
+
+	const run = async (function_, resolve, arguments_) => {
+		// Execute the function and capture the result promise
+		const result = (async () => function_(...arguments_))();
+
+		// Resolve immediately with the promise (don't wait for completion)
+		resolve(result);
+
+		// Wait for the function to complete (success or failure)
+		// We catch errors here to prevent unhandled rejections,
+		// but the original promise rejection is preserved for the caller
+		try {
+			await result;
+		} catch {}
+
+		// Decrement active count and process next queued function
+		next();
+	};
+
+	const enqueue = (function_, resolve, reject, arguments_) => {
+		const queueItem = {reject};
+
+		// Queue the internal resolve function instead of the run function
+		// to preserve the asynchronous execution context.
+		new Promise(internalResolve => { // eslint-disable-line promise/param-names
+			queueItem.run = internalResolve;
+			queue.enqueue(queueItem);
+		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
+
+		// Start processing immediately if we haven't reached the concurrency limit
+		if (activeCount < concurrency) {
+			resumeNext();
+		}
+	};
+
+	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+		enqueue(function_, resolve, reject, arguments_);
+	});
+
+	Object.defineProperties(generator, {
+		activeCount: {
+			get: () => activeCount,
+		},
+		pendingCount: {
+			get: () => queue.size,
+		},
+		clearQueue: {
+			value() {
+				if (!rejectOnClear) {
+					queue.clear();
+					return;
+				}
+
+				const abortError = AbortSignal.abort().reason;
+
+				while (queue.size > 0) {
+					queue.dequeue().reject(abortError);
+				}
+			},
+		},
+		concurrency: {
+			get: () => concurrency,
+
+			set(newConcurrency) {
+				validateConcurrency(newConcurrency);
+				concurrency = newConcurrency;
+
+				queueMicrotask(() => {
+					// eslint-disable-next-line no-unmodified-loop-condition
+					while (activeCount < concurrency && queue.size > 0) {
+						resumeNext();
+					}
+				});
+			},
+		},
+		map: {
+			async value(iterable, function_) {
+				const promises = [];
+
+				try {
+					Array.from(iterable, (value, index) => {
+						const promise = generator(function_, value, index);
+						promises.push(promise);
+						return promise;
+					});
+				} catch (error) {
+					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
+					for (const promise of promises) {
+						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
+					}
+
+					throw error;
+				}
+
+				return Promise.all(promises);
+			},
+		},
+	});
+
+	return generator;
+}
+
+function limitFunction(function_, options) {
+	const limit = pLimit(options);
+
+	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
+	Object.defineProperty(limitedFunction, 'clearQueue', {
+		value: limit.clearQueue,
+	});
+
+	return limitedFunction;
+}
+
+function validateConcurrency(concurrency) {
+	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+	}
+}
+
+;// CONCATENATED MODULE: ./src/concurrency.ts
+
+// How many requests go out at once. Reads are cheap for GitHub (its secondary limit is 100
+// concurrent requests); content-creating writes are not: a sync writing 16 secrets at once was
+// stopped by abuse detection, and GitHub documents 80 such writes a minute. github-client.ts
+// enforces the per-minute count; these bound the bursts.
+const READ_CONCURRENCY = 10;
+const WRITE_CONCURRENCY = 5;
+/** Runs fn over items with at most `limit` at once; never rejects, one settled result per item. */
+async function settleAll(items, limit, fn) {
+    const run = pLimit(limit);
+    return Promise.all(items.map((item) => run(async () => {
+        try {
+            return { ok: true, value: await fn(item) };
+        }
+        catch (error) {
+            return { ok: false, error };
+        }
+    })));
+}
+
+
+/***/ }),
+
+/***/ 211:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ localNow),
+/* harmony export */   Q: () => (/* binding */ GitHubClock)
+/* harmony export */ });
+// GitHub's clock as seen from the runner. Secret timestamps (updated_at) are GitHub's; the runner's
+// clock may be off by any amount. Each answer's Date header (whole seconds, truncated) was made
+// between the request's departure and the answer's arrival, which bounds GitHub's clock minus the
+// runner's: offset in (date - arrival, date + 1 s - departure). Local times are monotonic.
+const localNow = () => performance.timeOrigin + performance.now();
+class GitHubClock {
+    low = Number.NEGATIVE_INFINITY;
+    high = Number.POSITIVE_INFINITY;
+    /** Feeds one answer's Date header, with the local times the request left and the answer came. */
+    observe(dateHeader, sentAt, receivedAt) {
+        const date = typeof dateHeader === 'string' ? Date.parse(dateHeader) : Number.NaN;
+        if (Number.isNaN(date))
+            return;
+        const low = date - receivedAt;
+        const high = date + 1000 - sentAt;
+        // Answers that disagree with the bounds so far (a cache's stale Date, say) are ignored.
+        if (high < this.low || low > this.high)
+            return;
+        this.low = Math.max(this.low, low);
+        this.high = Math.min(this.high, high);
+    }
+    /** Where GitHub's clock stood at a local time, or undefined before any Date header was seen. */
+    at(local) {
+        if (!Number.isFinite(this.low) || !Number.isFinite(this.high))
+            return undefined;
+        return { earliest: local + this.low, latest: local + this.high };
+    }
+}
+
+
+/***/ }),
+
+/***/ 706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ explainGitHubError),
+/* harmony export */   c: () => (/* binding */ isNotFound)
+/* harmony export */ });
+/* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3529);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7194);
+
+
+function isOctokitFailure(error) {
+    return error instanceof Error && typeof error.status === 'number';
+}
+function isNotFound(error) {
+    return isOctokitFailure(error) && error.status === 404;
+}
+// Long enough for GitHub's messages, short enough that a proxy's page cannot flood the log.
+const MAX_QUOTED = 300;
+/** Server or library text as a message may quote it. */
+function quoted(text, maxLength = MAX_QUOTED) {
+    return (0,_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(String(text)), maxLength).replace(/\s+/g, ' ').trim();
+}
+// GitHub's own `message` only: Octokit's error message is the raw body when it is not JSON (a
+// proxy's page, say), and no raw body is ever quoted (docs/contract.md).
+function githubMessage(error) {
+    // No answer at all (a lost connection, a timeout): the library's own words.
+    if (!error.response)
+        return error.message;
+    const data = error.response.data;
+    if (typeof data === 'object' && data !== null && typeof data.message === 'string') {
+        return data.message;
+    }
+    return '';
+}
+function explainGitHubError(context, error) {
+    if (!isOctokitFailure(error)) {
+        // Ours or a library's (a refused redirect, a lost connection): longer, and still made safe.
+        return `${context.doing}: ${quoted(error instanceof Error ? error.message : String(error), 1000)}`;
+    }
+    const message = quoted(githubMessage(error));
+    const headers = error.response?.headers ?? {};
+    const head = `${context.doing}: ${error.status}${message ? ` ${message}` : ''}`;
+    // Rate limits come as 403 or 429; the throttling plugin already waited as long as allowed.
+    if (error.status === 403 || error.status === 429) {
+        if (String(headers['x-ratelimit-remaining']) === '0') {
+            const reset = Number(headers['x-ratelimit-reset']);
+            const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
+            return `${head}. The token's GitHub API rate limit is used up${when}: run again after that.`;
+        }
+        if (/secondary rate limit/i.test(message) || error.status === 429) {
+            return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again in a few minutes, or write fewer targets per run.`;
+        }
+    }
+    switch (error.status) {
+        // No answer at all (refused, unknown host, TLS, timeout): Octokit reports it as a 500 without a response.
+        case 500:
+            if (!error.response)
+                return unreachable(context, error);
+            break;
+    }
+    // An answer that is not GitHub's JSON: the URL points somewhere else (a web page, a proxy, another API).
+    if (!isGitHubAnswer(error))
+        return notGitHub(context, error);
+    switch (error.status) {
+        case 401:
+            return `${head}. github-token is invalid, expired or revoked: create a new token and update the secret that holds it.`;
+        case 403: {
+            if (/Resource not accessible by integration/i.test(message)) {
+                return (`${head}. The token is an installation token without the right permission. The workflow's own GITHUB_TOKEN ` +
+                    `cannot write secrets at all: pass a fine-grained personal access token, or a GitHub App token whose app has ${context.permission}.`);
+            }
+            const accepted = headers['x-accepted-github-permissions'];
+            const needs = accepted ? `GitHub accepts these permissions: ${quoted(accepted, 200)}` : `it needs ${context.permission}`;
+            return `${head}. The token lacks a permission: ${needs}.`;
+        }
+        case 404:
+            return (`${head}. The ${context.subject} does not exist, or the token cannot see it: a fine-grained token must include ` +
+                `it under "Repository access" (or be owned by the organization), and a GitHub App must be installed there.`);
+        case 422:
+            return `${head}. GitHub rejected the request as invalid (the reason is quoted above).`;
+        default:
+            return error.status >= 500 ? `${head}. GitHub kept failing after retries; run again later.` : head;
+    }
+}
+/** GitHub's REST API answers every error with a JSON object holding a `message`. */
+function isGitHubAnswer(error) {
+    const data = error.response?.data;
+    return typeof data === 'object' && data !== null && typeof data.message === 'string';
+}
+/** Where the request went: the scheme, host and port only (never a query or a credential). */
+function originOf(error) {
+    const url = error.request?.url;
+    try {
+        return typeof url === 'string' ? new URL(url).origin : 'the GitHub API';
+    }
+    catch {
+        return 'the GitHub API';
+    }
+}
+const API_URL_HINT = 'github-api-url must be https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server (on a GHES runner, leave it empty: it defaults to GITHUB_API_URL)';
+function unreachable(context, error) {
+    const cause = error.message.replace(/\s+/g, ' ').trim().slice(0, 200);
+    return (`${context.doing}: no answer from ${originOf(error)} (${cause}), even after retries. ` +
+        `Check github-api-url (${API_URL_HINT}) and that the runner can reach that host (network, proxy settings); ` +
+        'if both are right, GitHub may be unavailable: run again later.');
+}
+function notGitHub(context, error) {
+    const headers = error.response?.headers ?? {};
+    const type = String(headers['content-type'] ?? '').split(';')[0].trim();
+    // The body is not quoted: it is a page or an error of something else, possibly long.
+    const what = type === '' ? 'an answer without a content type' : `a ${type.slice(0, 60)} answer`;
+    const head = `${context.doing}: ${originOf(error)} answered ${error.status} with ${what}, not GitHub's API JSON.`;
+    // GitHub itself sometimes fails with an HTML page; a wrong URL answers that way every time.
+    if (error.status >= 500)
+        return `${head} GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url: ${API_URL_HINT}.`;
+    return `${head} Check github-api-url: ${API_URL_HINT}.`;
+}
+
+
+/***/ }),
+
+/***/ 59:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QM: () => (/* binding */ WriteError),
+/* harmony export */   QR: () => (/* binding */ targetsOf),
+/* harmony export */   Yz: () => (/* binding */ WRITE_CHECK_PREFIX),
+/* harmony export */   ZH: () => (/* binding */ GitHubSecretStore),
+/* harmony export */   ff: () => (/* binding */ describeTarget)
+/* harmony export */ });
+/* unused harmony exports writeCheckSecretName, targetLocation, permissionFor */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(706);
+/* harmony import */ var _github_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(211);
+/* harmony import */ var _write_verification_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5314);
+/* harmony import */ var _sealing_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9552);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8750);
+
+
+
+
+
+
+/**
+ * The throwaway secret of checkWriteAccess: the reserved prefix (settings refuse it as secret-name)
+ * and 128 random bits, so it can be no target's secret nor any secret a user already has.
+ */
+const WRITE_CHECK_PREFIX = `${_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .RESERVED_PREFIX */ .Uy}WRITE_CHECK_`;
+function writeCheckSecretName() {
+    return `${WRITE_CHECK_PREFIX}${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex').toUpperCase()}`;
+}
+/**
+ * A failed write. `outcomeUnknown`: the request may have been carried out (a timeout, a reset, a
+ * 5xx: GitHub may have stored the secret and lost the answer); otherwise GitHub refused it (4xx)
+ * or it was never sent.
+ */
+class WriteError extends Error {
+    outcomeUnknown;
+    startedAt;
+    constructor(message, outcomeUnknown, 
+    /** Local time (github-clock.ts) just before the request left. */
+    startedAt) {
+        super(message);
+        this.outcomeUnknown = outcomeUnknown;
+        this.startedAt = startedAt;
+        this.name = 'WriteError';
+    }
+}
+function outcomeUnknown(error) {
+    const status = error.status;
+    return !(typeof status === 'number' && status >= 400 && status < 500);
+}
+/** Every target the settings ask for, repositories (or their environment) first, then the org. */
+function targetsOf(settings) {
+    const secret = settings.secretName;
+    const targets = [];
+    for (const { owner, repo } of settings.repositories) {
+        if (settings.environment !== undefined) {
+            targets.push({ kind: 'environment', type: 'actions', owner, repo, environment: settings.environment, secret });
+        }
+        else {
+            for (const type of settings.secretTypes)
+                targets.push({ kind: 'repository', type, owner, repo, secret });
+        }
+    }
+    if (settings.organization !== undefined) {
+        for (const type of settings.secretTypes) {
+            targets.push({
+                kind: 'organization',
+                type,
+                owner: settings.organization,
+                secret,
+                visibility: settings.orgVisibility,
+                selectedRepositories: settings.orgSelectedRepositories,
+            });
+        }
+    }
+    return targets;
+}
+function describeTarget(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`;
+        case 'environment':
+            return `${ref.owner}/${ref.repo} environment '${ref.environment}' (environment secret ${ref.secret})`;
+        case 'organization':
+            return `organization ${ref.owner} (organization ${ref.type} secret ${ref.secret})`;
+    }
+}
+/** Where the target lives, for the summary's first column. */
+function targetLocation(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `${ref.owner}/${ref.repo}`;
+        case 'environment':
+            return `${ref.owner}/${ref.repo} → ${ref.environment}`;
+        case 'organization':
+            return ref.owner;
+    }
+}
+/** The secrets collection of a target as an Octokit route prefix and its parameters. */
+function collection(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } };
+        case 'environment':
+            // Octokit URL-encodes {environment_name}, so names with spaces or slashes are safe.
+            return {
+                route: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
+                params: { owner: ref.owner, repo: ref.repo, environment_name: ref.environment },
+            };
+        case 'organization':
+            return { route: `/orgs/{org}/${ref.type}/secrets`, params: { org: ref.owner } };
+    }
+}
+/** The permission a fine-grained token or GitHub App needs, and the classic PAT scope. */
+function permissionFor(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return ref.type === 'actions'
+                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
+                : 'the repository permission "Dependabot secrets: Read and write" (classic PAT: repo)';
+        case 'environment':
+            return 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)';
+        case 'organization':
+            return ref.type === 'actions'
+                ? 'the organization permission "Secrets: Read and write" (classic PAT: admin:org)'
+                : 'the organization permission "Dependabot secrets: Read and write" (classic PAT: admin:org)';
+    }
+}
+function notFoundSubject(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `repository ${ref.owner}/${ref.repo}`;
+        case 'environment':
+            return `environment '${ref.environment}' of ${ref.owner}/${ref.repo} (create it under Settings → Environments) or the repository`;
+        case 'organization':
+            return `organization ${ref.owner}`;
+    }
+}
+class GitHubSecretStore {
+    octokit;
+    /** One per run: every target's write check uses it. */
+    writeCheckSecret = writeCheckSecretName();
+    /** Fed by every answer's Date header, to compare GitHub's timestamps with the runner's times. */
+    clock = new _github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .GitHubClock */ .Q();
+    constructor(octokit) {
+        this.octokit = octokit;
+    }
+    async prepare(ref, options) {
+        const { route, params } = collection(ref);
+        const context = {
+            doing: `reading the public key of ${describeTarget(ref)}`,
+            subject: notFoundSubject(ref),
+            permission: permissionFor(ref),
+        };
+        const reading = { ...context, doing: `reading the secret ${describeTarget(ref)}` };
+        // All reads of a target at once: the public key, and the secret's metadata when needed.
+        const metadataRead = ref.kind === 'organization' || options.readExisting ? this.readMetadata(route, params, ref.secret, reading) : Promise.resolve(undefined);
+        const [publicKey, metadata] = await Promise.all([
+            this.call(context, () => this.timed(() => this.octokit.request(`GET ${route}/public-key`, params))).then((response) => response.data),
+            metadataRead,
+        ]);
+        const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined;
+        const existing = metadata === undefined ? undefined : metadata && { updatedAt: metadata.updatedAt };
+        if (!isPublicKey(publicKey))
+            throw new Error(`${context.doing}: GitHub's answer has no key and key_id`);
+        const { key, key_id } = publicKey;
+        const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` };
+        return {
+            ref,
+            orgAccess,
+            existing,
+            write: async (value) => {
+                let encrypted_value;
+                try {
+                    encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_5__/* .seal */ .o)(value, key);
+                }
+                catch (error) {
+                    throw new WriteError((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(writeContext, error), false, (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)());
+                }
+                const access = orgAccess
+                    ? {
+                        visibility: orgAccess.visibility,
+                        ...(orgAccess.visibility === 'selected' ? { selected_repository_ids: orgAccess.selectedRepositoryIds } : {}),
+                    }
+                    : {};
+                const startedAt = (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)();
+                try {
+                    const response = await this.timed(() => this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }));
+                    return response.status === 201 ? 'created' : 'updated';
+                }
+                catch (error) {
+                    throw new WriteError((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(writeContext, error), outcomeUnknown(error), startedAt);
+                }
+            },
+            verifyWrite: async (startedAt) => {
+                const metadata = await this.readMetadata(route, params, ref.secret, { ...context, doing: `verifying the write of ${describeTarget(ref)}` });
+                return (0,_write_verification_js__WEBPACK_IMPORTED_MODULE_2__/* .judgeWrite */ .RL)(metadata, this.clock.at(startedAt));
+            },
+            checkWriteAccess: async () => {
+                const name = this.writeCheckSecret;
+                const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})` };
+                const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_5__/* .seal */ .o)((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex'), key);
+                const probe = { ...params, secret_name: name };
+                await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }));
+                return async () => {
+                    await this.call({ ...checking, doing: `removing the throwaway secret ${name} of ${describeTarget(ref)}` }, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
+                };
+            },
+        };
+    }
+    /**
+     * GitHub resets an org secret's visibility on every write unless it is sent back, so keep what
+     * is there now (read by readMetadata); names in org-selected-repositories become ids.
+     */
+    async orgAccess(ref, route, params, existing, context) {
+        const isNew = existing === null;
+        if (ref.visibility === 'selected') {
+            const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)));
+            return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
+        }
+        if (ref.visibility !== undefined)
+            return { visibility: ref.visibility, selectedRepositoryIds: [], isNew };
+        const visibility = existing?.visibility ?? 'private';
+        if (visibility !== 'selected')
+            return { visibility, selectedRepositoryIds: [], isNew };
+        const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` };
+        const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }));
+        // Sending back a wrong list would silently change who can read the secret: accept only ids.
+        const ids = repositories.map((r) => (typeof r === 'object' && r !== null ? r.id : undefined));
+        if (!ids.every((id) => typeof id === 'number')) {
+            throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`);
+        }
+        return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
+    }
+    /** The secret's metadata (never its value), or null when it does not exist yet. */
+    async readMetadata(route, params, secret, context) {
+        try {
+            const response = await this.timed(() => this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret }));
+            const data = response.data;
+            const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined;
+            // A garbled answer must not pass for "private": that would change who can read an org secret.
+            if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || (route.startsWith('/orgs/') && !visibility)) {
+                throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`);
+            }
+            return {
+                createdAt: typeof data.created_at === 'string' ? data.created_at : undefined,
+                updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined,
+                visibility,
+            };
+        }
+        catch (error) {
+            if (error instanceof Error && !('status' in error))
+                throw error;
+            // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
+            if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c)(error))
+                return null;
+            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(context, error));
+        }
+    }
+    async repositoryId(ref, name) {
+        const context = {
+            doing: `looking up repository ${ref.owner}/${name} for org-selected-repositories`,
+            subject: `repository ${ref.owner}/${name}`,
+            permission: 'the repository permission "Metadata: Read" on it',
+        };
+        const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }));
+        return response.data.id;
+    }
+    /** Runs a request, feeding the clock with the Date header of its answer (a failure's too). */
+    async timed(request) {
+        const sentAt = (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)();
+        try {
+            const response = await request();
+            this.clock.observe(response.headers.date, sentAt, (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)());
+            return response;
+        }
+        catch (error) {
+            this.clock.observe(error.response?.headers?.date, sentAt, (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)());
+            throw error;
+        }
+    }
+    async call(context, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(context, error));
+        }
+    }
+}
+function isPublicKey(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const { key, key_id } = value;
+    return typeof key === 'string' && (typeof key_id === 'string' || typeof key_id === 'number');
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30752,7 +29120,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8466);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6364);
 
 
 
@@ -30779,13 +29147,1854 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8466:
+/***/ 3529:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bv: () => (/* binding */ safeLines),
+/* harmony export */   Hk: () => (/* binding */ safeText),
+/* harmony export */   Og: () => (/* binding */ urlForMessage)
+/* harmony export */ });
+/* unused harmony exports LINE_BREAK_MARK, escapeHtml */
+// The one place where text from servers and inputs is made safe before it is shown. The runner
+// reads every line of a step's output as a possible workflow command (docs/github-secrets.md,
+// "What the runner makes of a step's output"): a line that starts with `::` after trimming, or
+// holds `##[` anywhere, may end or stop command processing, forge an annotation, or turn a later
+// ::add-mask:: into plain text. Text made safe here is one line without either form, and stays
+// readable. Redact secrets BEFORE calling these: a secret changed by them no longer matches its mask.
+// Every line terminator the runner splits on (\r\n, \n, lone \r), and those other tools and
+// viewers treat as one: VT, FF, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR.
+const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
+// Control and invisible characters. The runner compares with .NET's culture-aware StartsWith and
+// IndexOf, which skip ignorable characters: ":\u00AD:" would count as "::". So they go first, and
+// only then are the command forms neutralised.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+// Lone surrogates cannot be encoded; the log would show U+FFFD anyway.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Shown where a line break was, so that a one-line rendering still shows the lines apart. */
+const LINE_BREAK_MARK = ' ⏎ ';
+/**
+ * One safe line: line breaks shown as ⏎, control and invisible characters removed, `::` written
+ * `: :` and `##[` written `# #[`, so that no command form survives anywhere in it. With
+ * `maxLength`, cut to that many characters (code points), ending with `…`.
+ */
+function safeText(text, maxLength) {
+    const oneLine = String(text).replace(LONE_SURROGATE, '\uFFFD').replace(LINE_BREAK, LINE_BREAK_MARK).replace(/\t/g, ' ');
+    const neutral = oneLine.replace(INVISIBLE, '').replace(/:(?=:)/g, ': ').replace(/#(?=#\[)/g, '# ');
+    return maxLength === undefined ? neutral : truncate(neutral, maxLength);
+}
+/** Each line of a message we built, made safe on its own: a multi-line list stays a list. */
+function safeLines(text) {
+    return String(text)
+        .replace(LONE_SURROGATE, '\uFFFD')
+        .split(LINE_BREAK)
+        .map((line) => safeText(line));
+}
+function truncate(text, maxLength) {
+    const chars = Array.from(text);
+    if (chars.length <= maxLength)
+        return text;
+    return `${chars.slice(0, Math.max(0, maxLength - 1)).join('')}…`;
+}
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/**
+ * For the job summary, which GitHub renders as Markdown with raw HTML allowed: the text shows as
+ * text, tags and entities included. Control characters other than tab and newline are dropped.
+ */
+function escapeHtml(text) {
+    return String(text)
+        .replace(LONE_SURROGATE, '\uFFFD')
+        .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '')
+        .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+/**
+ * A URL input as a message may quote it: scheme, host and path only. Userinfo (a password), the
+ * query and the fragment are never echoed, even when the text does not parse as a URL.
+ */
+function urlForMessage(raw) {
+    let shown;
+    const url = URL.parse(raw);
+    if (url && (url.protocol === 'https:' || url.protocol === 'http:')) {
+        const hidden = url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '';
+        shown = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}${hidden ? '…' : ''}`;
+    }
+    else {
+        // Not an http(s) URL ("user:pw@host" parses with "user:" as its scheme), so userinfo cannot be
+        // told from the rest, and a password may hold '/', '?' or '#': drop everything up to the
+        // last @, then any query or fragment.
+        const withoutUserinfo = raw.replace(/^([a-z][a-z0-9+.-]*:\/*)?.*@/is, (_, scheme) => `${scheme ?? ''}…@`);
+        const [beforeQuery = ''] = withoutUserinfo.split(/[?#]/, 1);
+        shown = `${beforeQuery}${beforeQuery === withoutUserinfo ? '' : '…'}`;
+    }
+    return safeText(shown, 120);
+}
+
+
+/***/ }),
+
+/***/ 6999:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ createLogger)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
+/* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3529);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
+
+
+
+function createLogger(sink = _actions_core__WEBPACK_IMPORTED_MODULE_0__) {
+    const lines = (message) => (0,_log_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeLines */ .Bv)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(String(message)));
+    // The command forms escape %, CR and LF in their data (docs/github-secrets.md): the safe lines
+    // joined by LF stay one command, shown as a multi-line annotation.
+    const joined = (message) => lines(message).join('\n');
+    return {
+        // info() writes raw text: one call per line, each a safe line of its own.
+        info: (message) => {
+            for (const line of lines(message))
+                sink.info(line);
+        },
+        notice: (message) => sink.notice(joined(message)),
+        warning: (message) => sink.warning(joined(message)),
+        debug: (message) => sink.debug(joined(message)),
+        error: (message) => sink.error(joined(message)),
+        setFailed: (message) => sink.setFailed(joined(message)),
+    };
+}
+
+
+/***/ }),
+
+/***/ 6364:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./src/github-targets.ts
+var github_targets = __nccwpck_require__(59);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/local-action-guard.ts
+
+// `npm run local-action` runs the action with @github/local-action, which replaces @actions/core
+// with a stub that keeps outputs and masks in memory. It picks the copy to replace by running
+// `npm ls` in the current directory, not in the action's: started from inside another npm project,
+// it stubs that project's @actions/core, the action loads the real one, and the real one prints
+// every output and mask as a workflow command (`::set-output name=key::…`, `::add-mask::…`): the
+// new key and the managing key in clear, since no runner is there to consume them. So the action
+// refuses to start under local-action anywhere but in its own directory.
+/** Why this run must not start, or undefined. Only under local-action (TARGET_ACTION_PATH), never on a runner. */
+function localActionProblem(env, cwd) {
+    const target = env.TARGET_ACTION_PATH;
+    if (!target || env.GITHUB_ACTIONS === 'true')
+        return undefined;
+    if (real(cwd) === real(target))
+        return undefined;
+    return (`Refusing to run: @github/local-action was started in ${cwd}, not in the action's directory ${target}. ` +
+        `From there it stubs another copy of @actions/core, and the real one would print the new key in clear. ` +
+        `Run it from the repository root: npm run local-action (see README, Development).`);
+}
+function real(path) {
+    try {
+        return (0,external_node_fs_.realpathSync)(path);
+    }
+    catch {
+        return path;
+    }
+}
+
+// EXTERNAL MODULE: ./src/logger.ts
+var logger = __nccwpck_require__(6999);
+// EXTERNAL MODULE: ./src/plan.ts
+var plan = __nccwpck_require__(2464);
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(7194);
+;// CONCATENATED MODULE: ./src/markdown.ts
+// The job summary is GitHub-flavoured Markdown, rendered with raw HTML allowed. Text from outside
+// (inputs, Capgo, GitHub, error messages) reaches it only through escapeText(), by way of the `md`
+// template tag: every interpolated string is escaped, and only Markdown built here passes as is.
+
+/** Markdown built by this module from escaped text and our own markup. */
+class Markdown {
+    source;
+    constructor(source) {
+        this.source = source;
+    }
+    toString() {
+        return this.source;
+    }
+}
+// Characters that would make text act as HTML, break a table, pair with our own markup, start a
+// link, an image, a code span, math or an autolink (`https:`, `www.`, `user@host`).
+const SPECIAL = /[&<>"'\\`|*_~[\]!#$:@]/g;
+// Bidirectional and other control characters could make a name display as something else.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * The one escaping function: any string becomes inert inline Markdown text that renders exactly
+ * as written (newlines become line breaks), wherever it is placed: a paragraph, a list item, a
+ * table cell, a link label or an HTML element's content. Known credentials become `***` first.
+ */
+function escapeText(text) {
+    // Credentials go first, before escaping could change how they are spelled.
+    return (0,secrets/* redact */.E$)(text)
+        .replace(/\r\n?/g, '\n')
+        .replace(/\t/g, ' ')
+        .replace(CONTROL, '\ufffd')
+        .split('\n')
+        .map((line) => line
+        .replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/www\./gi, (w) => `${w.slice(0, 3)}&#46;`)
+        // A line that starts like a list item or a numbered item would become one.
+        .replace(/^(\s*)([-+])/, (_, space, c) => `${space}&#${c.charCodeAt(0)};`)
+        .replace(/^(\s*\d+)([.)])/, (_, digits, c) => `${digits}&#${c.charCodeAt(0)};`))
+        .join('<br>');
+}
+/** A template tag: literal parts are our Markdown, interpolated strings and numbers are escaped. */
+function md(strings, ...values) {
+    let out = strings[0] ?? '';
+    values.forEach((value, index) => {
+        out += value instanceof Markdown ? value.source : escapeText(String(value));
+        out += strings[index + 1] ?? '';
+    });
+    return new Markdown(out);
+}
+function joinMd(parts, separator) {
+    return new Markdown(parts.map((part) => (part instanceof Markdown ? part.source : escapeText(String(part)))).join(separator));
+}
+/** A link to a page we built the address of; the label is escaped. No address, no link. */
+function markdown_link(label, url) {
+    const text = label instanceof Markdown ? label : md `${label}`;
+    // Our URLs are an origin and encoded path segments; anything else is not linked.
+    if (url === undefined || !/^https?:\/\/[A-Za-z0-9.:[\]%/_~-]+$/.test(url))
+        return text;
+    return new Markdown(`[${text.source}](${url})`);
+}
+/** Inline code look for names, without a code span (code spans would show the escapes). */
+function code(text) {
+    return md `<code>${text}</code>`;
+}
+function table(header, rows) {
+    const line = (cells) => `| ${joinMd(cells, ' | ').source} |`;
+    return new Markdown([line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n'));
+}
+function list(items) {
+    return new Markdown(items.map((item) => `- ${item.source}`).join('\n'));
+}
+
+// EXTERNAL MODULE: ./src/previous-keys.ts
+var previous_keys = __nccwpck_require__(8571);
+;// CONCATENATED MODULE: ./src/summary-links.ts
+
+// Where a person goes from the job summary: the settings page that lists each secret, and Capgo's
+// API keys page. Built only from addresses we can vouch for; when in doubt, no link.
+function capgoKeysPage(capgoApiUrl) {
+    try {
+        return new URL(capgoApiUrl).origin === 'https://api.capgo.app' ? previous_keys/* CAPGO_KEYS_PAGE */.IT : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The web address of the GitHub that github-api-url talks to, from the runner's GITHUB_SERVER_URL
+ * (on GHES `https://HOST`), and only when the two agree: a run from github.com that writes to a
+ * GHES (github-api-url set by hand) gets no links rather than links to the wrong server.
+ */
+function githubWebUrl(githubApiUrl, env) {
+    const api = parse(githubApiUrl);
+    const server = parse(env.GITHUB_SERVER_URL?.trim() || (api?.origin === 'https://api.github.com' ? 'https://github.com' : ''));
+    if (!api || !server || server.pathname.replace(/\/$/, '') !== '')
+        return undefined;
+    const agrees = api.origin === server.origin || // GHES: https://HOST/api/v3 and https://HOST
+        api.host === `api.${server.host}`; // github.com and GHE.com: https://api.HOST and https://HOST
+    return agrees ? server.origin : undefined;
+}
+function parse(url) {
+    try {
+        const parsed = new URL(url);
+        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+const segment = encodeURIComponent;
+/** The settings page listing the target's secret (environments have no page by name: their list). */
+function secretsPage(web, ref) {
+    if (!web)
+        return undefined;
+    switch (ref.kind) {
+        case 'repository':
+            return `${web}/${segment(ref.owner)}/${segment(ref.repo)}/settings/secrets/${ref.type}`;
+        case 'environment':
+            return `${web}/${segment(ref.owner)}/${segment(ref.repo)}/settings/environments`;
+        case 'organization':
+            return `${web}/organizations/${segment(ref.owner)}/settings/secrets/${ref.type}`;
+    }
+}
+function variablesPage(web, owner, repo) {
+    return web ? `${web}/${segment(owner)}/${segment(repo)}/settings/variables/actions` : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+
+function kindOf(report, failure) {
+    if (!report)
+        return 'failed';
+    if (report.failure || failure)
+        return report.rotated ? 'partial' : 'failed';
+    if (report.nextDueAt)
+        return 'not-due';
+    if (report.dryRun)
+        return 'dry-run';
+    return report.strategy === 'regenerate' ? 'regenerated' : 'rotated';
+}
+function renderSummary(input) {
+    const { settings, report, failure } = input;
+    const kind = kindOf(report, failure);
+    const web = settings ? githubWebUrl(settings.githubApiUrl, input.env) : undefined;
+    const blocks = [md `## ${verdict(kind, report, settings)}`, timing(kind, input)];
+    if (report && settings) {
+        if (report.targets.length > 0)
+            blocks.push(targetsTable(kind, report, web));
+        const facts = keyFacts(kind, report, settings, web);
+        if (settings.managingKeySecret)
+            facts.push(md `**Managing key:** ${describeManaging(input.renewal)}`);
+        if (facts.length > 0)
+            blocks.push(list(facts));
+        if (kind === 'dry-run' && report.plan.length > 0)
+            blocks.push(md `### Plan`, list(report.plan.map((line) => md `${line}`)));
+    }
+    if (failure)
+        blocks.push(md `### What went wrong`, md `${failure}`);
+    // A warning that repeats the failure (a failed write is both) is shown once.
+    const warnings = input.warnings.filter((warning) => !failure?.includes(warning));
+    if (warnings.length > 0)
+        blocks.push(md `### Warnings`, list(warnings.map((warning) => md `⚠️ ${warning}`)));
+    if (input.notices.length > 0)
+        blocks.push(md `### Notices`, list(input.notices.map((notice) => md `ℹ️ ${notice}`)));
+    return `${blocks.map((block) => block.source).join('\n\n')}\n`;
+}
+const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+const idList = (ids) => ids.join(', ');
+const keys = (ids) => `${ids.length === 1 ? 'key' : 'keys'} ${idList(ids)}`;
+function verdict(kind, report, settings) {
+    const targets = report?.targets ?? [];
+    const secrets = plural(targets.length, 'secret');
+    const id = report?.newKey?.id;
+    switch (kind) {
+        case 'rotated': {
+            const retired = report.deletedKeyIds.length > 0 ? `; retired ${keys(report.deletedKeyIds)}` : '';
+            const kept = report.keptKeyIds.length > 0 ? `; kept ${keys(report.keptKeyIds)} alive` : '';
+            return md `✅ Rotated key ${id} into ${secrets}${retired}${kept}`;
+        }
+        case 'regenerated':
+            return md `✅ Regenerated key ${id} in place and wrote ${secrets}`;
+        case 'dry-run':
+            return report.strategy === 'regenerate'
+                ? md `🔍 Dry run: would regenerate key ${report.previousKeyIds[0]} in place and write ${secrets}`
+                : md `🔍 Dry run: would create a new key and write ${secrets}`;
+        case 'not-due':
+            return md `⏭️ Not due: every secret was updated less than ${plural(settings.rotateAfterDays, 'day')} ago`;
+        case 'partial': {
+            const written = targets.filter((t) => t.result === 'created' || t.result === 'updated').length;
+            if (written < targets.length) {
+                return report.strategy === 'regenerate'
+                    ? md `⚠️ Partly done: key ${id} was regenerated, but only ${written} of ${secrets} hold its new value`
+                    : md `⚠️ Partly done: new key ${id} reached ${written} of ${secrets}`;
+            }
+            const after = report.variable?.result === 'failed' ? `the variable ${report.variable.name} was not updated` : 'retiring the earlier keys failed';
+            return md `⚠️ Rotated key ${id} into ${secrets}, but ${after}`;
+        }
+        case 'failed':
+            return report?.strategy === 'regenerate' && report.failure
+                ? md `❌ Failed: the key was regenerated, but no secret could be written`
+                : md `❌ Failed: no secret was written`;
+    }
+}
+function timing(kind, input) {
+    const took = `Capgo key rotation took ${duration(input.finishedAt.getTime() - input.startedAt.getTime())}, finished ${humanTime(input.finishedAt)}.`;
+    if (kind === 'dry-run')
+        return md `${took} Nothing was changed.`;
+    if (kind === 'not-due') {
+        const due = input.report.nextDueAt;
+        return md `${took} Nothing was changed. Next rotation due **${humanTime(due) ?? due}** (${relative(due, input.finishedAt)}).`;
+    }
+    return md `${took}`;
+}
+function targetsTable(kind, report, web) {
+    // Which key a target holds matters only when they differ: after a partial write.
+    const showHolds = kind === 'partial' || kind === 'failed';
+    const header = ['Where', 'Kind', kind === 'not-due' ? 'Last updated' : 'Result', ...(showHolds ? ['Holds'] : [])];
+    const rows = report.targets.map((target) => [
+        where(target, web),
+        kindOfTarget(target),
+        result(kind, target, report),
+        ...(showHolds ? [holds(target, report)] : []),
+    ]);
+    // Every target holds the same secret name (secret-name): say it once.
+    const names = [...new Set(report.targets.map((t) => t.ref.secret))];
+    return md `Secret ${joinMd(names.map(code), ', ')} in ${plural(report.targets.length, 'place')}:\n\n${table(header, rows)}`;
+}
+function where(target, web) {
+    const { ref } = target;
+    const url = secretsPage(web, ref);
+    return ref.kind === 'organization' ? markdown_link(ref.owner, url) : markdown_link(`${ref.owner}/${ref.repo}`, url);
+}
+function kindOfTarget(target) {
+    const { ref } = target;
+    const type = ref.type === 'dependabot' ? 'Dependabot' : 'Actions';
+    switch (ref.kind) {
+        case 'repository':
+            return md `repository, ${type}`;
+        case 'environment':
+            return md `environment ${code(ref.environment)}`;
+        case 'organization': {
+            const access = target.orgAccess;
+            // The one place access means something: who may read an organization secret.
+            const visible = !access
+                ? ''
+                : access.visibility === 'selected'
+                    ? `, visible to ${plural(access.selectedRepositoryIds.length, 'selected repository', 'selected repositories')}`
+                    : access.visibility === 'all'
+                        ? ', visible to all repositories'
+                        : ', visible to private repositories';
+            return md `organization, ${type}${visible}`;
+        }
+    }
+}
+function result(kind, target, report) {
+    switch (target.result) {
+        case 'created':
+            return md `created`;
+        case 'updated':
+            return md `updated`;
+        case 'failed':
+            return md `**failed**`;
+        case 'skipped': {
+            const updated = target.before?.updatedAt;
+            return updated ? md `${humanTime(updated) ?? updated} (${relative(updated, new Date())})` : md `unknown`;
+        }
+        case 'planned':
+            if (kind !== 'dry-run')
+                return md `not written`;
+            return target.before === null ? md `would be created` : target.before ? md `would be updated` : md `would be written`;
+    }
+    return md `${report.dryRun ? 'planned' : target.result}`;
+}
+function holds(target, report) {
+    if (target.holdsKeyId !== undefined)
+        return md `key ${target.holdsKeyId} (new)`;
+    if (target.mayHoldKeyId !== undefined)
+        return md `**unknown**: new key ${target.mayHoldKeyId} or its previous value (both left alive)`;
+    if (report.strategy === 'regenerate')
+        return md `the old value of key ${report.previousKeyIds[0] ?? '?'}, which no longer works`;
+    return report.previousKeyIds.length > 0 ? md `its previous value (key ${idList(report.previousKeyIds)})` : md `its previous value`;
+}
+function keyFacts(kind, report, settings, web) {
+    // A skipped run observed no key; a dry run's plan already says what would happen to it.
+    if (kind === 'not-due')
+        return [];
+    if (kind === 'dry-run') {
+        const page = capgoKeysPage(settings.capgoApiUrl);
+        return page ? [md `**Manage keys:** ${markdown_link('Capgo API keys', page)}`] : [];
+    }
+    const facts = [];
+    const key = report.newKey;
+    const capgoPage = capgoKeysPage(settings.capgoApiUrl);
+    if (key && report.strategy === 'regenerate') {
+        facts.push(md `**Key ${key.id}** ${code(key.name)}: regenerated in place (same id, new value; the old value no longer works). Mode and scope stay as set in Capgo${key.mode ? md ` (mode ${key.mode})` : md ``}.`);
+    }
+    else if (key) {
+        facts.push(md `**Key ${key.id}** ${code(key.name)}: new, mode ${key.mode ?? settings.keyMode}, ${(0,plan/* describeScope */.OI)(settings)}.`);
+    }
+    if (key) {
+        const expires = key.expiresAt ? md `${humanTime(key.expiresAt) ?? key.expiresAt} (${relative(key.expiresAt, new Date())})` : md `never (no expiry)`;
+        facts.push(md `**Expires:** ${expires}`);
+    }
+    if (key || report.deletedKeyIds.length > 0 || report.keptKeyIds.length > 0)
+        facts.push(earlierKeys(kind, report, settings));
+    if (report.variable && settings.workflowRepository) {
+        const { owner, repo } = settings.workflowRepository;
+        const name = markdown_link(report.variable.name, variablesPage(web, owner, repo));
+        const value = key ? md ` (key id ${key.id})` : md ``;
+        const state = {
+            created: md `created${value}`,
+            updated: md `updated${value}`,
+            unchanged: md `unchanged${value}`,
+            planned: md `not written`,
+            failed: md `**not updated**${key ? md `: it should hold ${key.id}` : md ``}`,
+        };
+        facts.push(md `**Variable** ${name}: ${state[report.variable.result]}`);
+    }
+    if (capgoPage)
+        facts.push(md `**Manage keys:** ${markdown_link('Capgo API keys', capgoPage)}`);
+    return facts;
+}
+function earlierKeys(kind, report, settings) {
+    if (report.strategy === 'regenerate') {
+        return report.keptKeyIds.length > 0
+            ? md `**Earlier keys:** ${idList(report.keptKeyIds)} kept alive, so the value the secrets held until now works until the next run (keep-previous: ${settings.keepPrevious})`
+            : md `**Earlier keys:** none deleted (a regenerated key replaces its own value)`;
+    }
+    const parts = [];
+    if (report.deletedKeyIds.length > 0)
+        parts.push(md `deleted ${idList(report.deletedKeyIds)}`);
+    if (report.keptKeyIds.length > 0)
+        parts.push(md `kept ${idList(report.keptKeyIds)} alive (keep-previous: ${settings.keepPrevious})`);
+    const leftAlive = report.previousKeyIds.filter((id) => !report.deletedKeyIds.includes(id) && !report.keptKeyIds.includes(id));
+    // After a failure the replaced keys stay alive on purpose: say so, they are not forgotten.
+    if (leftAlive.length > 0)
+        parts.push(kind === 'partial' ? md `${idList(leftAlive)} **still alive**` : md `${idList(leftAlive)} still alive`);
+    if (report.notFoundKeyIds.length > 0)
+        parts.push(md `${idList(report.notFoundKeyIds)} not found (already gone, or not visible to the managing key)`);
+    if (parts.length === 0)
+        parts.push(md `none to delete`);
+    return md `**Earlier keys:** ${joinMd(parts, '; ')}`;
+}
+/** `2026-11-28 02:30 UTC`: minutes, no seconds or milliseconds. */
+function humanTime(value) {
+    const time = typeof value === 'string' ? Date.parse(value) : value.getTime();
+    if (Number.isNaN(time))
+        return undefined;
+    const iso = new Date(time).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+function duration(ms) {
+    if (ms < 100)
+        return 'under 0.1 s';
+    if (ms < 10_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const seconds = Math.round(ms / 1000);
+    return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+/** `in 5 days`, `2 hours ago`. */
+function relative(value, now) {
+    const time = Date.parse(value);
+    if (Number.isNaN(time))
+        return 'unknown';
+    const delta = time - now.getTime();
+    const abs = Math.abs(delta);
+    const amount = abs >= 2 * 86_400_000
+        ? plural(Math.round(abs / 86_400_000), 'day')
+        : abs >= 2 * 3_600_000
+            ? plural(Math.round(abs / 3_600_000), 'hour')
+            : plural(Math.max(1, Math.round(abs / 60_000)), 'minute');
+    return delta >= 0 ? `in ${amount}` : `${amount} ago`;
+}
+function describeManaging(managing) {
+    switch (managing?.status) {
+        case undefined:
+        case 'not-run':
+            return md `not renewed this run`;
+        case 'planned':
+            return md `would be renewed and stored in ${managing.where}`;
+        case 'renewed':
+            return md `key ${managing.storedKeyId ?? '?'} now stored in ${managing.where}${managing.retiredKeyId !== undefined ? md `; old key ${managing.retiredKeyId} deleted` : md ``}`;
+        case 'failed':
+            return managing.storedKeyId !== undefined
+                ? md `key ${managing.storedKeyId} now stored in ${managing.where}, but the renewal did not finish (see below)`
+                : md `**renewal failed**; ${managing.where} unchanged or unverified (see below)`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+// Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
+// `key` output only (masked since Capgo returned it); everything else here is ids and names.
+function targetsJson(targets) {
+    return JSON.stringify(targets.map(({ ref, result }) => ({
+        kind: ref.kind,
+        type: ref.type,
+        owner: ref.owner,
+        ...(ref.kind !== 'organization' ? { repo: ref.repo } : {}),
+        ...(ref.kind === 'environment' ? { environment: ref.environment } : {}),
+        secret: ref.secret,
+        result,
+    })));
+}
+function setOutputs(settings, report, managing) {
+    const key = report.newKey;
+    core.setOutput('rotated', String(report.rotated));
+    core.setOutput('strategy', report.strategy ?? '');
+    core.setOutput('key-id', key ? String(key.id) : '');
+    core.setOutput('key-name', key?.name ?? settings.keyName);
+    // Only a key that some target holds: a rolled-back key is dead, a dry run has none.
+    if (key && report.rotated)
+        core.setOutput('key', key.key);
+    core.setOutput('expires-at', key?.expiresAt ?? '');
+    core.setOutput('previous-key-ids', JSON.stringify(report.previousKeyIds));
+    core.setOutput('deleted-key-ids', JSON.stringify(report.deletedKeyIds));
+    core.setOutput('kept-key-ids', JSON.stringify(report.keptKeyIds));
+    core.setOutput('targets', targetsJson(report.targets));
+    core.setOutput('rotated-at', report.rotatedAt ?? '');
+    // Its id only, and only when the renewal went through; the key itself never leaves the secret.
+    core.setOutput('managing-key-id', managing?.status === 'renewed' && managing.storedKeyId !== undefined ? String(managing.storedKeyId) : '');
+}
+async function writeSummary(input) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await core.summary.emptyBuffer().addRaw(renderSummary(input), true).write({ overwrite: false });
+    }
+    catch (error) {
+        core.debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
+;// CONCATENATED MODULE: ./src/run-log.ts
+// The run logs through this: every line still goes to the runner's log (through the safe logger),
+// and the warnings and notices are kept so that the job summary can repeat them where a
+// maintainer looks first.
+class CollectingLogger {
+    inner;
+    warnings = [];
+    notices = [];
+    constructor(inner) {
+        this.inner = inner;
+    }
+    info(message) {
+        this.inner.info(message);
+    }
+    debug(message) {
+        this.inner.debug(message);
+    }
+    notice(message) {
+        this.notices.push(message);
+        this.inner.notice(message);
+    }
+    warning(message) {
+        this.warnings.push(message);
+        this.inner.warning(message);
+    }
+    error(message) {
+        this.inner.error(message);
+    }
+    setFailed(message) {
+        this.inner.setFailed(message);
+    }
+}
+
+// EXTERNAL MODULE: ./src/sealing.ts
+var sealing = __nccwpck_require__(9552);
+// EXTERNAL MODULE: ./src/settings.ts
+var src_settings = __nccwpck_require__(8750);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+async function run(options = {}) {
+    // Before any input is read: reading the credentials masks them, which a wrong @actions/core prints.
+    const refusal = localActionProblem(process.env, process.cwd());
+    if (refusal) {
+        core.setFailed(refusal);
+        return;
+    }
+    const startedAt = new Date();
+    // Redacts and makes safe every message, whatever server or input text it quotes; keeps the
+    // warnings and notices for the job summary.
+    const log = new CollectingLogger(options.log ?? (0,logger/* createLogger */.h)());
+    let settings;
+    let report;
+    let renewal;
+    let failure;
+    try {
+        settings = (0,src_settings/* readSettings */.sb)();
+        const tuning = (0,src_settings/* readTuning */.mW)();
+        const timeoutMs = options.timeoutMs ?? tuning.timeoutMs;
+        // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
+        // starts with @actions/core and the settings alone.
+        const [{ CapgoClient, proxyAwareFetch }, { createGitHubClient }, { GitHubKeyIdVariable }, { rotate }, { GitHubManagingSecret, ManagingKeyRenewal }, { GitHubLease }] = await Promise.all([
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8041)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7890)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 989)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 53)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 773)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121)),
+        ]);
+        log.debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
+            `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
+            `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`);
+        const { capgoApiUrl } = settings;
+        const capgoAs = (apiKey) => new CapgoClient({
+            baseUrl: capgoApiUrl,
+            apiKey,
+            fetch: proxyAwareFetch(capgoApiUrl),
+            timeoutMs,
+            retry: {
+                ...(options.capgoRetry ?? { ...retry/* DEFAULT_RETRY_POLICY */.cO, baseDelayMs: tuning.retryBaseMs }),
+                // The error's message already starts with "Capgo:".
+                onRetry: (attempt, delayMs, error) => log.info(`${messageOf(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+            },
+            onKeyMaterial: secrets/* registerSecret */.cl,
+        });
+        const capgo = capgoAs(settings.capgoApiKey);
+        const octokit = createGitHubClient({
+            token: settings.githubToken,
+            baseUrl: settings.githubApiUrl,
+            timeoutMs,
+            retries: options.githubRetries,
+            retryBaseMs: tuning.retryBaseMs,
+            log,
+        });
+        const variable = settings.keyIdVariable && settings.workflowRepository
+            ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
+            : undefined;
+        renewal =
+            settings.managingKeySecret && settings.workflowRepository
+                ? new ManagingKeyRenewal({
+                    settings,
+                    capgo,
+                    clientFor: capgoAs,
+                    secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
+                    log,
+                })
+                : undefined;
+        // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
+        const runId = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined;
+        const lease = settings.workflowRepository
+            ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
+            : undefined;
+        if (!lease && !settings.dryRun)
+            log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
+        const rotation = rotate(settings, { capgo, store: new github_targets/* GitHubSecretStore */.ZH(octokit), variable, lease, log, followUp: renewal });
+        // libsodium loads while the preflight's requests are in flight; a dry run never seals.
+        if (!settings.dryRun)
+            (0,sealing/* initSodium */.Q)().catch(() => undefined);
+        report = await rotation;
+        failure = report.failure;
+        setOutputs(settings, report, renewal?.outcome);
+    }
+    catch (error) {
+        failure = messageOf(error);
+        // Nothing was written (a failure after a write returns a report instead): say so to later steps.
+        core.setOutput('rotated', 'false');
+    }
+    await writeSummary({ settings, report, failure, startedAt, finishedAt: new Date(), warnings: log.warnings, notices: log.notices, env: process.env, renewal: renewal?.outcome });
+    if (failure)
+        log.setFailed(failure);
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 2464:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OI: () => (/* binding */ describeScope),
+/* harmony export */   df: () => (/* binding */ describePlan)
+/* harmony export */ });
+/* unused harmony export describeOrgAccess */
+/* harmony import */ var _github_targets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59);
+
+function describePlan(input) {
+    const { settings, strategy, regenerateChoice, generation, previous, targets, variable } = input;
+    const expiry = settings.expiresInDays ? `expires ${settings.expiresInDays} days after the rotation` : 'no expiry';
+    const lines = [];
+    if (strategy === 'regenerate' && regenerateChoice.ok) {
+        lines.push(`regenerate Capgo key ${regenerateChoice.id} in place (${expiry}; its rights stay as set in Capgo)`);
+        if (regenerateChoice.kept.length > 0) {
+            lines.push(`keep key(s) ${ids(regenerateChoice.kept)} alive: the value the secrets hold now keeps working until the next run (keep-previous: ${settings.keepPrevious})`);
+        }
+    }
+    else {
+        lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${describeScope(settings)}, ${expiry})`);
+        if (settings.strategy === 'auto' && generation === 'unknown') {
+            lines.push(regenerateChoice.ok
+                ? `if Capgo refuses to create keys (current Capgo), regenerate key ${regenerateChoice.id} instead`
+                : `if Capgo refuses to create keys (current Capgo), the run fails: ${regenerateChoice.problem}`);
+        }
+    }
+    for (const target of targets) {
+        const access = target.orgAccess ? `, ${describeOrgAccess(target.ref, target.orgAccess)}` : '';
+        lines.push(`write ${(0,_github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .describeTarget */ .ff)(target.ref)}: ${expectedWrite(target)}${access}`);
+    }
+    if (variable) {
+        const id = strategy === 'regenerate' && regenerateChoice.ok ? String(regenerateChoice.id) : "the new key's id";
+        lines.push(`set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`);
+    }
+    if (strategy === 'create') {
+        lines.push(previous.retired.length > 0 ? `then delete previous key(s) ${ids(previous.retired)}` : 'no previous key to delete');
+        if (previous.kept.length > 0)
+            lines.push(`keep previous key(s) ${ids(previous.kept)} alive (keep-previous: ${settings.keepPrevious})`);
+    }
+    return lines;
+}
+function expectedWrite(target) {
+    if (target.existing === undefined)
+        return 'created or updated';
+    return target.existing === null ? 'created' : 'updated';
+}
+function ids(keys) {
+    return keys.map((k) => k.id).join(', ');
+}
+function describeOrgAccess(ref, access) {
+    const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping';
+    const selected = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : '';
+    return `${how} visibility ${access.visibility}${selected}`;
+}
+function describeScope(settings) {
+    const parts = [];
+    if (settings.limitedToApps.length > 0)
+        parts.push(`apps ${settings.limitedToApps.join(', ')}`);
+    if (settings.limitedToOrgs.length > 0)
+        parts.push(`orgs ${settings.limitedToOrgs.join(', ')}`);
+    return parts.length > 0 ? `limited to ${parts.join('; ')}` : 'not limited to apps or orgs';
+}
+
+
+/***/ }),
+
+/***/ 8571:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gk: () => (/* binding */ managingKeyProblems),
+/* harmony export */   IT: () => (/* binding */ CAPGO_KEYS_PAGE),
+/* harmony export */   Jy: () => (/* binding */ excessRights),
+/* harmony export */   Mp: () => (/* binding */ chooseKeyToRegenerate),
+/* harmony export */   RR: () => (/* binding */ findPreviousKeys),
+/* harmony export */   _T: () => (/* binding */ leastRecentlyRegeneratedFirst)
+/* harmony export */ });
+// Which earlier keys a rotation replaces, which of them keep-previous leaves alive, which key a
+// regenerate acts on, and the guards around the managing key. Pure decisions over the preflight
+// list: no requests here.
+/** Where Capgo's hosted dashboard manages API keys (the link Capgo's own CLI gives: cli/src/utils/security_policy_errors.ts). */
+const CAPGO_KEYS_PAGE = 'https://console.capgo.app/dashboard/apikeys';
+/**
+ * Inputs that point the rotation at the managing key, each as a sentence. The rotation refuses
+ * them in preflight: a run would otherwise delete (classic) or regenerate its own credential.
+ * Only classic Capgo shows which row is the managing key (by `key` or `key_hash`); on current
+ * Capgo the server itself refuses (401 cannot_update_apikey), and that answer is explained.
+ */
+function managingKeyProblems(keyName, explicit, listing) {
+    const manager = listing.keys.find((k) => k.isManagingKey);
+    if (!manager)
+        return [];
+    const problems = [];
+    for (const { id, source } of explicit) {
+        if (id === manager.id) {
+            problems.push(`${source} ${id} is the managing key (capgo-api-key) itself, which this action never deletes or regenerates: ` +
+                'give the id of the key the secret holds.');
+        }
+    }
+    if (manager.name === keyName) {
+        problems.push(`key-name '${keyName}' is also the name of the managing key (capgo-api-key, id ${manager.id}), and a rotation retires ` +
+            'every earlier key of its name: set key-name to a name of its own, or rename the managing key in Capgo.');
+    }
+    return problems;
+}
+/**
+ * Earlier keys are every key named exactly key-name, plus the ids given explicitly (previous-key-id,
+ * key-id-variable). A key of another name is replaced only when its id was given explicitly; an
+ * explicit id missing from the list is kept as a bare id (a delete answers 404, reported as such).
+ */
+function findPreviousKeys(keyName, explicit, keepPrevious, listing) {
+    const notes = [];
+    const byId = new Map();
+    for (const key of listing.keys)
+        if (key.name === keyName)
+            byId.set(key.id, key);
+    for (const { id, source } of explicit) {
+        if (byId.has(id))
+            continue;
+        const listed = listing.keys.find((k) => k.id === id);
+        if (!listed)
+            notes.push(`${source} ${id} is not among the Capgo keys the managing key can see; it may be gone already.`);
+        byId.set(id, listed ?? bareKey(id));
+    }
+    // The managing key is refused in preflight (managingKeyProblems); never replaced, whatever the caller did.
+    const replaced = [...byId.values()].filter((key) => !key.isManagingKey).sort(newestFirst);
+    return { replaced, kept: replaced.slice(0, keepPrevious), retired: replaced.slice(keepPrevious), notes };
+}
+/**
+ * The key a regenerate acts on. With keep-previous N the rotation owns N+1 keys of its name and
+ * regenerates the one regenerated longest ago (`updated_at`, bumped by every regenerate), never
+ * the one the secrets hold now (key-id-variable, when set): the value the secrets held until now
+ * keeps working until the next run.
+ */
+function chooseKeyToRegenerate(input) {
+    const { keyName, keepPrevious, listing } = input;
+    const row = (id) => listing.keys.find((k) => k.id === id);
+    if (input.previousKeyId !== undefined)
+        return { ok: true, id: input.previousKeyId, key: row(input.previousKeyId), kept: [] };
+    if (keepPrevious === 0 && input.rememberedId !== undefined)
+        return { ok: true, id: input.rememberedId, key: row(input.rememberedId), kept: [] };
+    const named = listing.keys.filter((k) => k.name === keyName && !k.isManagingKey);
+    const needed = keepPrevious + 1;
+    if (named.length === 0)
+        return { ok: false, problem: noKeyToRegenerate(keyName, needed) };
+    if (named.length < needed) {
+        return {
+            ok: false,
+            problem: `keep-previous: ${keepPrevious} regenerates in turn ${needed} keys named '${keyName}', and Capgo has ${named.length} ` +
+                `(id ${ids(named)}): create ${needed - named.length} more with exactly that name and the same role and apps ` +
+                `(Capgo dashboard, ${CAPGO_KEYS_PAGE}), then run again.`,
+        };
+    }
+    if (named.length > needed) {
+        return {
+            ok: false,
+            problem: `${named.length} Capgo keys are named '${keyName}' (ids ${ids(named)}), and keep-previous: ${keepPrevious} uses exactly ${needed}: ` +
+                `delete ${named.length - needed} of them in Capgo, set keep-previous: ${named.length - 1}, or set previous-key-id to the one to regenerate.`,
+        };
+    }
+    const current = keepPrevious > 0 ? input.rememberedId : undefined;
+    const candidates = named.filter((k) => k.id !== current);
+    const chosen = [...candidates].sort(leastRecentlyRegeneratedFirst)[0];
+    return { ok: true, id: chosen.id, key: chosen, kept: named.filter((k) => k.id !== chosen.id) };
+}
+/** The first run on hosted Capgo: a person must create the key once; say exactly what to create. */
+function noKeyToRegenerate(keyName, count) {
+    const keys = count === 1 ? 'an API key' : `${count} API keys (keep-previous: ${count - 1})`;
+    return (`There is no Capgo key named '${keyName}' to regenerate. On hosted Capgo (api.capgo.app) an API key cannot create keys, ` +
+        `so create ${keys} once in the Capgo dashboard (${CAPGO_KEYS_PAGE}): name exactly '${keyName}', the role the secret is for ` +
+        '(for uploads: app_uploader, on the apps it may upload to; there, not key-mode or limited-to-*, sets its rights), then run again. ' +
+        'Or set previous-key-id to the id of the key the secret holds now. On classic or self-hosted Capgo, strategy create (or auto) creates the key itself.');
+}
+const MODE_RANK = { read: 0, upload: 1, write: 2, all: 3 };
+/**
+ * The rights a key to regenerate has beyond what the rotation is for (its mode above key-mode on
+ * classic, global permissions on current), in words; undefined when nothing stands out.
+ */
+function excessRights(key, keyMode) {
+    const parts = [];
+    const rank = key.mode === undefined ? undefined : MODE_RANK[key.mode];
+    if (key.mode !== undefined && (rank === undefined || rank > MODE_RANK[keyMode]))
+        parts.push(`mode ${key.mode} (key-mode is ${keyMode})`);
+    if (key.globalPermissions.length > 0)
+        parts.push(`global permissions ${key.globalPermissions.join(', ')} (an organization admin key)`);
+    return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+function ids(keys) {
+    return keys.map((k) => k.id).join(', ');
+}
+function time(value) {
+    const parsed = value ? Date.parse(value) : Number.NaN;
+    return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
+}
+// Regenerated longest ago first: updated_at (else created_at); unknown times count as oldest; then lower id.
+function leastRecentlyRegeneratedFirst(a, b) {
+    const at = time(a.updatedAt ?? a.createdAt);
+    const bt = time(b.updatedAt ?? b.createdAt);
+    if (at !== bt)
+        return at < bt ? -1 : 1;
+    return a.id - b.id;
+}
+// Newest by creation time; without one, a higher id is newer; ids the list did not have are oldest.
+function newestFirst(a, b) {
+    const at = a.createdAt ? Date.parse(a.createdAt) : Number.NaN;
+    const bt = b.createdAt ? Date.parse(b.createdAt) : Number.NaN;
+    if (!Number.isNaN(at) && !Number.isNaN(bt) && at !== bt)
+        return bt - at;
+    if (Number.isNaN(at) !== Number.isNaN(bt))
+        return Number.isNaN(at) ? 1 : -1;
+    return b.id - a.id;
+}
+function bareKey(id) {
+    return { id, name: '', mode: undefined, globalPermissions: [], createdAt: undefined, updatedAt: undefined, expiresAt: undefined, isManagingKey: false };
+}
+
+
+/***/ }),
+
+/***/ 9809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JG: () => (/* binding */ defaultSleep),
+/* harmony export */   bD: () => (/* binding */ withRetry),
+/* harmony export */   cO: () => (/* binding */ DEFAULT_RETRY_POLICY),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter)
+/* harmony export */ });
+// A small retry loop for the Capgo client (Octokit has its own plugins for GitHub): bounded
+// attempts, exponential backoff with jitter, and the server's Retry-After when it sends one.
+const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const DEFAULT_RETRY_POLICY = {
+    attempts: 3,
+    baseDelayMs: 1000,
+    maxDelayMs: 60_000,
+    sleep: defaultSleep,
+};
+async function withRetry(policy, classify, call) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            const decision = classify(error);
+            if (!decision.retry || attempt >= policy.attempts)
+                throw error;
+            const backoff = policy.baseDelayMs * 2 ** (attempt - 1);
+            const jittered = backoff / 2 + Math.random() * (backoff / 2);
+            const delay = decision.retryAfterMs ?? jittered;
+            if (delay > policy.maxDelayMs)
+                throw error;
+            policy.onRetry?.(attempt, delay, error);
+            await policy.sleep(delay);
+        }
+    }
+}
+/** Retry-After is either delay-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0)
+        return Math.ceil(seconds * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+
+/***/ }),
+
+/***/ 9552:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ initSodium),
+/* harmony export */   o: () => (/* binding */ seal)
+/* harmony export */ });
+// GitHub's recipe for secret values: a libsodium sealed box against the target's public key, in
+// standard (padded, non-URL-safe) base64. libsodium is loaded on first use, in its own chunk of
+// the bundle: a dry run never pays for it, and a rotation starts loading it (initSodium) while
+// its preflight requests are in flight, so that nothing but sealing sits between Capgo's answer
+// and the writes. The default import is deliberate: named imports type-check but are undefined at
+// run time in the ESM bundle.
+let loading;
+/** Set once loaded, so that sealing then takes no turn of the event loop. */
+let loaded;
+/** Loads and initialises libsodium once; safe to call early to overlap it with network waits. */
+function initSodium() {
+    loading ??= __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.bind(__nccwpck_require__, 4768)).then(async ({ default: sodium }) => {
+        await sodium.ready;
+        // The first seal runs colder code (about 1 ms more, up to 4 on a busy machine): pay for it
+        // here, during the wait, rather than between the new key's arrival and the first write.
+        sodium.crypto_box_seal(new Uint8Array(1), sodium.crypto_box_keypair().publicKey);
+        loaded = sodium;
+        return sodium;
+    });
+    return loading;
+}
+async function seal(value, publicKeyBase64) {
+    const sodium = loaded ?? (await initSodium());
+    const publicKey = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
+    const sealed = sodium.crypto_box_seal(sodium.from_string(value), publicKey);
+    return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
+}
+
+
+/***/ }),
+
+/***/ 7194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony export forgetSecrets */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
+/* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3529);
+
+
+// Every credential the action handles passes through here the moment it exists: the runner masks
+// it in the log (core.setSecret), and redact() scrubs it from any text we build ourselves (error
+// messages, summaries), so a credential is hidden even where the runner's masking does not reach.
+// A mask matches the whole value only, so the forms a value can take on its way to the log are
+// registered too: each line of a multi-line value (as the runner does for secrets.*), and the
+// value as safeText() renders it.
+const known = new Set();
+// A line this short is no secret on its own, and masking it would blank common text.
+const MIN_PART_LENGTH = 4;
+function registerSecret(value) {
+    if (value.length === 0)
+        return;
+    const forms = new Set([value, (0,_log_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(value)]);
+    for (const line of value.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/)) {
+        if (line.trim().length >= MIN_PART_LENGTH)
+            forms.add(line).add(line.trim()).add((0,_log_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(line));
+    }
+    for (const form of forms) {
+        if (form.length === 0 || known.has(form))
+            continue;
+        known.add(form);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(form);
+    }
+}
+/** Run on raw text, before any other change to it: a changed secret no longer matches. */
+function redact(text) {
+    let out = String(text);
+    // Longest first, so that a line of a secret never splits the whole value's match.
+    for (const value of [...known].sort((a, b) => b.length - a.length))
+        out = out.split(value).join('***');
+    return out;
+}
+/** For tests: forget what earlier runs in the same process registered. */
+function forgetSecrets() {
+    known.clear();
+}
+
+
+/***/ }),
+
+/***/ 8750:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Uy: () => (/* binding */ RESERVED_PREFIX),
+/* harmony export */   mW: () => (/* binding */ readTuning),
+/* harmony export */   sb: () => (/* binding */ readSettings)
+/* harmony export */ });
+/* unused harmony exports STRATEGIES, KEY_MODES, SECRET_TYPES, ORG_VISIBILITIES, SettingsError, parseList */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
+/* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3529);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
+
+
+
+// All inputs are read and checked here, once, before any request is sent. Every problem is
+// collected so that a user fixes a workflow in one round instead of one error per run.
+const STRATEGIES = ['auto', 'create', 'regenerate'];
+const KEY_MODES = ['read', 'upload', 'write', 'all'];
+const SECRET_TYPES = ['actions', 'dependabot'];
+const ORG_VISIBILITIES = ['all', 'private', 'selected'];
+class SettingsError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? `Invalid input: ${problems[0]}`
+            : `Invalid inputs:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'SettingsError';
+    }
+}
+const defaultReader = (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(name);
+const NO_SECRETS_HINT = 'Secrets are not passed to workflows triggered from forks, and Dependabot runs only get Dependabot secrets; ' +
+    'check that the secret exists and that the workflow passes it as `${{ secrets.NAME }}`.';
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// GitHub's rules: owners are alphanumerics and single hyphens (39 max), repositories [A-Za-z0-9._-] (100 max).
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+const WHOLE_NUMBER = /^[0-9]+$/;
+/**
+ * Names of the action's own throwaway secrets (the write check) and variables (the lease) start
+ * with this; users may not name a secret or key-id-variable so, which makes a collision impossible.
+ */
+const RESERVED_PREFIX = 'CAPGO_ROTATION_';
+function readSettings(read = defaultReader, env = process.env) {
+    const problems = [];
+    const input = (name) => read(name).trim();
+    // Credentials first, and masked before anything else can print them.
+    const capgoApiKey = input('capgo-api-key');
+    const githubToken = input('github-token');
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(capgoApiKey);
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(githubToken);
+    if (capgoApiKey === '') {
+        problems.push(`capgo-api-key is empty: pass a Capgo API key that can manage keys. ${NO_SECRETS_HINT}`);
+    }
+    if (githubToken === '') {
+        problems.push(`github-token is empty: pass a fine-grained personal access token or a GitHub App token with Secrets: read and write. ${NO_SECRETS_HINT}`);
+    }
+    const capgoApiUrl = parseBaseUrl('capgo-api-url', input('capgo-api-url') || 'https://api.capgo.app', problems);
+    const githubApiUrl = parseBaseUrl('github-api-url', input('github-api-url') || env.GITHUB_API_URL?.trim() || 'https://api.github.com', problems);
+    const strategy = oneOf('strategy', input('strategy') || 'auto', STRATEGIES, problems);
+    const keyMode = oneOf('key-mode', input('key-mode') || 'upload', KEY_MODES, problems);
+    // GitHub secret names are case-insensitive and stored upper-cased: capgo_token and CAPGO_TOKEN
+    // are one secret, so one rotation. Compared and named upper-cased from here on.
+    const secretNameRaw = input('secret-name') || 'CAPGO_TOKEN';
+    checkGitHubName('secret-name', secretNameRaw, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
+    const secretName = secretNameRaw.toUpperCase();
+    if (secretName.startsWith(RESERVED_PREFIX)) {
+        problems.push(`secret-name: '${secretName}' starts with ${RESERVED_PREFIX}, which this action reserves for its own throwaway secrets and variables`);
+    }
+    const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY);
+    const organization = input('organization') || undefined;
+    if (organization !== undefined && !OWNER.test(organization)) {
+        problems.push(`organization: '${organization}' is not an organization login (letters, digits and single hyphens)`);
+    }
+    // Without an organization the workflow's repository is the default target; with one, only the org.
+    const repositories = parseRepositories(input('repositories'), workflowRepo, organization === undefined, problems);
+    const environment = input('environment') || undefined;
+    if (environment !== undefined && environment.length > 255) {
+        problems.push(`environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
+    }
+    if (environment !== undefined && repositories.length === 0) {
+        problems.push(`environment: '${environment}' is set but no repository is: list the repositories whose environment to write in repositories`);
+    }
+    const secretTypes = parseSecretTypes(input('secret-types'), problems);
+    if (environment !== undefined && secretTypes.includes('dependabot')) {
+        problems.push(`secret-types: 'dependabot' cannot go with environment '${environment}': GitHub has no Dependabot environment secrets. ` +
+            'Use secret-types: actions, or a separate step without environment for the Dependabot secret');
+    }
+    const orgVisibilityRaw = input('org-visibility');
+    const orgVisibility = orgVisibilityRaw === '' ? undefined : oneOf('org-visibility', orgVisibilityRaw, ORG_VISIBILITIES, problems);
+    const orgSelectedRaw = parseList(input('org-selected-repositories'));
+    const orgSelectedRepositories = parseOrgRepositories(orgSelectedRaw, organization, problems);
+    if (organization === undefined) {
+        if (orgVisibility !== undefined)
+            problems.push(`org-visibility: '${orgVisibilityRaw}' is set but organization is not`);
+        if (orgSelectedRaw.length > 0)
+            problems.push('org-selected-repositories: set but organization is not');
+    }
+    else {
+        if (orgVisibility === 'selected' && orgSelectedRaw.length === 0) {
+            problems.push("org-visibility: 'selected' needs org-selected-repositories (the repositories that may read the secret); " +
+                'leave org-visibility empty to keep the existing selection');
+        }
+        if (orgSelectedRaw.length > 0 && orgVisibility !== 'selected') {
+            problems.push("org-selected-repositories: only applies with org-visibility: 'selected'");
+        }
+    }
+    let keyName = input('key-name');
+    if (keyName === '') {
+        keyName = defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems);
+    }
+    const limitedToApps = parseList(input('limited-to-apps'));
+    for (const app of limitedToApps) {
+        if (/\s/.test(app))
+            problems.push(`limited-to-apps: '${app}' is not an app id (e.g. com.demo.app)`);
+    }
+    const limitedToOrgs = parseList(input('limited-to-orgs'));
+    // Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.
+    for (const org of limitedToOrgs) {
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(org)) {
+            problems.push(`limited-to-orgs: '${org}' is not a Capgo organization id (a UUID, as shown in the Capgo dashboard's organization settings)`);
+        }
+    }
+    const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems);
+    const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems);
+    const dryRun = parseBoolean('dry-run', input('dry-run'), false, problems);
+    const keepPrevious = parseWholeNumber('keep-previous', input('keep-previous'), 0, 100, problems) ?? 0;
+    const rotateAfterDays = parseWholeNumber('rotate-after-days', input('rotate-after-days'), 1, 3650, problems);
+    const keyIdVariable = input('key-id-variable') || undefined;
+    if (keyIdVariable !== undefined) {
+        checkGitHubName('key-id-variable', keyIdVariable, 'variable', 'a prefix GitHub reserves', problems);
+        if (keyIdVariable.toUpperCase().startsWith(RESERVED_PREFIX)) {
+            problems.push(`key-id-variable: '${keyIdVariable}' starts with ${RESERVED_PREFIX}, which this action reserves for its own variables (the lease)`);
+        }
+        if (!workflowRepo)
+            problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable');
+    }
+    // A key that dies before the next rotation would leave the secrets holding a dead key.
+    if (expiresInDays !== undefined && rotateAfterDays !== undefined && expiresInDays <= rotateAfterDays) {
+        problems.push(`expires-in-days: ${expiresInDays} is not longer than rotate-after-days: ${rotateAfterDays}, so the key would expire before ` +
+            `the run that replaces it: set expires-in-days to at least ${rotateAfterDays + 1}, or lower rotate-after-days`);
+    }
+    const managingKeySecret = input('managing-key-secret') || undefined;
+    const managingKeyEnvironment = input('managing-key-environment') || undefined;
+    checkManagingKey(managingKeySecret, managingKeyEnvironment, { secretName, secretTypes, environment, repositories, organization, workflowRepo }, problems);
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    return Object.freeze({
+        capgoApiKey,
+        capgoApiUrl,
+        strategy: strategy,
+        keyName,
+        keyMode: keyMode,
+        limitedToApps,
+        limitedToOrgs,
+        expiresInDays,
+        previousKeyId,
+        keyIdVariable,
+        keepPrevious,
+        rotateAfterDays,
+        workflowRepository: workflowRepo,
+        githubToken,
+        githubApiUrl,
+        secretName,
+        repositories,
+        environment,
+        organization,
+        orgVisibility: orgVisibility,
+        orgSelectedRepositories,
+        secretTypes,
+        dryRun,
+        managingKeySecret,
+        managingKeyEnvironment,
+    });
+}
+/**
+ * managing-key-secret must be a secret name of its own: sharing a name with secret-name where a
+ * workflow of this repository reads both (the same collection, or one shadowing the other: an
+ * environment secret over a repository secret over an organization secret) would hand one key
+ * where the other is expected.
+ */
+function checkManagingKey(secret, environment, rotation, problems) {
+    if (secret === undefined) {
+        if (environment !== undefined)
+            problems.push(`managing-key-environment: '${environment}' is set but managing-key-secret is not`);
+        return;
+    }
+    checkGitHubName('managing-key-secret', secret, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
+    if (environment !== undefined && environment.length > 255) {
+        problems.push(`managing-key-environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
+    }
+    const home = rotation.workflowRepo;
+    if (!home) {
+        problems.push('managing-key-secret: needs GITHUB_REPOSITORY, the repository that holds the secret');
+        return;
+    }
+    if (secret.toUpperCase() !== rotation.secretName.toUpperCase() || !rotation.secretTypes.includes('actions'))
+        return;
+    const sameRepo = (r) => r.owner.toLowerCase() === home.owner.toLowerCase() && r.repo.toLowerCase() === home.repo.toLowerCase();
+    const inHome = rotation.repositories.some(sameRepo);
+    const inHomeOrg = rotation.organization !== undefined && rotation.organization.toLowerCase() === home.owner.toLowerCase();
+    if (inHome || inHomeOrg) {
+        const same = inHome && (rotation.environment ?? '') === (environment ?? '');
+        problems.push(`managing-key-secret: '${secret}' is ${same ? 'the very secret' : 'the same name as the secret'} that secret-name writes ` +
+            `${inHome ? `in ${home.owner}/${home.repo}` : `in organization ${rotation.organization}`}` +
+            (same ? '' : ', and one would shadow the other in this repository\'s workflows') +
+            ': give the managing key a secret of its own (e.g. CAPGO_ADMIN_KEY)');
+    }
+}
+/**
+ * The default key-name names the destination, so that two rotations get two names. It is derived
+ * only when every target is in the workflow's own repository: a step writing acme/web and another
+ * writing acme/docs from the same workflow repository would otherwise share a name and retire
+ * each other's keys (docs/contract.md, key-name).
+ */
+function defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems) {
+    if (!workflowRepo) {
+        problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name');
+        return '';
+    }
+    const own = `${workflowRepo.owner}/${workflowRepo.repo}`;
+    const elsewhere = [
+        ...repositories.filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase()).map((r) => `${r.owner}/${r.repo}`),
+        ...(organization !== undefined ? [`organization ${organization}`] : []),
+    ];
+    const dependabotOnly = secretTypes.length > 0 && secretTypes.every((t) => t === 'dependabot');
+    if (elsewhere.length > 0) {
+        const where = organization !== undefined ? `org:${organization}` : elsewhere.length === 1 ? elsewhere[0] : `${elsewhere[0]}+${elsewhere.length - 1}`;
+        const suggestion = `github-actions:${where}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`;
+        problems.push(`key-name: required when a target lies outside the workflow's repository ${own} (here: ${elsewhere.join(', ')}). ` +
+            `Every run retires all earlier keys of its key-name, so two rotations sharing the default would delete each other's keys: ` +
+            `set a key-name unique to this rotation, e.g. '${suggestion}'`);
+        return '';
+    }
+    return `github-actions:${own}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`;
+}
+function readTuning(env = process.env) {
+    const problems = [];
+    const number = (name, fallback, min, max) => {
+        const raw = env[name]?.trim() ?? '';
+        return parseWholeNumber(name, raw, min, max, problems) ?? fallback;
+    };
+    const tuning = {
+        timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 20_000, 100, 600_000),
+        retryBaseMs: number('CAPGO_ROTATION_RETRY_BASE_MS', 1000, 1, 60_000),
+    };
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    return tuning;
+}
+/** Commas and newlines separate items; blanks and surrounding spaces are ignored. */
+function parseList(value) {
+    return value
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+/** Secret and variable names share GitHub's rules. */
+function checkGitHubName(input, value, noun, reserved, problems) {
+    if (!SECRET_NAME.test(value)) {
+        problems.push(`${input}: '${value}' is not a valid ${noun} name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`);
+    }
+    else if (/^GITHUB_/i.test(value)) {
+        problems.push(`${input}: '${value}' starts with GITHUB_, ${reserved}`);
+    }
+}
+function oneOf(name, raw, allowed, problems) {
+    const value = raw.toLowerCase();
+    if (allowed.includes(value))
+        return value;
+    problems.push(`${name}: '${raw}' is not one of ${allowed.join(', ')}`);
+    return undefined;
+}
+function parseWholeNumber(name, raw, min, max, problems) {
+    if (raw === '')
+        return undefined;
+    const value = Number(raw);
+    if (!WHOLE_NUMBER.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+        const range = max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
+        problems.push(`${name}: '${raw}' is not ${range}`);
+        return undefined;
+    }
+    return value;
+}
+// The YAML 1.2 core schema booleans, as core.getBooleanInput accepts them.
+function parseBoolean(name, raw, fallback, problems) {
+    if (raw === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    problems.push(`${name}: '${raw}' is not a boolean: use true or false`);
+    return fallback;
+}
+function isLoopback(hostname) {
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+/**
+ * An https URL (http only for loopback hosts), returned without a trailing slash. Messages quote
+ * the input through urlForMessage: never its userinfo (a password), query or fragment.
+ */
+function parseBaseUrl(name, raw, problems) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        problems.push(`${name}: '${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_1__/* .urlForMessage */ .Og)(raw)}' is not a URL: use the form https://host[/path]`);
+        return raw;
+    }
+    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+    if (!secure) {
+        problems.push(`${name}: '${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_1__/* .urlForMessage */ .Og)(raw)}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`);
+    }
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+        problems.push(`${name}: '${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_1__/* .urlForMessage */ .Og)(raw)}' must not carry credentials, a query or a fragment`);
+    }
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+function parseWorkflowRepository(value) {
+    const [owner, repo, ...rest] = (value ?? '').trim().split('/');
+    if (!owner || !repo || rest.length > 0)
+        return undefined;
+    return { owner, repo };
+}
+function parseSecretTypes(raw, problems) {
+    const items = parseList(raw || 'actions').map((item) => item.toLowerCase());
+    const types = [];
+    for (const item of items) {
+        if (!SECRET_TYPES.includes(item)) {
+            problems.push(`secret-types: '${item}' is not one of ${SECRET_TYPES.join(', ')}`);
+        }
+        else if (!types.includes(item))
+            types.push(item);
+    }
+    return types;
+}
+/** Repository names within the organization: `repo`, or `org/repo` with the same org. */
+function parseOrgRepositories(items, organization, problems) {
+    const names = [];
+    for (const item of items) {
+        const parts = item.split('/');
+        const name = parts.length === 2 && organization !== undefined && parts[0].toLowerCase() === organization.toLowerCase() ? parts[1] : item;
+        if (!REPO.test(name) || name === '.' || name === '..') {
+            problems.push(`org-selected-repositories: '${item}' is not a repository name of organization ${organization ?? '(unset)'}`);
+        }
+        else if (!names.some((n) => n.toLowerCase() === name.toLowerCase()))
+            names.push(name);
+    }
+    return names;
+}
+function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
+    const items = parseList(raw);
+    if (items.length === 0) {
+        if (!defaultToWorkflowRepo)
+            return [];
+        if (workflowRepo)
+            return [workflowRepo];
+        problems.push('repositories: empty, and GITHUB_REPOSITORY is not set to default to; list owner/repo names');
+        return [];
+    }
+    const seen = new Set();
+    const result = [];
+    for (const item of items) {
+        const parts = item.split('/');
+        let ref;
+        if (parts.length === 1 && REPO.test(item) && item !== '.' && item !== '..') {
+            if (workflowRepo)
+                ref = { owner: workflowRepo.owner, repo: item };
+            else {
+                problems.push(`repositories: '${item}' has no owner and GITHUB_REPOSITORY is not set: write it as owner/repo`);
+                continue;
+            }
+        }
+        else if (parts.length === 2 && OWNER.test(parts[0]) && REPO.test(parts[1]) && !['.', '..'].includes(parts[1])) {
+            ref = { owner: parts[0], repo: parts[1] };
+        }
+        if (!ref) {
+            problems.push(`repositories: '${item}' is not of the form owner/repo or repo`);
+            continue;
+        }
+        const id = `${ref.owner}/${ref.repo}`.toLowerCase();
+        if (!seen.has(id)) {
+            seen.add(id);
+            result.push(ref);
+        }
+    }
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 5314:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DQ: () => (/* binding */ describeIncompleteWrite),
+/* harmony export */   RL: () => (/* binding */ judgeWrite),
+/* harmony export */   Um: () => (/* binding */ settleWrites)
+/* harmony export */ });
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4808);
+/* harmony import */ var _github_targets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59);
+
+
+/**
+ * Judges a secret's metadata against the time the write began, both in GitHub's clock. GitHub's
+ * timestamps have whole seconds: a change within the second the write began cannot be told apart
+ * from one just before it, so it stays unknown.
+ */
+function judgeWrite(secret, start) {
+    if (secret === null)
+        return { state: 'not-applied', reason: 'the secret does not exist' };
+    const updated = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN;
+    if (Number.isNaN(updated))
+        return { state: 'unknown', reason: "GitHub's answer has no updated_at" };
+    if (!start)
+        return { state: 'unknown', reason: 'GitHub sent no Date header to compare its updated_at with' };
+    if (updated >= start.latest) {
+        const created = secret.createdAt ? Date.parse(secret.createdAt) : Number.NaN;
+        return { state: 'applied', result: created >= start.latest ? 'created' : 'updated' };
+    }
+    // The change happened before updated + 1 s, and the write began after start.earliest.
+    if (updated + 1000 <= start.earliest)
+        return { state: 'not-applied', reason: `the secret was last updated at ${secret.updatedAt}, before the write began` };
+    return { state: 'unknown', reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell` };
+}
+/** Each write's outcome, proven: unknown outcomes are verified by a read (and only they are). */
+async function settleWrites(targets, writes, concurrency, log) {
+    const checks = await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .settleAll */ .j3)(targets, concurrency, async (target) => {
+        const write = writes[targets.indexOf(target)];
+        if (write.ok)
+            return { target, state: 'written', result: write.value, error: undefined };
+        const error = write.error;
+        const message = error instanceof Error ? error.message : String(error);
+        if (!(error instanceof _github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .WriteError */ .QM) || !error.outcomeUnknown)
+            return { target, state: 'not-written', result: undefined, error: message };
+        let check;
+        try {
+            check = await target.verifyWrite(error.startedAt);
+        }
+        catch (readError) {
+            check = { state: 'unknown', reason: `reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})` };
+        }
+        const where = (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .describeTarget */ .ff)(target.ref);
+        if (check.state === 'applied') {
+            log.info(`${where}: the write's answer was lost, but the secret changed after it began: written.`);
+            return { target, state: 'written', result: check.result, error: undefined };
+        }
+        if (check.state === 'not-applied')
+            return { target, state: 'not-written', result: undefined, error: `${message} (verified not written: ${check.reason})` };
+        return { target, state: 'unknown', result: undefined, error: `${message} Whether it was written is unknown: ${check.reason}.` };
+    });
+    return checks.map((c) => (c.ok ? c.value : { target: targets[checks.indexOf(c)], state: 'unknown', result: undefined, error: String(c.error) }));
+}
+/** The failure of a run whose targets do not all hold the new key: who holds what, and what stays alive. */
+function describeIncompleteWrite(strategy, key, settled, previous) {
+    const oldIds = previous.replaced.map((k) => k.id);
+    const stale = strategy === 'regenerate'
+        ? `the old value of key ${key.id}, which no longer works`
+        : oldIds.length > 0
+            ? `its previous value (previous key ${oldIds.join(' or ')})`
+            : 'its previous value';
+    const holds = (s) => s.state === 'written' ? `${s.result}, holds new key ${key.id}` : s.state === 'unknown' ? `outcome unknown, holds new key ${key.id} or ${stale}` : `failed, holds ${stale}`;
+    const written = settled.filter((s) => s.state === 'written').length;
+    const unknown = settled.filter((s) => s.state === 'unknown').length;
+    const head = unknown > 0
+        ? `${unknown} of ${settled.length} target(s) may or may not hold the new key: their writes' answers were lost and reading them back did not settle it.`
+        : `Only ${written} of ${settled.length} targets were written.`;
+    const kept = strategy === 'create' ? ' Both the new and the previous keys were left alive.' : '';
+    return (`${head}${kept} Fix the cause and run again to bring every target to one key.\n` +
+        `${settled.map((s) => `  - ${(0,_github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .describeTarget */ .ff)(s.target.ref)}: ${holds(s)}`).join('\n')}\n` +
+        settled.flatMap((s) => (s.error ? [s.error] : [])).join('\n'));
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3340:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
 // NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
@@ -30800,42 +31009,8 @@ __nccwpck_require__.d(platform_namespaceObject, {
   platform: () => (platform)
 });
 
-// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/core.js
-var core_namespaceObject = {};
-__nccwpck_require__.r(core_namespaceObject);
-__nccwpck_require__.d(core_namespaceObject, {
-  ExitCode: () => (ExitCode),
-  addPath: () => (addPath),
-  debug: () => (debug),
-  endGroup: () => (endGroup),
-  error: () => (error),
-  exportVariable: () => (exportVariable),
-  getBooleanInput: () => (getBooleanInput),
-  getIDToken: () => (getIDToken),
-  getInput: () => (getInput),
-  getMultilineInput: () => (getMultilineInput),
-  getState: () => (getState),
-  group: () => (group),
-  info: () => (info),
-  isDebug: () => (isDebug),
-  markdownSummary: () => (markdownSummary),
-  notice: () => (notice),
-  platform: () => (platform_namespaceObject),
-  saveState: () => (saveState),
-  setCommandEcho: () => (setCommandEcho),
-  setFailed: () => (setFailed),
-  setOutput: () => (setOutput),
-  setSecret: () => (setSecret),
-  startGroup: () => (startGroup),
-  summary: () => (summary),
-  toPlatformPath: () => (toPlatformPath),
-  toPosixPath: () => (toPosixPath),
-  toWin32Path: () => (toWin32Path),
-  warning: () => (warning)
-});
-
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30910,7 +31085,7 @@ function toCommandProperties(annotationProperties) {
  */
 function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function issue(name, message = '') {
     issueCommand(name, {}, message);
@@ -30966,8 +31141,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -30981,10 +31156,10 @@ function issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -31000,11 +31175,2005 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = _summary;
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 4942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
@@ -31803,11313 +33972,6 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = _summary;
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function debug(message) {
-    issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/log-text.ts
-// The one place where text from servers and inputs is made safe before it is shown. The runner
-// reads every line of a step's output as a possible workflow command (docs/github-secrets.md,
-// "What the runner makes of a step's output"): a line that starts with `::` after trimming, or
-// holds `##[` anywhere, may end or stop command processing, forge an annotation, or turn a later
-// ::add-mask:: into plain text. Text made safe here is one line without either form, and stays
-// readable. Redact secrets BEFORE calling these: a secret changed by them no longer matches its mask.
-// Every line terminator the runner splits on (\r\n, \n, lone \r), and those other tools and
-// viewers treat as one: VT, FF, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR.
-const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
-// Control and invisible characters. The runner compares with .NET's culture-aware StartsWith and
-// IndexOf, which skip ignorable characters: ":\u00AD:" would count as "::". So they go first, and
-// only then are the command forms neutralised.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
-// Lone surrogates cannot be encoded; the log would show U+FFFD anyway.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-/** Shown where a line break was, so that a one-line rendering still shows the lines apart. */
-const LINE_BREAK_MARK = ' ⏎ ';
-/**
- * One safe line: line breaks shown as ⏎, control and invisible characters removed, `::` written
- * `: :` and `##[` written `# #[`, so that no command form survives anywhere in it. With
- * `maxLength`, cut to that many characters (code points), ending with `…`.
- */
-function safeText(text, maxLength) {
-    const oneLine = String(text).replace(LONE_SURROGATE, '\uFFFD').replace(LINE_BREAK, LINE_BREAK_MARK).replace(/\t/g, ' ');
-    const neutral = oneLine.replace(INVISIBLE, '').replace(/:(?=:)/g, ': ').replace(/#(?=#\[)/g, '# ');
-    return maxLength === undefined ? neutral : truncate(neutral, maxLength);
-}
-/** Each line of a message we built, made safe on its own: a multi-line list stays a list. */
-function safeLines(text) {
-    return String(text)
-        .replace(LONE_SURROGATE, '\uFFFD')
-        .split(LINE_BREAK)
-        .map((line) => safeText(line));
-}
-function truncate(text, maxLength) {
-    const chars = Array.from(text);
-    if (chars.length <= maxLength)
-        return text;
-    return `${chars.slice(0, Math.max(0, maxLength - 1)).join('')}…`;
-}
-const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/**
- * For the job summary, which GitHub renders as Markdown with raw HTML allowed: the text shows as
- * text, tags and entities included. Control characters other than tab and newline are dropped.
- */
-function escapeHtml(text) {
-    return String(text)
-        .replace(LONE_SURROGATE, '\uFFFD')
-        .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '')
-        .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
-/**
- * A URL input as a message may quote it: scheme, host and path only. Userinfo (a password), the
- * query and the fragment are never echoed, even when the text does not parse as a URL.
- */
-function urlForMessage(raw) {
-    let shown;
-    const url = URL.parse(raw);
-    if (url && (url.protocol === 'https:' || url.protocol === 'http:')) {
-        const hidden = url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '';
-        shown = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}${hidden ? '…' : ''}`;
-    }
-    else {
-        // Not an http(s) URL ("user:pw@host" parses with "user:" as its scheme), so userinfo cannot be
-        // told from the rest, and a password may hold '/', '?' or '#': drop everything up to the
-        // last @, then any query or fragment.
-        const withoutUserinfo = raw.replace(/^([a-z][a-z0-9+.-]*:\/*)?.*@/is, (_, scheme) => `${scheme ?? ''}…@`);
-        const [beforeQuery = ''] = withoutUserinfo.split(/[?#]/, 1);
-        shown = `${beforeQuery}${beforeQuery === withoutUserinfo ? '' : '…'}`;
-    }
-    return safeText(shown, 120);
-}
-
-;// CONCATENATED MODULE: ./src/redirects.ts
-
-// Credentials go only to the origin they were given for (docs/contract.md). fetch follows
-// redirects by default, and undici drops `authorization` on a cross-origin hop but keeps any other
-// header (Capgo's `capgkey`): so no request with a credential lets fetch follow. Capgo never
-// follows at all; GitHub answers 301/307 for a renamed repository, on its own origin, and those
-// are followed here by hand.
-const MAX_REDIRECTS = 5;
-/** A 3xx that asks to go elsewhere (304 Not Modified is an answer, and Octokit throws on it). */
-function isRedirect(status) {
-    return status >= 300 && status < 400 && status !== 304;
-}
-/** Scheme and host of a URL, for messages: never userinfo, path, query or fragment. */
-function originOf(url) {
-    return `${url.protocol}//${url.host}`;
-}
-/** Where a Location header points, resolved against the request's URL; undefined when unusable. */
-function resolveLocation(location, requestUrl) {
-    if (!location)
-        return undefined;
-    try {
-        return new URL(location, requestUrl);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Whether a redirect may be followed with the credential: same origin as the first request (so
- * never https to http), a method-preserving status for a write (a 303 would turn it into a read,
- * and its 2xx would pass for a successful write), and a bounded number of hops.
- */
-function judgeRedirect(firstUrl, requestUrl, status, method, location, hops) {
-    const target = resolveLocation(location, requestUrl);
-    if (!target)
-        return { follow: false, reason: `a ${status} redirect without a usable Location` };
-    const first = new URL(firstUrl);
-    const to = safeText(originOf(target), 120);
-    if (first.protocol === 'https:' && target.protocol !== 'https:') {
-        return { follow: false, reason: `a ${status} redirect from https to ${to}, which would send the credential in clear` };
-    }
-    if (target.origin !== first.origin || target.origin === 'null') {
-        return { follow: false, reason: `a ${status} redirect to another origin, ${to}` };
-    }
-    const read = method.toUpperCase() === 'GET' || method.toUpperCase() === 'HEAD';
-    if (![301, 302, 303, 307, 308].includes(status) || (status === 303 && !read)) {
-        return { follow: false, reason: `a ${status} answer, which asks to repeat the request as something else` };
-    }
-    if (hops >= MAX_REDIRECTS)
-        return { follow: false, reason: `more than ${MAX_REDIRECTS} redirects` };
-    return { follow: true, url: target.href };
-}
-const guarded = new WeakSet();
-/**
- * A fetch that never lets the transport follow a redirect, and follows the ones judgeRedirect
- * allows itself, repeating the request as it was (GitHub: "repeat the request verbatim").
- * A refused redirect is returned as it came: the caller must treat a 3xx as a failure.
- */
-function guardRedirects(inner) {
-    if (guarded.has(inner))
-        return inner;
-    const wrapped = async (url, init = {}) => {
-        const first = String(url);
-        let current = first;
-        for (let hops = 0;; hops++) {
-            const response = await inner(current, { ...init, redirect: 'manual' });
-            if (!isRedirect(response.status))
-                return response;
-            const verdict = judgeRedirect(first, current, response.status, init.method ?? 'GET', response.headers.get('location'), hops);
-            if (!verdict.follow)
-                return response;
-            // Free the connection: the redirect's own body is never read.
-            await response.body?.cancel().catch(() => undefined);
-            current = verdict.url;
-        }
-    };
-    guarded.add(wrapped);
-    return wrapped;
-}
-class RedirectRefusedError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'RedirectRefusedError';
-    }
-}
-/**
- * After Octokit's request: a 3xx that guardRedirects did not follow is an error, never a success
- * (Octokit itself would return it like a 200). Without a status, plugin-retry does not retry it.
- */
-function refuseRedirect(options, response) {
-    if (!isRedirect(response.status))
-        return response;
-    const requestUrl = response.url || String(options.baseUrl ?? '');
-    const location = response.headers?.location;
-    const verdict = requestUrl
-        ? judgeRedirect(requestUrl, requestUrl, response.status, options.method, typeof location === 'string' ? location : undefined, MAX_REDIRECTS)
-        : { follow: false, reason: `a ${response.status} redirect` };
-    const reason = verdict.follow ? `more than ${MAX_REDIRECTS} redirects` : verdict.reason;
-    throw new RedirectRefusedError(`GitHub answered ${options.method} ${options.url} with ${reason}. Not followed (the token goes only to github-api-url's ` +
-        'origin) and not taken as a success: check github-api-url (on GitHub Enterprise Server: https://HOST/api/v3).');
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-// A small retry loop for the Capgo client (Octokit has its own plugins for GitHub): bounded
-// attempts, exponential backoff with jitter, and the server's Retry-After when it sends one.
-const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const DEFAULT_RETRY_POLICY = {
-    attempts: 3,
-    baseDelayMs: 1000,
-    maxDelayMs: 60_000,
-    sleep: defaultSleep,
-};
-async function withRetry(policy, classify, call) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            const decision = classify(error);
-            if (!decision.retry || attempt >= policy.attempts)
-                throw error;
-            const backoff = policy.baseDelayMs * 2 ** (attempt - 1);
-            const jittered = backoff / 2 + Math.random() * (backoff / 2);
-            const delay = decision.retryAfterMs ?? jittered;
-            if (delay > policy.maxDelayMs)
-                throw error;
-            policy.onRetry?.(attempt, delay, error);
-            await policy.sleep(delay);
-        }
-    }
-}
-/** Retry-After is either delay-seconds or an HTTP date. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0)
-        return Math.ceil(seconds * 1000);
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/secrets.ts
-
-
-// Every credential the action handles passes through here the moment it exists: the runner masks
-// it in the log (core.setSecret), and redact() scrubs it from any text we build ourselves (error
-// messages, summaries), so a credential is hidden even where the runner's masking does not reach.
-// A mask matches the whole value only, so the forms a value can take on its way to the log are
-// registered too: each line of a multi-line value (as the runner does for secrets.*), and the
-// value as safeText() renders it.
-const known = new Set();
-// A line this short is no secret on its own, and masking it would blank common text.
-const MIN_PART_LENGTH = 4;
-function registerSecret(value) {
-    if (value.length === 0)
-        return;
-    const forms = new Set([value, safeText(value)]);
-    for (const line of value.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/)) {
-        if (line.trim().length >= MIN_PART_LENGTH)
-            forms.add(line).add(line.trim()).add(safeText(line));
-    }
-    for (const form of forms) {
-        if (form.length === 0 || known.has(form))
-            continue;
-        known.add(form);
-        setSecret(form);
-    }
-}
-/** Run on raw text, before any other change to it: a changed secret no longer matches. */
-function redact(text) {
-    let out = String(text);
-    // Longest first, so that a line of a secret never splits the whole value's match.
-    for (const value of [...known].sort((a, b) => b.length - a.length))
-        out = out.split(value).join('***');
-    return out;
-}
-/** For tests: forget what earlier runs in the same process registered. */
-function forgetSecrets() {
-    known.clear();
-}
-
-;// CONCATENATED MODULE: ./src/capgo-client.ts
-
-
-
-
-
-
-
-class CapgoError extends Error {
-    operation;
-    failure;
-    status;
-    code;
-    detail;
-    retryAfterMs;
-    constructor(operation, failure, status, 
-    /** The server's snake_case code (current generation), when it sent one. */
-    code, 
-    /** The server's human text, or what went wrong on our side. */
-    detail, retryAfterMs) {
-        super(`Capgo: ${operation} failed: ${describe(failure, status, code, detail)}. ${advice(failure, status, code, retryAfterMs)}`);
-        this.operation = operation;
-        this.failure = failure;
-        this.status = status;
-        this.code = code;
-        this.detail = detail;
-        this.retryAfterMs = retryAfterMs;
-        this.name = 'CapgoError';
-    }
-    /** The request may have been carried out even though no usable answer came back. */
-    get outcomeUnknown() {
-        // A policy refusal is final and changed nothing, even when classic Capgo sends it as a 500.
-        if (this.code !== undefined && EXPIRY_POLICY_CODES.has(this.code))
-            return false;
-        return this.failure !== 'http' || (this.status !== undefined && this.status >= 500);
-    }
-}
-function describe(failure, status, code, detail) {
-    if (failure === 'http')
-        return `HTTP ${status}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}`;
-    return detail;
-}
-function advice(failure, status, code, retryAfterMs) {
-    if (failure === 'network')
-        return 'Check capgo-api-url and that the runner can reach it.';
-    if (failure === 'timeout')
-        return 'Capgo did not answer in time; run again later.';
-    if (failure === 'malformed')
-        return 'The answer is not what a Capgo /apikey endpoint returns: check capgo-api-url.';
-    switch (code) {
-        case 'cannot_create_apikey':
-            return 'This Capgo does not let an API key create keys: use `strategy: regenerate`, or `auto` to fall back to it.';
-        case 'expiration_required':
-        case 'org_requires_expiring_key':
-            return 'The Capgo organization requires keys to expire: set expires-in-days (1 to 365).';
-        case 'expiration_exceeds_max':
-            return 'expires-in-days is longer than the Capgo organization allows: lower it.';
-        case 'invalid_expiration_date':
-            return 'Capgo refused the expiry date: set expires-in-days to a whole number from 1 to 365.';
-        case 'cannot_update_apikey':
-        case 'cannot_delete_apikey':
-            return ('Capgo refuses to let capgo-api-key act on this key: it is the managing key itself, or a key it may not manage ' +
-                '(bound in an organization where it is not apikey_manager). Point the rotation at the key the secret holds ' +
-                '(key-name, previous-key-id), never at the managing key.');
-        case 'failed_to_resolve_apikey_policy_scope':
-            return 'limited-to-apps names an app this Capgo account does not have (or cannot see): check the app ids (e.g. com.example.app).';
-        case 'apikey_missing_rbac_bindings':
-            return 'The key has no role in Capgo, so it cannot be regenerated: give it a role in the Capgo dashboard (API keys page).';
-        case 'api_key_not_found_or_access_denied':
-        case 'api_key_not_found':
-            return 'The key does not exist, or the managing key cannot act on it: check previous-key-id and key-name.';
-    }
-    if (status === 401 || status === 403) {
-        return ('capgo-api-key is unknown, expired, or lacks the rights to manage keys: on classic Capgo it needs mode `all`, ' +
-            'on current Capgo the role apikey_manager (or org admin). Not retried: repeated failed logins lock the IP for 15 minutes.');
-    }
-    if (status === 429) {
-        const wait = retryAfterMs === undefined ? 'a minute' : `${Math.ceil(retryAfterMs / 1000)} s (Retry-After)`;
-        return `Capgo's rate limit was hit: wait ${wait} before running again.`;
-    }
-    if (status !== undefined && status >= 500)
-        return 'Capgo had a server error; run again later.';
-    return 'Check the inputs named above.';
-}
-const USER_AGENT = 'capgo-key-rotation-action';
-/**
- * The bundled undici, the HTTP stack Octokit already uses (Node's own fetch would load a second
- * copy). Node's fetch also ignores the runner's https_proxy / no_proxy: behind a proxy, Capgo would
- * be out of reach while GitHub is not. So Capgo goes through the proxy agent @actions/http-client
- * builds for GitHub, when one applies.
- */
-function proxyAwareFetch(baseUrl) {
-    const dispatcher = new HttpClient().getAgentDispatcher(baseUrl);
-    if (!dispatcher)
-        return undici.fetch;
-    return ((url, init) => (0,undici.fetch)(url, { ...init, dispatcher }));
-}
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/**
- * `capgkey` works for every key. Capgo reads `authorization` as an API key only when it is a UUID;
- * anything else is taken as a user JWT, wins over capgkey and fails 401 invalid_jwt, and failures
- * count towards a 15-minute IP lock (docs/capgo-api.md).
- */
-function capgoHeaders(apiKey, hasBody) {
-    return {
-        capgkey: apiKey,
-        ...(UUID.test(apiKey) ? { authorization: apiKey } : {}),
-        accept: 'application/json',
-        'user-agent': USER_AGENT,
-        ...(hasBody ? { 'content-type': 'application/json' } : {}),
-    };
-}
-class CapgoClient {
-    options;
-    timeoutMs;
-    retry;
-    constructor(options) {
-        this.options = options;
-        this.timeoutMs = options.timeoutMs ?? 20_000;
-        this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
-    }
-    async listKeys() {
-        // Parsed inside the retried call: a garbled answer is worth another try, like a 5xx.
-        return withRetry(this.retry, retryable, async () => {
-            const body = await this.request('list keys', 'GET', '/apikey/');
-            // Both real backends answer a bare array; only the public docs show {"data": [...]}.
-            const rows = Array.isArray(body) ? body : isObject(body) ? body.data : undefined;
-            if (!Array.isArray(rows))
-                throw malformed('list keys', 'the list is neither an array nor {"data": [...]}');
-            const managingKeyHash = sha256Hex(this.options.apiKey);
-            const keys = rows.map((row) => {
-                const parsed = parseRow('list keys', row);
-                // Compare and drop: classic rows carry other keys' plaintext (`key`), or their sha256 (`key_hash`).
-                const record = row;
-                const isManagingKey = (typeof record.key === 'string' && record.key === this.options.apiKey) ||
-                    (typeof record.key_hash === 'string' && record.key_hash.toLowerCase() === managingKeyHash);
-                return { ...parsed, isManagingKey };
-            });
-            return { generation: generationOf(rows), keys };
-        });
-    }
-    // Never retried: a create whose answer was lost may still have made a key, and a second call
-    // would make another. The rotation sweeps such a key up by name instead.
-    async createKey(request) {
-        const body = await this.request('create key', 'POST', '/apikey/', {
-            name: request.name,
-            mode: request.mode,
-            ...(request.limitedToApps.length > 0 ? { limited_to_apps: request.limitedToApps } : {}),
-            ...(request.limitedToOrgs.length > 0 ? { limited_to_orgs: request.limitedToOrgs } : {}),
-            ...(request.expiresAt ? { expires_at: request.expiresAt } : {}),
-            hashed: true,
-        });
-        return this.parseIssued('create key', isObject(body) && isObject(body.apikey) ? body.apikey : body);
-    }
-    // Retrying is safe, and heals a lost answer: each call replaces the secret again, and the last
-    // answer holds the live one. So a garbled answer is retried too.
-    async regenerateKey(id, expiresAt) {
-        const operation = `regenerate key ${id}`;
-        return withRetry(this.retry, retryable, async () => {
-            const body = await this.request(operation, 'PUT', `/apikey/${id}`, { regenerate: true, ...(expiresAt ? { expires_at: expiresAt } : {}) });
-            return this.parseIssued(operation, isObject(body) && isObject(body.apikey) ? body.apikey : body);
-        });
-    }
-    async deleteKey(id) {
-        try {
-            // Any 2xx is a success, whatever its body says ({success: true}, {status: "ok"}, or nothing).
-            await withRetry(this.retry, retryable, () => this.request(`delete key ${id}`, 'DELETE', `/apikey/${id}`, undefined, { ignoreBody: true }));
-            return 'deleted';
-        }
-        catch (error) {
-            if (error instanceof CapgoError && error.status === 404)
-                return 'not-found';
-            throw error;
-        }
-    }
-    parseIssued(operation, body) {
-        if (!isObject(body) || typeof body.key !== 'string' || body.key === '') {
-            throw malformed(operation, 'the answer holds no key');
-        }
-        this.options.onKeyMaterial(body.key);
-        const { id, name, mode, expiresAt, updatedAt } = parseRow(operation, body);
-        return { id, name, key: body.key, mode, expiresAt, updatedAt };
-    }
-    async request(operation, method, path, json, options = {}) {
-        const url = `${this.options.baseUrl}${path}`;
-        const signal = AbortSignal.timeout(this.timeoutMs);
-        let response;
-        let text;
-        try {
-            response = await (this.options.fetch ?? undici.fetch)(url, {
-                method,
-                headers: capgoHeaders(this.options.apiKey, json !== undefined),
-                body: json === undefined ? undefined : JSON.stringify(json),
-                signal,
-                // Never followed: the managing key would go wherever the Location points.
-                redirect: 'manual',
-            });
-            text = await response.text();
-        }
-        catch (error) {
-            throw transportError(operation, error, url, this.timeoutMs, signal.aborted);
-        }
-        if (isRedirect(response.status)) {
-            throw new CapgoError(operation, 'http', response.status, undefined, redirectDetail(response, url), undefined);
-        }
-        const body = parseJson(text);
-        if (!response.ok) {
-            const { code, detail } = parseErrorBody(body);
-            throw new CapgoError(operation, 'http', response.status, code, detail, parseRetryAfter(response.headers.get('retry-after')));
-        }
-        if (body === undefined && text.trim() !== '' && !options.ignoreBody)
-            throw malformed(operation, 'the answer is not JSON');
-        return body;
-    }
-}
-/** 5xx, 429, timeouts, lost connections and garbled answers are worth another try; other answers are final. */
-function retryable(error) {
-    if (!(error instanceof CapgoError))
-        return { retry: false };
-    if (error.failure !== 'http')
-        return { retry: true };
-    if (error.status === 429)
-        return { retry: true, retryAfterMs: error.retryAfterMs };
-    if (error.code !== undefined && EXPIRY_POLICY_CODES.has(error.code))
-        return { retry: false };
-    return { retry: error.status !== undefined && error.status >= 500 };
-}
-function transportError(operation, error, url, timeoutMs, timedOut) {
-    const name = error instanceof Error ? error.name : '';
-    if (timedOut || name === 'TimeoutError' || name === 'AbortError') {
-        return new CapgoError(operation, 'timeout', undefined, undefined, `no answer from ${urlForMessage(url)} within ${timeoutMs / 1000} s`, undefined);
-    }
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-    return new CapgoError(operation, 'network', undefined, undefined, `could not reach ${urlForMessage(url)} (${quote(cause)})`, undefined);
-}
-/** Names where a redirect pointed (its origin only), and that it was not followed. */
-function redirectDetail(response, url) {
-    const target = resolveLocation(response.headers.get('location'), url);
-    const where = target ? `to ${safeText(originOf(target), 120)}${target.origin === new URL(url).origin ? ' (the same origin)' : ''}` : 'without a usable Location';
-    return `a redirect ${where}, not followed: the managing key is sent to capgo-api-url only. Check capgo-api-url`;
-}
-function malformed(operation, what) {
-    return new CapgoError(operation, 'malformed', undefined, undefined, what, undefined);
-}
-// Long enough for Capgo's messages; a quoted text never floods the log.
-const MAX_QUOTED = 200;
-const CODE = /^[a-z0-9_]{1,64}$/;
-/**
- * Organization expiry policies. Current Capgo names them in `error`; classic Capgo enforces them in
- * a database trigger (enforce_apikey_expiration_policy), whose exception surfaces as
- * moreInfo.supabaseError.message under a generic failed_to_create_apikey (400) or
- * failed_to_update_apikey (500): that inner code is the one to act on.
- */
-const EXPIRY_POLICY_CODES = new Set(['expiration_required', 'expiration_exceeds_max', 'invalid_expiration_date', 'org_requires_expiring_key']);
-function policyCode(body) {
-    const more = isObject(body.moreInfo) ? body.moreInfo : undefined;
-    const inner = more && isObject(more.supabaseError) ? more.supabaseError.message : undefined;
-    return typeof inner === 'string' && EXPIRY_POLICY_CODES.has(inner) ? inner : undefined;
-}
-/** Server text as a message may quote it: redacted first (a later change could hide a secret from the mask), then one safe line. */
-function quote(text) {
-    return safeText(redact(text), MAX_QUOTED).trim();
-}
-// Classic errors: {"error": "<human text>", "status": "KO"}.
-// Current errors: {"error": "<snake_case code>", "message": "<text>", "moreInfo": {...}}.
-// Nothing else of a body is ever quoted: a classic list body holds other keys in plaintext, and
-// a proxy's page is no better. Without those fields, the status alone says what happened.
-function parseErrorBody(body) {
-    if (!isObject(body))
-        return { code: undefined, detail: '' };
-    const error = typeof body.error === 'string' && body.error.trim() !== '' ? body.error : undefined;
-    const message = typeof body.message === 'string' && body.message.trim() !== '' ? body.message : undefined;
-    const code = policyCode(body) ?? (error !== undefined && CODE.test(error) ? error : undefined);
-    const text = message ?? (code === undefined ? error : undefined);
-    return { code, detail: text === undefined ? '' : quote(text) };
-}
-function parseRow(operation, row) {
-    if (!isObject(row))
-        throw malformed(operation, 'a key is not an object');
-    const id = typeof row.id === 'number' ? row.id : typeof row.id === 'string' && /^\d+$/.test(row.id) ? Number(row.id) : NaN;
-    if (!Number.isSafeInteger(id))
-        throw malformed(operation, 'a key has no numeric id');
-    const text = (value) => (typeof value === 'string' ? value : undefined);
-    return {
-        id,
-        name: text(row.name) ?? '',
-        mode: text(row.mode),
-        globalPermissions: Array.isArray(row.global_permissions) ? row.global_permissions.filter((p) => typeof p === 'string') : [],
-        createdAt: text(row.created_at),
-        updatedAt: text(row.updated_at),
-        expiresAt: text(row.expires_at),
-        ...(Array.isArray(row.limited_to_apps) ? { limitedToApps: row.limited_to_apps.filter((a) => typeof a === 'string') } : {}),
-        ...(Array.isArray(row.limited_to_orgs) ? { limitedToOrgs: row.limited_to_orgs.filter((o) => typeof o === 'string') } : {}),
-    };
-}
-/**
- * The generation from what the rows carry, never from the list's shape (both real backends answer
- * a bare array). Classic selects every column, so its rows have `mode` and `key_hash` (classic
- * get.ts: select('*')); current selects public columns only and adds `is_hashed_key` and
- * `global_permissions` (current get.ts: APIKEY_PUBLIC_COLUMNS). No row that tells: 'unknown'.
- */
-function generationOf(rows) {
-    let classic = false;
-    let current = false;
-    for (const row of rows) {
-        if (!isObject(row))
-            continue;
-        if ('mode' in row || 'key_hash' in row || 'key' in row)
-            classic = true;
-        else if ('is_hashed_key' in row || 'global_permissions' in row || 'rbac_id' in row)
-            current = true;
-    }
-    if (classic === current)
-        return 'unknown';
-    return classic ? 'classic' : 'current';
-}
-function sha256Hex(value) {
-    return (0,external_node_crypto_.createHash)('sha256').update(value, 'utf8').digest('hex');
-}
-function parseJson(text) {
-    try {
-        return text.trim() === '' ? undefined : JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
-
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
-var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-function getAuthString(token, options) {
-    if (!token && !options.auth) {
-        throw new Error('Parameter token or opts.auth is required');
-    }
-    else if (token && options.auth) {
-        throw new Error('Parameters token and opts.auth may not both be specified');
-    }
-    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
-}
-function getProxyAgent(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgent(destinationUrl);
-}
-function getProxyAgentDispatcher(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgentDispatcher(destinationUrl);
-}
-function getProxyFetch(destinationUrl) {
-    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
-        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
-    });
-    return proxyFetch;
-}
-function getApiBaseUrl() {
-    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
-}
-function getUserAgentWithOrchestrationId(baseUserAgent) {
-    var _a;
-    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
-    if (orchId) {
-        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-        const tag = `actions_orchestration_id/${sanitizedId}`;
-        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
-            return baseUserAgent;
-        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
-        return `${ua}${tag}`;
-    }
-    return baseUserAgent;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
-function getUserAgent() {
-  if (typeof navigator === "object" && "userAgent" in navigator) {
-    return navigator.userAgent;
-  }
-
-  if (typeof process === "object" && process.version !== undefined) {
-    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
-      process.arch
-    })`;
-  }
-
-  return "<environment undetectable>";
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
-// @ts-check
-
-function register(state, name, method, options) {
-  if (typeof method !== "function") {
-    throw new Error("method for before hook must be a function");
-  }
-
-  if (!options) {
-    options = {};
-  }
-
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name) => {
-      return register.bind(null, state, name, callback, options);
-    }, method)();
-  }
-
-  return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
-      return method(options);
-    }
-
-    return state.registry[name].reduce((method, registered) => {
-      return registered.hook.bind(null, method, options);
-    }, method)();
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
-// @ts-check
-
-function addHook(state, kind, name, hook) {
-  const orig = hook;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
-  }
-
-  if (kind === "before") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(orig.bind(null, options))
-        .then(method.bind(null, options));
-    };
-  }
-
-  if (kind === "after") {
-    hook = (method, options) => {
-      let result;
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .then((result_) => {
-          result = result_;
-          return orig(result, options);
-        })
-        .then(() => {
-          return result;
-        });
-    };
-  }
-
-  if (kind === "error") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .catch((error) => {
-          return orig(error, options);
-        });
-    };
-  }
-
-  state.registry[name].push({
-    hook: hook,
-    orig: orig,
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
-// @ts-check
-
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
-    return;
-  }
-
-  const index = state.registry[name]
-    .map((registered) => {
-      return registered.orig;
-    })
-    .indexOf(method);
-
-  if (index === -1) {
-    return;
-  }
-
-  state.registry[name].splice(index, 1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
-// @ts-check
-
-
-
-
-
-// bind with array of arguments: https://stackoverflow.com/a/21792913
-const bind = Function.bind;
-const bindable = bind.bind(bind);
-
-function bindApi(hook, state, name) {
-  const removeHookRef = bindable(removeHook, null).apply(
-    null,
-    name ? [state, name] : [state]
-  );
-  hook.api = { remove: removeHookRef };
-  hook.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
-  });
-}
-
-function Singular() {
-  const singularHookName = Symbol("Singular");
-  const singularHookState = {
-    registry: {},
-  };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
-  bindApi(singularHook, singularHookState, singularHookName);
-  return singularHook;
-}
-
-function Collection() {
-  const state = {
-    registry: {},
-  };
-
-  const hook = register.bind(null, state);
-  bindApi(hook, state);
-
-  return hook;
-}
-
-/* harmony default export */ const before_after_hook = ({ Singular, Collection });
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var VERSION = "0.0.0-development";
-
-// pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
-var DEFAULTS = {
-  method: "GET",
-  baseUrl: "https://api.github.com",
-  headers: {
-    accept: "application/vnd.github.v3+json",
-    "user-agent": userAgent
-  },
-  mediaType: {
-    format: ""
-  }
-};
-
-// pkg/dist-src/util/lowercase-keys.js
-function dist_bundle_lowercaseKeys(object) {
-  if (!object) {
-    return {};
-  }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
-    return newObj;
-  }, {});
-}
-
-// pkg/dist-src/util/is-plain-object.js
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/util/merge-deep.js
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
-    } else {
-      Object.assign(result, { [key]: options[key] });
-    }
-  });
-  return result;
-}
-
-// pkg/dist-src/util/remove-undefined-properties.js
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
-    }
-  }
-  return obj;
-}
-
-// pkg/dist-src/merge.js
-function merge(defaults, route, options) {
-  if (typeof route === "string") {
-    let [method, url] = route.split(" ");
-    options = Object.assign(url ? { method, url } : { url: method }, options);
-  } else {
-    options = Object.assign({}, route);
-  }
-  options.headers = dist_bundle_lowercaseKeys(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
-  if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
-      ).concat(mergedOptions.mediaType.previews);
-    }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
-  }
-  return mergedOptions;
-}
-
-// pkg/dist-src/util/add-query-parameters.js
-function addQueryParameters(url, parameters) {
-  const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
-    return url;
-  }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
-      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
-    }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
-  }).join("&");
-}
-
-// pkg/dist-src/util/extract-url-variable-names.js
-var urlVariableRegex = /\{[^{}}]+\}/g;
-function removeNonChars(variableName) {
-  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
-}
-function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
-    return [];
-  }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
-}
-
-// pkg/dist-src/util/omit.js
-function omit(object, keysToOmit) {
-  const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
-    }
-  }
-  return result;
-}
-
-// pkg/dist-src/util/url-template.js
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
-    }
-    return part;
-  }).join("");
-}
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-  });
-}
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
-  } else {
-    return value;
-  }
-}
-function isDefined(value) {
-  return value !== void 0 && value !== null;
-}
-function isKeyOperator(operator) {
-  return operator === ";" || operator === "&" || operator === "?";
-}
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
-      if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
-      }
-      result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
-      );
-    } else {
-      if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
-            );
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
-            }
-          });
-        }
-      } else {
-        const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
-            }
-          });
-        }
-        if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
-        } else if (tmp.length !== 0) {
-          result.push(tmp.join(","));
-        }
-      }
-    }
-  } else {
-    if (operator === ";") {
-      if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
-      }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
-      result.push("");
-    }
-  }
-  return result;
-}
-function parseUrl(template) {
-  return {
-    expand: expand.bind(null, template)
-  };
-}
-function expand(template, context) {
-  var operators = ["+", "#", ".", "/", ";", "?", "&"];
-  template = template.replace(
-    /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
-      if (expression) {
-        let operator = "";
-        const values = [];
-        if (operators.indexOf(expression.charAt(0)) !== -1) {
-          operator = expression.charAt(0);
-          expression = expression.substr(1);
-        }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
-        });
-        if (operator && operator !== "+") {
-          var separator = ",";
-          if (operator === "?") {
-            separator = "&";
-          } else if (operator !== "#") {
-            separator = operator;
-          }
-          return (values.length !== 0 ? operator : "") + values.join(separator);
-        } else {
-          return values.join(",");
-        }
-      } else {
-        return encodeReserved(literal);
-      }
-    }
-  );
-  if (template === "/") {
-    return template;
-  } else {
-    return template.replace(/\/$/, "");
-  }
-}
-
-// pkg/dist-src/parse.js
-function parse(options) {
-  let method = options.method.toUpperCase();
-  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
-  let body;
-  let parameters = omit(options, [
-    "method",
-    "baseUrl",
-    "url",
-    "headers",
-    "request",
-    "mediaType"
-  ]);
-  const urlVariableNames = extractUrlVariableNames(url);
-  url = parseUrl(url).expand(parameters);
-  if (!/^http/.test(url)) {
-    url = options.baseUrl + url;
-  }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
-  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
-  if (!isBinaryRequest) {
-    if (options.mediaType.format) {
-      headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
-          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
-        )
-      ).join(",");
-    }
-    if (url.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
-        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
-        }).join(",");
-      }
-    }
-  }
-  if (["GET", "HEAD"].includes(method)) {
-    url = addQueryParameters(url, remainingParameters);
-  } else {
-    if ("data" in remainingParameters) {
-      body = remainingParameters.data;
-    } else {
-      if (Object.keys(remainingParameters).length) {
-        body = remainingParameters;
-      }
-    }
-  }
-  if (!headers["content-type"] && typeof body !== "undefined") {
-    headers["content-type"] = "application/json; charset=utf-8";
-  }
-  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
-    body = "";
-  }
-  return Object.assign(
-    { method, url, headers },
-    typeof body !== "undefined" ? { body } : null,
-    options.request ? { request: options.request } : null
-  );
-}
-
-// pkg/dist-src/endpoint-with-defaults.js
-function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
-}
-
-// pkg/dist-src/with-defaults.js
-function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
-  return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
-    parse
-  });
-}
-
-// pkg/dist-src/index.js
-var endpoint = withDefaults(null, DEFAULTS);
-
-
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Validate a type string against RFC 9110.
- */
-function isTypeValid(type, start = 0, end = type.length) {
-    let hasSlash = false;
-    for (let index = start; index < end; index++) {
-        const code = type.charCodeAt(index);
-        if (code === 47 /* / */) {
-            if (hasSlash || index === start || index >= end - 1)
-                return false;
-            hasSlash = true;
-        }
-        else if (!isTokenCode(code)) {
-            return false;
-        }
-    }
-    return hasSlash;
-}
-/**
- * Validate a token against RFC 9110.
- */
-function isTokenValid(token, start = 0, end = token.length) {
-    if (start >= end)
-        return false;
-    for (let index = start; index < end; index++) {
-        if (!isTokenCode(token.charCodeAt(index)))
-            return false;
-    }
-    return true;
-}
-/**
- * Check whether a character code belongs to the token production in RFC 9110.
- */
-function isTokenCode(code) {
-    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
-}
-/**
- * Serialize a parameter value.
- */
-function parameterValue(str) {
-    const len = str.length;
-    if (len === 0)
-        return '""';
-    let index = 0;
-    while (index < len && isTokenCode(str.charCodeAt(index)))
-        index++;
-    if (index === len)
-        return str;
-    let result = '"';
-    let start = 0;
-    while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
-            throw new TypeError(`Invalid parameter value: ${str}`);
-        }
-        if (code === 34 /* " */ || code === 92 /* \\ */) {
-            result += `${str.slice(start, index)}\\`;
-            start = index;
-        }
-        index++;
-    }
-    return `${result}${str.slice(start)}"`;
-}
-/**
- * Format an object into a `Content-Type` header.
- */
-function format(obj) {
-    const { type, parameters } = obj;
-    if (!type || !isTypeValid(type)) {
-        throw new TypeError(`Invalid type: ${type}`);
-    }
-    let result = type;
-    if (parameters) {
-        for (const param of Object.keys(parameters)) {
-            if (!isTokenValid(param)) {
-                throw new TypeError(`Invalid parameter name: ${param}`);
-            }
-            result += `; ${param}=${parameterValue(parameters[param])}`;
-        }
-    }
-    return result;
-}
-/**
- * Parse a `Content-Type` header.
- */
-function dist_parse(header, options) {
-    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-    const len = header.length;
-    let valueStart = options?.start ?? 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = options?.parameters === false ? COMMA_FLAG : 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
-const intRegex = /^-?\d+$/;
-const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
-const originalStringify = JSON.stringify;
-const originalParse = JSON.parse;
-const customFormat = /^-?\d+n$/;
-
-const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
-const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-
-/**
- * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
- * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
- */
-
-/**
- * Checks if a value is unstringifiable according to native JSON.stringify rules.
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is undefined, a function, or a symbol.
- */
-const isUnstringifiable = (val) =>
-  val === undefined || typeof val === "function" || typeof val === "symbol";
-
-/**
- * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is a RawJSON instance.
- */
-const isRawJSON = (val) =>
-  val !== null &&
-  typeof val === "object" &&
-  val.constructor &&
-  val.constructor.name === "RawJSON";
-
-/**
- * Iteratively converts a JS value to a JSON string.
- * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
- * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
- *
- * @param {any} rootValue The value to stringify.
- * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
- * @param {string | number} [spaceParam] Indentation for pretty-printing.
- * @returns {string | undefined} The generated JSON string.
- */
-const stringifyIteratively = (rootValue, replacer, spaceParam) => {
-  let space = "";
-
-  if (typeof spaceParam === "number") {
-    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
-  } else if (typeof spaceParam === "string") {
-    space = spaceParam.slice(0, 10);
-  }
-
-  const isFunctionReplacer = typeof replacer === "function";
-  const propertyList = Array.isArray(replacer)
-    ? new Set(replacer.map(String))
-    : null;
-
-  /**
-   * Prepares a value for stringification by resolving toJSON, handling BigInts,
-   * applying custom replacers, and unwrapping primitive objects.
-   *
-   * @param {object|Array} parent The parent object or array holding the value.
-   * @param {string} key The key associated with the value.
-   * @param {any} val The raw value to process.
-   * @returns {any} The processed value ready for stringification.
-   */
-  const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
-
-    if (hasToJSON) {
-      val = val.toJSON(key);
-    }
-
-    const isNoise = typeof val === "string" && noiseValue.test(val);
-
-    if (isNoise) return val + "n";
-
-    const isBigInt = typeof val === "bigint";
-
-    if (isBigInt) {
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return JSON.rawJSON(val.toString());
-
-      return val.toString() + "n";
-    }
-
-    if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
-    }
-
-    const isPostReplacerObject = val !== null && typeof val === "object";
-
-    if (isPostReplacerObject) {
-      const isPrimitiveWrapper =
-        val instanceof Number ||
-        val instanceof String ||
-        val instanceof Boolean;
-
-      if (isPrimitiveWrapper) {
-        val = val.valueOf();
-      }
-    }
-
-    return val;
-  };
-
-  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
-
-  if (isUnstringifiable(rootProcessed)) {
-    return undefined;
-  }
-
-  const isRootPrimitive =
-    rootProcessed === null || typeof rootProcessed !== "object";
-  const isRootNativeRawJSON = isRawJSON(rootProcessed);
-
-  if (isRootPrimitive || isRootNativeRawJSON) {
-    return originalStringify(rootProcessed);
-  }
-
-  const chunks = [];
-  let level = 0;
-
-  const stack = [
-    {
-      parent: { "": rootProcessed },
-      key: "",
-      val: rootProcessed,
-      isArray: Array.isArray(rootProcessed),
-      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
-      index: 0,
-      first: true,
-    },
-  ];
-
-  const visited = new WeakSet([rootProcessed]);
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (node.index === 0) {
-      chunks.push(node.isArray ? "[" : "{");
-      level++;
-    }
-
-    let isDone = false;
-
-    if (node.isArray) {
-      if (node.index < node.val.length) {
-        if (!node.first) chunks.push(",");
-
-        if (space) chunks.push("\n" + space.repeat(level));
-
-        const childRaw = node.val[node.index];
-        const childVal = prepareVal(node.val, String(node.index), childRaw);
-
-        if (isUnstringifiable(childVal)) {
-          chunks.push("null");
-          node.first = false;
-          node.index++;
-        } else {
-          const isComplexObject =
-            childVal !== null && typeof childVal === "object";
-          const isNativeRaw = isRawJSON(childVal);
-
-          if (isComplexObject && !isNativeRaw) {
-            if (visited.has(childVal)) {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-
-            visited.add(childVal);
-
-            stack.push({
-              parent: node.val,
-              key: String(node.index),
-              val: childVal,
-              isArray: Array.isArray(childVal),
-              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-              index: 0,
-              first: true,
-            });
-
-            node.first = false;
-            node.index++;
-          } else {
-            chunks.push(originalStringify(childVal));
-            node.first = false;
-            node.index++;
-          }
-        }
-      } else {
-        isDone = true;
-      }
-    } else {
-      while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
-
-        if (isFilteredOutByArray) continue;
-
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
-
-        if (isUnstringifiable(childVal)) continue;
-
-        if (!node.first) chunks.push(",");
-
-        if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
-        } else {
-          chunks.push(originalStringify(k) + ":");
-        }
-
-        const isComplexObject =
-          childVal !== null && typeof childVal === "object";
-        const isNativeRaw = isRawJSON(childVal);
-
-        if (isComplexObject && !isNativeRaw) {
-          if (visited.has(childVal)) {
-            throw new TypeError("Converting circular structure to JSON");
-          }
-
-          visited.add(childVal);
-
-          stack.push({
-            parent: node.val,
-            key: k,
-            val: childVal,
-            isArray: Array.isArray(childVal),
-            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-            index: 0,
-            first: true,
-          });
-
-          node.first = false;
-
-          break; // Stop current loop level to process the newly pushed stack node
-        } else {
-          chunks.push(originalStringify(childVal));
-          node.first = false;
-        }
-      }
-
-      const isNodeFullyProcessed =
-        node.index >= node.keys.length && stack[stack.length - 1] === node;
-
-      if (isNodeFullyProcessed) {
-        isDone = true;
-      }
-    }
-
-    if (isDone) {
-      level--;
-
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
-
-      chunks.push(node.isArray ? "]" : "}");
-      visited.delete(node.val);
-      stack.pop();
-    }
-  }
-
-  return chunks.join("");
-};
-
-/**
- * Converts a JavaScript value to a JSON string.
- *
- * Supports serialization of BigInt values using two strategies:
- * 1. Custom format "123n" → "123" (universal fallback)
- * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
- *
- * All other values are serialized exactly like native JSON.stringify().
- *
- * @param {*} value The value to convert to a JSON string.
- * @param {Replacer | Array<string | number> | null} [replacer]
- * A function that alters the behavior of the stringification process,
- * or an array of strings/numbers to indicate properties to exclude.
- * @param {string | number} [space]
- * A string or number to specify indentation or pretty-printing.
- * @returns {string} The JSON string representation.
- */
-const JSONStringify = (value, replacer, space) => {
-  try {
-    const supportsRawJSON = "rawJSON" in JSON;
-
-    if (supportsRawJSON) {
-      return originalStringify(
-        value,
-        (key, val) => {
-          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
-
-          const hasFunctionReplacer = typeof replacer === "function";
-
-          if (hasFunctionReplacer) return replacer(key, val);
-
-          const isKeyInArrayReplacer =
-            Array.isArray(replacer) && replacer.includes(key);
-
-          if (isKeyInArrayReplacer) return val;
-
-          return val;
-        },
-        space,
-      );
-    }
-
-    if (!value) return originalStringify(value, replacer, space);
-
-    const convertedToCustomJSON = originalStringify(
-      value,
-      (key, val) => {
-        const isNoise = typeof val === "string" && noiseValue.test(val);
-
-        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-        if (typeof val === "bigint") return val.toString() + "n";
-
-        const hasFunctionReplacer = typeof replacer === "function";
-
-        if (hasFunctionReplacer) return replacer(key, val);
-
-        const isKeyInArrayReplacer =
-          Array.isArray(replacer) && replacer.includes(key);
-
-        if (isKeyInArrayReplacer) return val;
-
-        return val;
-      },
-      space,
-    );
-
-    const processedJSON = convertedToCustomJSON.replace(
-      bigIntsStringify,
-      "$1$2$3",
-    ); // Delete one "n" off the end of every BigInt value
-
-    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
-
-    return denoisedJSON;
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
-
-      if (convertedJSON === undefined) return undefined;
-
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return convertedJSON;
-
-      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
-
-      return processedJSON.replace(noiseStringify, "$1$2$3");
-    }
-
-    throw error;
-  }
-};
-
-const featureCache = new Map();
-
-/**
- * Detects if the current JSON.parse implementation supports the context.source feature.
- *
- * Uses toString() fingerprinting to cache results and automatically detect runtime
- * replacements of JSON.parse (polyfills, mocks, etc.).
- *
- * @returns {boolean} true if context.source is supported, false otherwise.
- */
-const isContextSourceSupported = () => {
-  const parseFingerprint = JSON.parse.toString();
-
-  if (featureCache.has(parseFingerprint)) {
-    return featureCache.get(parseFingerprint);
-  }
-
-  try {
-    const result = JSON.parse(
-      "1",
-      (_, __, context) => !!context?.source && context.source === "1",
-    );
-    featureCache.set(parseFingerprint, result);
-
-    return result;
-  } catch {
-    featureCache.set(parseFingerprint, false);
-
-    return false;
-  }
-};
-
-/**
- * Reviver function that converts custom-format BigInt strings back to BigInt values.
- * Also handles "noise" strings that accidentally match the BigInt format.
- *
- * @param {string | number | undefined} key The object key.
- * @param {*} value The value being parsed.
- * @param {object} [context] Parse context (if supported by JSON.parse).
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The transformed value.
- */
-const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
-  const isCustomFormatBigInt =
-    typeof value === "string" && customFormat.test(value);
-
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
-
-  const hasUserReviver = typeof userReviver === "function";
-
-  if (!hasUserReviver) return value;
-
-  return userReviver(key, value, context);
-};
-
-/**
- * Fast JSON.parse implementation (~2x faster than classic fallback).
- * Uses JSON.parse's context.source feature to detect integers and convert
- * large numbers directly to BigInt without string manipulation.
- *
- * Does not support legacy custom format from v1 of this library.
- *
- * @param {string} text JSON string to parse.
- * @param {Reviver} [reviver] Transform function to apply to each value.
- * @returns {any} Parsed JavaScript value.
- */
-const JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds =
-      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
-    const isBigInt = isBigNumber && isInt;
-
-    if (isBigInt) return BigInt(context.source);
-
-    const hasCustomReviver = typeof reviver === "function";
-
-    if (!hasCustomReviver) return value;
-
-    return reviver(key, value, context);
-  });
-};
-
-const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
-const MAX_DIGITS = MAX_INT.length;
-const stringsOrLargeNumbers =
-  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
-const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
-
-/**
- * Iteratively traverses the parsed object bottom-up (post-order),
- * emulating the native JSON.parse reviver behavior.
- * This avoids Call Stack overflows (RangeError) on deeply nested structures.
- *
- * @param {any} parsed The natively parsed JSON object.
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The fully processed object.
- */
-const applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
-  const stack = [{ parent: rootHolder, key: "", visited: false }];
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (!node.visited) {
-      node.visited = true;
-
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
-
-      if (isComplexObject) {
-        const keys = Object.keys(value);
-
-        for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value, key: keys[i], visited: false });
-        }
-      }
-    } else {
-      const { parent, key } = node;
-      let value = parent[key];
-
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
-
-        if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
-        } else {
-          const isNoise = noiseValue.test(value);
-
-          if (isNoise) value = value.slice(0, -1);
-        }
-      }
-
-      const hasUserReviver = typeof userReviver === "function";
-
-      if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
-      }
-
-      const isDeleted = value === undefined;
-
-      if (isDeleted) {
-        delete parent[key];
-      } else {
-        parent[key] = value;
-      }
-
-      stack.pop();
-    }
-  }
-
-  return rootHolder[""];
-};
-
-/**
- * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
- *
- * @param {string} text The raw JSON string.
- * @returns {string} The serialized string with marked BigInts.
- */
-const serializeBigInts = (text) => {
-  return text.replace(
-    stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
-
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-      const hasFractionalOrExponential = fractional || exponential;
-
-      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
-      const isLessThanMaxSafeInt =
-        digits &&
-        (digits.length < MAX_DIGITS ||
-          (digits.length === MAX_DIGITS && digits <= MAX_INT));
-
-      const isStandardValue =
-        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
-
-      if (isStandardValue) return match;
-
-      return '"' + match + 'n"';
-    },
-  );
-};
-
-/**
- * Converts a JSON string into a JavaScript value.
- *
- * Supports parsing of large integers using two strategies:
- * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
- * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
- *
- * All other JSON values are parsed exactly like native JSON.parse().
- *
- * @param {string} text A valid JSON string.
- * @param {Reviver} [reviver]
- * A function that transforms the results. This function is called for each member
- * of the object. If a member contains nested objects, the nested objects are
- * transformed before the parent object is.
- * @returns {any} The parsed JavaScript value.
- * @throws {SyntaxError} If text is not valid JSON.
- */
-const JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
-
-  try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
-
-    // Find and mark big numbers with "n"
-    const serializedData = serializeBigInts(text);
-
-    return originalParse(serializedData, (key, value, context) =>
-      convertMarkedBigIntsReviver(key, value, context, reviver),
-    );
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-
-      return applyReviverIteratively(parsed, reviver);
-    }
-
-    throw error;
-  }
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
-class RequestError extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var dist_bundle_VERSION = "10.0.16";
-
-// pkg/dist-src/defaults.js
-var defaults_default = {
-  headers: {
-    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
-  }
-};
-
-// pkg/dist-src/fetch-wrapper.js
-
-
-
-// pkg/dist-src/is-plain-object.js
-function dist_bundle_isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/fetch-wrapper.js
-
-var noop = () => "";
-async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
-    throw new Error(
-      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
-    );
-  }
-  const log = requestOptions.request?.log || console;
-  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
-      String(value)
-    ])
-  );
-  let fetchResponse;
-  try {
-    fetchResponse = await fetch(requestOptions.url, {
-      method: requestOptions.method,
-      body,
-      redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
-      signal: requestOptions.request?.signal,
-      // duplex must be set if request.body is ReadableStream or Async Iterables.
-      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
-      ...requestOptions.body && { duplex: "half" }
-    });
-  } catch (error) {
-    let message = "Unknown Error";
-    if (error instanceof Error) {
-      if (error.name === "AbortError") {
-        error.status = 500;
-        throw error;
-      }
-      message = error.message;
-      if (error.name === "TypeError" && "cause" in error) {
-        if (error.cause instanceof Error) {
-          message = error.cause.message;
-        } else if (typeof error.cause === "string") {
-          message = error.cause;
-        }
-      }
-    }
-    const requestError = new RequestError(message, 500, {
-      request: requestOptions
-    });
-    requestError.cause = error;
-    throw requestError;
-  }
-  const status = fetchResponse.status;
-  const url = fetchResponse.url;
-  const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
-  }
-  const octokitResponse = {
-    url,
-    status,
-    headers: responseHeaders,
-    data: ""
-  };
-  if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
-    log.warn(
-      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
-    );
-  }
-  if (status === 204 || status === 205) {
-    return octokitResponse;
-  }
-  if (requestOptions.method === "HEAD") {
-    if (status < 400) {
-      return octokitResponse;
-    }
-    throw new RequestError(fetchResponse.statusText, status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status === 304) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status >= 400) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
-  return octokitResponse;
-}
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
-  if (!contentType) {
-    return response.text().catch(noop);
-  }
-  const mimetype = dist_parse(contentType);
-  if (isJSONResponse(mimetype)) {
-    let text = "";
-    try {
-      text = await response.text();
-      return JSONParse(text);
-    } catch (err) {
-      return text;
-    }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
-  } else {
-    return response.arrayBuffer().catch(
-      /* v8 ignore next -- @preserve */
-      () => new ArrayBuffer(0)
-    );
-  }
-}
-function isJSONResponse(mimetype) {
-  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
-}
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
-  }
-  if (data instanceof ArrayBuffer) {
-    return "Unknown error";
-  }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
-  }
-  return `Unknown error: ${JSON.stringify(data)}`;
-}
-
-// pkg/dist-src/with-defaults.js
-function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
-  const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
-    const endpointOptions = endpoint2.merge(route, parameters);
-    if (!endpointOptions.request || !endpointOptions.request.hook) {
-      return fetchWrapper(endpoint2.parse(endpointOptions));
-    }
-    const request2 = (route2, parameters2) => {
-      return fetchWrapper(
-        endpoint2.parse(endpoint2.merge(route2, parameters2))
-      );
-    };
-    Object.assign(request2, {
-      endpoint: endpoint2,
-      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-    });
-    return endpointOptions.request.hook(request2, endpointOptions);
-  };
-  return Object.assign(newApi, {
-    endpoint: endpoint2,
-    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-  });
-}
-
-// pkg/dist-src/index.js
-var request = dist_bundle_withDefaults(endpoint, defaults_default);
-
-/* v8 ignore next -- @preserve */
-/* v8 ignore else -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-
-// pkg/dist-src/version.js
-var graphql_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/with-defaults.js
-
-
-// pkg/dist-src/graphql.js
-
-
-// pkg/dist-src/error.js
-function _buildMessageForResponseErrors(data) {
-  return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
-}
-var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
-    super(_buildMessageForResponseErrors(response));
-    this.request = request2;
-    this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  request;
-  headers;
-  response;
-  name = "GraphqlResponseError";
-  errors;
-  data;
-};
-
-// pkg/dist-src/graphql.js
-var NON_VARIABLE_OPTIONS = [
-  "method",
-  "baseUrl",
-  "url",
-  "headers",
-  "request",
-  "query",
-  "mediaType",
-  "operationName"
-];
-var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
-var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
-      return Promise.reject(
-        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
-      );
-    }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
-      return Promise.reject(
-        new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
-        )
-      );
-    }
-  }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
-  const requestOptions = Object.keys(
-    parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
-      return result;
-    }
-    if (!result.variables) {
-      result.variables = {};
-    }
-    result.variables[key] = parsedOptions[key];
-    return result;
-  }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
-  }
-  return request2(requestOptions).then((response) => {
-    if (response.data.errors) {
-      const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
-      }
-      throw new GraphqlResponseError(
-        requestOptions,
-        headers,
-        response.data
-      );
-    }
-    return response.data.data;
-  });
-}
-
-// pkg/dist-src/with-defaults.js
-function graphql_dist_bundle_withDefaults(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
-  };
-  return Object.assign(newApi, {
-    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
-    endpoint: newRequest.endpoint
-  });
-}
-
-// pkg/dist-src/index.js
-var graphql2 = graphql_dist_bundle_withDefaults(request, {
-  headers: {
-    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
-  },
-  method: "POST",
-  url: "/graphql"
-});
-function withCustomRequest(customRequest) {
-  return graphql_dist_bundle_withDefaults(customRequest, {
-    method: "POST",
-    url: "/graphql"
-  });
-}
-
-/* v8 ignore if -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
-// pkg/dist-src/is-jwt.js
-var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
-var isJWT = jwtRE.test.bind(jwtRE);
-
-// pkg/dist-src/auth.js
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
-  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
-  return {
-    type: "token",
-    token,
-    tokenType
-  };
-}
-
-// pkg/dist-src/with-authorization-prefix.js
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
-  }
-  return `token ${token}`;
-}
-
-// pkg/dist-src/hook.js
-async function hook(token, request, route, parameters) {
-  const endpoint = request.endpoint.merge(
-    route,
-    parameters
-  );
-  endpoint.headers.authorization = withAuthorizationPrefix(token);
-  return request(endpoint);
-}
-
-// pkg/dist-src/index.js
-var createTokenAuth = function createTokenAuth2(token) {
-  if (!token) {
-    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
-  }
-  if (typeof token !== "string") {
-    throw new Error(
-      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
-    );
-  }
-  token = token.replace(/^(token|bearer) +/i, "");
-  return Object.assign(auth.bind(null, token), {
-    hook: hook.bind(null, token)
-  });
-};
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
-const version_VERSION = "7.0.8";
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
-
-
-
-
-
-
-const dist_src_noop = () => {
-};
-const consoleWarn = console.warn.bind(console);
-const consoleError = console.error.bind(console);
-function createLogger(logger = {}) {
-  if (typeof logger.debug !== "function") {
-    logger.debug = dist_src_noop;
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = dist_src_noop;
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = consoleWarn;
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = consoleError;
-  }
-  return logger;
-}
-const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
-class Octokit {
-  static VERSION = version_VERSION;
-  static defaults(defaults) {
-    const OctokitWithDefaults = class extends this {
-      constructor(...args) {
-        const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
-          return;
-        }
-        super(
-          Object.assign(
-            {},
-            defaults,
-            options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
-            } : null
-          )
-        );
-      }
-    };
-    return OctokitWithDefaults;
-  }
-  static plugins = [];
-  /**
-   * Attach a plugin (or many) to your Octokit instance.
-   *
-   * @example
-   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
-   */
-  static plugin(...newPlugins) {
-    const currentPlugins = this.plugins;
-    const NewOctokit = class extends this {
-      static plugins = currentPlugins.concat(
-        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
-      );
-    };
-    return NewOctokit;
-  }
-  constructor(options = {}) {
-    const hook = new before_after_hook.Collection();
-    const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
-      headers: {},
-      request: Object.assign({}, options.request, {
-        // @ts-ignore internal usage only, no need to type
-        hook: hook.bind(null, "request")
-      }),
-      mediaType: {
-        previews: [],
-        format: ""
-      }
-    };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
-    }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
-    }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
-    }
-    this.request = request.defaults(requestDefaults);
-    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
-    this.hook = hook;
-    if (!options.authStrategy) {
-      if (!options.auth) {
-        this.auth = async () => ({
-          type: "unauthenticated"
-        });
-      } else {
-        const auth = createTokenAuth(options.auth);
-        hook.wrap("request", auth.hook);
-        this.auth = auth;
-      }
-    } else {
-      const { authStrategy, ...otherOptions } = options;
-      const auth = authStrategy(
-        Object.assign(
-          {
-            request: this.request,
-            log: this.log,
-            // we pass the current octokit instance as well as its constructor options
-            // to allow for authentication strategies that return a new octokit instance
-            // that shares the same internal state as the current one. The original
-            // requirement for this was the "event-octokit" authentication strategy
-            // of https://github.com/probot/octokit-auth-probot.
-            octokit: this,
-            octokitOptions: otherOptions
-          },
-          options.auth
-        )
-      );
-      hook.wrap("request", auth.hook);
-      this.auth = auth;
-    }
-    const classConstructor = this.constructor;
-    for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
-    }
-  }
-  // assigned during constructor
-  request;
-  graphql;
-  log;
-  hook;
-  // TODO: type `octokit.auth` based on passed options.authStrategy
-  auth;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-const dist_src_version_VERSION = "17.0.0";
-
-//# sourceMappingURL=version.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
-const Endpoints = {
-  actions: {
-    addCustomLabelsToSelfHostedRunnerForOrg: [
-      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    addCustomLabelsToSelfHostedRunnerForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    addRepoAccessToSelfHostedRunnerGroupInOrg: [
-      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    approveWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
-    ],
-    cancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
-    ],
-    createEnvironmentVariable: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
-    createOrUpdateEnvironmentSecret: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
-    createRegistrationTokenForOrg: [
-      "POST /orgs/{org}/actions/runners/registration-token"
-    ],
-    createRegistrationTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
-    ],
-    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
-    createRemoveTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
-    ],
-    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
-    createWorkflowDispatch: [
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
-    ],
-    deleteActionsCacheById: [
-      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
-    ],
-    deleteActionsCacheByKey: [
-      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
-    ],
-    deleteArtifact: [
-      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
-    ],
-    deleteCustomImageFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    deleteCustomImageVersionFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    deleteEnvironmentSecret: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    deleteEnvironmentVariable: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    deleteHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
-    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    deleteRepoVariable: [
-      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
-    ],
-    deleteSelfHostedRunnerFromOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}"
-    ],
-    deleteSelfHostedRunnerFromRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    deleteWorkflowRunLogs: [
-      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    disableSelectedRepositoryGithubActionsOrganization: [
-      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    disableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
-    ],
-    downloadArtifact: [
-      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
-    ],
-    downloadJobLogsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-    ],
-    downloadWorkflowRunAttemptLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
-    ],
-    downloadWorkflowRunLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    enableSelectedRepositoryGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    enableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
-    ],
-    forceCancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
-    ],
-    generateRunnerJitconfigForOrg: [
-      "POST /orgs/{org}/actions/runners/generate-jitconfig"
-    ],
-    generateRunnerJitconfigForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
-    ],
-    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
-    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
-    getActionsCacheUsageByRepoForOrg: [
-      "GET /orgs/{org}/actions/cache/usage-by-repository"
-    ],
-    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
-    getAllowedActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    getAllowedActionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
-    getCustomImageForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    getCustomImageVersionForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    getCustomOidcSubClaimForRepo: [
-      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    getEnvironmentPublicKey: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
-    ],
-    getEnvironmentSecret: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    getEnvironmentVariable: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/workflow"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    getGithubActionsPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions"
-    ],
-    getGithubActionsPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions"
-    ],
-    getHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    getHostedRunnersGithubOwnedImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
-    ],
-    getHostedRunnersLimitsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/limits"
-    ],
-    getHostedRunnersMachineSpecsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
-    ],
-    getHostedRunnersPartnerImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/partner"
-    ],
-    getHostedRunnersPlatformsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/platforms"
-    ],
-    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
-    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
-    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
-    getPendingDeploymentsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    getRepoPermissions: [
-      "GET /repos/{owner}/{repo}/actions/permissions",
-      {},
-      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
-    ],
-    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
-    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
-    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
-    getReviewsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
-    ],
-    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
-    getSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
-    getWorkflowAccessToRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    getWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
-    ],
-    getWorkflowRunUsage: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
-    ],
-    getWorkflowUsage: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
-    ],
-    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
-    listCustomImageVersionsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
-    ],
-    listCustomImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom"
-    ],
-    listEnvironmentSecrets: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
-    ],
-    listEnvironmentVariables: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    listGithubHostedRunnersInGroupForOrg: [
-      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
-    ],
-    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
-    listJobsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-    ],
-    listJobsForWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
-    ],
-    listLabelsForSelfHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    listLabelsForSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
-    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
-    listRepoOrganizationSecrets: [
-      "GET /repos/{owner}/{repo}/actions/organization-secrets"
-    ],
-    listRepoOrganizationVariables: [
-      "GET /repos/{owner}/{repo}/actions/organization-variables"
-    ],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
-    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
-    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
-    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
-    listRunnerApplicationsForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/downloads"
-    ],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    listSelectedReposForOrgVariable: [
-      "GET /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    listSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/repositories"
-    ],
-    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
-    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
-    listWorkflowRunArtifacts: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
-    ],
-    listWorkflowRuns: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
-    ],
-    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
-    reRunJobForWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
-    ],
-    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
-    reRunWorkflowFailedJobs: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgVariable: [
-      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    reviewCustomGatesForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
-    ],
-    reviewPendingDeploymentsForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    setAllowedActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    setAllowedActionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    setCustomLabelsForSelfHostedRunnerForOrg: [
-      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomLabelsForSelfHostedRunnerForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomOidcSubClaimForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/workflow"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    setGithubActionsPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions"
-    ],
-    setGithubActionsPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    setSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories"
-    ],
-    setWorkflowAccessToRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    updateEnvironmentVariable: [
-      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    updateHostedRunnerForOrg: [
-      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
-    updateRepoVariable: [
-      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
-    ]
-  },
-  activity: {
-    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
-    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
-    deleteThreadSubscription: [
-      "DELETE /notifications/threads/{thread_id}/subscription"
-    ],
-    getFeeds: ["GET /feeds"],
-    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
-    getThread: ["GET /notifications/threads/{thread_id}"],
-    getThreadSubscriptionForAuthenticatedUser: [
-      "GET /notifications/threads/{thread_id}/subscription"
-    ],
-    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
-    listNotificationsForAuthenticatedUser: ["GET /notifications"],
-    listOrgEventsForAuthenticatedUser: [
-      "GET /users/{username}/events/orgs/{org}"
-    ],
-    listPublicEvents: ["GET /events"],
-    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
-    listPublicEventsForUser: ["GET /users/{username}/events/public"],
-    listPublicOrgEvents: ["GET /orgs/{org}/events"],
-    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
-    listReceivedPublicEventsForUser: [
-      "GET /users/{username}/received_events/public"
-    ],
-    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
-    listRepoNotificationsForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/notifications"
-    ],
-    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
-    listReposStarredByUser: ["GET /users/{username}/starred"],
-    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
-    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
-    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
-    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
-    markNotificationsAsRead: ["PUT /notifications"],
-    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
-    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
-    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
-    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
-    setThreadSubscription: [
-      "PUT /notifications/threads/{thread_id}/subscription"
-    ],
-    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
-    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
-  },
-  apps: {
-    addRepoToInstallation: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
-    ],
-    addRepoToInstallationForAuthenticatedUser: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    checkToken: ["POST /applications/{client_id}/token"],
-    createFromManifest: ["POST /app-manifests/{code}/conversions"],
-    createInstallationAccessToken: [
-      "POST /app/installations/{installation_id}/access_tokens"
-    ],
-    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
-    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
-    deleteToken: ["DELETE /applications/{client_id}/token"],
-    getAuthenticated: ["GET /app"],
-    getBySlug: ["GET /apps/{app_slug}"],
-    getInstallation: ["GET /app/installations/{installation_id}"],
-    getOrgInstallation: ["GET /orgs/{org}/installation"],
-    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
-    getSubscriptionPlanForAccount: [
-      "GET /marketplace_listing/accounts/{account_id}"
-    ],
-    getSubscriptionPlanForAccountStubbed: [
-      "GET /marketplace_listing/stubbed/accounts/{account_id}"
-    ],
-    getUserInstallation: ["GET /users/{username}/installation"],
-    getWebhookConfigForApp: ["GET /app/hook/config"],
-    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
-    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
-    listAccountsForPlanStubbed: [
-      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
-    ],
-    listInstallationReposForAuthenticatedUser: [
-      "GET /user/installations/{installation_id}/repositories"
-    ],
-    listInstallationRequestsForAuthenticatedApp: [
-      "GET /app/installation-requests"
-    ],
-    listInstallations: ["GET /app/installations"],
-    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
-    listPlans: ["GET /marketplace_listing/plans"],
-    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
-    listReposAccessibleToInstallation: ["GET /installation/repositories"],
-    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
-    listSubscriptionsForAuthenticatedUserStubbed: [
-      "GET /user/marketplace_purchases/stubbed"
-    ],
-    listWebhookDeliveries: ["GET /app/hook/deliveries"],
-    redeliverWebhookDelivery: [
-      "POST /app/hook/deliveries/{delivery_id}/attempts"
-    ],
-    removeRepoFromInstallation: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
-    ],
-    removeRepoFromInstallationForAuthenticatedUser: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    resetToken: ["PATCH /applications/{client_id}/token"],
-    revokeInstallationAccessToken: ["DELETE /installation/token"],
-    scopeToken: ["POST /applications/{client_id}/token/scoped"],
-    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
-    unsuspendInstallation: [
-      "DELETE /app/installations/{installation_id}/suspended"
-    ],
-    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
-  },
-  billing: {
-    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
-    getGithubActionsBillingUser: [
-      "GET /users/{username}/settings/billing/actions"
-    ],
-    getGithubBillingPremiumRequestUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingPremiumRequestUsageReportUser: [
-      "GET /users/{username}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/usage"
-    ],
-    getGithubBillingUsageReportUser: [
-      "GET /users/{username}/settings/billing/usage"
-    ],
-    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
-    getGithubPackagesBillingUser: [
-      "GET /users/{username}/settings/billing/packages"
-    ],
-    getSharedStorageBillingOrg: [
-      "GET /orgs/{org}/settings/billing/shared-storage"
-    ],
-    getSharedStorageBillingUser: [
-      "GET /users/{username}/settings/billing/shared-storage"
-    ]
-  },
-  campaigns: {
-    createCampaign: ["POST /orgs/{org}/campaigns"],
-    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
-    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
-    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
-    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
-  },
-  checks: {
-    create: ["POST /repos/{owner}/{repo}/check-runs"],
-    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
-    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
-    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
-    listAnnotations: [
-      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
-    ],
-    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    listForSuite: [
-      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
-    ],
-    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
-    rerequestRun: [
-      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
-    ],
-    rerequestSuite: [
-      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
-    ],
-    setSuitesPreferences: [
-      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
-  },
-  codeScanning: {
-    commitAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
-    ],
-    createAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    createVariantAnalysis: [
-      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
-    ],
-    deleteAnalysis: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
-    ],
-    deleteCodeqlDatabase: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
-      {},
-      { renamedParameters: { alert_id: "alert_number" } }
-    ],
-    getAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
-    ],
-    getAutofix: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    getCodeqlDatabase: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
-    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
-    getVariantAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
-    ],
-    getVariantAnalysisRepoTask: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
-    ],
-    listAlertInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
-    listAlertsInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-      {},
-      { renamed: ["codeScanning", "listAlertInstances"] }
-    ],
-    listCodeqlDatabases: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
-    ],
-    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
-    ],
-    updateDefaultSetup: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
-    ],
-    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
-  },
-  codeSecurity: {
-    attachConfiguration: [
-      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
-    ],
-    attachEnterpriseConfiguration: [
-      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
-    ],
-    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
-    createConfigurationForEnterprise: [
-      "POST /enterprises/{enterprise}/code-security/configurations"
-    ],
-    deleteConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    deleteConfigurationForEnterprise: [
-      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    detachConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/detach"
-    ],
-    getConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    getConfigurationForRepository: [
-      "GET /repos/{owner}/{repo}/code-security-configuration"
-    ],
-    getConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations"
-    ],
-    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
-    getDefaultConfigurations: [
-      "GET /orgs/{org}/code-security/configurations/defaults"
-    ],
-    getDefaultConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
-    ],
-    getRepositoriesForConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getRepositoriesForEnterpriseConfiguration: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getSingleConfigurationForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    setConfigurationAsDefault: [
-      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    setConfigurationAsDefaultForEnterprise: [
-      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    updateConfiguration: [
-      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    updateEnterpriseConfiguration: [
-      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ]
-  },
-  codesOfConduct: {
-    getAllCodesOfConduct: ["GET /codes_of_conduct"],
-    getConductCode: ["GET /codes_of_conduct/{key}"]
-  },
-  codespaces: {
-    addRepositoryForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    checkPermissionsForDevcontainer: [
-      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
-    ],
-    codespaceMachinesForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/machines"
-    ],
-    createForAuthenticatedUser: ["POST /user/codespaces"],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}"
-    ],
-    createWithPrForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
-    ],
-    createWithRepoForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/codespaces"
-    ],
-    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
-    deleteFromOrganization: [
-      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    deleteSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}"
-    ],
-    exportForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/exports"
-    ],
-    getCodespacesForUserInOrg: [
-      "GET /orgs/{org}/members/{username}/codespaces"
-    ],
-    getExportDetailsForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
-    ],
-    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
-    getPublicKeyForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/public-key"
-    ],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    getSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}"
-    ],
-    listDevcontainersInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
-    ],
-    listForAuthenticatedUser: ["GET /user/codespaces"],
-    listInOrganization: [
-      "GET /orgs/{org}/codespaces",
-      {},
-      { renamedParameters: { org_id: "org" } }
-    ],
-    listInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
-    listRepositoriesForSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    preFlightWithRepoForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/new"
-    ],
-    publishForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/publish"
-    ],
-    removeRepositoryForSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repoMachinesForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/machines"
-    ],
-    setRepositoriesForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
-    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
-    stopInOrganization: [
-      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
-    ],
-    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
-  },
-  copilot: {
-    addCopilotSeatsForTeams: [
-      "POST /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    addCopilotSeatsForUsers: [
-      "POST /orgs/{org}/copilot/billing/selected_users"
-    ],
-    cancelCopilotSeatAssignmentForTeams: [
-      "DELETE /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    cancelCopilotSeatAssignmentForUsers: [
-      "DELETE /orgs/{org}/copilot/billing/selected_users"
-    ],
-    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
-    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
-    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
-    getCopilotSeatDetailsForUser: [
-      "GET /orgs/{org}/members/{username}/copilot"
-    ],
-    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
-  },
-  credentials: { revoke: ["POST /credentials/revoke"] },
-  dependabot: {
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
-    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    listAlertsForEnterprise: [
-      "GET /enterprises/{enterprise}/dependabot/alerts"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
-    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repositoryAccessForOrg: [
-      "GET /organizations/{org}/dependabot/repository-access"
-    ],
-    setRepositoryAccessDefaultLevel: [
-      "PUT /organizations/{org}/dependabot/repository-access/default-level"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
-    ],
-    updateRepositoryAccessForOrg: [
-      "PATCH /organizations/{org}/dependabot/repository-access"
-    ]
-  },
-  dependencyGraph: {
-    createRepositorySnapshot: [
-      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
-    ],
-    diffRange: [
-      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
-    ],
-    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
-  },
-  emojis: { get: ["GET /emojis"] },
-  enterpriseTeamMemberships: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
-    ],
-    get: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
-    remove: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ]
-  },
-  enterpriseTeamOrganizations: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
-    ],
-    delete: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignment: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignments: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
-    ]
-  },
-  enterpriseTeams: {
-    create: ["POST /enterprises/{enterprise}/teams"],
-    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
-    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
-    list: ["GET /enterprises/{enterprise}/teams"],
-    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
-  },
-  gists: {
-    checkIsStarred: ["GET /gists/{gist_id}/star"],
-    create: ["POST /gists"],
-    createComment: ["POST /gists/{gist_id}/comments"],
-    delete: ["DELETE /gists/{gist_id}"],
-    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
-    fork: ["POST /gists/{gist_id}/forks"],
-    get: ["GET /gists/{gist_id}"],
-    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
-    getRevision: ["GET /gists/{gist_id}/{sha}"],
-    list: ["GET /gists"],
-    listComments: ["GET /gists/{gist_id}/comments"],
-    listCommits: ["GET /gists/{gist_id}/commits"],
-    listForUser: ["GET /users/{username}/gists"],
-    listForks: ["GET /gists/{gist_id}/forks"],
-    listPublic: ["GET /gists/public"],
-    listStarred: ["GET /gists/starred"],
-    star: ["PUT /gists/{gist_id}/star"],
-    unstar: ["DELETE /gists/{gist_id}/star"],
-    update: ["PATCH /gists/{gist_id}"],
-    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
-  },
-  git: {
-    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
-    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
-    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
-    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
-    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
-    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
-    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
-    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
-    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
-    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
-    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
-    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
-    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
-  },
-  gitignore: {
-    getAllTemplates: ["GET /gitignore/templates"],
-    getTemplate: ["GET /gitignore/templates/{name}"]
-  },
-  hostedCompute: {
-    createNetworkConfigurationForOrg: [
-      "POST /orgs/{org}/settings/network-configurations"
-    ],
-    deleteNetworkConfigurationFromOrg: [
-      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkConfigurationForOrg: [
-      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkSettingsForOrg: [
-      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
-    ],
-    listNetworkConfigurationsForOrg: [
-      "GET /orgs/{org}/settings/network-configurations"
-    ],
-    updateNetworkConfigurationForOrg: [
-      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ]
-  },
-  interactions: {
-    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
-    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
-    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
-    getRestrictionsForYourPublicRepos: [
-      "GET /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
-    ],
-    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
-    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
-    removeRestrictionsForRepo: [
-      "DELETE /repos/{owner}/{repo}/interaction-limits"
-    ],
-    removeRestrictionsForYourPublicRepos: [
-      "DELETE /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
-    ],
-    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
-    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
-    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
-    setRestrictionsForYourPublicRepos: [
-      "PUT /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
-    ]
-  },
-  issues: {
-    addAssignees: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    addBlockedByDependency: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    addSubIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
-    checkUserCanBeAssignedToIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
-    ],
-    create: ["POST /repos/{owner}/{repo}/issues"],
-    createComment: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
-    ],
-    createLabel: ["POST /repos/{owner}/{repo}/labels"],
-    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
-    deleteComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
-    ],
-    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
-    deleteMilestone: [
-      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ],
-    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
-    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
-    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
-    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
-    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
-    list: ["GET /issues"],
-    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
-    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
-    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
-    listDependenciesBlockedBy: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    listDependenciesBlocking: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
-    ],
-    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
-    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
-    listEventsForTimeline: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
-    ],
-    listForAuthenticatedUser: ["GET /user/issues"],
-    listForOrg: ["GET /orgs/{org}/issues"],
-    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
-    listLabelsForMilestone: [
-      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
-    ],
-    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
-    listLabelsOnIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
-    listSubIssues: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    removeAllLabels: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    removeAssignees: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    removeDependencyBlockedBy: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
-    ],
-    removeLabel: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
-    ],
-    removeSubIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
-    ],
-    reprioritizeSubIssue: [
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
-    ],
-    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
-    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
-    updateMilestone: [
-      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ]
-  },
-  licenses: {
-    get: ["GET /licenses/{license}"],
-    getAllCommonlyUsed: ["GET /licenses"],
-    getForRepo: ["GET /repos/{owner}/{repo}/license"]
-  },
-  markdown: {
-    render: ["POST /markdown"],
-    renderRaw: [
-      "POST /markdown/raw",
-      { headers: { "content-type": "text/plain; charset=utf-8" } }
-    ]
-  },
-  meta: {
-    get: ["GET /meta"],
-    getAllVersions: ["GET /versions"],
-    getOctocat: ["GET /octocat"],
-    getZen: ["GET /zen"],
-    root: ["GET /"]
-  },
-  migrations: {
-    deleteArchiveForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/archive"
-    ],
-    deleteArchiveForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    downloadArchiveForOrg: [
-      "GET /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    getArchiveForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/archive"
-    ],
-    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
-    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
-    listForAuthenticatedUser: ["GET /user/migrations"],
-    listForOrg: ["GET /orgs/{org}/migrations"],
-    listReposForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/repositories"
-    ],
-    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
-    listReposForUser: [
-      "GET /user/migrations/{migration_id}/repositories",
-      {},
-      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
-    ],
-    startForAuthenticatedUser: ["POST /user/migrations"],
-    startForOrg: ["POST /orgs/{org}/migrations"],
-    unlockRepoForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
-    ],
-    unlockRepoForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
-    ]
-  },
-  oidc: {
-    getOidcCustomSubTemplateForOrg: [
-      "GET /orgs/{org}/actions/oidc/customization/sub"
-    ],
-    updateOidcCustomSubTemplateForOrg: [
-      "PUT /orgs/{org}/actions/oidc/customization/sub"
-    ]
-  },
-  orgs: {
-    addSecurityManagerTeam: [
-      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
-      }
-    ],
-    assignTeamToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    assignUserToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
-    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
-    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
-    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
-    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
-    convertMemberToOutsideCollaborator: [
-      "PUT /orgs/{org}/outside_collaborators/{username}"
-    ],
-    createArtifactStorageRecord: [
-      "POST /orgs/{org}/artifacts/metadata/storage-record"
-    ],
-    createInvitation: ["POST /orgs/{org}/invitations"],
-    createIssueType: ["POST /orgs/{org}/issue-types"],
-    createWebhook: ["POST /orgs/{org}/hooks"],
-    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
-      "PATCH /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForOrgsGetOrganizationValues: [
-      "GET /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
-      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
-      "PATCH /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationValues: [
-      "PATCH /orgs/{org}/properties/values"
-    ],
-    customPropertiesForReposDeleteOrganizationDefinition: [
-      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinition: [
-      "GET /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinitions: [
-      "GET /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposGetOrganizationValues: [
-      "GET /orgs/{org}/properties/values"
-    ],
-    delete: ["DELETE /orgs/{org}"],
-    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
-    deleteAttestationsById: [
-      "DELETE /orgs/{org}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
-    ],
-    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
-    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
-    disableSelectedRepositoryImmutableReleasesOrganization: [
-      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    enableSelectedRepositoryImmutableReleasesOrganization: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    get: ["GET /orgs/{org}"],
-    getImmutableReleasesSettings: [
-      "GET /orgs/{org}/settings/immutable-releases"
-    ],
-    getImmutableReleasesSettingsRepositories: [
-      "GET /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
-    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
-    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
-    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
-    getOrgRulesetVersion: [
-      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
-    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
-    getWebhookDelivery: [
-      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    list: ["GET /organizations"],
-    listAppInstallations: ["GET /orgs/{org}/installations"],
-    listArtifactStorageRecords: [
-      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
-    ],
-    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
-    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedUsers: ["GET /orgs/{org}/blocks"],
-    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
-    listForAuthenticatedUser: ["GET /user/orgs"],
-    listForUser: ["GET /users/{username}/orgs"],
-    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
-    listIssueTypes: ["GET /orgs/{org}/issue-types"],
-    listMembers: ["GET /orgs/{org}/members"],
-    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
-    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
-    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
-    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
-    listOrganizationFineGrainedPermissions: [
-      "GET /orgs/{org}/organization-fine-grained-permissions"
-    ],
-    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
-    listPatGrantRepositories: [
-      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
-    ],
-    listPatGrantRequestRepositories: [
-      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
-    ],
-    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
-    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
-    listPendingInvitations: ["GET /orgs/{org}/invitations"],
-    listPublicMembers: ["GET /orgs/{org}/public_members"],
-    listSecurityManagerTeams: [
-      "GET /orgs/{org}/security-managers",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
-      }
-    ],
-    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
-    listWebhooks: ["GET /orgs/{org}/hooks"],
-    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeMember: ["DELETE /orgs/{org}/members/{username}"],
-    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
-    removeOutsideCollaborator: [
-      "DELETE /orgs/{org}/outside_collaborators/{username}"
-    ],
-    removePublicMembershipForAuthenticatedUser: [
-      "DELETE /orgs/{org}/public_members/{username}"
-    ],
-    removeSecurityManagerTeam: [
-      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
-      }
-    ],
-    reviewPatGrantRequest: [
-      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
-    ],
-    reviewPatGrantRequestsInBulk: [
-      "POST /orgs/{org}/personal-access-token-requests"
-    ],
-    revokeAllOrgRolesTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
-    ],
-    revokeAllOrgRolesUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}"
-    ],
-    revokeOrgRoleTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    revokeOrgRoleUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    setImmutableReleasesSettings: [
-      "PUT /orgs/{org}/settings/immutable-releases"
-    ],
-    setImmutableReleasesSettingsRepositories: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
-    setPublicMembershipForAuthenticatedUser: [
-      "PUT /orgs/{org}/public_members/{username}"
-    ],
-    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
-    update: ["PATCH /orgs/{org}"],
-    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
-    updateMembershipForAuthenticatedUser: [
-      "PATCH /user/memberships/orgs/{org}"
-    ],
-    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
-    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
-    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
-    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
-  },
-  packages: {
-    deletePackageForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageVersionForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getAllPackageVersionsForAPackageOwnedByAnOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-      {},
-      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
-    ],
-    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions",
-      {},
-      {
-        renamed: [
-          "packages",
-          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
-        ]
-      }
-    ],
-    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
-    ],
-    getPackageForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}"
-    ],
-    getPackageForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    getPackageForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    getPackageVersionForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
-      "GET /user/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForOrganization: [
-      "GET /orgs/{org}/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForUser: [
-      "GET /users/{username}/docker/conflicts"
-    ],
-    listPackagesForAuthenticatedUser: ["GET /user/packages"],
-    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
-    listPackagesForUser: ["GET /users/{username}/packages"],
-    restorePackageForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageVersionForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ]
-  },
-  privateRegistries: {
-    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
-    deleteOrgPrivateRegistry: [
-      "DELETE /orgs/{org}/private-registries/{secret_name}"
-    ],
-    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
-    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
-    updateOrgPrivateRegistry: [
-      "PATCH /orgs/{org}/private-registries/{secret_name}"
-    ]
-  },
-  projects: {
-    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
-    addItemForUser: [
-      "POST /users/{username}/projectsV2/{project_number}/items"
-    ],
-    deleteItemForOrg: [
-      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    deleteItemForUser: [
-      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    getFieldForOrg: [
-      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getFieldForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
-    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
-    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
-    getUserItem: [
-      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
-    listFieldsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields"
-    ],
-    listForOrg: ["GET /orgs/{org}/projectsV2"],
-    listForUser: ["GET /users/{username}/projectsV2"],
-    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
-    listItemsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/items"
-    ],
-    updateItemForOrg: [
-      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    updateItemForUser: [
-      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ]
-  },
-  pulls: {
-    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    create: ["POST /repos/{owner}/{repo}/pulls"],
-    createReplyForReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
-    ],
-    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    createReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    deletePendingReview: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    deleteReviewComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ],
-    dismissReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
-    ],
-    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-    getReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
-    list: ["GET /repos/{owner}/{repo}/pulls"],
-    listCommentsForReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
-    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
-    listRequestedReviewers: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    listReviewComments: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
-    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    removeRequestedReviewers: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    requestReviewers: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    submitReview: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
-    updateBranch: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
-    ],
-    updateReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    updateReviewComment: [
-      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ]
-  },
-  rateLimit: { get: ["GET /rate_limit"] },
-  reactions: {
-    createForCommitComment: [
-      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    createForIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
-    ],
-    createForIssueComment: [
-      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    createForPullRequestReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    createForRelease: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    createForTeamDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    createForTeamDiscussionInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ],
-    deleteForCommitComment: [
-      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
-    ],
-    deleteForIssueComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForPullRequestComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForRelease: [
-      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussion: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussionComment: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
-    ],
-    listForCommitComment: [
-      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
-    listForIssueComment: [
-      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    listForPullRequestReviewComment: [
-      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    listForRelease: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    listForTeamDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    listForTeamDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ]
-  },
-  repos: {
-    acceptInvitation: [
-      "PATCH /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
-    ],
-    acceptInvitationForAuthenticatedUser: [
-      "PATCH /user/repository_invitations/{invitation_id}"
-    ],
-    addAppAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
-    addStatusCheckContexts: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    addTeamAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    addUserAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    cancelPagesDeployment: [
-      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
-    ],
-    checkAutomatedSecurityFixes: [
-      "GET /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
-    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
-    checkPrivateVulnerabilityReporting: [
-      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    checkVulnerabilityAlerts: [
-      "GET /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
-    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
-    compareCommitsWithBasehead: [
-      "GET /repos/{owner}/{repo}/compare/{basehead}"
-    ],
-    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
-    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
-    createCommitComment: [
-      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    createCommitSignatureProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
-    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
-    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
-    createDeploymentBranchPolicy: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    createDeploymentProtectionRule: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    createDeploymentStatus: [
-      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
-    createForAuthenticatedUser: ["POST /user/repos"],
-    createFork: ["POST /repos/{owner}/{repo}/forks"],
-    createInOrg: ["POST /orgs/{org}/repos"],
-    createOrUpdateEnvironment: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
-    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
-    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
-    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
-    createRelease: ["POST /repos/{owner}/{repo}/releases"],
-    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
-    createUsingTemplate: [
-      "POST /repos/{template_owner}/{template_repo}/generate"
-    ],
-    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
-    customPropertiesForReposCreateOrUpdateRepositoryValues: [
-      "PATCH /repos/{owner}/{repo}/properties/values"
-    ],
-    customPropertiesForReposGetRepositoryValues: [
-      "GET /repos/{owner}/{repo}/properties/values"
-    ],
-    declineInvitation: [
-      "DELETE /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
-    ],
-    declineInvitationForAuthenticatedUser: [
-      "DELETE /user/repository_invitations/{invitation_id}"
-    ],
-    delete: ["DELETE /repos/{owner}/{repo}"],
-    deleteAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    deleteAdminBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    deleteAnEnvironment: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    deleteBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
-    deleteCommitSignatureProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
-    deleteDeployment: [
-      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
-    ],
-    deleteDeploymentBranchPolicy: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
-    deleteInvitation: [
-      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
-    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
-    deletePullRequestReviewProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
-    deleteReleaseAsset: [
-      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
-    disableAutomatedSecurityFixes: [
-      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    disableDeploymentProtectionRule: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    disableImmutableReleases: [
-      "DELETE /repos/{owner}/{repo}/immutable-releases"
-    ],
-    disablePrivateVulnerabilityReporting: [
-      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    disableVulnerabilityAlerts: [
-      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    downloadArchive: [
-      "GET /repos/{owner}/{repo}/zipball/{ref}",
-      {},
-      { renamed: ["repos", "downloadZipballArchive"] }
-    ],
-    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
-    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
-    enableAutomatedSecurityFixes: [
-      "PUT /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
-    enablePrivateVulnerabilityReporting: [
-      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    enableVulnerabilityAlerts: [
-      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    generateReleaseNotes: [
-      "POST /repos/{owner}/{repo}/releases/generate-notes"
-    ],
-    get: ["GET /repos/{owner}/{repo}"],
-    getAccessRestrictions: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    getAdminBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    getAllDeploymentProtectionRules: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
-    getAllStatusCheckContexts: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
-    ],
-    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
-    getAppsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
-    ],
-    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
-    getBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
-    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
-    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
-    getCollaboratorPermissionLevel: [
-      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
-    ],
-    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
-    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
-    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
-    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
-    getCommitSignatureProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
-    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
-    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
-    getCustomDeploymentProtectionRule: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
-    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
-    getDeploymentBranchPolicy: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    getDeploymentStatus: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
-    ],
-    getEnvironment: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
-    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
-    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
-    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
-    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
-    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
-    getPages: ["GET /repos/{owner}/{repo}/pages"],
-    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
-    getPagesDeployment: [
-      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
-    ],
-    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
-    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
-    getPullRequestReviewProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
-    getReadme: ["GET /repos/{owner}/{repo}/readme"],
-    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
-    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
-    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
-    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
-    getRepoRuleSuite: [
-      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
-    ],
-    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
-    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    getRepoRulesetHistory: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
-    ],
-    getRepoRulesetVersion: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
-    getStatusChecksProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    getTeamsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
-    ],
-    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
-    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
-    getUsersWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
-    ],
-    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
-    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
-    getWebhookConfigForRepo: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    getWebhookDelivery: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    listActivities: ["GET /repos/{owner}/{repo}/activity"],
-    listAttestations: [
-      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
-    ],
-    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
-    listBranches: ["GET /repos/{owner}/{repo}/branches"],
-    listBranchesForHeadCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
-    ],
-    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
-    listCommentsForCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
-    listCommitStatusesForRef: [
-      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/commits"],
-    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
-    listCustomDeploymentRuleIntegrations: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
-    ],
-    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
-    listDeploymentBranchPolicies: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    listDeploymentStatuses: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
-    listForAuthenticatedUser: ["GET /user/repos"],
-    listForOrg: ["GET /orgs/{org}/repos"],
-    listForUser: ["GET /users/{username}/repos"],
-    listForks: ["GET /repos/{owner}/{repo}/forks"],
-    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
-    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
-    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
-    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
-    listPublic: ["GET /repositories"],
-    listPullRequestsAssociatedWithCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
-    ],
-    listReleaseAssets: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
-    ],
-    listReleases: ["GET /repos/{owner}/{repo}/releases"],
-    listTags: ["GET /repos/{owner}/{repo}/tags"],
-    listTeams: ["GET /repos/{owner}/{repo}/teams"],
-    listWebhookDeliveries: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
-    ],
-    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
-    merge: ["POST /repos/{owner}/{repo}/merges"],
-    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
-    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeAppAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    removeCollaborator: [
-      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
-    ],
-    removeStatusCheckContexts: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    removeStatusCheckProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    removeTeamAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    removeUserAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
-    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
-    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
-    setAdminBranchProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    setAppAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    setStatusCheckContexts: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    setTeamAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    setUserAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
-    transfer: ["POST /repos/{owner}/{repo}/transfer"],
-    update: ["PATCH /repos/{owner}/{repo}"],
-    updateBranchProtection: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
-    updateDeploymentBranchPolicy: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
-    updateInvitation: [
-      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
-    updatePullRequestReviewProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
-    updateReleaseAsset: [
-      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    updateStatusCheckPotection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-      {},
-      { renamed: ["repos", "updateStatusCheckProtection"] }
-    ],
-    updateStatusCheckProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
-    updateWebhookConfigForRepo: [
-      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    uploadReleaseAsset: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
-      { baseUrl: "https://uploads.github.com" }
-    ]
-  },
-  search: {
-    code: ["GET /search/code"],
-    commits: ["GET /search/commits"],
-    issuesAndPullRequests: ["GET /search/issues"],
-    labels: ["GET /search/labels"],
-    repos: ["GET /search/repositories"],
-    topics: ["GET /search/topics"],
-    users: ["GET /search/users"]
-  },
-  secretScanning: {
-    createPushProtectionBypass: [
-      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
-    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
-    listLocationsForAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
-    ],
-    listOrgPatternConfigs: [
-      "GET /orgs/{org}/secret-scanning/pattern-configurations"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    updateOrgPatternConfigs: [
-      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
-    ]
-  },
-  securityAdvisories: {
-    createFork: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
-    ],
-    createPrivateVulnerabilityReport: [
-      "POST /repos/{owner}/{repo}/security-advisories/reports"
-    ],
-    createRepositoryAdvisory: [
-      "POST /repos/{owner}/{repo}/security-advisories"
-    ],
-    createRepositoryAdvisoryCveRequest: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
-    ],
-    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
-    getRepositoryAdvisory: [
-      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ],
-    listGlobalAdvisories: ["GET /advisories"],
-    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
-    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
-    updateRepositoryAdvisory: [
-      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ]
-  },
-  teams: {
-    addOrUpdateMembershipForUserInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    addOrUpdateRepoPermissionsInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    checkPermissionsForRepoInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    create: ["POST /orgs/{org}/teams"],
-    createDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
-    deleteDiscussionCommentInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    deleteDiscussionInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
-    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
-    getDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    getDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    getMembershipForUserInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    list: ["GET /orgs/{org}/teams"],
-    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
-    listDiscussionCommentsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
-    listForAuthenticatedUser: ["GET /user/teams"],
-    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
-    listPendingInvitationsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/invitations"
-    ],
-    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
-    removeMembershipForUserInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    removeRepoInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    updateDiscussionCommentInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    updateDiscussionInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
-  },
-  users: {
-    addEmailForAuthenticated: [
-      "POST /user/emails",
-      {},
-      { renamed: ["users", "addEmailForAuthenticatedUser"] }
-    ],
-    addEmailForAuthenticatedUser: ["POST /user/emails"],
-    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
-    block: ["PUT /user/blocks/{username}"],
-    checkBlocked: ["GET /user/blocks/{username}"],
-    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
-    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
-    createGpgKeyForAuthenticated: [
-      "POST /user/gpg_keys",
-      {},
-      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
-    ],
-    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
-    createPublicSshKeyForAuthenticated: [
-      "POST /user/keys",
-      {},
-      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
-    ],
-    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
-    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
-    deleteAttestationsBulk: [
-      "POST /users/{username}/attestations/delete-request"
-    ],
-    deleteAttestationsById: [
-      "DELETE /users/{username}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /users/{username}/attestations/digest/{subject_digest}"
-    ],
-    deleteEmailForAuthenticated: [
-      "DELETE /user/emails",
-      {},
-      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
-    ],
-    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
-    deleteGpgKeyForAuthenticated: [
-      "DELETE /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
-    ],
-    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
-    deletePublicSshKeyForAuthenticated: [
-      "DELETE /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
-    ],
-    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
-    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
-    deleteSshSigningKeyForAuthenticatedUser: [
-      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    follow: ["PUT /user/following/{username}"],
-    getAuthenticated: ["GET /user"],
-    getById: ["GET /user/{account_id}"],
-    getByUsername: ["GET /users/{username}"],
-    getContextForUser: ["GET /users/{username}/hovercard"],
-    getGpgKeyForAuthenticated: [
-      "GET /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
-    ],
-    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
-    getPublicSshKeyForAuthenticated: [
-      "GET /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
-    ],
-    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
-    getSshSigningKeyForAuthenticatedUser: [
-      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    list: ["GET /users"],
-    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedByAuthenticated: [
-      "GET /user/blocks",
-      {},
-      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
-    ],
-    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
-    listEmailsForAuthenticated: [
-      "GET /user/emails",
-      {},
-      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
-    ],
-    listEmailsForAuthenticatedUser: ["GET /user/emails"],
-    listFollowedByAuthenticated: [
-      "GET /user/following",
-      {},
-      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
-    ],
-    listFollowedByAuthenticatedUser: ["GET /user/following"],
-    listFollowersForAuthenticatedUser: ["GET /user/followers"],
-    listFollowersForUser: ["GET /users/{username}/followers"],
-    listFollowingForUser: ["GET /users/{username}/following"],
-    listGpgKeysForAuthenticated: [
-      "GET /user/gpg_keys",
-      {},
-      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
-    ],
-    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
-    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
-    listPublicEmailsForAuthenticated: [
-      "GET /user/public_emails",
-      {},
-      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
-    ],
-    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
-    listPublicKeysForUser: ["GET /users/{username}/keys"],
-    listPublicSshKeysForAuthenticated: [
-      "GET /user/keys",
-      {},
-      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
-    ],
-    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
-    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
-    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
-    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
-    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
-    setPrimaryEmailVisibilityForAuthenticated: [
-      "PATCH /user/email/visibility",
-      {},
-      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
-    ],
-    setPrimaryEmailVisibilityForAuthenticatedUser: [
-      "PATCH /user/email/visibility"
-    ],
-    unblock: ["DELETE /user/blocks/{username}"],
-    unfollow: ["DELETE /user/following/{username}"],
-    updateAuthenticated: ["PATCH /user"]
-  }
-};
-var endpoints_default = Endpoints;
-
-//# sourceMappingURL=endpoints.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
-
-const endpointMethodsMap = /* @__PURE__ */ new Map();
-for (const [scope, endpoints] of Object.entries(endpoints_default)) {
-  for (const [methodName, endpoint] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint;
-    const [method, url] = route.split(/ /);
-    const endpointDefaults = Object.assign(
-      {
-        method,
-        url
-      },
-      defaults
-    );
-    if (!endpointMethodsMap.has(scope)) {
-      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
-    }
-    endpointMethodsMap.get(scope).set(methodName, {
-      scope,
-      methodName,
-      endpointDefaults,
-      decorations
-    });
-  }
-}
-const handler = {
-  has({ scope }, methodName) {
-    return endpointMethodsMap.get(scope).has(methodName);
-  },
-  getOwnPropertyDescriptor(target, methodName) {
-    return {
-      value: this.get(target, methodName),
-      // ensures method is in the cache
-      configurable: true,
-      writable: true,
-      enumerable: true
-    };
-  },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
-    return true;
-  },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
-    return true;
-  },
-  ownKeys({ scope }) {
-    return [...endpointMethodsMap.get(scope).keys()];
-  },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
-  },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
-    }
-    const method = endpointMethodsMap.get(scope).get(methodName);
-    if (!method) {
-      return void 0;
-    }
-    const { endpointDefaults, decorations } = method;
-    if (decorations) {
-      cache[methodName] = decorate(
-        octokit,
-        scope,
-        methodName,
-        endpointDefaults,
-        decorations
-      );
-    } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
-    }
-    return cache[methodName];
-  }
-};
-function endpointsToMethods(octokit) {
-  const newMethods = {};
-  for (const scope of endpointMethodsMap.keys()) {
-    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
-  }
-  return newMethods;
-}
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
-  function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
-    if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
-        [decorations.mapToData]: void 0
-      });
-      return requestWithDefaults(options);
-    }
-    if (decorations.renamed) {
-      const [newScope, newMethodName] = decorations.renamed;
-      octokit.log.warn(
-        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
-      );
-    }
-    if (decorations.deprecated) {
-      octokit.log.warn(decorations.deprecated);
-    }
-    if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
-        decorations.renamedParameters
-      )) {
-        if (name in options2) {
-          octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
-          );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
-          }
-          delete options2[name];
-        }
-      }
-      return requestWithDefaults(options2);
-    }
-    return requestWithDefaults(...args);
-  }
-  return Object.assign(withDecorations, requestWithDefaults);
-}
-
-//# sourceMappingURL=endpoints-to-methods.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
-
-
-function restEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    rest: api
-  };
-}
-restEndpointMethods.VERSION = dist_src_version_VERSION;
-function legacyRestEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    ...api,
-    rest: api
-  };
-}
-legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
-
-//# sourceMappingURL=index.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-// pkg/dist-src/version.js
-var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/normalize-paginated-list-response.js
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-
-// pkg/dist-src/iterator.js
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
-        try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error) {
-          if (error.status !== 409) throw error;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-
-// pkg/dist-src/paginate.js
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
-    }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
-    }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
-    }
-    return gather(octokit, results, iterator2, mapFn);
-  });
-}
-
-// pkg/dist-src/compose-paginate.js
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
-
-// pkg/dist-src/generated/paginating-endpoints.js
-var paginatingEndpoints = (/* unused pure expression or super */ null && ([
-  "GET /advisories",
-  "GET /app/hook/deliveries",
-  "GET /app/installation-requests",
-  "GET /app/installations",
-  "GET /assignments/{assignment_id}/accepted_assignments",
-  "GET /classrooms",
-  "GET /classrooms/{classroom_id}/assignments",
-  "GET /enterprises/{enterprise}/code-security/configurations",
-  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
-  "GET /enterprises/{enterprise}/dependabot/alerts",
-  "GET /enterprises/{enterprise}/teams",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
-  "GET /events",
-  "GET /gists",
-  "GET /gists/public",
-  "GET /gists/starred",
-  "GET /gists/{gist_id}/comments",
-  "GET /gists/{gist_id}/commits",
-  "GET /gists/{gist_id}/forks",
-  "GET /installation/repositories",
-  "GET /issues",
-  "GET /licenses",
-  "GET /marketplace_listing/plans",
-  "GET /marketplace_listing/plans/{plan_id}/accounts",
-  "GET /marketplace_listing/stubbed/plans",
-  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
-  "GET /networks/{owner}/{repo}/events",
-  "GET /notifications",
-  "GET /organizations",
-  "GET /organizations/{org}/dependabot/repository-access",
-  "GET /orgs/{org}/actions/cache/usage-by-repository",
-  "GET /orgs/{org}/actions/hosted-runners",
-  "GET /orgs/{org}/actions/permissions/repositories",
-  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
-  "GET /orgs/{org}/actions/runner-groups",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
-  "GET /orgs/{org}/actions/runners",
-  "GET /orgs/{org}/actions/secrets",
-  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/actions/variables",
-  "GET /orgs/{org}/actions/variables/{name}/repositories",
-  "GET /orgs/{org}/attestations/repositories",
-  "GET /orgs/{org}/attestations/{subject_digest}",
-  "GET /orgs/{org}/blocks",
-  "GET /orgs/{org}/campaigns",
-  "GET /orgs/{org}/code-scanning/alerts",
-  "GET /orgs/{org}/code-security/configurations",
-  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
-  "GET /orgs/{org}/codespaces",
-  "GET /orgs/{org}/codespaces/secrets",
-  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/copilot/billing/seats",
-  "GET /orgs/{org}/copilot/metrics",
-  "GET /orgs/{org}/dependabot/alerts",
-  "GET /orgs/{org}/dependabot/secrets",
-  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/events",
-  "GET /orgs/{org}/failed_invitations",
-  "GET /orgs/{org}/hooks",
-  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
-  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
-  "GET /orgs/{org}/insights/api/subject-stats",
-  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
-  "GET /orgs/{org}/installations",
-  "GET /orgs/{org}/invitations",
-  "GET /orgs/{org}/invitations/{invitation_id}/teams",
-  "GET /orgs/{org}/issues",
-  "GET /orgs/{org}/members",
-  "GET /orgs/{org}/members/{username}/codespaces",
-  "GET /orgs/{org}/migrations",
-  "GET /orgs/{org}/migrations/{migration_id}/repositories",
-  "GET /orgs/{org}/organization-roles/{role_id}/teams",
-  "GET /orgs/{org}/organization-roles/{role_id}/users",
-  "GET /orgs/{org}/outside_collaborators",
-  "GET /orgs/{org}/packages",
-  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-  "GET /orgs/{org}/personal-access-token-requests",
-  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
-  "GET /orgs/{org}/personal-access-tokens",
-  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
-  "GET /orgs/{org}/private-registries",
-  "GET /orgs/{org}/projects",
-  "GET /orgs/{org}/projectsV2",
-  "GET /orgs/{org}/projectsV2/{project_number}/fields",
-  "GET /orgs/{org}/projectsV2/{project_number}/items",
-  "GET /orgs/{org}/properties/values",
-  "GET /orgs/{org}/public_members",
-  "GET /orgs/{org}/repos",
-  "GET /orgs/{org}/rulesets",
-  "GET /orgs/{org}/rulesets/rule-suites",
-  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
-  "GET /orgs/{org}/secret-scanning/alerts",
-  "GET /orgs/{org}/security-advisories",
-  "GET /orgs/{org}/settings/immutable-releases/repositories",
-  "GET /orgs/{org}/settings/network-configurations",
-  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
-  "GET /orgs/{org}/teams",
-  "GET /orgs/{org}/teams/{team_slug}/discussions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/invitations",
-  "GET /orgs/{org}/teams/{team_slug}/members",
-  "GET /orgs/{org}/teams/{team_slug}/projects",
-  "GET /orgs/{org}/teams/{team_slug}/repos",
-  "GET /orgs/{org}/teams/{team_slug}/teams",
-  "GET /projects/{project_id}/collaborators",
-  "GET /repos/{owner}/{repo}/actions/artifacts",
-  "GET /repos/{owner}/{repo}/actions/caches",
-  "GET /repos/{owner}/{repo}/actions/organization-secrets",
-  "GET /repos/{owner}/{repo}/actions/organization-variables",
-  "GET /repos/{owner}/{repo}/actions/runners",
-  "GET /repos/{owner}/{repo}/actions/runs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
-  "GET /repos/{owner}/{repo}/actions/secrets",
-  "GET /repos/{owner}/{repo}/actions/variables",
-  "GET /repos/{owner}/{repo}/actions/workflows",
-  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-  "GET /repos/{owner}/{repo}/activity",
-  "GET /repos/{owner}/{repo}/assignees",
-  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
-  "GET /repos/{owner}/{repo}/branches",
-  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
-  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-  "GET /repos/{owner}/{repo}/code-scanning/analyses",
-  "GET /repos/{owner}/{repo}/codespaces",
-  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
-  "GET /repos/{owner}/{repo}/codespaces/secrets",
-  "GET /repos/{owner}/{repo}/collaborators",
-  "GET /repos/{owner}/{repo}/comments",
-  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/commits",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
-  "GET /repos/{owner}/{repo}/commits/{ref}/status",
-  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
-  "GET /repos/{owner}/{repo}/compare/{basehead}",
-  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
-  "GET /repos/{owner}/{repo}/contributors",
-  "GET /repos/{owner}/{repo}/dependabot/alerts",
-  "GET /repos/{owner}/{repo}/dependabot/secrets",
-  "GET /repos/{owner}/{repo}/deployments",
-  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-  "GET /repos/{owner}/{repo}/environments",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
-  "GET /repos/{owner}/{repo}/events",
-  "GET /repos/{owner}/{repo}/forks",
-  "GET /repos/{owner}/{repo}/hooks",
-  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
-  "GET /repos/{owner}/{repo}/invitations",
-  "GET /repos/{owner}/{repo}/issues",
-  "GET /repos/{owner}/{repo}/issues/comments",
-  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/issues/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
-  "GET /repos/{owner}/{repo}/keys",
-  "GET /repos/{owner}/{repo}/labels",
-  "GET /repos/{owner}/{repo}/milestones",
-  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
-  "GET /repos/{owner}/{repo}/notifications",
-  "GET /repos/{owner}/{repo}/pages/builds",
-  "GET /repos/{owner}/{repo}/projects",
-  "GET /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/comments",
-  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
-  "GET /repos/{owner}/{repo}/releases",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
-  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
-  "GET /repos/{owner}/{repo}/rulesets",
-  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
-  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
-  "GET /repos/{owner}/{repo}/security-advisories",
-  "GET /repos/{owner}/{repo}/stargazers",
-  "GET /repos/{owner}/{repo}/subscribers",
-  "GET /repos/{owner}/{repo}/tags",
-  "GET /repos/{owner}/{repo}/teams",
-  "GET /repos/{owner}/{repo}/topics",
-  "GET /repositories",
-  "GET /search/code",
-  "GET /search/commits",
-  "GET /search/issues",
-  "GET /search/labels",
-  "GET /search/repositories",
-  "GET /search/topics",
-  "GET /search/users",
-  "GET /teams/{team_id}/discussions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
-  "GET /teams/{team_id}/invitations",
-  "GET /teams/{team_id}/members",
-  "GET /teams/{team_id}/projects",
-  "GET /teams/{team_id}/repos",
-  "GET /teams/{team_id}/teams",
-  "GET /user/blocks",
-  "GET /user/codespaces",
-  "GET /user/codespaces/secrets",
-  "GET /user/emails",
-  "GET /user/followers",
-  "GET /user/following",
-  "GET /user/gpg_keys",
-  "GET /user/installations",
-  "GET /user/installations/{installation_id}/repositories",
-  "GET /user/issues",
-  "GET /user/keys",
-  "GET /user/marketplace_purchases",
-  "GET /user/marketplace_purchases/stubbed",
-  "GET /user/memberships/orgs",
-  "GET /user/migrations",
-  "GET /user/migrations/{migration_id}/repositories",
-  "GET /user/orgs",
-  "GET /user/packages",
-  "GET /user/packages/{package_type}/{package_name}/versions",
-  "GET /user/public_emails",
-  "GET /user/repos",
-  "GET /user/repository_invitations",
-  "GET /user/social_accounts",
-  "GET /user/ssh_signing_keys",
-  "GET /user/starred",
-  "GET /user/subscriptions",
-  "GET /user/teams",
-  "GET /users",
-  "GET /users/{username}/attestations/{subject_digest}",
-  "GET /users/{username}/events",
-  "GET /users/{username}/events/orgs/{org}",
-  "GET /users/{username}/events/public",
-  "GET /users/{username}/followers",
-  "GET /users/{username}/following",
-  "GET /users/{username}/gists",
-  "GET /users/{username}/gpg_keys",
-  "GET /users/{username}/keys",
-  "GET /users/{username}/orgs",
-  "GET /users/{username}/packages",
-  "GET /users/{username}/projects",
-  "GET /users/{username}/projectsV2",
-  "GET /users/{username}/projectsV2/{project_number}/fields",
-  "GET /users/{username}/projectsV2/{project_number}/items",
-  "GET /users/{username}/received_events",
-  "GET /users/{username}/received_events/public",
-  "GET /users/{username}/repos",
-  "GET /users/{username}/social_accounts",
-  "GET /users/{username}/ssh_signing_keys",
-  "GET /users/{username}/starred",
-  "GET /users/{username}/subscriptions"
-]));
-
-// pkg/dist-src/paginating-endpoints.js
-function isPaginatingEndpoint(arg) {
-  if (typeof arg === "string") {
-    return paginatingEndpoints.includes(arg);
-  } else {
-    return false;
-  }
-}
-
-// pkg/dist-src/index.js
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
-}
-paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
-
-
-// octokit + plugins
-
-
-
-const context = new Context();
-const baseUrl = getApiBaseUrl();
-const defaults = {
-    baseUrl,
-    request: {
-        agent: getProxyAgent(baseUrl),
-        fetch: getProxyFetch(baseUrl)
-    }
-};
-const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
-
-/**
- * Convience function to correctly format Octokit Options to pass into the constructor.
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokitOptions(token, options) {
-    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
-    // Auth
-    const auth = getAuthString(token, opts);
-    if (auth) {
-        opts.auth = auth;
-    }
-    // Orchestration ID
-    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
-    if (userAgent) {
-        opts.userAgent = userAgent;
-    }
-    return opts;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
-
-
-const github_context = new Context();
-/**
- * Returns a hydrated octokit ready to use for GitHub Actions
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokit(token, options, ...additionalPlugins) {
-    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-    return new GitHubWithPlugins(getOctokitOptions(token, options));
-}
-//# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
-var light = __nccwpck_require__(3251);
-var light_default = /*#__PURE__*/__nccwpck_require__.n(light);
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-// pkg/dist-src/version.js
-var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/error-request.js
-function isRequestError(error) {
-  return error.request !== void 0;
-}
-async function errorRequest(state, octokit, error, options) {
-  if (!isRequestError(error) || !error?.request.request) {
-    throw error;
-  }
-  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state.retries;
-    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error, retries, retryAfter);
-  }
-  throw error;
-}
-
-// pkg/dist-src/wrap-request.js
-
-
-async function wrapRequest(state, octokit, request, options) {
-  const limiter = new light();
-  limiter.on("failed", function(error, info) {
-    const maxRetries = ~~error.request.request?.retries;
-    const after = ~~error.request.request?.retryAfter;
-    options.request.retryCount = info.retryCount + 1;
-    if (maxRetries > info.retryCount) {
-      return after * state.retryAfterBaseValue;
-    }
-  });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request),
-    options
-  );
-}
-async function requestWithGraphqlErrorHandling(state, octokit, request, options) {
-  const response = await request(options);
-  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
-    response.data.errors[0].message
-  )) {
-    const error = new RequestError(response.data.errors[0].message, 500, {
-      request: options,
-      response
-    });
-    return errorRequest(state, octokit, error, options);
-  }
-  return response;
-}
-
-// pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
-  const state = Object.assign(
-    {
-      enabled: true,
-      retryAfterBaseValue: 1e3,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-      retries: 3
-    },
-    octokitOptions.retry
-  );
-  const retryPlugin = {
-    retry: {
-      retryRequest: (error, retries, retryAfter) => {
-        error.request.request = Object.assign({}, error.request.request, {
-          retries,
-          retryAfter
-        });
-        return error;
-      }
-    }
-  };
-  if (state.enabled) {
-    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
-  }
-  return retryPlugin;
-}
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-// pkg/dist-src/version.js
-var plugin_throttling_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/wrap-request.js
-var dist_bundle_noop = () => Promise.resolve();
-function dist_bundle_wrapRequest(state, request, options) {
-  return state.retryLimiter.schedule(doRequest, state, request, options);
-}
-async function doRequest(state, request, options) {
-  const { pathname } = new URL(options.url, "http://github.test");
-  const isAuth = isAuthRequest(options.method, pathname);
-  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
-  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
-  const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request.retryCount;
-  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
-  if (state.clustering) {
-    jobOptions.expiration = 1e3 * 60;
-  }
-  if (isWrite || isGraphQL) {
-    await state.write.key(state.id).schedule(jobOptions, dist_bundle_noop);
-  }
-  if (isWrite && state.triggersNotification(pathname)) {
-    await state.notifications.key(state.id).schedule(jobOptions, dist_bundle_noop);
-  }
-  if (isSearch) {
-    await state.search.key(state.id).schedule(jobOptions, dist_bundle_noop);
-  }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
-  if (isGraphQL) {
-    const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
-      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
-        response: res,
-        data: res.data
-      });
-      throw error;
-    }
-  }
-  return req;
-}
-function isAuthRequest(method, pathname) {
-  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
-  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
-  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
-  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
-  pathname === "/login/oauth/access_token");
-}
-
-// pkg/dist-src/generated/triggers-notification-paths.js
-var triggers_notification_paths_default = [
-  "/orgs/{org}/invitations",
-  "/orgs/{org}/invitations/{invitation_id}",
-  "/orgs/{org}/teams/{team_slug}/discussions",
-  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "/repos/{owner}/{repo}/collaborators/{username}",
-  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "/repos/{owner}/{repo}/issues",
-  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
-  "/repos/{owner}/{repo}/pulls",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "/repos/{owner}/{repo}/releases",
-  "/teams/{team_id}/discussions",
-  "/teams/{team_id}/discussions/{discussion_number}/comments"
-];
-
-// pkg/dist-src/route-matcher.js
-function routeMatcher(paths) {
-  const regexes = paths.map(
-    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
-  );
-  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
-  return new RegExp(regex2, "i");
-}
-
-// pkg/dist-src/index.js
-var regex = routeMatcher(triggers_notification_paths_default);
-var triggersNotification = regex.test.bind(regex);
-var groups = {};
-var createGroups = function(Bottleneck, common) {
-  groups.global = new Bottleneck.Group({
-    id: "octokit-global",
-    maxConcurrent: 10,
-    ...common
-  });
-  groups.auth = new Bottleneck.Group({
-    id: "octokit-auth",
-    maxConcurrent: 1,
-    ...common
-  });
-  groups.search = new Bottleneck.Group({
-    id: "octokit-search",
-    maxConcurrent: 1,
-    minTime: 2e3,
-    ...common
-  });
-  groups.write = new Bottleneck.Group({
-    id: "octokit-write",
-    maxConcurrent: 1,
-    minTime: 1e3,
-    ...common
-  });
-  groups.notifications = new Bottleneck.Group({
-    id: "octokit-notifications",
-    maxConcurrent: 1,
-    minTime: 3e3,
-    ...common
-  });
-};
-function throttling(octokit, octokitOptions) {
-  const {
-    enabled = true,
-    Bottleneck = light,
-    id = "no-id",
-    timeout = 1e3 * 60 * 2,
-    // Redis TTL: 2 minutes
-    connection
-  } = octokitOptions.throttle || {};
-  if (!enabled) {
-    return {};
-  }
-  const common = { timeout };
-  if (typeof connection !== "undefined") {
-    common.connection = connection;
-  }
-  const state = Object.assign(
-    {
-      clustering: connection != null,
-      triggersNotification,
-      fallbackSecondaryRateRetryAfter: 60,
-      retryAfterBaseValue: 1e3,
-      id
-    },
-    octokitOptions.throttle
-  );
-  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
-    throw new Error(`octokit/plugin-throttling error:
-        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
-        See https://octokit.github.io/rest.js/#throttling
-
-        const octokit = new Octokit({
-          throttle: {
-            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
-            onRateLimit: (retryAfter, options) => {/* ... */}
-          }
-        })
-    `);
-  }
-  let initialized = false;
-  const initializeBottleneck = () => {
-    if (initialized) {
-      return;
-    }
-    initialized = true;
-    if (groups.global == null) {
-      createGroups(Bottleneck, common);
-    }
-    state.global = state.global ?? groups.global;
-    state.auth = state.auth ?? groups.auth;
-    state.search = state.search ?? groups.search;
-    state.write = state.write ?? groups.write;
-    state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
-    const events = {};
-    const emitter = new Bottleneck.Events(events);
-    events.on("secondary-limit", state.onSecondaryRateLimit);
-    events.on("rate-limit", state.onRateLimit);
-    events.on(
-      "error",
-      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
-    );
-    state.retryLimiter.on("failed", async function(error, info) {
-      const [state2, request, options] = info.args;
-      const { pathname } = new URL(options.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
-      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
-        return;
-      }
-      const retryCount = ~~request.retryCount;
-      request.retryCount = retryCount;
-      options.request.retryCount = retryCount;
-      const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error.message)) {
-          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
-          const wantRetry2 = await emitter.trigger(
-            "secondary-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
-          (error2) => error2.type === "RATE_LIMITED"
-        )) {
-          const rateLimitReset = new Date(
-            ~~error.response.headers["x-ratelimit-reset"] * 1e3
-          ).getTime();
-          const retryAfter2 = Math.max(
-            // Add one second so we retry _after_ the reset time
-            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
-            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
-            0
-          );
-          const wantRetry2 = await emitter.trigger(
-            "rate-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        return {};
-      })();
-      if (wantRetry) {
-        request.retryCount++;
-        return retryAfter * state2.retryAfterBaseValue;
-      }
-    });
-  };
-  octokit.hook.wrap("request", (request, options) => {
-    initializeBottleneck();
-    return dist_bundle_wrapRequest(state, request, options);
-  });
-  return {};
-}
-throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
-throttling.triggersNotification = triggersNotification;
-
-
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
-}
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
-
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
-
-// How many requests go out at once. Reads are cheap for GitHub (its secondary limit is 100
-// concurrent requests); content-creating writes are not: a sync writing 16 secrets at once was
-// stopped by abuse detection, and GitHub documents 80 such writes a minute. github-client.ts
-// enforces the per-minute count; these bound the bursts.
-const READ_CONCURRENCY = 10;
-const WRITE_CONCURRENCY = 5;
-/** Runs fn over items with at most `limit` at once; never rejects, one settled result per item. */
-async function settleAll(items, limit, fn) {
-    const run = pLimit(limit);
-    return Promise.all(items.map((item) => run(async () => {
-        try {
-            return { ok: true, value: await fn(item) };
-        }
-        catch (error) {
-            return { ok: false, error };
-        }
-    })));
-}
-
-;// CONCATENATED MODULE: ./src/logger.ts
-
-
-
-function logger_createLogger(sink = core_namespaceObject) {
-    const lines = (message) => safeLines(redact(String(message)));
-    // The command forms escape %, CR and LF in their data (docs/github-secrets.md): the safe lines
-    // joined by LF stay one command, shown as a multi-line annotation.
-    const joined = (message) => lines(message).join('\n');
-    return {
-        // info() writes raw text: one call per line, each a safe line of its own.
-        info: (message) => {
-            for (const line of lines(message))
-                sink.info(line);
-        },
-        notice: (message) => sink.notice(joined(message)),
-        warning: (message) => sink.warning(joined(message)),
-        debug: (message) => sink.debug(joined(message)),
-        error: (message) => sink.error(joined(message)),
-        setFailed: (message) => sink.setFailed(joined(message)),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github-client.ts
-
-
-
-
-
-
-
-
-
-// GitHub's documented secondary limit for content-writing requests: 80 a minute.
-const WRITES_PER_MINUTE = 80;
-// A rate-limit wait longer than this fails the run instead of stalling it.
-const MAX_WAIT_SECONDS = 120;
-function createGitHubClient(options) {
-    const log = options.log ?? logger_createLogger();
-    // Octokit and its plugins quote URLs and server text (headers too) in these: through the safe logger.
-    const octokitLog = {
-        debug: (message) => log.debug(message),
-        info: (message) => log.debug(message),
-        warn: (message) => log.warning(message),
-        error: (message) => log.error(message),
-    };
-    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
-        const retrying = retryCount < 2 && retryAfter <= MAX_WAIT_SECONDS;
-        const what = `${request.method} ${request.url}`;
-        if (retrying)
-            log.warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`);
-        else
-            log.warning(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`);
-        return retrying;
-    };
-    return getOctokit(options.token, {
-        baseUrl: options.baseUrl,
-        log: octokitLog,
-        // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
-        retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-        throttle: {
-            onRateLimit: onLimit('rate limit'),
-            onSecondaryRateLimit: onLimit('secondary rate limit'),
-            // The plugin's default spaces every write 1 s apart; GitHub's limit is a count per minute.
-            write: new (light_default()).Group({
-                maxConcurrent: WRITE_CONCURRENCY,
-                reservoir: WRITES_PER_MINUTE,
-                reservoirRefreshAmount: WRITES_PER_MINUTE,
-                reservoirRefreshInterval: 60_000,
-            }),
-        },
-    }, 
-    // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog), retry, throttling);
-}
-const API_VERSION = '2022-11-28';
-/**
- * The innermost layer but the token's, under plugin-retry: a timeout on every attempt, the pinned
- * API version, redirects followed within GitHub's origin only (the token goes nowhere else, and a
- * 3xx is never an answer), and waits for a plain Retry-After on 429/503 (plugin-throttling handles
- * only GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
- */
-function attemptPolicy(timeoutMs, log, octokitLog) {
-    return (octokit) => {
-        const attempt = async (request, options) => {
-            for (let waits = 0;; waits++) {
-                try {
-                    // Set on this call's own options object rather than passed as a copy: the hooks inside
-                    // this one (the token auth) are bound to that object and ignore what is passed to them.
-                    // The fetch is @actions/github's proxy-aware one; wrapped, never replaced.
-                    const fetch = guardRedirects(options.request?.fetch ?? undici.fetch);
-                    // request.log: without it, @octokit/request writes its warnings (which quote response
-                    // headers) to the console, where the runner reads commands too.
-                    options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', fetch, log: octokitLog };
-                    // Octokit's constructor ignores custom default headers, so the API version is pinned here.
-                    options.headers = { ...options.headers, 'x-github-api-version': API_VERSION };
-                    return refuseRedirect(options, (await request(options)));
-                }
-                catch (error) {
-                    const wait = plainRetryAfterSeconds(error);
-                    if (wait === undefined || waits >= 2 || wait > MAX_WAIT_SECONDS)
-                        throw error;
-                    log.warning(`GitHub answered ${error.status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`);
-                    await defaultSleep(wait * 1000);
-                }
-            }
-        };
-        octokit.hook.wrap('request', attempt);
-    };
-}
-function plainRetryAfterSeconds(error) {
-    if (error.status !== 429 && error.status !== 503)
-        return undefined;
-    const headers = error.response?.headers ?? {};
-    // Left to plugin-throttling: the primary limit (remaining 0) and secondary-limit messages.
-    if (String(headers['x-ratelimit-remaining']) === '0' || /secondary rate/i.test(error.message ?? ''))
-        return undefined;
-    const seconds = Number(headers['retry-after']);
-    return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github-errors.ts
-
-
-function isOctokitFailure(error) {
-    return error instanceof Error && typeof error.status === 'number';
-}
-function isNotFound(error) {
-    return isOctokitFailure(error) && error.status === 404;
-}
-// Long enough for GitHub's messages, short enough that a proxy's page cannot flood the log.
-const github_errors_MAX_QUOTED = 300;
-/** Server or library text as a message may quote it. */
-function quoted(text, maxLength = github_errors_MAX_QUOTED) {
-    return safeText(redact(String(text)), maxLength).replace(/\s+/g, ' ').trim();
-}
-// GitHub's own `message` only: Octokit's error message is the raw body when it is not JSON (a
-// proxy's page, say), and no raw body is ever quoted (docs/contract.md).
-function githubMessage(error) {
-    // No answer at all (a lost connection, a timeout): the library's own words.
-    if (!error.response)
-        return error.message;
-    const data = error.response.data;
-    if (typeof data === 'object' && data !== null && typeof data.message === 'string') {
-        return data.message;
-    }
-    return '';
-}
-function explainGitHubError(context, error) {
-    if (!isOctokitFailure(error)) {
-        // Ours or a library's (a refused redirect, a lost connection): longer, and still made safe.
-        return `${context.doing}: ${quoted(error instanceof Error ? error.message : String(error), 1000)}`;
-    }
-    const message = quoted(githubMessage(error));
-    const headers = error.response?.headers ?? {};
-    const head = `${context.doing}: ${error.status}${message ? ` ${message}` : ''}`;
-    // Rate limits come as 403 or 429; the throttling plugin already waited as long as allowed.
-    if (error.status === 403 || error.status === 429) {
-        if (String(headers['x-ratelimit-remaining']) === '0') {
-            const reset = Number(headers['x-ratelimit-reset']);
-            const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
-            return `${head}. The token's GitHub API rate limit is used up${when}: run again after that.`;
-        }
-        if (/secondary rate limit/i.test(message) || error.status === 429) {
-            return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again in a few minutes, or write fewer targets per run.`;
-        }
-    }
-    switch (error.status) {
-        // No answer at all (refused, unknown host, TLS, timeout): Octokit reports it as a 500 without a response.
-        case 500:
-            if (!error.response)
-                return unreachable(context, error);
-            break;
-    }
-    // An answer that is not GitHub's JSON: the URL points somewhere else (a web page, a proxy, another API).
-    if (!isGitHubAnswer(error))
-        return notGitHub(context, error);
-    switch (error.status) {
-        case 401:
-            return `${head}. github-token is invalid, expired or revoked: create a new token and update the secret that holds it.`;
-        case 403: {
-            if (/Resource not accessible by integration/i.test(message)) {
-                return (`${head}. The token is an installation token without the right permission. The workflow's own GITHUB_TOKEN ` +
-                    `cannot write secrets at all: pass a fine-grained personal access token, or a GitHub App token whose app has ${context.permission}.`);
-            }
-            const accepted = headers['x-accepted-github-permissions'];
-            const needs = accepted ? `GitHub accepts these permissions: ${quoted(accepted, 200)}` : `it needs ${context.permission}`;
-            return `${head}. The token lacks a permission: ${needs}.`;
-        }
-        case 404:
-            return (`${head}. The ${context.subject} does not exist, or the token cannot see it: a fine-grained token must include ` +
-                `it under "Repository access" (or be owned by the organization), and a GitHub App must be installed there.`);
-        case 422:
-            return `${head}. GitHub rejected the request as invalid (the reason is quoted above).`;
-        default:
-            return error.status >= 500 ? `${head}. GitHub kept failing after retries; run again later.` : head;
-    }
-}
-/** GitHub's REST API answers every error with a JSON object holding a `message`. */
-function isGitHubAnswer(error) {
-    const data = error.response?.data;
-    return typeof data === 'object' && data !== null && typeof data.message === 'string';
-}
-/** Where the request went: the scheme, host and port only (never a query or a credential). */
-function github_errors_originOf(error) {
-    const url = error.request?.url;
-    try {
-        return typeof url === 'string' ? new URL(url).origin : 'the GitHub API';
-    }
-    catch {
-        return 'the GitHub API';
-    }
-}
-const API_URL_HINT = 'github-api-url must be https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server (on a GHES runner, leave it empty: it defaults to GITHUB_API_URL)';
-function unreachable(context, error) {
-    const cause = error.message.replace(/\s+/g, ' ').trim().slice(0, 200);
-    return (`${context.doing}: no answer from ${github_errors_originOf(error)} (${cause}), even after retries. ` +
-        `Check github-api-url (${API_URL_HINT}) and that the runner can reach that host (network, proxy settings); ` +
-        'if both are right, GitHub may be unavailable: run again later.');
-}
-function notGitHub(context, error) {
-    const headers = error.response?.headers ?? {};
-    const type = String(headers['content-type'] ?? '').split(';')[0].trim();
-    // The body is not quoted: it is a page or an error of something else, possibly long.
-    const what = type === '' ? 'an answer without a content type' : `a ${type.slice(0, 60)} answer`;
-    const head = `${context.doing}: ${github_errors_originOf(error)} answered ${error.status} with ${what}, not GitHub's API JSON.`;
-    // GitHub itself sometimes fails with an HTML page; a wrong URL answers that way every time.
-    if (error.status >= 500)
-        return `${head} GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url: ${API_URL_HINT}.`;
-    return `${head} Check github-api-url: ${API_URL_HINT}.`;
-}
-
-;// CONCATENATED MODULE: ./src/github-clock.ts
-// GitHub's clock as seen from the runner. Secret timestamps (updated_at) are GitHub's; the runner's
-// clock may be off by any amount. Each answer's Date header (whole seconds, truncated) was made
-// between the request's departure and the answer's arrival, which bounds GitHub's clock minus the
-// runner's: offset in (date - arrival, date + 1 s - departure). Local times are monotonic.
-const localNow = () => performance.timeOrigin + performance.now();
-class GitHubClock {
-    low = Number.NEGATIVE_INFINITY;
-    high = Number.POSITIVE_INFINITY;
-    /** Feeds one answer's Date header, with the local times the request left and the answer came. */
-    observe(dateHeader, sentAt, receivedAt) {
-        const date = typeof dateHeader === 'string' ? Date.parse(dateHeader) : Number.NaN;
-        if (Number.isNaN(date))
-            return;
-        const low = date - receivedAt;
-        const high = date + 1000 - sentAt;
-        // Answers that disagree with the bounds so far (a cache's stale Date, say) are ignored.
-        if (high < this.low || low > this.high)
-            return;
-        this.low = Math.max(this.low, low);
-        this.high = Math.min(this.high, high);
-    }
-    /** Where GitHub's clock stood at a local time, or undefined before any Date header was seen. */
-    at(local) {
-        if (!Number.isFinite(this.low) || !Number.isFinite(this.high))
-            return undefined;
-        return { earliest: local + this.low, latest: local + this.high };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/write-verification.ts
-
-
-/**
- * Judges a secret's metadata against the time the write began, both in GitHub's clock. GitHub's
- * timestamps have whole seconds: a change within the second the write began cannot be told apart
- * from one just before it, so it stays unknown.
- */
-function judgeWrite(secret, start) {
-    if (secret === null)
-        return { state: 'not-applied', reason: 'the secret does not exist' };
-    const updated = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN;
-    if (Number.isNaN(updated))
-        return { state: 'unknown', reason: "GitHub's answer has no updated_at" };
-    if (!start)
-        return { state: 'unknown', reason: 'GitHub sent no Date header to compare its updated_at with' };
-    if (updated >= start.latest) {
-        const created = secret.createdAt ? Date.parse(secret.createdAt) : Number.NaN;
-        return { state: 'applied', result: created >= start.latest ? 'created' : 'updated' };
-    }
-    // The change happened before updated + 1 s, and the write began after start.earliest.
-    if (updated + 1000 <= start.earliest)
-        return { state: 'not-applied', reason: `the secret was last updated at ${secret.updatedAt}, before the write began` };
-    return { state: 'unknown', reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell` };
-}
-/** Each write's outcome, proven: unknown outcomes are verified by a read (and only they are). */
-async function settleWrites(targets, writes, concurrency, log) {
-    const checks = await settleAll(targets, concurrency, async (target) => {
-        const write = writes[targets.indexOf(target)];
-        if (write.ok)
-            return { target, state: 'written', result: write.value, error: undefined };
-        const error = write.error;
-        const message = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof WriteError) || !error.outcomeUnknown)
-            return { target, state: 'not-written', result: undefined, error: message };
-        let check;
-        try {
-            check = await target.verifyWrite(error.startedAt);
-        }
-        catch (readError) {
-            check = { state: 'unknown', reason: `reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})` };
-        }
-        const where = describeTarget(target.ref);
-        if (check.state === 'applied') {
-            log.info(`${where}: the write's answer was lost, but the secret changed after it began: written.`);
-            return { target, state: 'written', result: check.result, error: undefined };
-        }
-        if (check.state === 'not-applied')
-            return { target, state: 'not-written', result: undefined, error: `${message} (verified not written: ${check.reason})` };
-        return { target, state: 'unknown', result: undefined, error: `${message} Whether it was written is unknown: ${check.reason}.` };
-    });
-    return checks.map((c) => (c.ok ? c.value : { target: targets[checks.indexOf(c)], state: 'unknown', result: undefined, error: String(c.error) }));
-}
-/** The failure of a run whose targets do not all hold the new key: who holds what, and what stays alive. */
-function describeIncompleteWrite(strategy, key, settled, previous) {
-    const oldIds = previous.replaced.map((k) => k.id);
-    const stale = strategy === 'regenerate'
-        ? `the old value of key ${key.id}, which no longer works`
-        : oldIds.length > 0
-            ? `its previous value (previous key ${oldIds.join(' or ')})`
-            : 'its previous value';
-    const holds = (s) => s.state === 'written' ? `${s.result}, holds new key ${key.id}` : s.state === 'unknown' ? `outcome unknown, holds new key ${key.id} or ${stale}` : `failed, holds ${stale}`;
-    const written = settled.filter((s) => s.state === 'written').length;
-    const unknown = settled.filter((s) => s.state === 'unknown').length;
-    const head = unknown > 0
-        ? `${unknown} of ${settled.length} target(s) may or may not hold the new key: their writes' answers were lost and reading them back did not settle it.`
-        : `Only ${written} of ${settled.length} targets were written.`;
-    const kept = strategy === 'create' ? ' Both the new and the previous keys were left alive.' : '';
-    return (`${head}${kept} Fix the cause and run again to bring every target to one key.\n` +
-        `${settled.map((s) => `  - ${describeTarget(s.target.ref)}: ${holds(s)}`).join('\n')}\n` +
-        settled.flatMap((s) => (s.error ? [s.error] : [])).join('\n'));
-}
-
-;// CONCATENATED MODULE: ./src/sealing.ts
-// GitHub's recipe for secret values: a libsodium sealed box against the target's public key, in
-// standard (padded, non-URL-safe) base64. libsodium is loaded on first use, in its own chunk of
-// the bundle: a dry run never pays for it, and a rotation starts loading it (initSodium) while
-// its preflight requests are in flight. The default import is deliberate: named imports
-// type-check but are undefined at run time in the ESM bundle.
-let loading;
-/** Loads and initialises libsodium once; safe to call early to overlap it with network waits. */
-function initSodium() {
-    loading ??= __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.bind(__nccwpck_require__, 4768)).then(async ({ default: sodium }) => {
-        await sodium.ready;
-        return sodium;
-    });
-    return loading;
-}
-async function seal(value, publicKeyBase64) {
-    const sodium = await initSodium();
-    const publicKey = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
-    const sealed = sodium.crypto_box_seal(sodium.from_string(value), publicKey);
-    return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-
-
-
-// All inputs are read and checked here, once, before any request is sent. Every problem is
-// collected so that a user fixes a workflow in one round instead of one error per run.
-const STRATEGIES = ['auto', 'create', 'regenerate'];
-const KEY_MODES = ['read', 'upload', 'write', 'all'];
-const SECRET_TYPES = ['actions', 'dependabot'];
-const ORG_VISIBILITIES = ['all', 'private', 'selected'];
-class SettingsError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? `Invalid input: ${problems[0]}`
-            : `Invalid inputs:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'SettingsError';
-    }
-}
-const defaultReader = (name) => getInput(name);
-const NO_SECRETS_HINT = 'Secrets are not passed to workflows triggered from forks, and Dependabot runs only get Dependabot secrets; ' +
-    'check that the secret exists and that the workflow passes it as `${{ secrets.NAME }}`.';
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// GitHub's rules: owners are alphanumerics and single hyphens (39 max), repositories [A-Za-z0-9._-] (100 max).
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-const WHOLE_NUMBER = /^[0-9]+$/;
-/**
- * Names of the action's own throwaway secrets (the write check) and variables (the lease) start
- * with this; users may not name a secret or key-id-variable so, which makes a collision impossible.
- */
-const RESERVED_PREFIX = 'CAPGO_ROTATION_';
-function readSettings(read = defaultReader, env = process.env) {
-    const problems = [];
-    const input = (name) => read(name).trim();
-    // Credentials first, and masked before anything else can print them.
-    const capgoApiKey = input('capgo-api-key');
-    const githubToken = input('github-token');
-    registerSecret(capgoApiKey);
-    registerSecret(githubToken);
-    if (capgoApiKey === '') {
-        problems.push(`capgo-api-key is empty: pass a Capgo API key that can manage keys. ${NO_SECRETS_HINT}`);
-    }
-    if (githubToken === '') {
-        problems.push(`github-token is empty: pass a fine-grained personal access token or a GitHub App token with Secrets: read and write. ${NO_SECRETS_HINT}`);
-    }
-    const capgoApiUrl = parseBaseUrl('capgo-api-url', input('capgo-api-url') || 'https://api.capgo.app', problems);
-    const githubApiUrl = parseBaseUrl('github-api-url', input('github-api-url') || env.GITHUB_API_URL?.trim() || 'https://api.github.com', problems);
-    const strategy = oneOf('strategy', input('strategy') || 'auto', STRATEGIES, problems);
-    const keyMode = oneOf('key-mode', input('key-mode') || 'upload', KEY_MODES, problems);
-    // GitHub secret names are case-insensitive and stored upper-cased: capgo_token and CAPGO_TOKEN
-    // are one secret, so one rotation. Compared and named upper-cased from here on.
-    const secretNameRaw = input('secret-name') || 'CAPGO_TOKEN';
-    checkGitHubName('secret-name', secretNameRaw, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
-    const secretName = secretNameRaw.toUpperCase();
-    if (secretName.startsWith(RESERVED_PREFIX)) {
-        problems.push(`secret-name: '${secretName}' starts with ${RESERVED_PREFIX}, which this action reserves for its own throwaway secrets and variables`);
-    }
-    const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY);
-    const organization = input('organization') || undefined;
-    if (organization !== undefined && !OWNER.test(organization)) {
-        problems.push(`organization: '${organization}' is not an organization login (letters, digits and single hyphens)`);
-    }
-    // Without an organization the workflow's repository is the default target; with one, only the org.
-    const repositories = parseRepositories(input('repositories'), workflowRepo, organization === undefined, problems);
-    const environment = input('environment') || undefined;
-    if (environment !== undefined && environment.length > 255) {
-        problems.push(`environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
-    }
-    if (environment !== undefined && repositories.length === 0) {
-        problems.push(`environment: '${environment}' is set but no repository is: list the repositories whose environment to write in repositories`);
-    }
-    const secretTypes = parseSecretTypes(input('secret-types'), problems);
-    if (environment !== undefined && secretTypes.includes('dependabot')) {
-        problems.push(`secret-types: 'dependabot' cannot go with environment '${environment}': GitHub has no Dependabot environment secrets. ` +
-            'Use secret-types: actions, or a separate step without environment for the Dependabot secret');
-    }
-    const orgVisibilityRaw = input('org-visibility');
-    const orgVisibility = orgVisibilityRaw === '' ? undefined : oneOf('org-visibility', orgVisibilityRaw, ORG_VISIBILITIES, problems);
-    const orgSelectedRaw = parseList(input('org-selected-repositories'));
-    const orgSelectedRepositories = parseOrgRepositories(orgSelectedRaw, organization, problems);
-    if (organization === undefined) {
-        if (orgVisibility !== undefined)
-            problems.push(`org-visibility: '${orgVisibilityRaw}' is set but organization is not`);
-        if (orgSelectedRaw.length > 0)
-            problems.push('org-selected-repositories: set but organization is not');
-    }
-    else {
-        if (orgVisibility === 'selected' && orgSelectedRaw.length === 0) {
-            problems.push("org-visibility: 'selected' needs org-selected-repositories (the repositories that may read the secret); " +
-                'leave org-visibility empty to keep the existing selection');
-        }
-        if (orgSelectedRaw.length > 0 && orgVisibility !== 'selected') {
-            problems.push("org-selected-repositories: only applies with org-visibility: 'selected'");
-        }
-    }
-    let keyName = input('key-name');
-    if (keyName === '') {
-        keyName = defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems);
-    }
-    const limitedToApps = parseList(input('limited-to-apps'));
-    for (const app of limitedToApps) {
-        if (/\s/.test(app))
-            problems.push(`limited-to-apps: '${app}' is not an app id (e.g. com.demo.app)`);
-    }
-    const limitedToOrgs = parseList(input('limited-to-orgs'));
-    // Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.
-    for (const org of limitedToOrgs) {
-        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(org)) {
-            problems.push(`limited-to-orgs: '${org}' is not a Capgo organization id (a UUID, as shown in the Capgo dashboard's organization settings)`);
-        }
-    }
-    const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems);
-    const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems);
-    const dryRun = parseBoolean('dry-run', input('dry-run'), false, problems);
-    const keepPrevious = parseWholeNumber('keep-previous', input('keep-previous'), 0, 100, problems) ?? 0;
-    const rotateAfterDays = parseWholeNumber('rotate-after-days', input('rotate-after-days'), 1, 3650, problems);
-    const keyIdVariable = input('key-id-variable') || undefined;
-    if (keyIdVariable !== undefined) {
-        checkGitHubName('key-id-variable', keyIdVariable, 'variable', 'a prefix GitHub reserves', problems);
-        if (keyIdVariable.toUpperCase().startsWith(RESERVED_PREFIX)) {
-            problems.push(`key-id-variable: '${keyIdVariable}' starts with ${RESERVED_PREFIX}, which this action reserves for its own variables (the lease)`);
-        }
-        if (!workflowRepo)
-            problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable');
-    }
-    // A key that dies before the next rotation would leave the secrets holding a dead key.
-    if (expiresInDays !== undefined && rotateAfterDays !== undefined && expiresInDays <= rotateAfterDays) {
-        problems.push(`expires-in-days: ${expiresInDays} is not longer than rotate-after-days: ${rotateAfterDays}, so the key would expire before ` +
-            `the run that replaces it: set expires-in-days to at least ${rotateAfterDays + 1}, or lower rotate-after-days`);
-    }
-    const managingKeySecret = input('managing-key-secret') || undefined;
-    const managingKeyEnvironment = input('managing-key-environment') || undefined;
-    checkManagingKey(managingKeySecret, managingKeyEnvironment, { secretName, secretTypes, environment, repositories, organization, workflowRepo }, problems);
-    if (problems.length > 0)
-        throw new SettingsError(problems);
-    return Object.freeze({
-        capgoApiKey,
-        capgoApiUrl,
-        strategy: strategy,
-        keyName,
-        keyMode: keyMode,
-        limitedToApps,
-        limitedToOrgs,
-        expiresInDays,
-        previousKeyId,
-        keyIdVariable,
-        keepPrevious,
-        rotateAfterDays,
-        workflowRepository: workflowRepo,
-        githubToken,
-        githubApiUrl,
-        secretName,
-        repositories,
-        environment,
-        organization,
-        orgVisibility: orgVisibility,
-        orgSelectedRepositories,
-        secretTypes,
-        dryRun,
-        managingKeySecret,
-        managingKeyEnvironment,
-    });
-}
-/**
- * managing-key-secret must be a secret name of its own: sharing a name with secret-name where a
- * workflow of this repository reads both (the same collection, or one shadowing the other: an
- * environment secret over a repository secret over an organization secret) would hand one key
- * where the other is expected.
- */
-function checkManagingKey(secret, environment, rotation, problems) {
-    if (secret === undefined) {
-        if (environment !== undefined)
-            problems.push(`managing-key-environment: '${environment}' is set but managing-key-secret is not`);
-        return;
-    }
-    checkGitHubName('managing-key-secret', secret, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
-    if (environment !== undefined && environment.length > 255) {
-        problems.push(`managing-key-environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
-    }
-    const home = rotation.workflowRepo;
-    if (!home) {
-        problems.push('managing-key-secret: needs GITHUB_REPOSITORY, the repository that holds the secret');
-        return;
-    }
-    if (secret.toUpperCase() !== rotation.secretName.toUpperCase() || !rotation.secretTypes.includes('actions'))
-        return;
-    const sameRepo = (r) => r.owner.toLowerCase() === home.owner.toLowerCase() && r.repo.toLowerCase() === home.repo.toLowerCase();
-    const inHome = rotation.repositories.some(sameRepo);
-    const inHomeOrg = rotation.organization !== undefined && rotation.organization.toLowerCase() === home.owner.toLowerCase();
-    if (inHome || inHomeOrg) {
-        const same = inHome && (rotation.environment ?? '') === (environment ?? '');
-        problems.push(`managing-key-secret: '${secret}' is ${same ? 'the very secret' : 'the same name as the secret'} that secret-name writes ` +
-            `${inHome ? `in ${home.owner}/${home.repo}` : `in organization ${rotation.organization}`}` +
-            (same ? '' : ', and one would shadow the other in this repository\'s workflows') +
-            ': give the managing key a secret of its own (e.g. CAPGO_ADMIN_KEY)');
-    }
-}
-/**
- * The default key-name names the destination, so that two rotations get two names. It is derived
- * only when every target is in the workflow's own repository: a step writing acme/web and another
- * writing acme/docs from the same workflow repository would otherwise share a name and retire
- * each other's keys (docs/contract.md, key-name).
- */
-function defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems) {
-    if (!workflowRepo) {
-        problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name');
-        return '';
-    }
-    const own = `${workflowRepo.owner}/${workflowRepo.repo}`;
-    const elsewhere = [
-        ...repositories.filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase()).map((r) => `${r.owner}/${r.repo}`),
-        ...(organization !== undefined ? [`organization ${organization}`] : []),
-    ];
-    const dependabotOnly = secretTypes.length > 0 && secretTypes.every((t) => t === 'dependabot');
-    if (elsewhere.length > 0) {
-        const where = organization !== undefined ? `org:${organization}` : elsewhere.length === 1 ? elsewhere[0] : `${elsewhere[0]}+${elsewhere.length - 1}`;
-        const suggestion = `github-actions:${where}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`;
-        problems.push(`key-name: required when a target lies outside the workflow's repository ${own} (here: ${elsewhere.join(', ')}). ` +
-            `Every run retires all earlier keys of its key-name, so two rotations sharing the default would delete each other's keys: ` +
-            `set a key-name unique to this rotation, e.g. '${suggestion}'`);
-        return '';
-    }
-    return `github-actions:${own}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`;
-}
-function readTuning(env = process.env) {
-    const problems = [];
-    const number = (name, fallback, min, max) => {
-        const raw = env[name]?.trim() ?? '';
-        return parseWholeNumber(name, raw, min, max, problems) ?? fallback;
-    };
-    const tuning = {
-        timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 20_000, 100, 600_000),
-        retryBaseMs: number('CAPGO_ROTATION_RETRY_BASE_MS', 1000, 1, 60_000),
-    };
-    if (problems.length > 0)
-        throw new SettingsError(problems);
-    return tuning;
-}
-/** Commas and newlines separate items; blanks and surrounding spaces are ignored. */
-function parseList(value) {
-    return value
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-/** Secret and variable names share GitHub's rules. */
-function checkGitHubName(input, value, noun, reserved, problems) {
-    if (!SECRET_NAME.test(value)) {
-        problems.push(`${input}: '${value}' is not a valid ${noun} name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`);
-    }
-    else if (/^GITHUB_/i.test(value)) {
-        problems.push(`${input}: '${value}' starts with GITHUB_, ${reserved}`);
-    }
-}
-function oneOf(name, raw, allowed, problems) {
-    const value = raw.toLowerCase();
-    if (allowed.includes(value))
-        return value;
-    problems.push(`${name}: '${raw}' is not one of ${allowed.join(', ')}`);
-    return undefined;
-}
-function parseWholeNumber(name, raw, min, max, problems) {
-    if (raw === '')
-        return undefined;
-    const value = Number(raw);
-    if (!WHOLE_NUMBER.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-        const range = max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
-        problems.push(`${name}: '${raw}' is not ${range}`);
-        return undefined;
-    }
-    return value;
-}
-// The YAML 1.2 core schema booleans, as core.getBooleanInput accepts them.
-function parseBoolean(name, raw, fallback, problems) {
-    if (raw === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    problems.push(`${name}: '${raw}' is not a boolean: use true or false`);
-    return fallback;
-}
-function isLoopback(hostname) {
-    return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-/**
- * An https URL (http only for loopback hosts), returned without a trailing slash. Messages quote
- * the input through urlForMessage: never its userinfo (a password), query or fragment.
- */
-function parseBaseUrl(name, raw, problems) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        problems.push(`${name}: '${urlForMessage(raw)}' is not a URL: use the form https://host[/path]`);
-        return raw;
-    }
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
-    if (!secure) {
-        problems.push(`${name}: '${urlForMessage(raw)}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`);
-    }
-    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-        problems.push(`${name}: '${urlForMessage(raw)}' must not carry credentials, a query or a fragment`);
-    }
-    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-}
-function parseWorkflowRepository(value) {
-    const [owner, repo, ...rest] = (value ?? '').trim().split('/');
-    if (!owner || !repo || rest.length > 0)
-        return undefined;
-    return { owner, repo };
-}
-function parseSecretTypes(raw, problems) {
-    const items = parseList(raw || 'actions').map((item) => item.toLowerCase());
-    const types = [];
-    for (const item of items) {
-        if (!SECRET_TYPES.includes(item)) {
-            problems.push(`secret-types: '${item}' is not one of ${SECRET_TYPES.join(', ')}`);
-        }
-        else if (!types.includes(item))
-            types.push(item);
-    }
-    return types;
-}
-/** Repository names within the organization: `repo`, or `org/repo` with the same org. */
-function parseOrgRepositories(items, organization, problems) {
-    const names = [];
-    for (const item of items) {
-        const parts = item.split('/');
-        const name = parts.length === 2 && organization !== undefined && parts[0].toLowerCase() === organization.toLowerCase() ? parts[1] : item;
-        if (!REPO.test(name) || name === '.' || name === '..') {
-            problems.push(`org-selected-repositories: '${item}' is not a repository name of organization ${organization ?? '(unset)'}`);
-        }
-        else if (!names.some((n) => n.toLowerCase() === name.toLowerCase()))
-            names.push(name);
-    }
-    return names;
-}
-function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
-    const items = parseList(raw);
-    if (items.length === 0) {
-        if (!defaultToWorkflowRepo)
-            return [];
-        if (workflowRepo)
-            return [workflowRepo];
-        problems.push('repositories: empty, and GITHUB_REPOSITORY is not set to default to; list owner/repo names');
-        return [];
-    }
-    const seen = new Set();
-    const result = [];
-    for (const item of items) {
-        const parts = item.split('/');
-        let ref;
-        if (parts.length === 1 && REPO.test(item) && item !== '.' && item !== '..') {
-            if (workflowRepo)
-                ref = { owner: workflowRepo.owner, repo: item };
-            else {
-                problems.push(`repositories: '${item}' has no owner and GITHUB_REPOSITORY is not set: write it as owner/repo`);
-                continue;
-            }
-        }
-        else if (parts.length === 2 && OWNER.test(parts[0]) && REPO.test(parts[1]) && !['.', '..'].includes(parts[1])) {
-            ref = { owner: parts[0], repo: parts[1] };
-        }
-        if (!ref) {
-            problems.push(`repositories: '${item}' is not of the form owner/repo or repo`);
-            continue;
-        }
-        const id = `${ref.owner}/${ref.repo}`.toLowerCase();
-        if (!seen.has(id)) {
-            seen.add(id);
-            result.push(ref);
-        }
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/github-targets.ts
-
-
-
-
-
-
-/**
- * The throwaway secret of checkWriteAccess: the reserved prefix (settings refuse it as secret-name)
- * and 128 random bits, so it can be no target's secret nor any secret a user already has.
- */
-const WRITE_CHECK_PREFIX = `${RESERVED_PREFIX}WRITE_CHECK_`;
-function writeCheckSecretName() {
-    return `${WRITE_CHECK_PREFIX}${(0,external_node_crypto_.randomBytes)(16).toString('hex').toUpperCase()}`;
-}
-/**
- * A failed write. `outcomeUnknown`: the request may have been carried out (a timeout, a reset, a
- * 5xx: GitHub may have stored the secret and lost the answer); otherwise GitHub refused it (4xx)
- * or it was never sent.
- */
-class WriteError extends Error {
-    outcomeUnknown;
-    startedAt;
-    constructor(message, outcomeUnknown, 
-    /** Local time (github-clock.ts) just before the request left. */
-    startedAt) {
-        super(message);
-        this.outcomeUnknown = outcomeUnknown;
-        this.startedAt = startedAt;
-        this.name = 'WriteError';
-    }
-}
-function outcomeUnknown(error) {
-    const status = error.status;
-    return !(typeof status === 'number' && status >= 400 && status < 500);
-}
-/** Every target the settings ask for, repositories (or their environment) first, then the org. */
-function targetsOf(settings) {
-    const secret = settings.secretName;
-    const targets = [];
-    for (const { owner, repo } of settings.repositories) {
-        if (settings.environment !== undefined) {
-            targets.push({ kind: 'environment', type: 'actions', owner, repo, environment: settings.environment, secret });
-        }
-        else {
-            for (const type of settings.secretTypes)
-                targets.push({ kind: 'repository', type, owner, repo, secret });
-        }
-    }
-    if (settings.organization !== undefined) {
-        for (const type of settings.secretTypes) {
-            targets.push({
-                kind: 'organization',
-                type,
-                owner: settings.organization,
-                secret,
-                visibility: settings.orgVisibility,
-                selectedRepositories: settings.orgSelectedRepositories,
-            });
-        }
-    }
-    return targets;
-}
-function describeTarget(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`;
-        case 'environment':
-            return `${ref.owner}/${ref.repo} environment '${ref.environment}' (environment secret ${ref.secret})`;
-        case 'organization':
-            return `organization ${ref.owner} (organization ${ref.type} secret ${ref.secret})`;
-    }
-}
-/** Where the target lives, for the summary's first column. */
-function targetLocation(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return `${ref.owner}/${ref.repo}`;
-        case 'environment':
-            return `${ref.owner}/${ref.repo} → ${ref.environment}`;
-        case 'organization':
-            return ref.owner;
-    }
-}
-/** The secrets collection of a target as an Octokit route prefix and its parameters. */
-function collection(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } };
-        case 'environment':
-            // Octokit URL-encodes {environment_name}, so names with spaces or slashes are safe.
-            return {
-                route: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
-                params: { owner: ref.owner, repo: ref.repo, environment_name: ref.environment },
-            };
-        case 'organization':
-            return { route: `/orgs/{org}/${ref.type}/secrets`, params: { org: ref.owner } };
-    }
-}
-/** The permission a fine-grained token or GitHub App needs, and the classic PAT scope. */
-function permissionFor(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return ref.type === 'actions'
-                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
-                : 'the repository permission "Dependabot secrets: Read and write" (classic PAT: repo)';
-        case 'environment':
-            return 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)';
-        case 'organization':
-            return ref.type === 'actions'
-                ? 'the organization permission "Secrets: Read and write" (classic PAT: admin:org)'
-                : 'the organization permission "Dependabot secrets: Read and write" (classic PAT: admin:org)';
-    }
-}
-function notFoundSubject(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return `repository ${ref.owner}/${ref.repo}`;
-        case 'environment':
-            return `environment '${ref.environment}' of ${ref.owner}/${ref.repo} (create it under Settings → Environments) or the repository`;
-        case 'organization':
-            return `organization ${ref.owner}`;
-    }
-}
-class GitHubSecretStore {
-    octokit;
-    /** One per run: every target's write check uses it. */
-    writeCheckSecret = writeCheckSecretName();
-    /** Fed by every answer's Date header, to compare GitHub's timestamps with the runner's times. */
-    clock = new GitHubClock();
-    constructor(octokit) {
-        this.octokit = octokit;
-    }
-    async prepare(ref, options) {
-        const { route, params } = collection(ref);
-        const context = {
-            doing: `reading the public key of ${describeTarget(ref)}`,
-            subject: notFoundSubject(ref),
-            permission: permissionFor(ref),
-        };
-        const reading = { ...context, doing: `reading the secret ${describeTarget(ref)}` };
-        // All reads of a target at once: the public key, and the secret's metadata when needed.
-        const metadataRead = ref.kind === 'organization' || options.readExisting ? this.readMetadata(route, params, ref.secret, reading) : Promise.resolve(undefined);
-        const [publicKey, metadata] = await Promise.all([
-            this.call(context, () => this.timed(() => this.octokit.request(`GET ${route}/public-key`, params))).then((response) => response.data),
-            metadataRead,
-        ]);
-        const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined;
-        const existing = metadata === undefined ? undefined : metadata && { updatedAt: metadata.updatedAt };
-        if (!isPublicKey(publicKey))
-            throw new Error(`${context.doing}: GitHub's answer has no key and key_id`);
-        const { key, key_id } = publicKey;
-        const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` };
-        return {
-            ref,
-            orgAccess,
-            existing,
-            write: async (value) => {
-                let encrypted_value;
-                try {
-                    encrypted_value = await seal(value, key);
-                }
-                catch (error) {
-                    throw new WriteError(explainGitHubError(writeContext, error), false, localNow());
-                }
-                const access = orgAccess
-                    ? {
-                        visibility: orgAccess.visibility,
-                        ...(orgAccess.visibility === 'selected' ? { selected_repository_ids: orgAccess.selectedRepositoryIds } : {}),
-                    }
-                    : {};
-                const startedAt = localNow();
-                try {
-                    const response = await this.timed(() => this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }));
-                    return response.status === 201 ? 'created' : 'updated';
-                }
-                catch (error) {
-                    throw new WriteError(explainGitHubError(writeContext, error), outcomeUnknown(error), startedAt);
-                }
-            },
-            verifyWrite: async (startedAt) => {
-                const metadata = await this.readMetadata(route, params, ref.secret, { ...context, doing: `verifying the write of ${describeTarget(ref)}` });
-                return judgeWrite(metadata, this.clock.at(startedAt));
-            },
-            checkWriteAccess: async () => {
-                const name = this.writeCheckSecret;
-                const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})` };
-                const encrypted_value = await seal((0,external_node_crypto_.randomBytes)(16).toString('hex'), key);
-                const probe = { ...params, secret_name: name };
-                await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }));
-                return async () => {
-                    await this.call({ ...checking, doing: `removing the throwaway secret ${name} of ${describeTarget(ref)}` }, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
-                };
-            },
-        };
-    }
-    /**
-     * GitHub resets an org secret's visibility on every write unless it is sent back, so keep what
-     * is there now (read by readMetadata); names in org-selected-repositories become ids.
-     */
-    async orgAccess(ref, route, params, existing, context) {
-        const isNew = existing === null;
-        if (ref.visibility === 'selected') {
-            const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)));
-            return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
-        }
-        if (ref.visibility !== undefined)
-            return { visibility: ref.visibility, selectedRepositoryIds: [], isNew };
-        const visibility = existing?.visibility ?? 'private';
-        if (visibility !== 'selected')
-            return { visibility, selectedRepositoryIds: [], isNew };
-        const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` };
-        const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }));
-        // Sending back a wrong list would silently change who can read the secret: accept only ids.
-        const ids = repositories.map((r) => (typeof r === 'object' && r !== null ? r.id : undefined));
-        if (!ids.every((id) => typeof id === 'number')) {
-            throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`);
-        }
-        return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
-    }
-    /** The secret's metadata (never its value), or null when it does not exist yet. */
-    async readMetadata(route, params, secret, context) {
-        try {
-            const response = await this.timed(() => this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret }));
-            const data = response.data;
-            const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined;
-            // A garbled answer must not pass for "private": that would change who can read an org secret.
-            if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || (route.startsWith('/orgs/') && !visibility)) {
-                throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`);
-            }
-            return {
-                createdAt: typeof data.created_at === 'string' ? data.created_at : undefined,
-                updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined,
-                visibility,
-            };
-        }
-        catch (error) {
-            if (error instanceof Error && !('status' in error))
-                throw error;
-            // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
-            if (isNotFound(error))
-                return null;
-            throw new Error(explainGitHubError(context, error));
-        }
-    }
-    async repositoryId(ref, name) {
-        const context = {
-            doing: `looking up repository ${ref.owner}/${name} for org-selected-repositories`,
-            subject: `repository ${ref.owner}/${name}`,
-            permission: 'the repository permission "Metadata: Read" on it',
-        };
-        const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }));
-        return response.data.id;
-    }
-    /** Runs a request, feeding the clock with the Date header of its answer (a failure's too). */
-    async timed(request) {
-        const sentAt = localNow();
-        try {
-            const response = await request();
-            this.clock.observe(response.headers.date, sentAt, localNow());
-            return response;
-        }
-        catch (error) {
-            this.clock.observe(error.response?.headers?.date, sentAt, localNow());
-            throw error;
-        }
-    }
-    async call(context, request) {
-        try {
-            return await request();
-        }
-        catch (error) {
-            throw new Error(explainGitHubError(context, error));
-        }
-    }
-}
-function isPublicKey(value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const { key, key_id } = value;
-    return typeof key === 'string' && (typeof key_id === 'string' || typeof key_id === 'number');
-}
-
-;// CONCATENATED MODULE: ./src/key-id-variable.ts
-
-const PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
-class GitHubKeyIdVariable {
-    octokit;
-    repository;
-    name;
-    constructor(octokit, repository, name) {
-        this.octokit = octokit;
-        this.repository = repository;
-        this.name = name;
-    }
-    context(doing) {
-        const { owner, repo } = this.repository;
-        return { doing: `${doing} variable ${this.name} of ${owner}/${repo}`, subject: `repository ${owner}/${repo}`, permission: PERMISSION };
-    }
-    async read() {
-        try {
-            const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
-            return String(response.data.value ?? '');
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw new Error(explainGitHubError(this.context('reading'), error));
-        }
-    }
-    async write(value, existed) {
-        const { owner, repo } = this.repository;
-        const update = () => this.octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name: this.name, value });
-        // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed.
-        const create = () => this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } });
-        try {
-            if (existed) {
-                try {
-                    await update();
-                    return 'updated';
-                }
-                catch (error) {
-                    if (!isNotFound(error))
-                        throw error;
-                    await create();
-                    return 'created';
-                }
-            }
-            try {
-                await create();
-                return 'created';
-            }
-            catch (error) {
-                if (error.status !== 409)
-                    throw error;
-                await update();
-                return 'updated';
-            }
-        }
-        catch (error) {
-            throw new Error(explainGitHubError(this.context('writing'), error));
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/expiry.ts
-// When a key must still be alive for the secrets that hold it, and how a key's expiry is checked
-// against that. A secret never receives a key that is dead, or that dies before a next run could
-// replace it (docs/contract.md, "What must always hold").
-const DAY_MS = 24 * 60 * 60 * 1000;
-/**
- * The soonest a next run can be counted on to replace the key: rotate-after-days when set (a run
- * before then skips), else a day (the most common schedule is daily or weekly).
- */
-function minimumLifetimeMs(rotateAfterDays) {
-    return (rotateAfterDays ?? 1) * DAY_MS;
-}
-/** 'expired', 'too-soon' (dies before the next run could replace it), or undefined when fine or unknown. */
-function expiryProblem(expiresAt, now, minimumLifetime) {
-    if (!expiresAt)
-        return undefined;
-    const at = Date.parse(expiresAt);
-    if (Number.isNaN(at))
-        return undefined;
-    if (at <= now.getTime())
-        return 'expired';
-    return at < now.getTime() + minimumLifetime ? 'too-soon' : undefined;
-}
-/** expires-in-days as the expires_at to send, or undefined for a key that does not expire. */
-function newExpiry(expiresInDays, now) {
-    return expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS).toISOString() : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/previous-keys.ts
-// Which earlier keys a rotation replaces, which of them keep-previous leaves alive, which key a
-// regenerate acts on, and the guards around the managing key. Pure decisions over the preflight
-// list: no requests here.
-/** Where Capgo's hosted dashboard manages API keys (the link Capgo's own CLI gives: cli/src/utils/security_policy_errors.ts). */
-const CAPGO_KEYS_PAGE = 'https://console.capgo.app/dashboard/apikeys';
-/**
- * Inputs that point the rotation at the managing key, each as a sentence. The rotation refuses
- * them in preflight: a run would otherwise delete (classic) or regenerate its own credential.
- * Only classic Capgo shows which row is the managing key (by `key` or `key_hash`); on current
- * Capgo the server itself refuses (401 cannot_update_apikey), and that answer is explained.
- */
-function managingKeyProblems(keyName, explicit, listing) {
-    const manager = listing.keys.find((k) => k.isManagingKey);
-    if (!manager)
-        return [];
-    const problems = [];
-    for (const { id, source } of explicit) {
-        if (id === manager.id) {
-            problems.push(`${source} ${id} is the managing key (capgo-api-key) itself, which this action never deletes or regenerates: ` +
-                'give the id of the key the secret holds.');
-        }
-    }
-    if (manager.name === keyName) {
-        problems.push(`key-name '${keyName}' is also the name of the managing key (capgo-api-key, id ${manager.id}), and a rotation retires ` +
-            'every earlier key of its name: set key-name to a name of its own, or rename the managing key in Capgo.');
-    }
-    return problems;
-}
-/**
- * Earlier keys are every key named exactly key-name, plus the ids given explicitly (previous-key-id,
- * key-id-variable). A key of another name is replaced only when its id was given explicitly; an
- * explicit id missing from the list is kept as a bare id (a delete answers 404, reported as such).
- */
-function findPreviousKeys(keyName, explicit, keepPrevious, listing) {
-    const notes = [];
-    const byId = new Map();
-    for (const key of listing.keys)
-        if (key.name === keyName)
-            byId.set(key.id, key);
-    for (const { id, source } of explicit) {
-        if (byId.has(id))
-            continue;
-        const listed = listing.keys.find((k) => k.id === id);
-        if (!listed)
-            notes.push(`${source} ${id} is not among the Capgo keys the managing key can see; it may be gone already.`);
-        byId.set(id, listed ?? bareKey(id));
-    }
-    // The managing key is refused in preflight (managingKeyProblems); never replaced, whatever the caller did.
-    const replaced = [...byId.values()].filter((key) => !key.isManagingKey).sort(newestFirst);
-    return { replaced, kept: replaced.slice(0, keepPrevious), retired: replaced.slice(keepPrevious), notes };
-}
-/**
- * The key a regenerate acts on. With keep-previous N the rotation owns N+1 keys of its name and
- * regenerates the one regenerated longest ago (`updated_at`, bumped by every regenerate), never
- * the one the secrets hold now (key-id-variable, when set): the value the secrets held until now
- * keeps working until the next run.
- */
-function chooseKeyToRegenerate(input) {
-    const { keyName, keepPrevious, listing } = input;
-    const row = (id) => listing.keys.find((k) => k.id === id);
-    if (input.previousKeyId !== undefined)
-        return { ok: true, id: input.previousKeyId, key: row(input.previousKeyId), kept: [] };
-    if (keepPrevious === 0 && input.rememberedId !== undefined)
-        return { ok: true, id: input.rememberedId, key: row(input.rememberedId), kept: [] };
-    const named = listing.keys.filter((k) => k.name === keyName && !k.isManagingKey);
-    const needed = keepPrevious + 1;
-    if (named.length === 0)
-        return { ok: false, problem: noKeyToRegenerate(keyName, needed) };
-    if (named.length < needed) {
-        return {
-            ok: false,
-            problem: `keep-previous: ${keepPrevious} regenerates in turn ${needed} keys named '${keyName}', and Capgo has ${named.length} ` +
-                `(id ${ids(named)}): create ${needed - named.length} more with exactly that name and the same role and apps ` +
-                `(Capgo dashboard, ${CAPGO_KEYS_PAGE}), then run again.`,
-        };
-    }
-    if (named.length > needed) {
-        return {
-            ok: false,
-            problem: `${named.length} Capgo keys are named '${keyName}' (ids ${ids(named)}), and keep-previous: ${keepPrevious} uses exactly ${needed}: ` +
-                `delete ${named.length - needed} of them in Capgo, set keep-previous: ${named.length - 1}, or set previous-key-id to the one to regenerate.`,
-        };
-    }
-    const current = keepPrevious > 0 ? input.rememberedId : undefined;
-    const candidates = named.filter((k) => k.id !== current);
-    const chosen = [...candidates].sort(leastRecentlyRegeneratedFirst)[0];
-    return { ok: true, id: chosen.id, key: chosen, kept: named.filter((k) => k.id !== chosen.id) };
-}
-/** The first run on hosted Capgo: a person must create the key once; say exactly what to create. */
-function noKeyToRegenerate(keyName, count) {
-    const keys = count === 1 ? 'an API key' : `${count} API keys (keep-previous: ${count - 1})`;
-    return (`There is no Capgo key named '${keyName}' to regenerate. On hosted Capgo (api.capgo.app) an API key cannot create keys, ` +
-        `so create ${keys} once in the Capgo dashboard (${CAPGO_KEYS_PAGE}): name exactly '${keyName}', the role the secret is for ` +
-        '(for uploads: app_uploader, on the apps it may upload to; there, not key-mode or limited-to-*, sets its rights), then run again. ' +
-        'Or set previous-key-id to the id of the key the secret holds now. On classic or self-hosted Capgo, strategy create (or auto) creates the key itself.');
-}
-const MODE_RANK = { read: 0, upload: 1, write: 2, all: 3 };
-/**
- * The rights a key to regenerate has beyond what the rotation is for (its mode above key-mode on
- * classic, global permissions on current), in words; undefined when nothing stands out.
- */
-function excessRights(key, keyMode) {
-    const parts = [];
-    const rank = key.mode === undefined ? undefined : MODE_RANK[key.mode];
-    if (key.mode !== undefined && (rank === undefined || rank > MODE_RANK[keyMode]))
-        parts.push(`mode ${key.mode} (key-mode is ${keyMode})`);
-    if (key.globalPermissions.length > 0)
-        parts.push(`global permissions ${key.globalPermissions.join(', ')} (an organization admin key)`);
-    return parts.length > 0 ? parts.join(' and ') : undefined;
-}
-function ids(keys) {
-    return keys.map((k) => k.id).join(', ');
-}
-function time(value) {
-    const parsed = value ? Date.parse(value) : Number.NaN;
-    return Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
-}
-// Regenerated longest ago first: updated_at (else created_at); unknown times count as oldest; then lower id.
-function leastRecentlyRegeneratedFirst(a, b) {
-    const at = time(a.updatedAt ?? a.createdAt);
-    const bt = time(b.updatedAt ?? b.createdAt);
-    if (at !== bt)
-        return at < bt ? -1 : 1;
-    return a.id - b.id;
-}
-// Newest by creation time; without one, a higher id is newer; ids the list did not have are oldest.
-function newestFirst(a, b) {
-    const at = a.createdAt ? Date.parse(a.createdAt) : Number.NaN;
-    const bt = b.createdAt ? Date.parse(b.createdAt) : Number.NaN;
-    if (!Number.isNaN(at) && !Number.isNaN(bt) && at !== bt)
-        return bt - at;
-    if (Number.isNaN(at) !== Number.isNaN(bt))
-        return Number.isNaN(at) ? 1 : -1;
-    return b.id - a.id;
-}
-function bareKey(id) {
-    return { id, name: '', mode: undefined, globalPermissions: [], createdAt: undefined, updatedAt: undefined, expiresAt: undefined, isManagingKey: false };
-}
-
-;// CONCATENATED MODULE: ./src/managing-key.ts
-
-
-
-
-
-/** A write that failed: `unknown` when it may have been applied (timeout, reset, 5xx). */
-class SecretWriteError extends Error {
-    unknown;
-    constructor(message, unknown) {
-        super(message);
-        this.unknown = unknown;
-        this.name = 'SecretWriteError';
-    }
-}
-/** The default name of the current-Capgo pair, derived like key-name's default. */
-function managingKeyName(settings) {
-    const repo = settings.workflowRepository;
-    const env = settings.managingKeyEnvironment !== undefined ? `${settings.managingKeyEnvironment}:` : '';
-    return `github-actions:${repo?.owner}/${repo?.repo}:${env}${(settings.managingKeySecret ?? '').toUpperCase()}`;
-}
-class ManagingKeyRenewal {
-    deps;
-    outcome;
-    plannedStep;
-    preflightProbe;
-    now;
-    constructor(deps) {
-        this.deps = deps;
-        this.now = deps.now ?? (() => new Date());
-        this.outcome = { status: 'not-run', where: deps.secret.where, generation: undefined, storedKeyId: undefined, retiredKeyId: undefined };
-    }
-    async preflight() {
-        this.preflightProbe = await this.deps.secret.prepare();
-    }
-    check(listing) {
-        const { settings } = this.deps;
-        const self = listing.keys.find((k) => k.isManagingKey);
-        if (self) {
-            this.plannedStep = { generation: 'classic', self, known: new Set(listing.keys.map((k) => k.id)) };
-            this.outcome.generation = 'classic';
-            return [];
-        }
-        if (listing.generation !== 'current') {
-            // Regenerating in turn is only safe where a key cannot regenerate itself: on a Capgo that
-            // does not say which key is the caller, the run could kill the very key the secret holds.
-            return [
-                `managing-key-secret: Capgo's key list neither shows which key is capgo-api-key (classic Capgo does) nor looks like ` +
-                    'current Capgo, so the managing key cannot be renewed safely here: remove managing-key-secret, or check capgo-api-url.',
-            ];
-        }
-        this.outcome.generation = 'current';
-        const name = managingKeyName(settings);
-        const problems = [];
-        if (settings.keyName === name)
-            problems.push(`key-name '${name}' is the name of the managing keys (managing-key-secret): give the rotated key a name of its own.`);
-        const pair = listing.keys.filter((k) => k.name === name);
-        if (settings.previousKeyId !== undefined && pair.some((k) => k.id === settings.previousKeyId)) {
-            problems.push(`previous-key-id ${settings.previousKeyId} is one of the managing keys named '${name}': give the id of the key the secret holds.`);
-        }
-        if (pair.length !== 2) {
-            problems.push(pairProblem(name, pair, this.deps.secret.where));
-            return problems;
-        }
-        if (settings.expiresInDays === undefined) {
-            for (const key of pair) {
-                if (expiryProblem(key.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays))) {
-                    problems.push(`managing key ${key.id} expires at ${key.expiresAt}, before a next run could renew it again, and a regenerate keeps its ` +
-                        'expiry: set expires-in-days (1 to 365) to give the renewed managing key a new expiry.');
-                }
-            }
-        }
-        this.plannedStep = { generation: 'current', name, pair: [pair[0], pair[1]] };
-        return problems;
-    }
-    plan() {
-        const step = this.plannedStep;
-        if (!step)
-            return [];
-        this.outcome.status = 'planned';
-        const expiry = this.deps.settings.expiresInDays ? `expires ${this.deps.settings.expiresInDays} days after the run` : 'no expiry';
-        if (step.generation === 'classic') {
-            return [
-                `then renew the managing key ${step.self.id}: create a key of the same name and scope (mode all, ${expiry}), prove it works, ` +
-                    `store it in ${this.deps.secret.where}, and delete key ${step.self.id} last`,
-            ];
-        }
-        return [
-            `then renew the managing key: regenerate whichever of keys ${step.pair.map((k) => k.id).join(' and ')} ('${step.name}') ` +
-                `capgo-api-key is not (${expiry}) and store it in ${this.deps.secret.where}; capgo-api-key stays valid until the next run`,
-        ];
-    }
-    async run() {
-        const step = this.plannedStep;
-        if (!step)
-            return undefined;
-        this.deps.log.info(`Renewing the managing key (managing-key-secret: ${this.deps.secret.where}).`);
-        const failure = step.generation === 'classic' ? await this.renewClassic(step) : await this.renewCurrent(step);
-        this.outcome.status = failure ? 'failed' : 'renewed';
-        if (!failure)
-            this.deps.log.info(`Managing key renewed: ${this.deps.secret.where} now holds Capgo key ${this.outcome.storedKeyId}.`);
-        return failure && `Every target holds the new key, but renewing the managing key failed: ${failure}`;
-    }
-    async renewClassic(step) {
-        const { capgo, settings, log } = this.deps;
-        const { self } = step;
-        const kept = `capgo-api-key (key ${self.id}) still works and ${this.deps.secret.where} is unchanged; the next run tries again.`;
-        const expiresAt = newExpiry(settings.expiresInDays, this.now());
-        // GitHub's clock before the write is read while Capgo creates the key: no extra round trip.
-        const [before, created] = await Promise.all([
-            this.probeQuietly(),
-            capgo
-                .createKey({ name: self.name, mode: 'all', limitedToApps: self.limitedToApps ?? [], limitedToOrgs: self.limitedToOrgs ?? [], expiresAt })
-                .then((key) => ({ ok: true, key }), (error) => ({ ok: false, error })),
-        ]);
-        if (!created.ok) {
-            const cause = message(created.error);
-            // Never retried: a create whose answer was lost may have made a key. Sweep it up instead.
-            if (created.error instanceof CapgoError && created.error.outcomeUnknown)
-                return `${cause} ${await this.sweep(step)} ${kept}`;
-            return `${cause} ${kept}`;
-        }
-        const fresh = created.key;
-        log.info(`Created Capgo key ${fresh.id} to succeed managing key ${self.id}.`);
-        const undo = async (why) => `${why} ${await this.deleteQuietly(capgo, fresh.id)} ${kept}`;
-        const dead = expiryProblem(fresh.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays));
-        if (dead)
-            return undo(`Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored.`);
-        // The proof, before anything depends on the new key: Capgo answers a list made with it.
-        const successor = this.deps.clientFor(fresh.key);
-        try {
-            await successor.listKeys();
-        }
-        catch (error) {
-            return undo(`The new managing key ${fresh.id} does not work (${message(error)}), so it was not stored.`);
-        }
-        const stored = await this.store(fresh, before);
-        if (stored === 'not-written')
-            return undo(`${this.writeFailure}`);
-        if (stored === 'unverified') {
-            return (`${this.writeFailure} Whether ${this.deps.secret.where} holds the new managing key ${fresh.id} or still the old one (key ${self.id}) ` +
-                `could not be verified, so both were left alive: check the secret's "Last updated" in the repository settings, and once a run ` +
-                `has succeeded with it, delete whichever of keys ${fresh.id} and ${self.id} it does not hold.`);
-        }
-        this.outcome.storedKeyId = fresh.id;
-        // The very last request: the old managing key goes, asked by its proven successor.
-        try {
-            const deleted = await successor.deleteKey(self.id);
-            this.outcome.retiredKeyId = self.id;
-            log.info(deleted === 'deleted' ? `Deleted the old managing key ${self.id}.` : `The old managing key ${self.id} was already gone.`);
-            return undefined;
-        }
-        catch (error) {
-            return (`${this.deps.secret.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
-                `failed (${message(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${CAPGO_KEYS_PAGE}) if it is still listed.`);
-        }
-    }
-    async renewCurrent(step) {
-        const { capgo, settings, log } = this.deps;
-        const kept = `${this.deps.secret.where} still holds capgo-api-key, which stays valid; the next run tries again.`;
-        const expiresAt = newExpiry(settings.expiresInDays, this.now());
-        // The one regenerated longest ago is most likely the other; Capgo's 401 on itself settles it.
-        const [first, second] = [...step.pair].sort(leastRecentlyRegeneratedFirst);
-        const regenerate = async () => {
-            try {
-                return await capgo.regenerateKey(first.id, expiresAt);
-            }
-            catch (error) {
-                if (!isSelf(error))
-                    throw error;
-                log.info(`Managing key ${first.id} is capgo-api-key itself (Capgo: cannot_update_apikey); regenerating key ${second.id}.`);
-                return await capgo.regenerateKey(second.id, expiresAt);
-            }
-        };
-        const [before, issued] = await Promise.all([
-            this.probeQuietly(),
-            regenerate().then((key) => ({ ok: true, key }), (error) => ({ ok: false, error })),
-        ]);
-        if (!issued.ok) {
-            if (isSelf(issued.error)) {
-                return (`Capgo refused to regenerate either managing key (${first.id}, ${second.id}): capgo-api-key may not manage them. Give both ` +
-                    `keys named '${step.name}' the role apikey_manager, and store one of them in ${this.deps.secret.where}. ${kept}`);
-            }
-            // Retried already; even if the regenerate went through, no secret held the other key's value.
-            return `${message(issued.error)} ${kept}`;
-        }
-        const fresh = issued.key;
-        log.info(`Regenerated managing key ${fresh.id}.`);
-        const dead = expiryProblem(fresh.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays));
-        if (dead) {
-            return `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored: set expires-in-days. ${kept}`;
-        }
-        const stored = await this.store(fresh, before);
-        if (stored === 'not-written')
-            return `${this.writeFailure} ${kept}`;
-        if (stored === 'unverified') {
-            return (`${this.writeFailure} Whether ${this.deps.secret.where} holds managing key ${fresh.id} or still capgo-api-key could not be ` +
-                'verified; both stay valid until the next run, which regenerates the one it is not using.');
-        }
-        this.outcome.storedKeyId = fresh.id;
-        return undefined;
-    }
-    writeFailure = '';
-    /** Writes the secret; an unknown outcome is settled from its metadata against GitHub's clock. */
-    async store(fresh, before) {
-        try {
-            await this.deps.secret.write(fresh.key);
-            return 'written';
-        }
-        catch (error) {
-            this.writeFailure = message(error);
-            if (!(error instanceof SecretWriteError) || !error.unknown)
-                return 'not-written';
-        }
-        const start = before ?? this.preflightProbe;
-        const after = await this.probeQuietly();
-        // GitHub's Date has whole seconds, and so has updated_at: a write in the same second counts.
-        const since = start?.serverTime === undefined ? undefined : Math.floor(start.serverTime / 1000) * 1000;
-        const landed = after?.updatedAt !== undefined && since !== undefined && after.updatedAt >= since && after.updatedAt !== start?.updatedAt;
-        if (!landed)
-            return 'unverified';
-        this.deps.log.notice(`The write of ${this.deps.secret.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`);
-        return 'written';
-    }
-    async probeQuietly() {
-        try {
-            return await this.deps.secret.probe();
-        }
-        catch (error) {
-            this.deps.log.warning(message(error));
-            return undefined;
-        }
-    }
-    async deleteQuietly(capgo, id) {
-        try {
-            await capgo.deleteKey(id);
-            return `Key ${id} was deleted again.`;
-        }
-        catch (error) {
-            return `Deleting key ${id} again failed too (${message(error)}): delete it in Capgo (${CAPGO_KEYS_PAGE}).`;
-        }
-    }
-    /** A create whose answer was lost: delete a key of that name that preflight did not see. */
-    async sweep(step) {
-        try {
-            const after = await this.deps.capgo.listKeys();
-            const strays = after.keys.filter((k) => k.name === step.self.name && !step.known.has(k.id) && !k.isManagingKey);
-            if (strays.length === 0)
-                return 'No key was created.';
-            for (const stray of strays)
-                await this.deps.capgo.deleteKey(stray.id);
-            return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again.`;
-        }
-        catch (error) {
-            return `Whether Capgo created a key is unknown (${message(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${CAPGO_KEYS_PAGE}).`;
-        }
-    }
-}
-function pairProblem(name, pair, where) {
-    const make = `On current Capgo a key cannot renew itself, so managing-key-secret needs two managing keys that renew each other: ` +
-        `API keys named exactly '${name}', both with the role apikey_manager (in the organizations of the keys this action rotates), ` +
-        `made in the Capgo dashboard (${CAPGO_KEYS_PAGE}). ${where} and capgo-api-key hold one of them.`;
-    if (pair.length === 0)
-        return `${make} Capgo has no key of that name: create both.`;
-    if (pair.length === 1)
-        return `${make} Capgo has one (id ${pair[0].id}): create one more with the same name and role.`;
-    return `${make} Capgo has ${pair.length} (ids ${pair.map((k) => k.id).join(', ')}): delete all but two, keeping the one capgo-api-key holds.`;
-}
-function isSelf(error) {
-    return error instanceof CapgoError && error.status === 401 && error.code === 'cannot_update_apikey';
-}
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/** The managing-key secret of the workflow's repository (or of one of its environments). */
-class GitHubManagingSecret {
-    octokit;
-    name;
-    where;
-    route;
-    params;
-    context;
-    publicKey;
-    constructor(octokit, repository, name, environment) {
-        this.octokit = octokit;
-        this.name = name;
-        const { owner, repo } = repository;
-        if (environment === undefined) {
-            this.route = '/repos/{owner}/{repo}/actions/secrets';
-            this.params = { owner, repo };
-            this.where = `repository secret ${name} of ${owner}/${repo}`;
-        }
-        else {
-            this.route = '/repos/{owner}/{repo}/environments/{environment_name}/secrets';
-            this.params = { owner, repo, environment_name: environment };
-            this.where = `environment secret ${name} of ${owner}/${repo} environment '${environment}'`;
-        }
-        this.context = {
-            doing: `reading the public key of ${this.where}`,
-            subject: environment === undefined ? `repository ${owner}/${repo}` : `environment '${environment}' of ${owner}/${repo} (create it under Settings → Environments) or the repository`,
-            permission: environment === undefined
-                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
-                : 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)',
-        };
-    }
-    async prepare() {
-        const [response, probe] = await Promise.all([
-            this.octokit.request(`GET ${this.route}/public-key`, this.params).catch((error) => {
-                throw new Error(explainGitHubError(this.context, error));
-            }),
-            this.probe(),
-        ]);
-        const data = response.data;
-        if (typeof data.key !== 'string' || (typeof data.key_id !== 'string' && typeof data.key_id !== 'number')) {
-            throw new Error(`${this.context.doing}: GitHub's answer has no key and key_id`);
-        }
-        this.publicKey = { key: data.key, key_id: String(data.key_id) };
-        return probe;
-    }
-    async probe() {
-        const reading = { ...this.context, doing: `reading the metadata of ${this.where}` };
-        try {
-            const response = await this.octokit.request(`GET ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name });
-            const data = response.data;
-            return { updatedAt: managing_key_time(data.updated_at), serverTime: managing_key_time(response.headers.date) };
-        }
-        catch (error) {
-            // Not there yet: GitHub's clock still comes with the 404.
-            if (isNotFound(error))
-                return { updatedAt: undefined, serverTime: managing_key_time(error.response?.headers?.date) };
-            throw new Error(explainGitHubError(reading, error));
-        }
-    }
-    async write(value) {
-        if (!this.publicKey)
-            throw new SecretWriteError(`writing ${this.where}: its public key was not read`, false);
-        const { key, key_id } = this.publicKey;
-        const encrypted_value = await seal(value, key);
-        try {
-            await this.octokit.request(`PUT ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name, encrypted_value, key_id });
-        }
-        catch (error) {
-            const status = error.status;
-            // Octokit reports a timeout or a lost connection as status 500 (or none): maybe applied.
-            const unknown = typeof status !== 'number' || status >= 500;
-            throw new SecretWriteError(explainGitHubError({ ...this.context, doing: `writing ${this.where}` }, error), unknown);
-        }
-    }
-}
-function managing_key_time(value) {
-    if (typeof value !== 'string')
-        return undefined;
-    const parsed = Date.parse(value);
-    return Number.isNaN(parsed) ? undefined : parsed;
-}
-
-;// CONCATENATED MODULE: ./src/lease.ts
-
-
-
-
-// The lease: one run of a rotation at a time, even without a `concurrency` group (a schedule and a
-// manual run, two workflows). It is a repository Actions variable in the workflow's repository,
-// named after the key-name; creating a variable is atomic (POST answers 201, or 409 when the name
-// is taken), so exactly one run holds it. A lease left by a run that died is stale after TTL and
-// may be taken over; staleness is judged by GitHub's own clock (the variable's updated_at against
-// the Date header of the answer), never the runner's. Values are plaintext: ids and times only.
-/** Longer than any run can take (see README, time bounds), so a live run's lease never goes stale. */
-const LEASE_TTL_SECONDS = 3600;
-class LeaseBusyError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'LeaseBusyError';
-    }
-}
-/** A valid GitHub variable name, the same for every run of a rotation, different across rotations. */
-function leaseName(keyName) {
-    return `${RESERVED_PREFIX}LEASE_${(0,external_node_crypto_.createHash)('sha256').update(keyName).digest('hex').slice(0, 20).toUpperCase()}`;
-}
-const lease_PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
-class GitHubLease {
-    octokit;
-    repository;
-    run;
-    warn;
-    name;
-    holder;
-    state = 'free';
-    acquiredAt = 0;
-    releasing;
-    constructor(octokit, repository, keyName, 
-    /** The run, for people reading the variable: "<run id>/<attempt>". */
-    run, warn) {
-        this.octokit = octokit;
-        this.repository = repository;
-        this.run = run;
-        this.warn = warn;
-        this.name = leaseName(keyName);
-        this.holder = (0,external_node_crypto_.randomBytes)(12).toString('hex');
-    }
-    get held() {
-        return this.state === 'held';
-    }
-    context(doing) {
-        const { owner, repo } = this.repository;
-        return {
-            doing: `${doing} the lease (variable ${this.name} of ${owner}/${repo}, which keeps overlapping runs of this rotation apart)`,
-            subject: `repository ${owner}/${repo}`,
-            permission: lease_PERMISSION,
-        };
-    }
-    async acquire() {
-        const value = JSON.stringify({ holder: this.holder, run: this.run, ttl: LEASE_TTL_SECONDS, taken_at: new Date().toISOString() });
-        const { owner, repo } = this.repository;
-        for (let attempt = 1; attempt <= 3; attempt++) {
-            try {
-                // Not retried by plugin-retry: a retried POST whose first answer was lost meets its own 409.
-                await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } });
-                return this.took();
-            }
-            catch (error) {
-                const status = error.status;
-                if (lacksVariableAccess(error)) {
-                    // The token may not write variables here (or cannot see the repository): run without the
-                    // lease rather than not at all; the other guards still hold (docs: README, security).
-                    this.warn(`${explainGitHubError(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
-                        'same rotation is not kept out: give the token Variables: Read and write on this repository, or use a concurrency group.');
-                    this.state = 'unguarded';
-                    return;
-                }
-                if (typeof status === 'number' && status >= 400 && status < 500 && status !== 409) {
-                    throw new Error(`${explainGitHubError(this.context('taking'), error)} Nothing was changed.`);
-                }
-                // 409, or an unknown outcome (5xx, timeout, reset): see who holds it now.
-                const current = await this.read();
-                if (current === undefined)
-                    continue;
-                if (current.value?.holder === this.holder)
-                    return this.took();
-                if (current.stale) {
-                    await this.remove().catch(() => undefined);
-                    continue;
-                }
-                const by = current.value?.run ? `run ${current.value.run}` : 'another run';
-                throw new LeaseBusyError(`Another run of this rotation (${by}) is under way: it holds the lease ${this.name} in ${owner}/${repo} ` +
-                    `since ${current.updatedAt ?? 'an unknown time'}. Nothing was changed; run again once it is done. ` +
-                    `A lease left by a run that died expires ${LEASE_TTL_SECONDS / 60} minutes after it was taken (or delete the variable).`);
-            }
-        }
-        throw new Error(`Taking the lease ${this.name} failed three times (another run took and released it meanwhile?). Nothing was changed; run again.`);
-    }
-    took() {
-        this.state = 'held';
-        this.acquiredAt = localNow();
-    }
-    release() {
-        if (this.state !== 'held')
-            return this.releasing ?? Promise.resolve();
-        this.state = 'released';
-        this.releasing = this.releaseNow().catch((error) => {
-            this.warn(`${error instanceof Error ? error.message : String(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`);
-        });
-        return this.releasing;
-    }
-    async releaseNow() {
-        // Past half its life the lease may have been taken over: delete it only if it is still ours.
-        if (localNow() - this.acquiredAt > (LEASE_TTL_SECONDS * 1000) / 2) {
-            const current = await this.read();
-            if (current?.value?.holder !== this.holder)
-                return;
-        }
-        await this.remove();
-    }
-    async remove() {
-        try {
-            await this.octokit.request('DELETE /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return;
-            throw new Error(explainGitHubError(this.context('releasing'), error));
-        }
-    }
-    /** The lease as it stands, or undefined when nobody holds it. */
-    async read() {
-        let response;
-        try {
-            response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw new Error(`${explainGitHubError(this.context('reading'), error)} Nothing was changed.`);
-        }
-        const data = (typeof response.data === 'object' && response.data !== null ? response.data : {});
-        const value = parseValue(data.value);
-        const updatedAt = typeof data.updated_at === 'string' ? data.updated_at : undefined;
-        // GitHub's clock on both sides; a lease whose age cannot be told is not taken over.
-        const updated = updatedAt ? Date.parse(updatedAt) : Number.NaN;
-        const now = typeof response.headers.date === 'string' ? Date.parse(response.headers.date) : Number.NaN;
-        const ttl = value?.ttl ?? LEASE_TTL_SECONDS;
-        const stale = !Number.isNaN(updated) && !Number.isNaN(now) && now - updated > ttl * 1000;
-        return { value, updatedAt, stale };
-    }
-}
-/** The lease's value is data from a server: parsed strictly, and never trusted beyond its fields. */
-function parseValue(raw) {
-    if (typeof raw !== 'string')
-        return undefined;
-    try {
-        const parsed = JSON.parse(raw);
-        if (typeof parsed.holder !== 'string')
-            return undefined;
-        const run = typeof parsed.run === 'string' && /^[\w./-]{1,80}$/.test(parsed.run) ? parsed.run : undefined;
-        const ttl = typeof parsed.ttl === 'number' && Number.isSafeInteger(parsed.ttl) && parsed.ttl > 0 && parsed.ttl <= 86_400 ? parsed.ttl : LEASE_TTL_SECONDS;
-        return { holder: parsed.holder, run, ttl };
-    }
-    catch {
-        return undefined;
-    }
-}
-/** 403 (not a rate limit) or 404 on the variable: the token may not write variables in the repository. */
-function lacksVariableAccess(error) {
-    const { status, message, response } = error;
-    if (status === 404)
-        return true;
-    if (status !== 403)
-        return false;
-    const rateLimited = String(response?.headers?.['x-ratelimit-remaining']) === '0' || /rate limit/i.test(String(message ?? ''));
-    return !rateLimited;
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-function describePlan(input) {
-    const { settings, strategy, regenerateChoice, generation, previous, targets, variable } = input;
-    const expiry = settings.expiresInDays ? `expires ${settings.expiresInDays} days after the rotation` : 'no expiry';
-    const lines = [];
-    if (strategy === 'regenerate' && regenerateChoice.ok) {
-        lines.push(`regenerate Capgo key ${regenerateChoice.id} in place (${expiry}; its rights stay as set in Capgo)`);
-        if (regenerateChoice.kept.length > 0) {
-            lines.push(`keep key(s) ${plan_ids(regenerateChoice.kept)} alive: the value the secrets hold now keeps working until the next run (keep-previous: ${settings.keepPrevious})`);
-        }
-    }
-    else {
-        lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${describeScope(settings)}, ${expiry})`);
-        if (settings.strategy === 'auto' && generation === 'unknown') {
-            lines.push(regenerateChoice.ok
-                ? `if Capgo refuses to create keys (current Capgo), regenerate key ${regenerateChoice.id} instead`
-                : `if Capgo refuses to create keys (current Capgo), the run fails: ${regenerateChoice.problem}`);
-        }
-    }
-    for (const target of targets) {
-        const access = target.orgAccess ? `, ${describeOrgAccess(target.ref, target.orgAccess)}` : '';
-        lines.push(`write ${describeTarget(target.ref)}: ${expectedWrite(target)}${access}`);
-    }
-    if (variable) {
-        const id = strategy === 'regenerate' && regenerateChoice.ok ? String(regenerateChoice.id) : "the new key's id";
-        lines.push(`set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`);
-    }
-    if (strategy === 'create') {
-        lines.push(previous.retired.length > 0 ? `then delete previous key(s) ${plan_ids(previous.retired)}` : 'no previous key to delete');
-        if (previous.kept.length > 0)
-            lines.push(`keep previous key(s) ${plan_ids(previous.kept)} alive (keep-previous: ${settings.keepPrevious})`);
-    }
-    return lines;
-}
-function expectedWrite(target) {
-    if (target.existing === undefined)
-        return 'created or updated';
-    return target.existing === null ? 'created' : 'updated';
-}
-function plan_ids(keys) {
-    return keys.map((k) => k.id).join(', ');
-}
-function describeOrgAccess(ref, access) {
-    const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping';
-    const selected = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : '';
-    return `${how} visibility ${access.visibility}${selected}`;
-}
-function describeScope(settings) {
-    const parts = [];
-    if (settings.limitedToApps.length > 0)
-        parts.push(`apps ${settings.limitedToApps.join(', ')}`);
-    if (settings.limitedToOrgs.length > 0)
-        parts.push(`orgs ${settings.limitedToOrgs.join(', ')}`);
-    return parts.length > 0 ? `limited to ${parts.join('; ')}` : 'not limited to apps or orgs';
-}
-
-;// CONCATENATED MODULE: ./src/markdown.ts
-// The job summary is GitHub-flavoured Markdown, rendered with raw HTML allowed. Text from outside
-// (inputs, Capgo, GitHub, error messages) reaches it only through escapeText(), by way of the `md`
-// template tag: every interpolated string is escaped, and only Markdown built here passes as is.
-
-/** Markdown built by this module from escaped text and our own markup. */
-class Markdown {
-    source;
-    constructor(source) {
-        this.source = source;
-    }
-    toString() {
-        return this.source;
-    }
-}
-// Characters that would make text act as HTML, break a table, pair with our own markup, start a
-// link, an image, a code span, math or an autolink (`https:`, `www.`, `user@host`).
-const SPECIAL = /[&<>"'\\`|*_~[\]!#$:@]/g;
-// Bidirectional and other control characters could make a name display as something else.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/**
- * The one escaping function: any string becomes inert inline Markdown text that renders exactly
- * as written (newlines become line breaks), wherever it is placed: a paragraph, a list item, a
- * table cell, a link label or an HTML element's content. Known credentials become `***` first.
- */
-function escapeText(text) {
-    // Credentials go first, before escaping could change how they are spelled.
-    return redact(text)
-        .replace(/\r\n?/g, '\n')
-        .replace(/\t/g, ' ')
-        .replace(CONTROL, '\ufffd')
-        .split('\n')
-        .map((line) => line
-        .replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`)
-        .replace(/www\./gi, (w) => `${w.slice(0, 3)}&#46;`)
-        // A line that starts like a list item or a numbered item would become one.
-        .replace(/^(\s*)([-+])/, (_, space, c) => `${space}&#${c.charCodeAt(0)};`)
-        .replace(/^(\s*\d+)([.)])/, (_, digits, c) => `${digits}&#${c.charCodeAt(0)};`))
-        .join('<br>');
-}
-/** A template tag: literal parts are our Markdown, interpolated strings and numbers are escaped. */
-function md(strings, ...values) {
-    let out = strings[0] ?? '';
-    values.forEach((value, index) => {
-        out += value instanceof Markdown ? value.source : escapeText(String(value));
-        out += strings[index + 1] ?? '';
-    });
-    return new Markdown(out);
-}
-function joinMd(parts, separator) {
-    return new Markdown(parts.map((part) => (part instanceof Markdown ? part.source : escapeText(String(part)))).join(separator));
-}
-/** A link to a page we built the address of; the label is escaped. No address, no link. */
-function markdown_link(label, url) {
-    const text = label instanceof Markdown ? label : md `${label}`;
-    // Our URLs are an origin and encoded path segments; anything else is not linked.
-    if (url === undefined || !/^https?:\/\/[A-Za-z0-9.:[\]%/_~-]+$/.test(url))
-        return text;
-    return new Markdown(`[${text.source}](${url})`);
-}
-/** Inline code look for names, without a code span (code spans would show the escapes). */
-function code(text) {
-    return md `<code>${text}</code>`;
-}
-function table(header, rows) {
-    const line = (cells) => `| ${joinMd(cells, ' | ').source} |`;
-    return new Markdown([line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n'));
-}
-function list(items) {
-    return new Markdown(items.map((item) => `- ${item.source}`).join('\n'));
-}
-
-;// CONCATENATED MODULE: ./src/summary-links.ts
-
-// Where a person goes from the job summary: the settings page that lists each secret, and Capgo's
-// API keys page. Built only from addresses we can vouch for; when in doubt, no link.
-function capgoKeysPage(capgoApiUrl) {
-    try {
-        return new URL(capgoApiUrl).origin === 'https://api.capgo.app' ? CAPGO_KEYS_PAGE : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The web address of the GitHub that github-api-url talks to, from the runner's GITHUB_SERVER_URL
- * (on GHES `https://HOST`), and only when the two agree: a run from github.com that writes to a
- * GHES (github-api-url set by hand) gets no links rather than links to the wrong server.
- */
-function githubWebUrl(githubApiUrl, env) {
-    const api = summary_links_parse(githubApiUrl);
-    const server = summary_links_parse(env.GITHUB_SERVER_URL?.trim() || (api?.origin === 'https://api.github.com' ? 'https://github.com' : ''));
-    if (!api || !server || server.pathname.replace(/\/$/, '') !== '')
-        return undefined;
-    const agrees = api.origin === server.origin || // GHES: https://HOST/api/v3 and https://HOST
-        api.host === `api.${server.host}`; // github.com and GHE.com: https://api.HOST and https://HOST
-    return agrees ? server.origin : undefined;
-}
-function summary_links_parse(url) {
-    try {
-        const parsed = new URL(url);
-        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-const segment = encodeURIComponent;
-/** The settings page listing the target's secret (environments have no page by name: their list). */
-function secretsPage(web, ref) {
-    if (!web)
-        return undefined;
-    switch (ref.kind) {
-        case 'repository':
-            return `${web}/${segment(ref.owner)}/${segment(ref.repo)}/settings/secrets/${ref.type}`;
-        case 'environment':
-            return `${web}/${segment(ref.owner)}/${segment(ref.repo)}/settings/environments`;
-        case 'organization':
-            return `${web}/organizations/${segment(ref.owner)}/settings/secrets/${ref.type}`;
-    }
-}
-function variablesPage(web, owner, repo) {
-    return web ? `${web}/${segment(owner)}/${segment(repo)}/settings/variables/actions` : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-
-
-function kindOf(report, failure) {
-    if (!report)
-        return 'failed';
-    if (report.failure || failure)
-        return report.rotated ? 'partial' : 'failed';
-    if (report.nextDueAt)
-        return 'not-due';
-    if (report.dryRun)
-        return 'dry-run';
-    return report.strategy === 'regenerate' ? 'regenerated' : 'rotated';
-}
-function renderSummary(input) {
-    const { settings, report, failure } = input;
-    const kind = kindOf(report, failure);
-    const web = settings ? githubWebUrl(settings.githubApiUrl, input.env) : undefined;
-    const blocks = [md `## ${verdict(kind, report, settings)}`, timing(kind, input)];
-    if (report && settings) {
-        if (report.targets.length > 0)
-            blocks.push(targetsTable(kind, report, web));
-        const facts = keyFacts(kind, report, settings, web);
-        if (settings.managingKeySecret)
-            facts.push(md `**Managing key:** ${describeManaging(input.renewal)}`);
-        if (facts.length > 0)
-            blocks.push(list(facts));
-        if (kind === 'dry-run' && report.plan.length > 0)
-            blocks.push(md `### Plan`, list(report.plan.map((line) => md `${line}`)));
-    }
-    if (failure)
-        blocks.push(md `### What went wrong`, md `${failure}`);
-    // A warning that repeats the failure (a failed write is both) is shown once.
-    const warnings = input.warnings.filter((warning) => !failure?.includes(warning));
-    if (warnings.length > 0)
-        blocks.push(md `### Warnings`, list(warnings.map((warning) => md `⚠️ ${warning}`)));
-    if (input.notices.length > 0)
-        blocks.push(md `### Notices`, list(input.notices.map((notice) => md `ℹ️ ${notice}`)));
-    return `${blocks.map((block) => block.source).join('\n\n')}\n`;
-}
-const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-const idList = (ids) => ids.join(', ');
-const keys = (ids) => `${ids.length === 1 ? 'key' : 'keys'} ${idList(ids)}`;
-function verdict(kind, report, settings) {
-    const targets = report?.targets ?? [];
-    const secrets = plural(targets.length, 'secret');
-    const id = report?.newKey?.id;
-    switch (kind) {
-        case 'rotated': {
-            const retired = report.deletedKeyIds.length > 0 ? `; retired ${keys(report.deletedKeyIds)}` : '';
-            const kept = report.keptKeyIds.length > 0 ? `; kept ${keys(report.keptKeyIds)} alive` : '';
-            return md `✅ Rotated key ${id} into ${secrets}${retired}${kept}`;
-        }
-        case 'regenerated':
-            return md `✅ Regenerated key ${id} in place and wrote ${secrets}`;
-        case 'dry-run':
-            return report.strategy === 'regenerate'
-                ? md `🔍 Dry run: would regenerate key ${report.previousKeyIds[0]} in place and write ${secrets}`
-                : md `🔍 Dry run: would create a new key and write ${secrets}`;
-        case 'not-due':
-            return md `⏭️ Not due: every secret was updated less than ${plural(settings.rotateAfterDays, 'day')} ago`;
-        case 'partial': {
-            const written = targets.filter((t) => t.result === 'created' || t.result === 'updated').length;
-            if (written < targets.length) {
-                return report.strategy === 'regenerate'
-                    ? md `⚠️ Partly done: key ${id} was regenerated, but only ${written} of ${secrets} hold its new value`
-                    : md `⚠️ Partly done: new key ${id} reached ${written} of ${secrets}`;
-            }
-            const after = report.variable?.result === 'failed' ? `the variable ${report.variable.name} was not updated` : 'retiring the earlier keys failed';
-            return md `⚠️ Rotated key ${id} into ${secrets}, but ${after}`;
-        }
-        case 'failed':
-            return report?.strategy === 'regenerate' && report.failure
-                ? md `❌ Failed: the key was regenerated, but no secret could be written`
-                : md `❌ Failed: no secret was written`;
-    }
-}
-function timing(kind, input) {
-    const took = `Capgo key rotation took ${duration(input.finishedAt.getTime() - input.startedAt.getTime())}, finished ${humanTime(input.finishedAt)}.`;
-    if (kind === 'dry-run')
-        return md `${took} Nothing was changed.`;
-    if (kind === 'not-due') {
-        const due = input.report.nextDueAt;
-        return md `${took} Nothing was changed. Next rotation due **${humanTime(due) ?? due}** (${relative(due, input.finishedAt)}).`;
-    }
-    return md `${took}`;
-}
-function targetsTable(kind, report, web) {
-    // Which key a target holds matters only when they differ: after a partial write.
-    const showHolds = kind === 'partial' || kind === 'failed';
-    const header = ['Where', 'Kind', kind === 'not-due' ? 'Last updated' : 'Result', ...(showHolds ? ['Holds'] : [])];
-    const rows = report.targets.map((target) => [
-        where(target, web),
-        kindOfTarget(target),
-        result(kind, target, report),
-        ...(showHolds ? [holds(target, report)] : []),
-    ]);
-    // Every target holds the same secret name (secret-name): say it once.
-    const names = [...new Set(report.targets.map((t) => t.ref.secret))];
-    return md `Secret ${joinMd(names.map(code), ', ')} in ${plural(report.targets.length, 'place')}:\n\n${table(header, rows)}`;
-}
-function where(target, web) {
-    const { ref } = target;
-    const url = secretsPage(web, ref);
-    return ref.kind === 'organization' ? markdown_link(ref.owner, url) : markdown_link(`${ref.owner}/${ref.repo}`, url);
-}
-function kindOfTarget(target) {
-    const { ref } = target;
-    const type = ref.type === 'dependabot' ? 'Dependabot' : 'Actions';
-    switch (ref.kind) {
-        case 'repository':
-            return md `repository, ${type}`;
-        case 'environment':
-            return md `environment ${code(ref.environment)}`;
-        case 'organization': {
-            const access = target.orgAccess;
-            // The one place access means something: who may read an organization secret.
-            const visible = !access
-                ? ''
-                : access.visibility === 'selected'
-                    ? `, visible to ${plural(access.selectedRepositoryIds.length, 'selected repository', 'selected repositories')}`
-                    : access.visibility === 'all'
-                        ? ', visible to all repositories'
-                        : ', visible to private repositories';
-            return md `organization, ${type}${visible}`;
-        }
-    }
-}
-function result(kind, target, report) {
-    switch (target.result) {
-        case 'created':
-            return md `created`;
-        case 'updated':
-            return md `updated`;
-        case 'failed':
-            return md `**failed**`;
-        case 'skipped': {
-            const updated = target.before?.updatedAt;
-            return updated ? md `${humanTime(updated) ?? updated} (${relative(updated, new Date())})` : md `unknown`;
-        }
-        case 'planned':
-            if (kind !== 'dry-run')
-                return md `not written`;
-            return target.before === null ? md `would be created` : target.before ? md `would be updated` : md `would be written`;
-    }
-    return md `${report.dryRun ? 'planned' : target.result}`;
-}
-function holds(target, report) {
-    if (target.holdsKeyId !== undefined)
-        return md `key ${target.holdsKeyId} (new)`;
-    if (target.mayHoldKeyId !== undefined)
-        return md `**unknown**: new key ${target.mayHoldKeyId} or its previous value (both left alive)`;
-    if (report.strategy === 'regenerate')
-        return md `the old value of key ${report.previousKeyIds[0] ?? '?'}, which no longer works`;
-    return report.previousKeyIds.length > 0 ? md `its previous value (key ${idList(report.previousKeyIds)})` : md `its previous value`;
-}
-function keyFacts(kind, report, settings, web) {
-    // A skipped run observed no key; a dry run's plan already says what would happen to it.
-    if (kind === 'not-due')
-        return [];
-    if (kind === 'dry-run') {
-        const page = capgoKeysPage(settings.capgoApiUrl);
-        return page ? [md `**Manage keys:** ${markdown_link('Capgo API keys', page)}`] : [];
-    }
-    const facts = [];
-    const key = report.newKey;
-    const capgoPage = capgoKeysPage(settings.capgoApiUrl);
-    if (key && report.strategy === 'regenerate') {
-        facts.push(md `**Key ${key.id}** ${code(key.name)}: regenerated in place (same id, new value; the old value no longer works). Mode and scope stay as set in Capgo${key.mode ? md ` (mode ${key.mode})` : md ``}.`);
-    }
-    else if (key) {
-        facts.push(md `**Key ${key.id}** ${code(key.name)}: new, mode ${key.mode ?? settings.keyMode}, ${describeScope(settings)}.`);
-    }
-    if (key) {
-        const expires = key.expiresAt ? md `${humanTime(key.expiresAt) ?? key.expiresAt} (${relative(key.expiresAt, new Date())})` : md `never (no expiry)`;
-        facts.push(md `**Expires:** ${expires}`);
-    }
-    if (key || report.deletedKeyIds.length > 0 || report.keptKeyIds.length > 0)
-        facts.push(earlierKeys(kind, report, settings));
-    if (report.variable && settings.workflowRepository) {
-        const { owner, repo } = settings.workflowRepository;
-        const name = markdown_link(report.variable.name, variablesPage(web, owner, repo));
-        const value = key ? md ` (key id ${key.id})` : md ``;
-        const state = {
-            created: md `created${value}`,
-            updated: md `updated${value}`,
-            unchanged: md `unchanged${value}`,
-            planned: md `not written`,
-            failed: md `**not updated**${key ? md `: it should hold ${key.id}` : md ``}`,
-        };
-        facts.push(md `**Variable** ${name}: ${state[report.variable.result]}`);
-    }
-    if (capgoPage)
-        facts.push(md `**Manage keys:** ${markdown_link('Capgo API keys', capgoPage)}`);
-    return facts;
-}
-function earlierKeys(kind, report, settings) {
-    if (report.strategy === 'regenerate') {
-        return report.keptKeyIds.length > 0
-            ? md `**Earlier keys:** ${idList(report.keptKeyIds)} kept alive, so the value the secrets held until now works until the next run (keep-previous: ${settings.keepPrevious})`
-            : md `**Earlier keys:** none deleted (a regenerated key replaces its own value)`;
-    }
-    const parts = [];
-    if (report.deletedKeyIds.length > 0)
-        parts.push(md `deleted ${idList(report.deletedKeyIds)}`);
-    if (report.keptKeyIds.length > 0)
-        parts.push(md `kept ${idList(report.keptKeyIds)} alive (keep-previous: ${settings.keepPrevious})`);
-    const leftAlive = report.previousKeyIds.filter((id) => !report.deletedKeyIds.includes(id) && !report.keptKeyIds.includes(id));
-    // After a failure the replaced keys stay alive on purpose: say so, they are not forgotten.
-    if (leftAlive.length > 0)
-        parts.push(kind === 'partial' ? md `${idList(leftAlive)} **still alive**` : md `${idList(leftAlive)} still alive`);
-    if (report.notFoundKeyIds.length > 0)
-        parts.push(md `${idList(report.notFoundKeyIds)} not found (already gone, or not visible to the managing key)`);
-    if (parts.length === 0)
-        parts.push(md `none to delete`);
-    return md `**Earlier keys:** ${joinMd(parts, '; ')}`;
-}
-/** `2026-11-28 02:30 UTC`: minutes, no seconds or milliseconds. */
-function humanTime(value) {
-    const time = typeof value === 'string' ? Date.parse(value) : value.getTime();
-    if (Number.isNaN(time))
-        return undefined;
-    const iso = new Date(time).toISOString();
-    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-function duration(ms) {
-    if (ms < 100)
-        return 'under 0.1 s';
-    if (ms < 10_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const seconds = Math.round(ms / 1000);
-    return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-}
-/** `in 5 days`, `2 hours ago`. */
-function relative(value, now) {
-    const time = Date.parse(value);
-    if (Number.isNaN(time))
-        return 'unknown';
-    const delta = time - now.getTime();
-    const abs = Math.abs(delta);
-    const amount = abs >= 2 * 86_400_000
-        ? plural(Math.round(abs / 86_400_000), 'day')
-        : abs >= 2 * 3_600_000
-            ? plural(Math.round(abs / 3_600_000), 'hour')
-            : plural(Math.max(1, Math.round(abs / 60_000)), 'minute');
-    return delta >= 0 ? `in ${amount}` : `${amount} ago`;
-}
-function describeManaging(managing) {
-    switch (managing?.status) {
-        case undefined:
-        case 'not-run':
-            return md `not renewed this run`;
-        case 'planned':
-            return md `would be renewed and stored in ${managing.where}`;
-        case 'renewed':
-            return md `key ${managing.storedKeyId ?? '?'} now stored in ${managing.where}${managing.retiredKeyId !== undefined ? md `; old key ${managing.retiredKeyId} deleted` : md ``}`;
-        case 'failed':
-            return managing.storedKeyId !== undefined
-                ? md `key ${managing.storedKeyId} now stored in ${managing.where}, but the renewal did not finish (see below)`
-                : md `**renewal failed**; ${managing.where} unchanged or unverified (see below)`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-// Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
-// `key` output only (masked since Capgo returned it); everything else here is ids and names.
-function targetsJson(targets) {
-    return JSON.stringify(targets.map(({ ref, result }) => ({
-        kind: ref.kind,
-        type: ref.type,
-        owner: ref.owner,
-        ...(ref.kind !== 'organization' ? { repo: ref.repo } : {}),
-        ...(ref.kind === 'environment' ? { environment: ref.environment } : {}),
-        secret: ref.secret,
-        result,
-    })));
-}
-function setOutputs(settings, report, managing) {
-    const key = report.newKey;
-    setOutput('rotated', String(report.rotated));
-    setOutput('strategy', report.strategy ?? '');
-    setOutput('key-id', key ? String(key.id) : '');
-    setOutput('key-name', key?.name ?? settings.keyName);
-    // Only a key that some target holds: a rolled-back key is dead, a dry run has none.
-    if (key && report.rotated)
-        setOutput('key', key.key);
-    setOutput('expires-at', key?.expiresAt ?? '');
-    setOutput('previous-key-ids', JSON.stringify(report.previousKeyIds));
-    setOutput('deleted-key-ids', JSON.stringify(report.deletedKeyIds));
-    setOutput('kept-key-ids', JSON.stringify(report.keptKeyIds));
-    setOutput('targets', targetsJson(report.targets));
-    setOutput('rotated-at', report.rotatedAt ?? '');
-    // Its id only, and only when the renewal went through; the key itself never leaves the secret.
-    setOutput('managing-key-id', managing?.status === 'renewed' && managing.storedKeyId !== undefined ? String(managing.storedKeyId) : '');
-}
-async function writeSummary(input) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await summary.emptyBuffer().addRaw(renderSummary(input), true).write({ overwrite: false });
-    }
-    catch (error) {
-        debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/leftovers.ts
-
-
-function findLeftovers(keyName, explicit, keepPrevious, listing, targets) {
-    const all = findPreviousKeys(keyName, explicit, 0, listing).replaced;
-    const newest = all[0];
-    if (!newest || all.length <= 1)
-        return { reason: 'no earlier key of this rotation is alive' };
-    if (newest.name !== keyName || !newest.createdAt)
-        return { reason: `the newest key of this rotation cannot be told (key ${newest.id} has no creation time or another name)` };
-    // key-id-variable names the key the secrets hold: it must be the newest, or the state is not ours to judge.
-    const remembered = explicit.find((e) => e.source === 'key-id-variable');
-    if (remembered && remembered.id !== newest.id) {
-        return { reason: `key-id-variable holds ${remembered.id}, but the newest key named '${keyName}' is ${newest.id}` };
-    }
-    const issued = Math.max(Date.parse(newest.createdAt), newest.updatedAt ? Date.parse(newest.updatedAt) || 0 : 0);
-    for (const target of targets) {
-        const updated = target.existing?.updatedAt ? Date.parse(target.existing.updatedAt) : Number.NaN;
-        if (Number.isNaN(updated) || Math.floor(updated / 1000) < Math.floor(issued / 1000)) {
-            return { reason: `${describeTarget(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key` };
-        }
-    }
-    const earlier = all.slice(1);
-    return { newest, retire: { replaced: earlier, kept: earlier.slice(0, keepPrevious), retired: earlier.slice(keepPrevious), notes: [] } };
-}
-
-;// CONCATENATED MODULE: ./src/regenerate-check.ts
-// After a regenerate and its writes: was the key regenerated again meanwhile (an overlapping run,
-// or a person in the dashboard)? If so the value just written is already dead, and a write that
-// landed after the other run's may have overwritten its live value. The key list's row tells:
-// its updated_at moves with every regenerate. Returns the failure to report, if any.
-async function checkNotRegeneratedAgain(capgo, key, warn) {
-    const ours = key.updatedAt ? Date.parse(key.updatedAt) : Number.NaN;
-    if (Number.isNaN(ours))
-        return undefined; // this Capgo does not say when; the lease is the guard then
-    let row;
-    try {
-        row = (await capgo.listKeys()).keys.find((k) => k.id === key.id);
-    }
-    catch (error) {
-        warn(`Could not check that key ${key.id} was not regenerated again by another run (${error instanceof Error ? error.message : String(error)}).`);
-        return undefined;
-    }
-    const now = row?.updatedAt ? Date.parse(row.updatedAt) : Number.NaN;
-    if (row && (Number.isNaN(now) || now <= ours))
-        return undefined;
-    const what = row ? `was regenerated again at ${row.updatedAt}, after this run regenerated it at ${key.updatedAt}` : "is no longer in Capgo's list (deleted?)";
-    return (`key ${key.id} ${what}: another run or a person acted on it meanwhile, so the value this run wrote may no longer work. ` +
-        `Run again (with a concurrency group, or once the other run is done): a re-run regenerates it and writes every target.`);
-}
-
-;// CONCATENATED MODULE: ./src/rotation.ts
-
-
-
-
-
-
-
-
-
-class PreflightError extends Error {
-    constructor(problems) {
-        super(problems.length === 1
-            ? `${problems[0]} Nothing was changed.`
-            : `Preflight found ${problems.length} problems; nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.name = 'PreflightError';
-    }
-}
-async function rotate(settings, deps) {
-    try {
-        return await rotateUnderLease(settings, deps);
-    }
-    finally {
-        // Usually released already, in parallel with the last step; this covers every other exit.
-        await deps.lease?.release();
-    }
-}
-async function rotateUnderLease(settings, deps) {
-    const { log } = deps;
-    const now = deps.now ?? (() => new Date());
-    const readConcurrency = deps.readConcurrency ?? READ_CONCURRENCY;
-    const writeConcurrency = deps.writeConcurrency ?? WRITE_CONCURRENCY;
-    const report = {
-        dryRun: settings.dryRun,
-        rotated: false,
-        strategy: undefined,
-        plan: [],
-        newKey: undefined,
-        previousKeyIds: [],
-        deletedKeyIds: [],
-        keptKeyIds: [],
-        notFoundKeyIds: [],
-        targets: [],
-        rotatedAt: undefined,
-        nextDueAt: undefined,
-        variable: settings.keyIdVariable ? { name: settings.keyIdVariable, result: 'planned' } : undefined,
-        failure: undefined,
-    };
-    // Step 2: preflight. Every read at once; any failure stops the run before anything changes.
-    const { listing, targets, variableValue } = await preflight(settings, deps, readConcurrency);
-    log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
-    const explicit = explicitIds(settings, variableValue);
-    const guard = [...managingKeyProblems(settings.keyName, explicit, listing), ...(deps.followUp?.check(listing) ?? [])];
-    if (guard.length > 0)
-        throw new PreflightError(guard);
-    const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing);
-    for (const note of previous.notes)
-        log.warning(note);
-    const regenerateChoice = chooseKeyToRegenerate({
-        keyName: settings.keyName,
-        previousKeyId: settings.previousKeyId,
-        rememberedId: explicit.find((e) => e.source === 'key-id-variable')?.id,
-        keepPrevious: settings.keepPrevious,
-        listing,
-    });
-    // Current Capgo refuses creation by API keys, so `auto` regenerates there: check that it can.
-    // Classic, or a list that does not tell: `auto` creates, and Capgo's answer to the create decides.
-    const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
-    if (expectRegenerate)
-        checkRegenerable(regenerateChoice, settings, now(), log);
-    const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
-    if (notDue) {
-        report.nextDueAt = notDue;
-        report.targets = targets.map((target) => outcome(target, 'skipped', undefined));
-        report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`);
-        if (report.variable)
-            report.variable.result = 'unchanged';
-        log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`);
-        if (!expectRegenerate)
-            await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency);
-        return report;
-    }
-    // Regenerating kills the old value at once, and there is no rollback: make sure every target
-    // can be written before that (the public-key read only proved read access).
-    const removeWriteChecks = expectRegenerate && !settings.dryRun ? await checkWriteAccess(targets, log, writeConcurrency) : undefined;
-    // Step 3: dry run.
-    if (settings.dryRun) {
-        const strategy = expectRegenerate ? 'regenerate' : 'create';
-        const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined;
-        report.strategy = strategy;
-        report.plan.push(...describePlan({ settings, strategy, regenerateChoice, generation: listing.generation, previous, targets, variable }));
-        const regenerated = strategy === 'regenerate' && regenerateChoice.ok ? regenerateChoice : undefined;
-        report.previousKeyIds = regenerated ? [regenerated.id] : previous.replaced.map((k) => k.id);
-        report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id);
-        report.keptKeyIds = regenerated ? regenerated.kept.map((k) => k.id) : previous.kept.map((k) => k.id);
-        report.targets = targets.map((target) => outcome(target, 'planned', undefined));
-        report.plan.push(...(deps.followUp?.plan() ?? []));
-        for (const line of report.plan)
-            log.info(`Dry run: ${line}`);
-        return report;
-    }
-    // Step 4: a new key, by create or regenerate.
-    const expiresAt = newExpiry(settings.expiresInDays, now());
-    // The throwaway secrets go while the key is issued: one round trip, not two.
-    const removing = removeWriteChecks?.().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
-    let issued;
-    try {
-        issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, now);
-    }
-    finally {
-        await removing;
-    }
-    report.strategy = issued.strategy;
-    report.newKey = issued.key;
-    report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id);
-    if (issued.strategy === 'regenerate' && regenerateChoice.ok)
-        report.keptKeyIds.push(...regenerateChoice.kept.map((k) => k.id));
-    log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`);
-    if (expiresAt && !issued.key.expiresAt) {
-        log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`);
-    }
-    // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
-    const deadOnArrival = expiryProblem(issued.key.expiresAt, now(), minimumLifetimeMs(settings.rotateAfterDays));
-    if (deadOnArrival) {
-        report.newKey = undefined;
-        report.failure = await refuseDeadKey(issued, deadOnArrival, deps);
-        return report;
-    }
-    // Step 5: seal and write to every target.
-    const rotatedAt = now().toISOString();
-    const writes = await settleAll(targets, writeConcurrency, (target) => target.write(issued.key.key));
-    // A write whose answer was lost is read back (write-verification.ts) before anything is decided.
-    const settled = await settleWrites(targets, writes, writeConcurrency, log);
-    report.targets = settled.map(({ target, state, result, error }) => {
-        if (state === 'written') {
-            log.info(`${describeTarget(target.ref)}: ${result}.`);
-            return outcome(target, result, issued.key.id);
-        }
-        log.warning(error);
-        // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-        return { ...outcome(target, 'failed', undefined), error, mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined };
-    });
-    const written = settled.filter((s) => s.state === 'written').length;
-    if (written > 0) {
-        report.rotated = true;
-        report.rotatedAt = rotatedAt;
-    }
-    // The created key is deleted again only when every target is proven not to hold it.
-    if (settled.every((s) => s.state === 'not-written')) {
-        report.newKey = undefined;
-        report.failure = await handleNoTargetWritten(issued, deps, report);
-        return report;
-    }
-    if (written < targets.length) {
-        report.failure = describeIncompleteWrite(issued.strategy, issued.key, settled, previous);
-        return report;
-    }
-    // Steps 6 and 7, at once since neither depends on the other: remember the new id, and retire
-    // the previous keys but for the newest keep-previous of them.
-    const [variableFailure, deleteFailure, regeneratedAgain] = await Promise.all([
-        writeVariable(deps, report, variableValue, issued.key.id),
-        issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName) : undefined,
-        issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m)) : undefined,
-        deps.lease?.release(),
-    ]);
-    const failures = [variableFailure, deleteFailure, regeneratedAgain].filter((f) => f !== undefined);
-    if (failures.length > 0)
-        report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`;
-    else if (deps.followUp)
-        report.failure = await deps.followUp.run();
-    return report;
-}
-/** Writes key-id-variable; returns what failed, if anything. */
-async function writeVariable(deps, report, current, id) {
-    if (!deps.variable || !report.variable)
-        return undefined;
-    const value = String(id);
-    try {
-        report.variable.result = current === value ? 'unchanged' : await deps.variable.write(value, current !== undefined);
-        deps.log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`);
-        return undefined;
-    }
-    catch (error) {
-        report.variable.result = 'failed';
-        return `${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`;
-    }
-}
-async function preflight(settings, deps, concurrency) {
-    const refs = targetsOf(settings);
-    // Secret metadata is read only when something needs it: the age check, or the dry run's plan.
-    const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined;
-    deps.log.info(`Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'));
-    // The lease is taken alongside the reads: it costs no round trip of its own. A dry run changes nothing, so takes none.
-    const [listing, targets, variable, lease, followUp] = await Promise.all([
-        settle(deps.capgo.listKeys()),
-        settleAll(refs, concurrency, (ref) => deps.store.prepare(ref, { readExisting })),
-        settle(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
-        settle(deps.lease && !settings.dryRun ? deps.lease.acquire() : Promise.resolve()),
-        settle(deps.followUp ? deps.followUp.preflight() : Promise.resolve()),
-    ]);
-    const problems = [];
-    for (const result of [lease, listing, ...targets, variable, followUp])
-        if (!result.ok)
-            problems.push(errorMessage(result.error));
-    if (!listing.ok || !variable.ok || problems.length > 0)
-        throw new PreflightError(problems);
-    return { listing: listing.value, targets: targets.map((t) => t.value), variableValue: variable.value };
-}
-async function settle(promise) {
-    return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
-}
-/** previous-key-id first, then the id remembered in key-id-variable. */
-function explicitIds(settings, variableValue) {
-    const ids = [];
-    if (settings.previousKeyId !== undefined)
-        ids.push({ id: settings.previousKeyId, source: 'previous-key-id' });
-    if (variableValue !== undefined && variableValue.trim() !== '') {
-        if (!/^\d+$/.test(variableValue.trim())) {
-            throw new PreflightError([
-                `Variable ${settings.keyIdVariable} holds '${variableValue.slice(0, 40)}', not a Capgo key id: set it to the id of the key the secrets hold, or delete it.`,
-            ]);
-        }
-        const id = Number(variableValue.trim());
-        if (!ids.some((e) => e.id === id))
-            ids.push({ id, source: 'key-id-variable' });
-    }
-    return ids;
-}
-/** Proves every target writable; returns the removal of the throwaway secrets. */
-async function checkWriteAccess(targets, log, concurrency) {
-    log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (a throwaway secret ${WRITE_CHECK_PREFIX}<random>, written and deleted).`);
-    const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess());
-    const removals = checks.flatMap((check) => (check.ok ? [check.value] : []));
-    const remove = async () => {
-        const results = await settleAll(removals, concurrency, (removal) => removal());
-        const failed = results.flatMap((r) => (r.ok ? [] : [errorMessage(r.error)]));
-        if (failed.length > 0)
-            throw new Error(failed.join('\n'));
-    };
-    const problems = checks.flatMap((check) => (check.ok ? [] : [errorMessage(check.error)]));
-    if (problems.length > 0) {
-        await remove().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
-        throw new PreflightError(problems);
-    }
-    return remove;
-}
-/** When every target is younger than the threshold, the time the oldest one comes due; else undefined. */
-function nextRotationIfNotDue(targets, days, now) {
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const { existing } of targets) {
-        const updated = existing?.updatedAt ? Date.parse(existing.updatedAt) : Number.NaN;
-        // A missing secret, or one whose age is unknown, is due.
-        if (Number.isNaN(updated))
-            return undefined;
-        oldest = Math.min(oldest, updated);
-    }
-    const due = oldest + days * DAY_MS;
-    return due > now.getTime() ? new Date(due).toISOString() : undefined;
-}
-function outcome(target, result, holdsKeyId) {
-    return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, before: target.existing, error: undefined };
-}
-async function issueKey(settings, deps, listing, regenerateChoice, expiresAt, now) {
-    const regenerate = async () => {
-        if (!regenerateChoice.ok)
-            throw new Error(`${regenerateChoice.problem} Nothing was changed.`);
-        const { id } = regenerateChoice;
-        deps.log.info(`Regenerating Capgo key ${id}: key-mode and limited-to-* do not apply, the key keeps the rights set in Capgo.`);
-        try {
-            const key = await deps.capgo.regenerateKey(id, expiresAt);
-            // The answer is the whole row: it may show rights the list did not (current Capgo lists no mode).
-            const rights = excessRights({ mode: key.mode, globalPermissions: [] }, settings.keyMode);
-            if (rights && !(regenerateChoice.key && excessRights(regenerateChoice.key, settings.keyMode)))
-                warnRights(id, key.name, rights, deps.log);
-            return { strategy: 'regenerate', key };
-        }
-        catch (error) {
-            if (!(error instanceof CapgoError))
-                throw error;
-            if (error.outcomeUnknown) {
-                throw new Error(`${error.message} Whether key ${id} was regenerated is unknown: if it was, the secrets hold a value ` +
-                    `that no longer works. Run again: a re-run regenerates it and writes every target.`);
-            }
-            throw new Error(`${error.message} Nothing was changed.`);
-        }
-    };
-    // On current Capgo (known from the list) a create is refused anyway: no detour through it.
-    if (settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current'))
-        return regenerate();
-    try {
-        const key = await deps.capgo.createKey({
-            name: settings.keyName,
-            mode: settings.keyMode,
-            limitedToApps: settings.limitedToApps,
-            limitedToOrgs: settings.limitedToOrgs,
-            expiresAt,
-        });
-        return { strategy: 'create', key };
-    }
-    catch (error) {
-        if (error instanceof CapgoError && error.code === 'cannot_create_apikey') {
-            if (settings.strategy === 'auto') {
-                deps.log.notice('Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.');
-                checkRegenerable(regenerateChoice, settings, now(), deps.log);
-                return regenerate();
-            }
-            throw new Error(`Capgo refused to create a key (400 cannot_create_apikey): on current Capgo an API key cannot create other keys. ` +
-                `Use \`strategy: regenerate\` (or \`auto\`) with a key named '${settings.keyName}' or previous-key-id. Nothing was changed.`);
-        }
-        if (error instanceof CapgoError && error.outcomeUnknown) {
-            throw new Error(`${error.message} ${await sweepUnconfirmedKey(settings, deps, listing)}`);
-        }
-        throw error;
-    }
-}
-/**
- * What must hold before a key is regenerated, from the preflight list: there is one to regenerate,
- * it will not be dead on arrival (a regenerate keeps its expires_at unless one is sent), and any
- * rights beyond the rotation's purpose are said out loud. Throws a PreflightError otherwise.
- */
-function checkRegenerable(choice, settings, now, log) {
-    if (!choice.ok)
-        throw new PreflightError([choice.problem]);
-    const key = choice.key;
-    if (!key)
-        return;
-    if (settings.expiresInDays === undefined) {
-        const problem = expiryProblem(key.expiresAt, now, minimumLifetimeMs(settings.rotateAfterDays));
-        if (problem) {
-            const when = problem === 'expired' ? `expired at ${key.expiresAt}` : `expires at ${key.expiresAt}, before a next run could replace it`;
-            throw new PreflightError([
-                `Capgo key ${key.id} ${when}, and a regenerate keeps its expiry, so the secrets would hold a dead key: ` +
-                    'set expires-in-days (1 to 365) to give the regenerated key a new expiry.',
-            ]);
-        }
-    }
-    const rights = excessRights(key, settings.keyMode);
-    if (rights)
-        warnRights(key.id, key.name, rights, log);
-}
-function warnRights(id, name, rights, log) {
-    log.warning(`Capgo key ${id} ('${name}') has ${rights}: the secrets will hold a key with those rights. ` +
-        'If the secret is meant for uploads, give the key only an upload role in Capgo (or rotate a key that has one).');
-}
-/** Capgo answered with a key that is dead or dies before the next run: it is never written. */
-async function refuseDeadKey(issued, problem, deps) {
-    const when = problem === 'expired' ? 'already expired' : 'expires before a next run could replace it';
-    const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. Set expires-in-days.`;
-    if (issued.strategy === 'regenerate') {
-        return `${head} The key was regenerated, so the value the targets hold no longer works: run again with expires-in-days set.`;
-    }
-    try {
-        await deps.capgo.deleteKey(issued.key.id);
-        return `${head} The new key was deleted again; the previous key is untouched.`;
-    }
-    catch (error) {
-        return `${head} Deleting it again failed too (${errorMessage(error)}); the next run deletes it. The previous key is untouched.`;
-    }
-}
-/**
- * A create whose answer was lost may still have made a key. Look for a key of our name that the
- * preflight list did not have and delete it, so that no live key is left that no secret holds.
- */
-async function sweepUnconfirmedKey(settings, deps, before) {
-    const known = new Set(before.keys.map((k) => k.id));
-    try {
-        const after = await deps.capgo.listKeys();
-        const strays = after.keys.filter((k) => k.name === settings.keyName && !known.has(k.id) && !k.isManagingKey);
-        if (strays.length === 0)
-            return 'No key was created; nothing was changed.';
-        // Without the lease a stray may be another run's fresh key, which its secrets may hold already.
-        if (!deps.lease?.held) {
-            return (`Key(s) ${strays.map((k) => k.id).join(', ')} named '${settings.keyName}' appeared after this run's preflight: this run's, or an ` +
-                `overlapping run's. Without the lease this run cannot tell, so it deletes none; the next run retires what no secret holds. No secret was changed.`);
-        }
-        for (const stray of strays)
-            await deps.capgo.deleteKey(stray.id);
-        return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again. Nothing else was changed.`;
-    }
-    catch (error) {
-        return (`Whether Capgo created a key is unknown (${errorMessage(error)}). If it did, it is named '${settings.keyName}' ` +
-            `and the next run deletes it; no secret was changed.`);
-    }
-}
-async function handleNoTargetWritten(issued, deps, report) {
-    const causes = report.targets.map((t) => t.error).join('\n');
-    if (issued.strategy === 'regenerate') {
-        return (`Capgo key ${issued.key.id} was regenerated, so the value the targets hold no longer works, and no target could be written. ` +
-            `Fix the cause and run again: a re-run regenerates the key and writes it.\n${causes}`);
-    }
-    try {
-        await deps.capgo.deleteKey(issued.key.id);
-        deps.log.info(`Rolled back: deleted the new key ${issued.key.id}, which reached no target.`);
-        return `No target could be written, so the new key ${issued.key.id} was deleted again; the previous key is untouched.\n${causes}`;
-    }
-    catch (error) {
-        return (`No target could be written, and deleting the new key ${issued.key.id} again failed too (${errorMessage(error)}): ` +
-            `delete it in Capgo, or run again (a run deletes every earlier key named '${issued.key.name}'). The previous key is untouched.\n${causes}`);
-    }
-}
-/** Deletes the retired keys; returns what failed, if anything. */
-async function retirePreviousKeys(previous, newId, deps, report, concurrency, keepPrevious, keyName) {
-    report.keptKeyIds.push(...previous.kept.map((k) => k.id));
-    for (const key of previous.kept)
-        deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`);
-    const doomed = previous.retired.filter((k) => k.id !== newId);
-    const results = await settleAll(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id));
-    const failures = [];
-    doomed.forEach((key, index) => {
-        const result = results[index];
-        if (result.ok && result.value === 'deleted') {
-            report.deletedKeyIds.push(key.id);
-            deps.log.info(`Deleted previous key ${key.id}.`);
-        }
-        else if (result.ok) {
-            // Capgo answers 404 alike for a key that is gone and for one the managing key may not see.
-            report.notFoundKeyIds.push(key.id);
-            deps.log.warning(`Previous key ${key.id} was not found: it is already gone, or not visible to the managing key (another user's key).`);
-        }
-        else if (result.error instanceof CapgoError && (result.error.status === 401 || result.error.status === 403)) {
-            // Current Capgo refuses to delete the managing key itself, or a key outside its organizations.
-            report.keptKeyIds.push(key.id);
-            deps.log.warning(`Capgo refused to delete previous key ${key.id} (${result.error.status}${result.error.code ? ` ${result.error.code}` : ''}); it stays alive. ` +
-                'It is the managing key itself, or a key capgo-api-key may not manage: delete it in Capgo if it should go.');
-        }
-        else {
-            failures.push(`key ${key.id}: ${errorMessage(result.error)}`);
-        }
-    });
-    if (failures.length === 0)
-        return undefined;
-    return (`deleting previous key(s) failed; they are still alive. Run again to retire them (a run deletes every earlier key ` +
-        `named '${keyName}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`);
-}
-/** A run that is not due: retires what a failed run left alive, when leftovers.ts proves it safe. */
-async function retireLeftovers(settings, deps, report, leftovers, concurrency) {
-    if ('reason' in leftovers) {
-        deps.log.debug(`No leftovers retired: ${leftovers.reason}.`);
-        return;
-    }
-    const { newest, retire } = leftovers;
-    if (retire.retired.length === 0 && retire.kept.length === 0)
-        return;
-    report.previousKeyIds = retire.replaced.map((k) => k.id);
-    if (settings.dryRun) {
-        report.deletedKeyIds = retire.retired.map((k) => k.id);
-        report.keptKeyIds = retire.kept.map((k) => k.id);
-        if (retire.retired.length > 0)
-            report.plan.push(`every target holds key ${newest.id}: delete earlier key(s) ${report.deletedKeyIds.join(', ')} left alive by an earlier run`);
-        return;
-    }
-    deps.log.info(`Every target holds key ${newest.id}, the newest of this rotation: retiring the earlier keys an earlier run left alive.`);
-    const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName);
-    if (failure)
-        report.failure = `Every target holds key ${newest.id}, but ${failure}`;
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/local-action-guard.ts
-
-// `npm run local-action` runs the action with @github/local-action, which replaces @actions/core
-// with a stub that keeps outputs and masks in memory. It picks the copy to replace by running
-// `npm ls` in the current directory, not in the action's: started from inside another npm project,
-// it stubs that project's @actions/core, the action loads the real one, and the real one prints
-// every output and mask as a workflow command (`::set-output name=key::…`, `::add-mask::…`): the
-// new key and the managing key in clear, since no runner is there to consume them. So the action
-// refuses to start under local-action anywhere but in its own directory.
-/** Why this run must not start, or undefined. Only under local-action (TARGET_ACTION_PATH), never on a runner. */
-function localActionProblem(env, cwd) {
-    const target = env.TARGET_ACTION_PATH;
-    if (!target || env.GITHUB_ACTIONS === 'true')
-        return undefined;
-    if (real(cwd) === real(target))
-        return undefined;
-    return (`Refusing to run: @github/local-action was started in ${cwd}, not in the action's directory ${target}. ` +
-        `From there it stubs another copy of @actions/core, and the real one would print the new key in clear. ` +
-        `Run it from the repository root: npm run local-action (see README, Development).`);
-}
-function real(path) {
-    try {
-        return (0,external_node_fs_.realpathSync)(path);
-    }
-    catch {
-        return path;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/run-log.ts
-// The run logs through this: every line still goes to the runner's log (through the safe logger),
-// and the warnings and notices are kept so that the job summary can repeat them where a
-// maintainer looks first.
-class CollectingLogger {
-    inner;
-    warnings = [];
-    notices = [];
-    constructor(inner) {
-        this.inner = inner;
-    }
-    info(message) {
-        this.inner.info(message);
-    }
-    debug(message) {
-        this.inner.debug(message);
-    }
-    notice(message) {
-        this.notices.push(message);
-        this.inner.notice(message);
-    }
-    warning(message) {
-        this.warnings.push(message);
-        this.inner.warning(message);
-    }
-    error(message) {
-        this.inner.error(message);
-    }
-    setFailed(message) {
-        this.inner.setFailed(message);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-async function run(options = {}) {
-    // Before any input is read: reading the credentials masks them, which a wrong @actions/core prints.
-    const refusal = localActionProblem(process.env, process.cwd());
-    if (refusal) {
-        setFailed(refusal);
-        return;
-    }
-    const startedAt = new Date();
-    // Redacts and makes safe every message, whatever server or input text it quotes; keeps the
-    // warnings and notices for the job summary.
-    const log = new CollectingLogger(options.log ?? logger_createLogger());
-    let settings;
-    let report;
-    let renewal;
-    let failure;
-    try {
-        settings = readSettings();
-        const tuning = readTuning();
-        const timeoutMs = options.timeoutMs ?? tuning.timeoutMs;
-        // libsodium loads and compiles its WebAssembly while the preflight requests are in flight;
-        // a dry run seals nothing and never loads it.
-        if (!settings.dryRun)
-            initSodium().catch(() => undefined);
-        log.debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
-            `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
-            `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`);
-        const { capgoApiUrl } = settings;
-        const capgoAs = (apiKey) => new CapgoClient({
-            baseUrl: capgoApiUrl,
-            apiKey,
-            fetch: proxyAwareFetch(capgoApiUrl),
-            timeoutMs,
-            retry: {
-                ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
-                // The error's message already starts with "Capgo:".
-                onRetry: (attempt, delayMs, error) => log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
-            },
-            onKeyMaterial: registerSecret,
-        });
-        const capgo = capgoAs(settings.capgoApiKey);
-        const octokit = createGitHubClient({
-            token: settings.githubToken,
-            baseUrl: settings.githubApiUrl,
-            timeoutMs,
-            retries: options.githubRetries,
-            retryBaseMs: tuning.retryBaseMs,
-            log,
-        });
-        const variable = settings.keyIdVariable && settings.workflowRepository
-            ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
-            : undefined;
-        renewal =
-            settings.managingKeySecret && settings.workflowRepository
-                ? new ManagingKeyRenewal({
-                    settings,
-                    capgo,
-                    clientFor: capgoAs,
-                    secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
-                    log,
-                })
-                : undefined;
-        // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
-        const runId = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined;
-        const lease = settings.workflowRepository
-            ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
-            : undefined;
-        if (!lease && !settings.dryRun)
-            log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
-        report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal });
-        failure = report.failure;
-        setOutputs(settings, report, renewal?.outcome);
-    }
-    catch (error) {
-        failure = errorMessage(error);
-        // Nothing was written (a failure after a write returns a report instead): say so to later steps.
-        setOutput('rotated', 'false');
-    }
-    await writeSummary({ settings, report, failure, startedAt, finishedAt: new Date(), warnings: log.warnings, notices: log.notices, env: process.env, renewal: renewal?.outcome });
-    if (failure)
-        log.setFailed(failure);
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 

@@ -1,136 +1,215 @@
-// npm run bench: how fast a rotation is, measured on the committed bundle against the loopback
-// sandbox with a fixed latency per request (BENCH_LATENCY_MS, 50 by default). For each scenario it
-// prints the median wall time of BENCH_RUNS runs (5), the requests by method, the ideal number of
-// sequential round trips at the action's concurrency bounds, and the ratio of the median to
-// ideal × latency + the start-up cost (the median of a dry run with no latency). Figures only:
-// the machine is shared and noisy, so the median and ratios are what to quote, not single runs.
-import { spawnSync } from 'node:child_process'
-import { statSync } from 'node:fs'
+// npm run bench: how fast the committed bundle starts and how close a rotation comes to its
+// network floor, against the loopback sandbox with a fixed latency per answer. The cases are
+// interleaved (one run of each per round, BENCH_RUNS rounds after a warm-up round) so that a noisy
+// neighbour hits them alike; figures are medians. Knobs: BENCH_RUNS (20), BENCH_LATENCY_MS (50),
+// BENCH_CREATE_TARGETS (1,10,50), BENCH_REGENERATE_TARGETS (1,10,25: a regenerate makes 3 writes
+// per target, and past 26 targets the client's 80 writes a minute make a run wait for the next minute),
+// BENCH_BUNDLES (paths of other builds' index.js to compare with, paired run by run).
+//
+// - start-up: a run that fails on missing inputs, and the time from spawning the bundle to the
+//   first request reaching the sandbox, each as a ratio to `node -e 0`;
+// - network span: first request's arrival to the last answer, over the ideal schedule (round trips
+//   in sequence at the action's concurrency bounds × latency);
+// - answer → write: from the last answer the first secret write waited for (Capgo's new key, or
+//   the write checks' removal) to that write's arrival, which should hold nothing but sealing;
+// - peak RSS of the largest run.
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { READ_CONCURRENCY, WRITE_CONCURRENCY } from '../src/concurrency.js'
 import { FakeGitHub } from '../test/support/fake-github.js'
-import { BUNDLE, runBundle, type BundleRun } from '../test/sandbox/run-bundle.js'
-import { startSandbox, type Sandbox } from '../test/sandbox/sandbox.js'
+import { BUNDLE, runBundle } from '../test/sandbox/run-bundle.js'
+import { startSandbox, type Exchange, type Sandbox } from '../test/sandbox/sandbox.js'
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50)
-const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const RUNS = Number(process.env.BENCH_RUNS ?? 20)
+const targetCounts = (value: string | undefined, fallback: string) => (value ?? fallback).split(',').map(Number)
+const CREATE_TARGETS = targetCounts(process.env.BENCH_CREATE_TARGETS, '1,10,50')
+const REGENERATE_TARGETS = targetCounts(process.env.BENCH_REGENERATE_TARGETS, '1,10,25')
 const NAME = 'github-actions:octo/app:CAPGO_TOKEN'
 
-interface Scenario {
+type Strategy = 'create' | 'regenerate'
+
+interface LatencyCase {
   readonly name: string
-  readonly generation: 'classic' | 'current'
+  readonly bundle: string
+  readonly strategy: Strategy
   readonly targets: number
-  readonly latencyMs: number
-  readonly inputs: Record<string, string>
-  /** Round trips one after another, at best, with the action's concurrency bounds. */
-  readonly idealRoundTrips: number | undefined
+  /** Round trips in sequence, at best, at the action's concurrency bounds. */
+  readonly idealRoundTrips: number
+  sandbox?: Sandbox
+  readonly span: number[]
+  readonly firstRequest: number[]
+  readonly answerToWrite: number[]
+  readonly notNetwork: number[]
+  readonly peakRss: number[]
 }
 
 const rounds = (items: number, bound: number) => Math.ceil(items / bound)
-// Preflight reads (all at once, READ_CONCURRENCY targets at a time), create, the writes
-// (WRITE_CONCURRENCY at a time), then the variable write and the deletes together.
-const createRoundTrips = (targets: number) => rounds(targets, READ_CONCURRENCY) + 1 + rounds(targets, WRITE_CONCURRENCY) + 1
 
-const SCENARIOS: Scenario[] = [
-  { name: 'dry-run, no latency (start-up)', generation: 'classic', targets: 1, latencyMs: 0, inputs: { 'dry-run': 'true' }, idealRoundTrips: undefined },
-  { name: '1 target, create', generation: 'classic', targets: 1, latencyMs: LATENCY, inputs: { 'key-id-variable': 'CAPGO_KEY_ID' }, idealRoundTrips: createRoundTrips(1) },
-  // Preflight, the write check, regenerate (the check's removal alongside), the write.
-  { name: '1 target, regenerate', generation: 'current', targets: 1, latencyMs: LATENCY, inputs: { strategy: 'regenerate' }, idealRoundTrips: 4 },
-  { name: '10 targets, create', generation: 'classic', targets: 10, latencyMs: LATENCY, inputs: { 'key-id-variable': 'CAPGO_KEY_ID' }, idealRoundTrips: createRoundTrips(10) },
-  { name: '50 targets, create', generation: 'classic', targets: 50, latencyMs: LATENCY, inputs: { 'key-id-variable': 'CAPGO_KEY_ID' }, idealRoundTrips: createRoundTrips(50) },
-]
+/**
+ * create: the preflight (Capgo list, the variable and every public key; GitHub's reads share
+ * octokit's global bound of 10 with READ_CONCURRENCY), the create, the writes, then the variable
+ * write and the delete together.
+ * regenerate: the preflight, the write checks, the regenerate while the checks are removed, the
+ * writes; every GitHub write shares WRITE_CONCURRENCY.
+ */
+function idealRoundTrips(strategy: Strategy, targets: number): number {
+  if (strategy === 'create') return rounds(targets + 1, Math.max(READ_CONCURRENCY, 10)) + 1 + rounds(targets, WRITE_CONCURRENCY) + 1
+  return rounds(targets, READ_CONCURRENCY) + rounds(targets, WRITE_CONCURRENCY) + Math.max(1, rounds(targets, WRITE_CONCURRENCY)) + rounds(targets, WRITE_CONCURRENCY)
+}
 
-const median = (values: number[]) => {
+function latencyCase(bundle: string, strategy: Strategy, targets: number): LatencyCase {
+  return {
+    name: `${targets} target${targets === 1 ? '' : 's'}, ${strategy}${label(bundle)}`,
+    bundle,
+    strategy,
+    targets,
+    idealRoundTrips: idealRoundTrips(strategy, targets),
+    span: [],
+    firstRequest: [],
+    answerToWrite: [],
+    notNetwork: [],
+    peakRss: [],
+  }
+}
+
+async function prepare(c: LatencyCase): Promise<Sandbox> {
+  const sandbox = await startSandbox({ generation: c.strategy === 'create' ? 'classic' : 'current', latencyMs: LATENCY })
+  for (let i = 0; i < c.targets; i++) sandbox.github.addRepo(i === 0 ? 'octo/app' : `octo/app-${i}`)
+  sandbox.capgo.addKey({ name: NAME })
+  return sandbox
+}
+
+async function runLatencyCase(c: LatencyCase, keep: boolean): Promise<void> {
+  const sandbox = (c.sandbox ??= await prepare(c))
+  const repos = [...sandbox.github.repoIds.keys()].join(',')
+  const inputs: Record<string, string> = c.strategy === 'create' ? { 'key-id-variable': 'CAPGO_KEY_ID' } : { strategy: 'regenerate' }
+  sandbox.clearTimeline()
+  const run = await runBundle(sandbox.inputs({ repositories: repos, ...inputs }), { githubApiUrl: sandbox.github.baseUrl, bundle: c.bundle })
+  if (run.exitCode !== 0) throw new Error(`${c.name}: the action failed: ${run.error}`)
+  if (!keep) return
+  const exchanges = sandbox.timeline()
+  const first = exchanges[0]!.arrivedAt
+  const last = Math.max(...exchanges.map((e) => e.answeredAt ?? Number.NaN))
+  c.span.push(last - first)
+  c.firstRequest.push(first - run.startedAt)
+  c.notNetwork.push(last - first - inFlightTime(exchanges))
+  const firstWrite = exchanges.find((e) => e.service === 'github' && e.method === 'PUT' && e.path.endsWith(`/${NAME.split(':').pop()}`))
+  if (firstWrite) {
+    const waitedFor = Math.max(...exchanges.map((e) => (e.answeredAt !== undefined && e.answeredAt < firstWrite.arrivedAt ? e.answeredAt : Number.NEGATIVE_INFINITY)))
+    c.answerToWrite.push(firstWrite.arrivedAt - waitedFor)
+  }
+  if (run.peakRssBytes !== undefined) c.peakRss.push(run.peakRssBytes)
+}
+
+/** How long at least one request was in flight: the span less this is time the network did not explain. */
+function inFlightTime(exchanges: readonly Exchange[]): number {
+  let covered = 0
+  let end = Number.NEGATIVE_INFINITY
+  for (const { arrivedAt, answeredAt } of exchanges) {
+    if (answeredAt === undefined) continue
+    if (arrivedAt > end) covered += answeredAt - arrivedAt
+    else if (answeredAt > end) covered += answeredAt - end
+    end = Math.max(end, answeredAt)
+  }
+  return covered
+}
+
+/** Wall time of a child process, from spawn to exit. */
+function timeSpawn(args: string[], env: Record<string, string>): Promise<{ ms: number; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.resume()
+    child.stderr.resume()
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ ms: performance.now() - started, code }))
+  })
+}
+
+const BUNDLES = [BUNDLE, ...(process.env.BENCH_BUNDLES ? process.env.BENCH_BUNDLES.split(',') : [])]
+const label = (bundle: string) => (BUNDLES.length === 1 ? '' : ` [${bundle === BUNDLE ? 'dist' : bundle}]`)
+
+const median = (values: readonly number[]) => {
+  if (values.length === 0) return Number.NaN
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-async function prepare(scenario: Scenario): Promise<Sandbox> {
-  const sandbox = await startSandbox({ generation: scenario.generation, latencyMs: scenario.latencyMs })
-  const repos = Array.from({ length: scenario.targets }, (_, i) => (i === 0 ? 'octo/app' : `octo/app-${i}`))
-  for (const repo of repos) sandbox.github.addRepo(repo)
-  sandbox.capgo.addKey({ name: NAME })
-  return sandbox
-}
-
-interface Measured {
-  readonly scenario: Scenario
-  readonly wall: number[]
-  readonly firstRequest: number[]
-  readonly requests: Record<string, number>
-  readonly peakRss: number[]
-}
-
-async function measure(scenario: Scenario): Promise<Measured> {
-  const sandbox = await prepare(scenario)
-  const repos = [...sandbox.github.repoIds.keys()].join(',')
-  const measured: Measured = { scenario, wall: [], firstRequest: [], requests: {}, peakRss: [] }
-  try {
-    for (let i = 0; i < RUNS + 1; i++) {
-      const before = sandbox.capgo.requests.length + sandbox.github.requests.length
-      const run: BundleRun = await runBundle(sandbox.inputs({ repositories: repos, 'key-name': 'github-actions:bench:CAPGO_TOKEN', ...scenario.inputs }), { githubApiUrl: sandbox.github.baseUrl })
-      if (run.exitCode !== 0) throw new Error(`${scenario.name}: the action failed: ${run.error}`)
-      if (i === 0) continue // a warm-up: the first spawn pays for cold caches
-      const requests = [...sandbox.capgo.requests, ...sandbox.github.requests].sort((a, b) => a.seq - b.seq).slice(before)
-      measured.wall.push(run.durationMs)
-      measured.firstRequest.push(Math.min(...requests.map((r) => r.at)) - run.startedAt)
-      if (run.peakRssBytes !== undefined) measured.peakRss.push(run.peakRssBytes)
-      if (i === 1) for (const r of requests) measured.requests[r.method] = (measured.requests[r.method] ?? 0) + 1
-    }
-  } finally {
-    await sandbox.close()
-  }
-  return measured
-}
-
-function bareNode(): number[] {
-  const times: number[] = []
-  for (let i = 0; i < RUNS + 1; i++) {
-    const started = performance.now()
-    spawnSync(process.execPath, ['-e', '0'])
-    if (i > 0) times.push(performance.now() - started)
-  }
-  return times
-}
-
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
-  return rows.map((row, r) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ') + (r === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n')
+  return rows
+    .map((row, r) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ') + (r === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : ''))
+    .join('\n')
 }
 
 async function main(): Promise<void> {
   await FakeGitHub.ready()
-  process.stdout.write(
-    `Benchmark: ${RUNS} runs per scenario (after one warm-up), ${LATENCY} ms per request, Node ${process.version}, ` +
-      `read/write concurrency ${READ_CONCURRENCY}/${WRITE_CONCURRENCY}.\n\n`,
-  )
-  const node = median(bareNode())
-  const results: Measured[] = []
-  for (const scenario of SCENARIOS) results.push(await measure(scenario))
-  const startup = median(results[0]!.wall)
+  const cases = [
+    ...CREATE_TARGETS.flatMap((n) => BUNDLES.map((b) => latencyCase(b, 'create', n))),
+    ...REGENERATE_TARGETS.flatMap((n) => BUNDLES.map((b) => latencyCase(b, 'regenerate', n))),
+  ]
+  const node: number[] = []
+  const failing = BUNDLES.map((): number[] => [])
+  const bare = { PATH: process.env.PATH ?? '' }
+  process.stderr.write(`${RUNS} rounds (after a warm-up) of ${cases.length + 2} cases, ${LATENCY} ms per answer, Node ${process.version}\n`)
+  try {
+    for (let round = 0; round <= RUNS; round++) {
+      const keep = round > 0 // the first round warms the disk cache and the JIT of this process
+      const n = await timeSpawn(['-e', '0'], bare)
+      if (keep) node.push(n.ms)
+      for (const [i, bundle] of BUNDLES.entries()) {
+        const f = await runBundle({}, { bundle })
+        if (f.exitCode !== 1) throw new Error(`the bundle with no inputs exited ${f.exitCode}, not 1`)
+        if (keep) failing[i]!.push(f.durationMs)
+      }
+      for (const c of cases) await runLatencyCase(c, keep)
+      process.stderr.write(round === 0 ? 'warm-up done\n' : `round ${round}/${RUNS}\r`)
+    }
+  } finally {
+    await Promise.all(cases.map((c) => c.sandbox?.close()))
+  }
 
-  const rows = [['scenario', 'median ms', 'min ms', '1st request ms', 'requests', 'ideal RT', 'ideal ms', 'ratio', 'peak RSS MB']]
-  for (const { scenario, wall, firstRequest, requests, peakRss } of results) {
-    const ideal = scenario.idealRoundTrips === undefined ? undefined : scenario.idealRoundTrips * scenario.latencyMs + startup
-    const byMethod = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => requests[m]).map((m) => `${m} ${requests[m]}`).join(', ')
+  const nodeMs = median(node)
+  const firstRequest = (bundle: string) => median(cases.filter((c) => c.targets === 1 && c.bundle === bundle).flatMap((c) => c.firstRequest))
+  process.stdout.write(
+    `\nNode ${process.version}, ${RUNS} interleaved runs per case, ${LATENCY} ms per answer, read/write bounds ${READ_CONCURRENCY}/${WRITE_CONCURRENCY}.\n\n` +
+      `start-up (medians)\n` +
+      table([
+        ['', 'ms', '× node -e 0'],
+        ['node -e 0', nodeMs.toFixed(0), '1.00'],
+        ...BUNDLES.flatMap((bundle, i) => [
+          [`bundle, failing on missing inputs${label(bundle)}`, median(failing[i]!).toFixed(0), (median(failing[i]!) / nodeMs).toFixed(2)],
+          [`process start → first request (1-target runs)${label(bundle)}`, firstRequest(bundle).toFixed(0), (firstRequest(bundle) / nodeMs).toFixed(2)],
+        ]),
+      ]) +
+      '\n\nnetwork span: first request → last answer (medians)\n',
+  )
+  const rows = [['case', 'ideal RT', 'ideal ms', 'span ms', 'span / ideal', 'not network ms', 'answer → write ms', 'peak RSS MB']]
+  for (const c of cases) {
+    const ideal = c.idealRoundTrips * LATENCY
     rows.push([
-      scenario.name,
-      median(wall).toFixed(0),
-      Math.min(...wall).toFixed(0),
-      median(firstRequest).toFixed(0),
-      byMethod,
-      scenario.idealRoundTrips === undefined ? '—' : String(scenario.idealRoundTrips),
-      ideal === undefined ? '—' : ideal.toFixed(0),
-      ideal === undefined ? '—' : (median(wall) / ideal).toFixed(2),
-      peakRss.length > 0 ? (Math.max(...peakRss) / 1024 / 1024).toFixed(0) : '?',
+      c.name,
+      String(c.idealRoundTrips),
+      ideal.toFixed(0),
+      median(c.span).toFixed(0),
+      (median(c.span) / ideal).toFixed(2),
+      median(c.notNetwork).toFixed(0),
+      median(c.answerToWrite).toFixed(1),
+      (median(c.peakRss) / 1024 / 1024).toFixed(0),
     ])
   }
-  rows.push(['node -e 0', node.toFixed(0), '', '', '', '', '', '', ''])
-  process.stdout.write(`${table(rows)}\n\n`)
+  const dist = dirname(BUNDLE)
+  const sizes = readdirSync(dist)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `${f} ${(statSync(join(dist, f)).size / 1024).toFixed(0)} KiB`)
   process.stdout.write(
-    `start-up: a dry run with no latency takes ${startup.toFixed(0)} ms, ${(startup / node).toFixed(2)} × node -e 0 (${node.toFixed(0)} ms).\n` +
-      `ideal ms = ideal round trips × latency + that start-up; ratio = median / ideal ms.\n` +
-      `dist/index.js: ${(statSync(BUNDLE).size / 1024).toFixed(0)} KiB.\n`,
+    `${table(rows)}\n\n` +
+      `ideal ms = round trips in sequence at the concurrency bounds × latency. not network = span less the time some request\n` +
+      `was in flight. answer → write = the last answer before the first secret write, to that write. peak RSS: median of the runs' peaks.\n` +
+      `dist: ${sizes.join(', ')}.\n`,
   )
 }
 

@@ -1,17 +1,13 @@
 import * as core from '@actions/core'
-import { CapgoClient, proxyAwareFetch } from './capgo-client.js'
-import { createGitHubClient } from './github-client.js'
 import { GitHubSecretStore } from './github-targets.js'
-import { GitHubKeyIdVariable } from './key-id-variable.js'
-import { GitHubManagingSecret, ManagingKeyRenewal } from './managing-key.js'
-import { GitHubLease } from './lease.js'
-import { setOutputs, writeSummary } from './report.js'
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
-import { errorMessage, rotate, type RotationReport } from './rotation.js'
 import { localActionProblem } from './local-action-guard.js'
 import { createLogger, type ActionLogger } from './logger.js'
-import { initSodium } from './sealing.js'
+import type { ManagingKeyRenewal } from './managing-key.js'
+import { setOutputs, writeSummary } from './report.js'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
+import type { RotationReport } from './rotation.js'
 import { CollectingLogger } from './run-log.js'
+import { initSodium } from './sealing.js'
 import { registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings } from './settings.js'
 
@@ -43,9 +39,17 @@ export async function run(options: RunOptions = {}): Promise<void> {
     settings = readSettings()
     const tuning = readTuning()
     const timeoutMs = options.timeoutMs ?? tuning.timeoutMs
-    // libsodium loads and compiles its WebAssembly while the preflight requests are in flight;
-    // a dry run seals nothing and never loads it.
-    if (!settings.dryRun) initSodium().catch(() => undefined)
+    // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
+    // starts with @actions/core and the settings alone.
+    const [{ CapgoClient, proxyAwareFetch }, { createGitHubClient }, { GitHubKeyIdVariable }, { rotate }, { GitHubManagingSecret, ManagingKeyRenewal }, { GitHubLease }] =
+      await Promise.all([
+        import(/* webpackChunkName: "rotation" */ './capgo-client.js'),
+        import(/* webpackChunkName: "rotation" */ './github-client.js'),
+        import(/* webpackChunkName: "rotation" */ './key-id-variable.js'),
+        import(/* webpackChunkName: "rotation" */ './rotation.js'),
+        import(/* webpackChunkName: "rotation" */ './managing-key.js'),
+        import(/* webpackChunkName: "rotation" */ './lease.js'),
+      ])
     log.debug(
       `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
         `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
@@ -61,7 +65,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         retry: {
           ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
           // The error's message already starts with "Capgo:".
-          onRetry: (attempt, delayMs, error) => log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+          onRetry: (attempt, delayMs, error) => log.info(`${messageOf(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
         },
         onKeyMaterial: registerSecret,
       })
@@ -94,14 +98,21 @@ export async function run(options: RunOptions = {}): Promise<void> {
       ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
       : undefined
     if (!lease && !settings.dryRun) log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal })
+    const rotation = rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal })
+    // libsodium loads while the preflight's requests are in flight; a dry run never seals.
+    if (!settings.dryRun) initSodium().catch(() => undefined)
+    report = await rotation
     failure = report.failure
     setOutputs(settings, report, renewal?.outcome)
   } catch (error) {
-    failure = errorMessage(error)
+    failure = messageOf(error)
     // Nothing was written (a failure after a write returns a report instead): say so to later steps.
     core.setOutput('rotated', 'false')
   }
   await writeSummary({ settings, report, failure, startedAt, finishedAt: new Date(), warnings: log.warnings, notices: log.notices, env: process.env, renewal: renewal?.outcome })
   if (failure) log.setFailed(failure)
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

@@ -114,4 +114,26 @@ describe('sandbox', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(140)
     classic.capgo.latencyMs = 0
   })
+
+  it('keeps a timeline of both services: arrival and answer times, in order of arrival', async () => {
+    current.clearTimeline()
+    current.github.latencyMs = 60
+    const before = performance.now()
+    const slow = fetch(`${current.github.baseUrl}/repos/octo/none/actions/secrets/public-key`, { headers: { authorization: `token ${current.token}` } })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const fast = await fetch(`${current.capgo.baseUrl}/apikey/?page=1`, { headers: capgoHeaders(current) })
+    const answered = await slow
+    current.github.latencyMs = 0
+    const [first, second] = current.timeline()
+    expect(current.timeline()).toHaveLength(2)
+    expect(first).toMatchObject({ service: 'github', method: 'GET', path: '/api/v3/repos/octo/none/actions/secrets/public-key', status: answered.status })
+    expect(second).toMatchObject({ service: 'capgo', method: 'GET', path: '/apikey/', status: fast.status })
+    expect(first!.arrivedAt).toBeGreaterThanOrEqual(before)
+    expect(first!.arrivedAt).toBeLessThan(second!.arrivedAt)
+    // GitHub answered after its latency, Capgo at once: answers are not in arrival order.
+    expect(first!.answeredAt! - first!.arrivedAt).toBeGreaterThanOrEqual(55)
+    expect(second!.answeredAt!).toBeLessThan(first!.answeredAt!)
+    current.clearTimeline()
+    expect(current.timeline()).toHaveLength(0)
+  })
 })

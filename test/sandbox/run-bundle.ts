@@ -32,6 +32,8 @@ export interface BundleOptions {
   readonly githubApiUrl?: string
   /** Kill the child after this long (a safety net; the action has its own timeouts). */
   readonly killAfterMs?: number
+  /** Another build to run instead of the committed dist/index.js (to compare builds). */
+  readonly bundle?: string
 }
 
 export async function runBundle(inputs: Record<string, string>, options: BundleOptions = {}): Promise<BundleRun> {
@@ -54,7 +56,7 @@ export async function runBundle(inputs: Record<string, string>, options: BundleO
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
 
   const started = performance.now()
-  const child = spawn(process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [options.bundle ?? BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   let peakRssBytes: number | undefined
