@@ -787,10 +787,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   managingKeyName: () => (/* binding */ managingKeyName)
 /* harmony export */ });
 /* harmony import */ var _capgo_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8041);
-/* harmony import */ var _expiry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6440);
+/* harmony import */ var _expiry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6440);
 /* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(706);
-/* harmony import */ var _previous_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8571);
-/* harmony import */ var _sealing_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9552);
+/* harmony import */ var _github_targets_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59);
+/* harmony import */ var _previous_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8571);
+/* harmony import */ var _sealing_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9552);
+
 
 
 
@@ -856,7 +858,7 @@ class ManagingKeyRenewal {
         }
         if (settings.expiresInDays === undefined) {
             for (const key of pair) {
-                if ((0,_expiry_js__WEBPACK_IMPORTED_MODULE_3__/* .expiryProblem */ .rD)(key.expiresAt, this.now(), (0,_expiry_js__WEBPACK_IMPORTED_MODULE_3__/* .minimumLifetimeMs */ .Qj)(settings.rotateAfterDays))) {
+                if ((0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .expiryProblem */ .rD)(key.expiresAt, this.now(), (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .minimumLifetimeMs */ .Qj)(settings.rotateAfterDays))) {
                     problems.push(`managing key ${key.id} expires at ${key.expiresAt}, before a next run could renew it again, and a regenerate keeps its ` +
                         'expiry: set expires-in-days (1 to 365) to give the renewed managing key a new expiry.');
                 }
@@ -897,7 +899,7 @@ class ManagingKeyRenewal {
         const { capgo, settings, log } = this.deps;
         const { self } = step;
         const kept = `capgo-api-key (key ${self.id}) still works and ${this.deps.secret.where} is unchanged; the next run tries again.`;
-        const expiresAt = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_3__/* .newExpiry */ .AQ)(settings.expiresInDays, this.now());
+        const expiresAt = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .newExpiry */ .AQ)(settings.expiresInDays, this.now());
         // GitHub's clock before the write is read while Capgo creates the key: no extra round trip.
         const [before, created] = await Promise.all([
             this.probeQuietly(),
@@ -915,7 +917,7 @@ class ManagingKeyRenewal {
         const fresh = created.key;
         log.info(`Created Capgo key ${fresh.id} to succeed managing key ${self.id}.`);
         const undo = async (why) => `${why} ${await this.deleteQuietly(capgo, fresh.id)} ${kept}`;
-        const dead = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_3__/* .expiryProblem */ .rD)(fresh.expiresAt, this.now(), (0,_expiry_js__WEBPACK_IMPORTED_MODULE_3__/* .minimumLifetimeMs */ .Qj)(settings.rotateAfterDays));
+        const dead = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .expiryProblem */ .rD)(fresh.expiresAt, this.now(), (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .minimumLifetimeMs */ .Qj)(settings.rotateAfterDays));
         if (dead)
             return undo(`Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored.`);
         // The proof, before anything depends on the new key: Capgo answers a list made with it.
@@ -944,15 +946,15 @@ class ManagingKeyRenewal {
         }
         catch (error) {
             return (`${this.deps.secret.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
-                `failed (${message(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .CAPGO_KEYS_PAGE */ .IT}) if it is still listed.`);
+                `failed (${message(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}) if it is still listed.`);
         }
     }
     async renewCurrent(step) {
         const { capgo, settings, log } = this.deps;
         const kept = `${this.deps.secret.where} still holds capgo-api-key, which stays valid; the next run tries again.`;
-        const expiresAt = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_3__/* .newExpiry */ .AQ)(settings.expiresInDays, this.now());
+        const expiresAt = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .newExpiry */ .AQ)(settings.expiresInDays, this.now());
         // The one regenerated longest ago is most likely the other; Capgo's 401 on itself settles it.
-        const [first, second] = [...step.pair].sort(_previous_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .leastRecentlyRegeneratedFirst */ ._T);
+        const [first, second] = [...step.pair].sort(_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .leastRecentlyRegeneratedFirst */ ._T);
         const regenerate = async () => {
             try {
                 return await capgo.regenerateKey(first.id, expiresAt);
@@ -978,7 +980,7 @@ class ManagingKeyRenewal {
         }
         const fresh = issued.key;
         log.info(`Regenerated managing key ${fresh.id}.`);
-        const dead = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_3__/* .expiryProblem */ .rD)(fresh.expiresAt, this.now(), (0,_expiry_js__WEBPACK_IMPORTED_MODULE_3__/* .minimumLifetimeMs */ .Qj)(settings.rotateAfterDays));
+        const dead = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .expiryProblem */ .rD)(fresh.expiresAt, this.now(), (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .minimumLifetimeMs */ .Qj)(settings.rotateAfterDays));
         if (dead) {
             return `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored: set expires-in-days. ${kept}`;
         }
@@ -1029,7 +1031,7 @@ class ManagingKeyRenewal {
             return `Key ${id} was deleted again.`;
         }
         catch (error) {
-            return `Deleting key ${id} again failed too (${message(error)}): delete it in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .CAPGO_KEYS_PAGE */ .IT}).`;
+            return `Deleting key ${id} again failed too (${message(error)}): delete it in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}).`;
         }
     }
     /** A create whose answer was lost: delete a key of that name that preflight did not see. */
@@ -1044,14 +1046,14 @@ class ManagingKeyRenewal {
             return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again.`;
         }
         catch (error) {
-            return `Whether Capgo created a key is unknown (${message(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .CAPGO_KEYS_PAGE */ .IT}).`;
+            return `Whether Capgo created a key is unknown (${message(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}).`;
         }
     }
 }
 function pairProblem(name, pair, where) {
     const make = `On current Capgo a key cannot renew itself, so managing-key-secret needs two managing keys that renew each other: ` +
         `API keys named exactly '${name}', both with the role apikey_manager (in the organizations of the keys this action rotates), ` +
-        `made in the Capgo dashboard (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .CAPGO_KEYS_PAGE */ .IT}). ${where} and capgo-api-key hold one of them.`;
+        `made in the Capgo dashboard (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}). ${where} and capgo-api-key hold one of them.`;
     if (pair.length === 0)
         return `${make} Capgo has no key of that name: create both.`;
     if (pair.length === 1)
@@ -1077,23 +1079,14 @@ class GitHubManagingSecret {
         this.octokit = octokit;
         this.name = name;
         const { owner, repo } = repository;
-        if (environment === undefined) {
-            this.route = '/repos/{owner}/{repo}/actions/secrets';
-            this.params = { owner, repo };
-            this.where = `repository secret ${name} of ${owner}/${repo}`;
-        }
-        else {
-            this.route = '/repos/{owner}/{repo}/environments/{environment_name}/secrets';
-            this.params = { owner, repo, environment_name: environment };
-            this.where = `environment secret ${name} of ${owner}/${repo} environment '${environment}'`;
-        }
-        this.context = {
-            doing: `reading the public key of ${this.where}`,
-            subject: environment === undefined ? `repository ${owner}/${repo}` : `environment '${environment}' of ${owner}/${repo} (create it under Settings → Environments) or the repository`,
-            permission: environment === undefined
-                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
-                : 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)',
-        };
+        // The same collections, routes and permissions as the rotation's targets (github-targets.ts).
+        const ref = environment === undefined
+            ? { kind: 'repository', type: 'actions', owner, repo, secret: name }
+            : { kind: 'environment', type: 'actions', owner, repo, environment, secret: name };
+        ({ route: this.route, params: this.params } = (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .collection */ .rJ)(ref));
+        this.where =
+            environment === undefined ? `repository secret ${name} of ${owner}/${repo}` : `environment secret ${name} of ${owner}/${repo} environment '${environment}'`;
+        this.context = { doing: `reading the public key of ${this.where}`, subject: (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .notFoundSubject */ .s6)(ref), permission: (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionFor */ .Tj)(ref) };
     }
     async prepare() {
         const [response, probe] = await Promise.all([
@@ -1127,7 +1120,7 @@ class GitHubManagingSecret {
         if (!this.publicKey)
             throw new SecretWriteError(`writing ${this.where}: its public key was not read`, false);
         const { key, key_id } = this.publicKey;
-        const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_4__/* .seal */ .o)(value, key);
+        const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_5__/* .seal */ .o)(value, key);
         try {
             await this.octokit.request(`PUT ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name, encrypted_value, key_id });
         }

@@ -28812,11 +28812,14 @@ function notGitHub(context, error) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   QM: () => (/* binding */ WriteError),
 /* harmony export */   QR: () => (/* binding */ targetsOf),
+/* harmony export */   Tj: () => (/* binding */ permissionFor),
 /* harmony export */   Yz: () => (/* binding */ WRITE_CHECK_PREFIX),
 /* harmony export */   ZH: () => (/* binding */ GitHubSecretStore),
-/* harmony export */   ff: () => (/* binding */ describeTarget)
+/* harmony export */   ff: () => (/* binding */ describeTarget),
+/* harmony export */   rJ: () => (/* binding */ collection),
+/* harmony export */   s6: () => (/* binding */ notFoundSubject)
 /* harmony export */ });
-/* unused harmony exports writeCheckSecretName, targetLocation, permissionFor */
+/* unused harmony exports writeCheckSecretName, targetLocation */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(706);

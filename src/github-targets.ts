@@ -163,7 +163,7 @@ export function targetLocation(ref: TargetRef): string {
 }
 
 /** The secrets collection of a target as an Octokit route prefix and its parameters. */
-function collection(ref: TargetRef): { route: string; params: Record<string, string> } {
+export function collection(ref: TargetRef): { route: string; params: Record<string, string> } {
   switch (ref.kind) {
     case 'repository':
       return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } }
@@ -194,7 +194,7 @@ export function permissionFor(ref: TargetRef): string {
   }
 }
 
-function notFoundSubject(ref: TargetRef): string {
+export function notFoundSubject(ref: TargetRef): string {
   switch (ref.kind) {
     case 'repository':
       return `repository ${ref.owner}/${ref.repo}`

@@ -2,6 +2,7 @@ import { CapgoError, type CapgoApi, type CapgoKey, type IssuedKey, type KeyListi
 import { expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
 import type { GitHubClient } from './github-client.js'
 import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
+import { collection, notFoundSubject, permissionFor, type TargetRef } from './github-targets.js'
 import { CAPGO_KEYS_PAGE, leastRecentlyRegeneratedFirst } from './previous-keys.js'
 import type { FollowUpStep, Logger } from './rotation.js'
 import { seal } from './sealing.js'
@@ -362,23 +363,15 @@ export class GitHubManagingSecret implements ManagingSecret {
     environment: string | undefined,
   ) {
     const { owner, repo } = repository
-    if (environment === undefined) {
-      this.route = '/repos/{owner}/{repo}/actions/secrets'
-      this.params = { owner, repo }
-      this.where = `repository secret ${name} of ${owner}/${repo}`
-    } else {
-      this.route = '/repos/{owner}/{repo}/environments/{environment_name}/secrets'
-      this.params = { owner, repo, environment_name: environment }
-      this.where = `environment secret ${name} of ${owner}/${repo} environment '${environment}'`
-    }
-    this.context = {
-      doing: `reading the public key of ${this.where}`,
-      subject: environment === undefined ? `repository ${owner}/${repo}` : `environment '${environment}' of ${owner}/${repo} (create it under Settings → Environments) or the repository`,
-      permission:
-        environment === undefined
-          ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
-          : 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)',
-    }
+    // The same collections, routes and permissions as the rotation's targets (github-targets.ts).
+    const ref: TargetRef =
+      environment === undefined
+        ? { kind: 'repository', type: 'actions', owner, repo, secret: name }
+        : { kind: 'environment', type: 'actions', owner, repo, environment, secret: name }
+    ;({ route: this.route, params: this.params } = collection(ref))
+    this.where =
+      environment === undefined ? `repository secret ${name} of ${owner}/${repo}` : `environment secret ${name} of ${owner}/${repo} environment '${environment}'`
+    this.context = { doing: `reading the public key of ${this.where}`, subject: notFoundSubject(ref), permission: permissionFor(ref) }
   }
 
   async prepare(): Promise<SecretProbe> {
