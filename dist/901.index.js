@@ -159,6 +159,9 @@ class CapgoClient {
                     (typeof record.key_hash === 'string' && record.key_hash.toLowerCase() === managingKeyHash);
                 return { ...parsed, isManagingKey };
             });
+            // One row per key: a list that repeats an id could pass one row off as another (the managing key's, say).
+            if (new Set(keys.map((k) => k.id)).size !== keys.length)
+                throw malformed('list keys', 'the list names the same key id twice');
             return { generation: generationOf(rows), keys };
         });
     }
@@ -200,15 +203,35 @@ class CapgoClient {
         if (!isObject(body) || typeof body.key !== 'string' || body.key === '') {
             throw malformed(operation, 'the answer holds no key');
         }
+        // Masked before anything else, whatever it is; then only a plain token is accepted: a value with
+        // spaces or line breaks would be masked as a whole and printed in clear in pieces by later steps.
         this.options.onKeyMaterial(body.key);
+        if (!KEY_VALUE.test(body.key))
+            throw malformed(operation, 'the key in the answer is not a plain token (it has spaces, line breaks or other characters)');
         const { id, name, mode, expiresAt, updatedAt } = parseRow(operation, body);
         return { id, name, key: body.key, mode, expiresAt, updatedAt };
+    }
+    /**
+     * Capgo's clock minus the runner's: expiry is Capgo's to judge (it refuses an expired key by its
+     * own clock), so a runner whose clock is off must not decide with its own. Whole seconds.
+     */
+    clockOffsetMs;
+    now() {
+        return this.clockOffsetMs === undefined ? undefined : new Date(Date.now() + this.clockOffsetMs);
+    }
+    observeClock(dateHeader, sentAt) {
+        const date = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+        if (Number.isNaN(date))
+            return;
+        // The header was made between sending and now; its midpoint is the best guess.
+        this.clockOffsetMs = date + 500 - (sentAt + Date.now()) / 2;
     }
     async request(operation, method, path, json, options = {}) {
         const url = `${this.options.baseUrl}${path}`;
         const signal = AbortSignal.timeout(this.timeoutMs);
         let response;
         let text;
+        const sentAt = Date.now();
         try {
             response = await (this.options.fetch ?? undici__WEBPACK_IMPORTED_MODULE_2__.fetch)(url, {
                 method,
@@ -219,6 +242,7 @@ class CapgoClient {
                 redirect: 'manual',
             });
             text = await response.text();
+            this.observeClock(response.headers.get('date'), sentAt);
         }
         catch (error) {
             throw transportError(operation, error, url, this.timeoutMs, signal.aborted);
@@ -268,6 +292,8 @@ function malformed(operation, what) {
 // Long enough for Capgo's messages; a quoted text never floods the log.
 const MAX_QUOTED = 200;
 const CODE = /^[a-z0-9_]{1,64}$/;
+/** A key value as Capgo makes them: a UUID, or a legacy token of printable non-space ASCII. */
+const KEY_VALUE = /^[\x21-\x7e]{1,1024}$/;
 /**
  * Organization expiry policies. Current Capgo names them in `error`; classic Capgo enforces them in
  * a database trigger (enforce_apikey_expiration_policy), whose exception surfaces as
@@ -821,7 +847,9 @@ class ManagingKeyRenewal {
     now;
     constructor(deps) {
         this.deps = deps;
-        this.now = deps.now ?? (() => new Date());
+        // Expiry is judged by Capgo's clock once it has answered (see rotation.ts).
+        const runner = deps.now ?? (() => new Date());
+        this.now = () => deps.capgo.now?.() ?? runner();
         this.outcome = { status: 'not-run', where: deps.secret.where, generation: undefined, storedKeyId: undefined, retiredKeyId: undefined };
     }
     async preflight() {
@@ -1366,6 +1394,8 @@ async function rotate(settings, deps) {
 async function rotateUnderLease(settings, deps) {
     const { log } = deps;
     const now = deps.now ?? (() => new Date());
+    // Expiry is Capgo's to judge: by its clock (the Date of its answers), the runner's only until it answered.
+    const capgoNow = () => deps.capgo.now?.() ?? now();
     const readConcurrency = deps.readConcurrency ?? src_concurrency/* READ_CONCURRENCY */.HJ;
     const writeConcurrency = deps.writeConcurrency ?? src_concurrency/* WRITE_CONCURRENCY */.Qx;
     const report = {
@@ -1388,7 +1418,7 @@ async function rotateUnderLease(settings, deps) {
     const { listing, targets, variableValue } = await preflight(settings, deps, readConcurrency);
     log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
     const explicit = explicitIds(settings, variableValue);
-    const guard = [...(0,previous_keys/* managingKeyProblems */.Gk)(settings.keyName, explicit, listing), ...(deps.followUp?.check(listing) ?? [])];
+    const guard = [...(0,previous_keys/* managingKeyProblems */.Gk)(settings.keyName, explicit, listing, settings.strategy), ...(deps.followUp?.check(listing) ?? [])];
     if (guard.length > 0)
         throw new PreflightError(guard);
     const previous = (0,previous_keys/* findPreviousKeys */.RR)(settings.keyName, explicit, settings.keepPrevious, listing);
@@ -1405,7 +1435,7 @@ async function rotateUnderLease(settings, deps) {
     // Classic, or a list that does not tell: `auto` creates, and Capgo's answer to the create decides.
     const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
     if (expectRegenerate)
-        checkRegenerable(regenerateChoice, settings, now(), log);
+        checkRegenerable(regenerateChoice, settings, capgoNow(), log);
     const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
     if (notDue) {
         report.nextDueAt = notDue;
@@ -1415,7 +1445,7 @@ async function rotateUnderLease(settings, deps) {
             report.variable.result = 'unchanged';
         log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`);
         if (!expectRegenerate)
-            await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency);
+            await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency, listing);
         return report;
     }
     // Regenerating kills the old value at once, and there is no rollback: make sure every target
@@ -1438,12 +1468,12 @@ async function rotateUnderLease(settings, deps) {
         return report;
     }
     // Step 4: a new key, by create or regenerate.
-    const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, now());
+    const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, capgoNow());
     // The throwaway secrets go while the key is issued: one round trip, not two.
     const removing = removeWriteChecks?.().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
     let issued;
     try {
-        issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, now);
+        issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, capgoNow);
     }
     finally {
         await removing;
@@ -1458,7 +1488,7 @@ async function rotateUnderLease(settings, deps) {
         log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`);
     }
     // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
-    const deadOnArrival = (0,expiry/* expiryProblem */.rD)(issued.key.expiresAt, now(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
+    const deadOnArrival = (0,expiry/* expiryProblem */.rD)(issued.key.expiresAt, capgoNow(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
     if (deadOnArrival) {
         report.newKey = undefined;
         report.failure = await refuseDeadKey(issued, deadOnArrival, deps);
@@ -1497,7 +1527,7 @@ async function rotateUnderLease(settings, deps) {
     // the previous keys but for the newest keep-previous of them.
     const [variableFailure, deleteFailure, regeneratedAgain] = await Promise.all([
         writeVariable(deps, report, variableValue, issued.key.id),
-        issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName) : undefined,
+        issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName, listing) : undefined,
         issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m)) : undefined,
         // With a managing-key renewal to follow, the lease covers it too (released in rotate()'s finally).
         deps.followUp ? undefined : deps.lease?.release(),
@@ -1527,6 +1557,7 @@ async function writeVariable(deps, report, current, id) {
 async function preflight(settings, deps, concurrency) {
     const refs = (0,github_targets/* targetsOf */.QR)(settings);
     // Secret metadata is read only when something needs it: the age check, or the dry run's plan.
+    // (A write whose answer is lost is read back then, and judged against it when it was read.)
     const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined;
     deps.log.info(`Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'));
     // The lease is taken alongside the reads: it costs no round trip of its own. A dry run changes nothing, so takes none.
@@ -1738,11 +1769,14 @@ async function handleNoTargetWritten(issued, deps, report) {
     }
 }
 /** Deletes the retired keys; returns what failed, if anything. */
-async function retirePreviousKeys(previous, newId, deps, report, concurrency, keepPrevious, keyName) {
+async function retirePreviousKeys(previous, newId, deps, report, concurrency, keepPrevious, keyName, listing) {
     report.keptKeyIds.push(...previous.kept.map((k) => k.id));
     for (const key of previous.kept)
         deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`);
     const doomed = previous.retired.filter((k) => k.id !== newId);
+    const unsafe = doomed.length > 0 ? (0,previous_keys/* canRetire */.Y)(listing) : undefined;
+    if (unsafe)
+        return `${unsafe} (ids ${doomed.map((k) => k.id).join(', ')}).`;
     const results = await (0,src_concurrency/* settleAll */.j3)(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id));
     const failures = [];
     doomed.forEach((key, index) => {
@@ -1772,7 +1806,7 @@ async function retirePreviousKeys(previous, newId, deps, report, concurrency, ke
         `named '${keyName}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`);
 }
 /** A run that is not due: retires what a failed run left alive, when leftovers.ts proves it safe. */
-async function retireLeftovers(settings, deps, report, leftovers, concurrency) {
+async function retireLeftovers(settings, deps, report, leftovers, concurrency, listing) {
     if ('reason' in leftovers) {
         deps.log.debug(`No leftovers retired: ${leftovers.reason}.`);
         return;
@@ -1789,7 +1823,7 @@ async function retireLeftovers(settings, deps, report, leftovers, concurrency) {
         return;
     }
     deps.log.info(`Every target holds key ${newest.id}, the newest of this rotation: retiring the earlier keys an earlier run left alive.`);
-    const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName);
+    const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName, listing);
     if (failure)
         report.failure = `Every target holds key ${newest.id}, but ${failure}`;
 }

@@ -29008,7 +29008,7 @@ class GitHubSecretStore {
             },
             verifyWrite: async (startedAt) => {
                 const metadata = await this.readMetadata(route, params, ref.secret, { ...context, doing: `verifying the write of ${describeTarget(ref)}` });
-                return (0,_write_verification_js__WEBPACK_IMPORTED_MODULE_2__/* .judgeWrite */ .RL)(metadata, this.clock.at(startedAt));
+                return (0,_write_verification_js__WEBPACK_IMPORTED_MODULE_2__/* .judgeWrite */ .RL)(metadata, this.clock.at(startedAt), existing);
             },
             checkWriteAccess: async () => {
                 const name = this.writeCheckSecret;
@@ -29980,6 +29980,7 @@ function describeScope(settings) {
 /* harmony export */   Jy: () => (/* binding */ excessRights),
 /* harmony export */   Mp: () => (/* binding */ chooseKeyToRegenerate),
 /* harmony export */   RR: () => (/* binding */ findPreviousKeys),
+/* harmony export */   Y: () => (/* binding */ canRetire),
 /* harmony export */   _T: () => (/* binding */ leastRecentlyRegeneratedFirst)
 /* harmony export */ });
 // Which earlier keys a rotation replaces, which of them keep-previous leaves alive, which key a
@@ -29993,10 +29994,15 @@ const CAPGO_KEYS_PAGE = 'https://console.capgo.app/dashboard/apikeys';
  * Only classic Capgo shows which row is the managing key (by `key` or `key_hash`); on current
  * Capgo the server itself refuses (401 cannot_update_apikey), and that answer is explained.
  */
-function managingKeyProblems(keyName, explicit, listing) {
+function managingKeyProblems(keyName, explicit, listing, strategy) {
     const manager = listing.keys.find((k) => k.isManagingKey);
+    // Classic Capgo lets a key delete or regenerate itself: the action must see which row is the
+    // managing key before it acts on any. Its row is missing when the list is cut (1000 rows at most)
+    // or shows neither key nor key_hash. (An unknown generation that then creates keys is handled
+    // where earlier keys are retired: see canRetire.)
+    const mustSeeManager = listing.generation === 'classic' || (listing.generation === 'unknown' && strategy === 'regenerate');
     if (!manager)
-        return [];
+        return mustSeeManager ? [MANAGER_NOT_LISTED] : [];
     const problems = [];
     for (const { id, source } of explicit) {
         if (id === manager.id) {
@@ -30009,6 +30015,19 @@ function managingKeyProblems(keyName, explicit, listing) {
             'every earlier key of its name: set key-name to a name of its own, or rename the managing key in Capgo.');
     }
     return problems;
+}
+const MANAGER_NOT_LISTED = "The managing key's own row is not in Capgo's key list (the list holds at most 1000 keys, or this Capgo shows neither " +
+    'key nor key_hash), so the action cannot make sure it never deletes or regenerates the managing key: it changes nothing. ' +
+    'Delete keys you no longer use in Capgo, so that the list holds every key of this account.';
+/**
+ * Whether earlier keys may be deleted after a create: only where the managing key is known, or
+ * where Capgo itself refuses a key's acting on itself (current). Else the reason not to.
+ */
+function canRetire(listing) {
+    if (listing.generation === 'current' || listing.keys.some((k) => k.isManagingKey))
+        return undefined;
+    return ("earlier keys were left alive: Capgo's list did not show which key is the managing key (neither key nor key_hash), " +
+        'so none of them could be told apart from it. Delete them in Capgo by hand once you have checked their ids');
 }
 /**
  * Earlier keys are every key named exactly key-name, plus the ids given explicitly (previous-key-id,
@@ -30304,6 +30323,11 @@ const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const WHOLE_NUMBER = /^[0-9]+$/;
+// Capgo's app ids are reverse-domain names (Capgo's CLI, cli/src/app/add.ts: reverseDomainRegex).
+const APP_ID = /^[a-z0-9]+(\.[\w-]+)+$/i;
+// Line breaks, other control and format characters (bidi overrides among them): never in a name we print and send.
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const KEY_NAME_MAX = 256;
 /**
  * Names of the action's own throwaway secrets (the write check) and variables (the lease) start
  * with this; users may not name a secret or key-id-variable so, which makes a collision impossible.
@@ -30377,10 +30401,13 @@ function readSettings(read = defaultReader, env = process.env) {
     if (keyName === '') {
         keyName = defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems);
     }
+    else if (keyName.length > KEY_NAME_MAX || CONTROL.test(keyName)) {
+        problems.push(`key-name: must be 1 to ${KEY_NAME_MAX} printable characters, without line breaks or control characters`);
+    }
     const limitedToApps = parseList(input('limited-to-apps'));
     for (const app of limitedToApps) {
-        if (/\s/.test(app))
-            problems.push(`limited-to-apps: '${app}' is not an app id (e.g. com.demo.app)`);
+        if (!APP_ID.test(app))
+            problems.push(`limited-to-apps: '${app}' is not a Capgo app id (reverse-domain form, e.g. com.example.app)`);
     }
     const limitedToOrgs = parseList(input('limited-to-orgs'));
     // Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.
@@ -30668,16 +30695,37 @@ function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
 /* harmony export */   RL: () => (/* binding */ judgeWrite),
 /* harmony export */   Um: () => (/* binding */ settleWrites)
 /* harmony export */ });
+/* unused harmony export CLOCK_TOLERANCE_MS */
 /* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4808);
 /* harmony import */ var _github_targets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59);
 
 
 /**
- * Judges a secret's metadata against the time the write began, both in GitHub's clock. GitHub's
- * timestamps have whole seconds: a change within the second the write began cannot be told apart
- * from one just before it, so it stays unknown.
+ * Judges a secret's metadata after a write whose answer was lost. The first proof is the secret as
+ * preflight read it (`before`, from the same store, so no clock is involved): a secret that did not
+ * exist and still does not, or whose updated_at has not moved since and was set well before the
+ * write, was not written; one that appeared or moved since was (the lease keeps other writers out).
+ * Only when that cannot tell (no preflight read, or a secret updated within a second of the write)
+ * is updated_at compared with the time the write began, both in GitHub's clock (its Date header).
+ * GitHub's timestamps have whole seconds: a change within the second the write began stays unknown.
  */
-function judgeWrite(secret, start) {
+function judgeWrite(secret, start, before) {
+    if (before !== undefined) {
+        if (before === null) {
+            return secret === null ? { state: 'not-applied', reason: 'the secret still does not exist' } : { state: 'applied', result: 'created' };
+        }
+        if (secret === null)
+            return { state: 'unknown', reason: 'the secret is gone, which this run did not do' };
+        const was = before.updatedAt ? Date.parse(before.updatedAt) : Number.NaN;
+        const now = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN;
+        if (!Number.isNaN(was) && !Number.isNaN(now)) {
+            if (now !== was)
+                return { state: 'applied', result: 'updated' };
+            // Unchanged: a write that landed would have moved it, unless it fell in the same second.
+            if (start === undefined || was + 1000 + CLOCK_TOLERANCE_MS <= start.earliest)
+                return { state: 'not-applied', reason: `the secret is still as preflight read it (updated at ${secret.updatedAt})` };
+        }
+    }
     if (secret === null)
         return { state: 'not-applied', reason: 'the secret does not exist' };
     const updated = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN;
@@ -30689,11 +30737,16 @@ function judgeWrite(secret, start) {
         const created = secret.createdAt ? Date.parse(secret.createdAt) : Number.NaN;
         return { state: 'applied', result: created >= start.latest ? 'created' : 'updated' };
     }
-    // The change happened before updated + 1 s, and the write began after start.earliest.
-    if (updated + 1000 <= start.earliest)
-        return { state: 'not-applied', reason: `the secret was last updated at ${secret.updatedAt}, before the write began` };
+    // The change happened before updated + 1 s, and the write began after start.earliest. The store's
+    // timestamps and the Date header come from different machines: only a change well before the
+    // write (by more than any plausible disagreement between them) proves the write did not land.
+    if (updated + 1000 + CLOCK_TOLERANCE_MS <= start.earliest) {
+        return { state: 'not-applied', reason: `the secret was last updated at ${secret.updatedAt}, well before the write began` };
+    }
     return { state: 'unknown', reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell` };
 }
+/** How far GitHub's secret timestamps and its Date headers may disagree, for a proof of "not written". */
+const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
 /** Each write's outcome, proven: unknown outcomes are verified by a read (and only they are). */
 async function settleWrites(targets, writes, concurrency, log) {
     const checks = await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .settleAll */ .j3)(targets, concurrency, async (target) => {

@@ -67,6 +67,8 @@ export interface CapgoApi {
   createKey(request: NewKeyRequest): Promise<IssuedKey>
   regenerateKey(id: number, expiresAt: string | undefined): Promise<IssuedKey>
   deleteKey(id: number): Promise<DeleteOutcome>
+  /** Capgo's own clock, from the Date header of its last answer; undefined before any. */
+  now?(): Date | undefined
 }
 
 type Failure = 'http' | 'network' | 'timeout' | 'malformed'
@@ -228,6 +230,8 @@ export class CapgoClient implements CapgoApi {
           (typeof record.key_hash === 'string' && record.key_hash.toLowerCase() === managingKeyHash)
         return { ...parsed, isManagingKey }
       })
+      // One row per key: a list that repeats an id could pass one row off as another (the managing key's, say).
+      if (new Set(keys.map((k) => k.id)).size !== keys.length) throw malformed('list keys', 'the list names the same key id twice')
       return { generation: generationOf(rows), keys }
     })
   }
@@ -271,9 +275,29 @@ export class CapgoClient implements CapgoApi {
     if (!isObject(body) || typeof body.key !== 'string' || body.key === '') {
       throw malformed(operation, 'the answer holds no key')
     }
+    // Masked before anything else, whatever it is; then only a plain token is accepted: a value with
+    // spaces or line breaks would be masked as a whole and printed in clear in pieces by later steps.
     this.options.onKeyMaterial(body.key)
+    if (!KEY_VALUE.test(body.key)) throw malformed(operation, 'the key in the answer is not a plain token (it has spaces, line breaks or other characters)')
     const { id, name, mode, expiresAt, updatedAt } = parseRow(operation, body)
     return { id, name, key: body.key, mode, expiresAt, updatedAt }
+  }
+
+  /**
+   * Capgo's clock minus the runner's: expiry is Capgo's to judge (it refuses an expired key by its
+   * own clock), so a runner whose clock is off must not decide with its own. Whole seconds.
+   */
+  private clockOffsetMs: number | undefined
+
+  now(): Date | undefined {
+    return this.clockOffsetMs === undefined ? undefined : new Date(Date.now() + this.clockOffsetMs)
+  }
+
+  private observeClock(dateHeader: string | null, sentAt: number): void {
+    const date = dateHeader ? Date.parse(dateHeader) : Number.NaN
+    if (Number.isNaN(date)) return
+    // The header was made between sending and now; its midpoint is the best guess.
+    this.clockOffsetMs = date + 500 - (sentAt + Date.now()) / 2
   }
 
   private async request(operation: string, method: string, path: string, json?: unknown, options: { ignoreBody?: boolean } = {}): Promise<unknown> {
@@ -281,6 +305,7 @@ export class CapgoClient implements CapgoApi {
     const signal = AbortSignal.timeout(this.timeoutMs)
     let response: CapgoResponse
     let text: string
+    const sentAt = Date.now()
     try {
       response = await (this.options.fetch ?? (undiciFetch as unknown as CapgoFetch))(url, {
         method,
@@ -291,6 +316,7 @@ export class CapgoClient implements CapgoApi {
         redirect: 'manual',
       })
       text = await response.text()
+      this.observeClock(response.headers.get('date'), sentAt)
     } catch (error) {
       throw transportError(operation, error, url, this.timeoutMs, signal.aborted)
     }
@@ -339,6 +365,8 @@ function malformed(operation: string, what: string): CapgoError {
 // Long enough for Capgo's messages; a quoted text never floods the log.
 const MAX_QUOTED = 200
 const CODE = /^[a-z0-9_]{1,64}$/
+/** A key value as Capgo makes them: a UUID, or a legacy token of printable non-space ASCII. */
+const KEY_VALUE = /^[\x21-\x7e]{1,1024}$/
 
 /**
  * Organization expiry policies. Current Capgo names them in `error`; classic Capgo enforces them in

@@ -262,7 +262,7 @@ export class GitHubSecretStore implements SecretStore {
       },
       verifyWrite: async (startedAt) => {
         const metadata = await this.readMetadata(route, params, ref.secret, { ...context, doing: `verifying the write of ${describeTarget(ref)}` })
-        return judgeWrite(metadata, this.clock.at(startedAt))
+        return judgeWrite(metadata, this.clock.at(startedAt), existing)
       },
       checkWriteAccess: async () => {
         const name = this.writeCheckSecret

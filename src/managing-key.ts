@@ -88,7 +88,9 @@ export class ManagingKeyRenewal implements FollowUpStep {
   private readonly now: () => Date
 
   constructor(private readonly deps: ManagingKeyDeps) {
-    this.now = deps.now ?? (() => new Date())
+    // Expiry is judged by Capgo's clock once it has answered (see rotation.ts).
+    const runner = deps.now ?? (() => new Date())
+    this.now = () => deps.capgo.now?.() ?? runner()
     this.outcome = { status: 'not-run', where: deps.secret.where, generation: undefined, storedKeyId: undefined, retiredKeyId: undefined }
   }
 

@@ -1,5 +1,5 @@
 import type { CapgoKey, KeyListing } from './capgo-client.js'
-import type { KeyMode } from './settings.js'
+import type { KeyMode, Strategy } from './settings.js'
 
 // Which earlier keys a rotation replaces, which of them keep-previous leaves alive, which key a
 // regenerate acts on, and the guards around the managing key. Pure decisions over the preflight
@@ -31,9 +31,14 @@ export interface PreviousKeys {
  * Only classic Capgo shows which row is the managing key (by `key` or `key_hash`); on current
  * Capgo the server itself refuses (401 cannot_update_apikey), and that answer is explained.
  */
-export function managingKeyProblems(keyName: string, explicit: readonly ExplicitId[], listing: KeyListing): string[] {
+export function managingKeyProblems(keyName: string, explicit: readonly ExplicitId[], listing: KeyListing, strategy: Strategy): string[] {
   const manager = listing.keys.find((k) => k.isManagingKey)
-  if (!manager) return []
+  // Classic Capgo lets a key delete or regenerate itself: the action must see which row is the
+  // managing key before it acts on any. Its row is missing when the list is cut (1000 rows at most)
+  // or shows neither key nor key_hash. (An unknown generation that then creates keys is handled
+  // where earlier keys are retired: see canRetire.)
+  const mustSeeManager = listing.generation === 'classic' || (listing.generation === 'unknown' && strategy === 'regenerate')
+  if (!manager) return mustSeeManager ? [MANAGER_NOT_LISTED] : []
   const problems: string[] = []
   for (const { id, source } of explicit) {
     if (id === manager.id) {
@@ -50,6 +55,23 @@ export function managingKeyProblems(keyName: string, explicit: readonly Explicit
     )
   }
   return problems
+}
+
+const MANAGER_NOT_LISTED =
+  "The managing key's own row is not in Capgo's key list (the list holds at most 1000 keys, or this Capgo shows neither " +
+  'key nor key_hash), so the action cannot make sure it never deletes or regenerates the managing key: it changes nothing. ' +
+  'Delete keys you no longer use in Capgo, so that the list holds every key of this account.'
+
+/**
+ * Whether earlier keys may be deleted after a create: only where the managing key is known, or
+ * where Capgo itself refuses a key's acting on itself (current). Else the reason not to.
+ */
+export function canRetire(listing: KeyListing): string | undefined {
+  if (listing.generation === 'current' || listing.keys.some((k) => k.isManagingKey)) return undefined
+  return (
+    "earlier keys were left alive: Capgo's list did not show which key is the managing key (neither key nor key_hash), " +
+    'so none of them could be told apart from it. Delete them in Capgo by hand once you have checked their ids'
+  )
 }
 
 /**

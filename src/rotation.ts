@@ -11,6 +11,7 @@ import {
   chooseKeyToRegenerate,
   excessRights,
   findPreviousKeys,
+  canRetire,
   managingKeyProblems,
   type ExplicitId,
   type PreviousKeys,
@@ -134,6 +135,8 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
 async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise<RotationReport> {
   const { log } = deps
   const now = deps.now ?? (() => new Date())
+  // Expiry is Capgo's to judge: by its clock (the Date of its answers), the runner's only until it answered.
+  const capgoNow = () => deps.capgo.now?.() ?? now()
   const readConcurrency = deps.readConcurrency ?? READ_CONCURRENCY
   const writeConcurrency = deps.writeConcurrency ?? WRITE_CONCURRENCY
   const report: RotationReport = {
@@ -158,7 +161,7 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`)
 
   const explicit = explicitIds(settings, variableValue)
-  const guard = [...managingKeyProblems(settings.keyName, explicit, listing), ...(deps.followUp?.check(listing) ?? [])]
+  const guard = [...managingKeyProblems(settings.keyName, explicit, listing, settings.strategy), ...(deps.followUp?.check(listing) ?? [])]
   if (guard.length > 0) throw new PreflightError(guard)
   const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing)
   for (const note of previous.notes) log.warning(note)
@@ -172,7 +175,7 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   // Current Capgo refuses creation by API keys, so `auto` regenerates there: check that it can.
   // Classic, or a list that does not tell: `auto` creates, and Capgo's answer to the create decides.
   const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')
-  if (expectRegenerate) checkRegenerable(regenerateChoice, settings, now(), log)
+  if (expectRegenerate) checkRegenerable(regenerateChoice, settings, capgoNow(), log)
 
   const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now())
   if (notDue) {
@@ -181,7 +184,7 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
     report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`)
     if (report.variable) report.variable.result = 'unchanged'
     log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`)
-    if (!expectRegenerate) await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency)
+    if (!expectRegenerate) await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency, listing)
     return report
   }
 
@@ -206,12 +209,12 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   }
 
   // Step 4: a new key, by create or regenerate.
-  const expiresAt = newExpiry(settings.expiresInDays, now())
+  const expiresAt = newExpiry(settings.expiresInDays, capgoNow())
   // The throwaway secrets go while the key is issued: one round trip, not two.
   const removing = removeWriteChecks?.().catch((error: unknown) => log.warning(`${errorMessage(error)}; delete it by hand.`))
   let issued: Awaited<ReturnType<typeof issueKey>>
   try {
-    issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, now)
+    issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, capgoNow)
   } finally {
     await removing
   }
@@ -224,7 +227,7 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
     log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`)
   }
   // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
-  const deadOnArrival = expiryProblem(issued.key.expiresAt, now(), minimumLifetimeMs(settings.rotateAfterDays))
+  const deadOnArrival = expiryProblem(issued.key.expiresAt, capgoNow(), minimumLifetimeMs(settings.rotateAfterDays))
   if (deadOnArrival) {
     report.newKey = undefined
     report.failure = await refuseDeadKey(issued, deadOnArrival, deps)
@@ -265,7 +268,7 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   // the previous keys but for the newest keep-previous of them.
   const [variableFailure, deleteFailure, regeneratedAgain] = await Promise.all([
     writeVariable(deps, report, variableValue, issued.key.id),
-    issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName) : undefined,
+    issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName, listing) : undefined,
     issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m)) : undefined,
     // With a managing-key renewal to follow, the lease covers it too (released in rotate()'s finally).
     deps.followUp ? undefined : deps.lease?.release(),
@@ -293,6 +296,7 @@ async function writeVariable(deps: RotationDeps, report: RotationReport, current
 async function preflight(settings: Settings, deps: RotationDeps, concurrency: number): Promise<Preflight> {
   const refs = targetsOf(settings)
   // Secret metadata is read only when something needs it: the age check, or the dry run's plan.
+  // (A write whose answer is lost is read back then, and judged against it when it was read.)
   const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined
   deps.log.info(
     `Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'),
@@ -530,10 +534,13 @@ async function retirePreviousKeys(
   concurrency: number,
   keepPrevious: number,
   keyName: string,
+  listing: KeyListing,
 ): Promise<string | undefined> {
   report.keptKeyIds.push(...previous.kept.map((k) => k.id))
   for (const key of previous.kept) deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`)
   const doomed = previous.retired.filter((k) => k.id !== newId)
+  const unsafe = doomed.length > 0 ? canRetire(listing) : undefined
+  if (unsafe) return `${unsafe} (ids ${doomed.map((k) => k.id).join(', ')}).`
   const results = await settleAll(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id))
   const failures: string[] = []
   doomed.forEach((key, index) => {
@@ -570,6 +577,7 @@ async function retireLeftovers(
   report: RotationReport,
   leftovers: ReturnType<typeof findLeftovers>,
   concurrency: number,
+  listing: KeyListing,
 ): Promise<void> {
   if ('reason' in leftovers) {
     deps.log.debug(`No leftovers retired: ${leftovers.reason}.`)
@@ -585,7 +593,7 @@ async function retireLeftovers(
     return
   }
   deps.log.info(`Every target holds key ${newest.id}, the newest of this rotation: retiring the earlier keys an earlier run left alive.`)
-  const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName)
+  const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName, listing)
   if (failure) report.failure = `Every target holds key ${newest.id}, but ${failure}`
 }
 

@@ -81,6 +81,11 @@ const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
 const REPO = /^[A-Za-z0-9._-]{1,100}$/
 const WHOLE_NUMBER = /^[0-9]+$/
+// Capgo's app ids are reverse-domain names (Capgo's CLI, cli/src/app/add.ts: reverseDomainRegex).
+const APP_ID = /^[a-z0-9]+(\.[\w-]+)+$/i
+// Line breaks, other control and format characters (bidi overrides among them): never in a name we print and send.
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u
+const KEY_NAME_MAX = 256
 /**
  * Names of the action's own throwaway secrets (the write check) and variables (the lease) start
  * with this; users may not name a secret or key-id-variable so, which makes a collision impossible.
@@ -173,11 +178,13 @@ export function readSettings(
   let keyName = input('key-name')
   if (keyName === '') {
     keyName = defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems)
+  } else if (keyName.length > KEY_NAME_MAX || CONTROL.test(keyName)) {
+    problems.push(`key-name: must be 1 to ${KEY_NAME_MAX} printable characters, without line breaks or control characters`)
   }
 
   const limitedToApps = parseList(input('limited-to-apps'))
   for (const app of limitedToApps) {
-    if (/\s/.test(app)) problems.push(`limited-to-apps: '${app}' is not an app id (e.g. com.demo.app)`)
+    if (!APP_ID.test(app)) problems.push(`limited-to-apps: '${app}' is not a Capgo app id (reverse-domain form, e.g. com.example.app)`)
   }
   const limitedToOrgs = parseList(input('limited-to-orgs'))
   // Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.

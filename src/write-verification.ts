@@ -16,11 +16,32 @@ export type WriteCheck =
   | { readonly state: 'unknown'; readonly reason: string }
 
 /**
- * Judges a secret's metadata against the time the write began, both in GitHub's clock. GitHub's
- * timestamps have whole seconds: a change within the second the write began cannot be told apart
- * from one just before it, so it stays unknown.
+ * Judges a secret's metadata after a write whose answer was lost. The first proof is the secret as
+ * preflight read it (`before`, from the same store, so no clock is involved): a secret that did not
+ * exist and still does not, or whose updated_at has not moved since and was set well before the
+ * write, was not written; one that appeared or moved since was (the lease keeps other writers out).
+ * Only when that cannot tell (no preflight read, or a secret updated within a second of the write)
+ * is updated_at compared with the time the write began, both in GitHub's clock (its Date header).
+ * GitHub's timestamps have whole seconds: a change within the second the write began stays unknown.
  */
-export function judgeWrite(secret: { readonly createdAt: string | undefined; readonly updatedAt: string | undefined } | null, start: TimeWindow | undefined): WriteCheck {
+export function judgeWrite(
+  secret: SecretTimes | null,
+  start: TimeWindow | undefined,
+  before?: { readonly updatedAt: string | undefined } | null,
+): WriteCheck {
+  if (before !== undefined) {
+    if (before === null) {
+      return secret === null ? { state: 'not-applied', reason: 'the secret still does not exist' } : { state: 'applied', result: 'created' }
+    }
+    if (secret === null) return { state: 'unknown', reason: 'the secret is gone, which this run did not do' }
+    const was = before.updatedAt ? Date.parse(before.updatedAt) : Number.NaN
+    const now = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN
+    if (!Number.isNaN(was) && !Number.isNaN(now)) {
+      if (now !== was) return { state: 'applied', result: 'updated' }
+      // Unchanged: a write that landed would have moved it, unless it fell in the same second.
+      if (start === undefined || was + 1000 + CLOCK_TOLERANCE_MS <= start.earliest) return { state: 'not-applied', reason: `the secret is still as preflight read it (updated at ${secret.updatedAt})` }
+    }
+  }
   if (secret === null) return { state: 'not-applied', reason: 'the secret does not exist' }
   const updated = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN
   if (Number.isNaN(updated)) return { state: 'unknown', reason: "GitHub's answer has no updated_at" }
@@ -29,9 +50,21 @@ export function judgeWrite(secret: { readonly createdAt: string | undefined; rea
     const created = secret.createdAt ? Date.parse(secret.createdAt) : Number.NaN
     return { state: 'applied', result: created >= start.latest ? 'created' : 'updated' }
   }
-  // The change happened before updated + 1 s, and the write began after start.earliest.
-  if (updated + 1000 <= start.earliest) return { state: 'not-applied', reason: `the secret was last updated at ${secret.updatedAt}, before the write began` }
+  // The change happened before updated + 1 s, and the write began after start.earliest. The store's
+  // timestamps and the Date header come from different machines: only a change well before the
+  // write (by more than any plausible disagreement between them) proves the write did not land.
+  if (updated + 1000 + CLOCK_TOLERANCE_MS <= start.earliest) {
+    return { state: 'not-applied', reason: `the secret was last updated at ${secret.updatedAt}, well before the write began` }
+  }
   return { state: 'unknown', reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell` }
+}
+
+/** How far GitHub's secret timestamps and its Date headers may disagree, for a proof of "not written". */
+export const CLOCK_TOLERANCE_MS = 15 * 60 * 1000
+
+interface SecretTimes {
+  readonly createdAt: string | undefined
+  readonly updatedAt: string | undefined
 }
 
 export type TargetState = 'written' | 'not-written' | 'unknown'

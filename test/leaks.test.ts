@@ -311,13 +311,17 @@ describe('the bundle under the reproduced attacks', () => {
   it('a key-name holding "::error::" forges no annotation', async () => {
     sandbox = await startSandbox({ generation: 'classic' })
     sandbox.github.addRepo('octo/app')
-    const result = await run({ 'key-name': 'rotation\n::error::forged ##[error]forged too' })
+    // A line break in key-name is refused before any request; the rest of the text is shown safe.
+    const refused = await run({ 'key-name': 'rotation\n::error::forged ##[error]forged too' })
+    expect(refused.exitCode).toBe(1)
+    expect(refused.error).toContain('key-name: must be 1 to 256 printable characters')
+    expect(sandbox.capgo.requests).toHaveLength(0)
+    const result = await run({ 'key-name': 'rotation ::error::forged ##[error]forged too' })
     expect(result.exitCode).toBe(0)
     const { commands } = inspect(result, [...sandbox.capgo.allKeyValues(), sandbox.token])
     expect(commands.map((c) => c.name)).not.toContain('error')
     for (const command of commands.filter((c) => c.name !== 'add-mask')) expect(holdsCommandForm(decodeData(command.data))).toBe(false)
-    // Shown, readable, as text. (rotation.ts quotes the name whole: its line break starts a new
-    // line of the info message, which the logger makes safe on its own.)
+    // Shown, readable, as text.
     expect(result.stdout).toContain(': :error: :forged # #[error]forged too')
     expect(result.stdout).not.toContain('::error::forged')
   })

@@ -27,14 +27,22 @@ const manager = key(1, { name: 'ci manager', mode: 'all', isManagingKey: true })
 describe('managingKeyProblems', () => {
   it('refuses previous-key-id, key-id-variable or key-name pointing at the managing key', () => {
     const list = listing(manager, key(2))
-    expect(managingKeyProblems(NAME, [], list)).toEqual([])
-    expect(managingKeyProblems(NAME, [{ id: 1, source: 'previous-key-id' }], list)[0]).toMatch(/^previous-key-id 1 is the managing key/)
-    expect(managingKeyProblems(NAME, [{ id: 1, source: 'key-id-variable' }], list)[0]).toMatch(/^key-id-variable 1 is the managing key/)
-    expect(managingKeyProblems('ci manager', [], list)[0]).toMatch(/^key-name 'ci manager' is also the name of the managing key/)
+    expect(managingKeyProblems(NAME, [], list, 'auto')).toEqual([])
+    expect(managingKeyProblems(NAME, [{ id: 1, source: 'previous-key-id' }], list, 'auto')[0]).toMatch(/^previous-key-id 1 is the managing key/)
+    expect(managingKeyProblems(NAME, [{ id: 1, source: 'key-id-variable' }], list, 'auto')[0]).toMatch(/^key-id-variable 1 is the managing key/)
+    expect(managingKeyProblems('ci manager', [], list, 'auto')[0]).toMatch(/^key-name 'ci manager' is also the name of the managing key/)
   })
 
   it('cannot tell on a list that does not show the managing key (current Capgo): the server refuses there', () => {
-    expect(managingKeyProblems(NAME, [{ id: 1, source: 'previous-key-id' }], listing(key(1)))).toEqual([])
+    expect(managingKeyProblems(NAME, [{ id: 1, source: 'previous-key-id' }], { generation: 'current', keys: [key(1)] }, 'auto')).toEqual([])
+  })
+
+  it('refuses to act on a classic list that does not show the managing key (over 1000 keys, or no key/key_hash)', () => {
+    expect(managingKeyProblems(NAME, [], listing(key(2)), 'create')[0]).toMatch(/^The managing key's own row is not in Capgo's key list/)
+    const unknown = { generation: 'unknown' as const, keys: [key(2)] }
+    expect(managingKeyProblems(NAME, [], unknown, 'regenerate')[0]).toMatch(/^The managing key's own row/)
+    // auto on a list that does not tell: the create's answer decides, and canRetire guards the deletes.
+    expect(managingKeyProblems(NAME, [], unknown, 'auto')).toEqual([])
   })
 })
 

@@ -164,7 +164,7 @@ describe('readSettings', () => {
       "strategy: 'x' is not one of auto, create, regenerate",
       "key-mode: 'admin' is not one of read, upload, write, all",
       "secret-name: 'github_token' starts with GITHUB_, a prefix GitHub reserves for its own secrets",
-      "limited-to-apps: 'com.a b' is not an app id (e.g. com.demo.app)",
+      "limited-to-apps: 'com.a b' is not a Capgo app id (reverse-domain form, e.g. com.example.app)",
     ])
   })
 })
@@ -189,6 +189,16 @@ describe('lifecycle inputs', () => {
   it('rejects out-of-range numbers', () => {
     expect(problems({ 'keep-previous': '-1' })).toEqual(["keep-previous: '-1' is not a whole number from 0 to 100"])
     expect(problems({ 'rotate-after-days': '0' })).toEqual(["rotate-after-days: '0' is not a whole number from 1 to 3650"])
+  })
+
+  it('refuses a key-name with line breaks, control characters or over 256 characters, and app ids Capgo would refuse', () => {
+    const expected = ['key-name: must be 1 to 256 printable characters, without line breaks or control characters']
+    expect(problems({ 'key-name': 'rotation\r::error::x' })).toEqual(expected)
+    expect(problems({ 'key-name': `a${'\u202e'}b` })).toEqual(expected)
+    expect(problems({ 'key-name': 'k'.repeat(257) })).toEqual(expected)
+    expect(settings({ 'key-name': 'github-actions:acme/web:production:CAPGO_TOKEN' }).keyName).toBe('github-actions:acme/web:production:CAPGO_TOKEN')
+    expect(problems({ 'limited-to-apps': '<script>' })[0]).toMatch(/^limited-to-apps: '<script>' is not a Capgo app id/)
+    expect(settings({ 'limited-to-apps': 'com.example.app, io.ionic.starter' }).limitedToApps).toHaveLength(2)
   })
 
   it('refuses limited-to-orgs that are not Capgo organization ids (UUIDs)', () => {

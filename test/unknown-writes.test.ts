@@ -79,8 +79,9 @@ describe('a write whose answer was lost', () => {
   it('GitHub an hour ahead: a write that did not land is proven so, and the new key is rolled back', async () => {
     const previous = previousRotation()
     github.clockSkewMs = 3_600_000
-    // Updated ten minutes ago in GitHub's clock: after the write began by the runner's clock.
-    github.stored({ repo: 'octo/app' }, 'CAPGO_TOKEN')!.updated_at = github.iso(github.now() - 600_000)
+    // Updated half an hour ago in GitHub's clock: after the write began by the runner's clock, and
+    // well before it by GitHub's (beyond CLOCK_TOLERANCE_MS).
+    github.stored({ repo: 'octo/app' }, 'CAPGO_TOKEN')!.updated_at = github.iso(github.now() - 1_800_000)
     github.fault('PUT', SECRET_PUT, LOST, { every: true })
     const run = await rotate()
 

@@ -267,7 +267,7 @@ export class FakeCapgo extends FakeService {
       case 'list': {
         if (limited) throw limitedError('cannot_list_apikeys') // C get.ts:21-25
         // C get.ts:30-39: select('*') of the caller's user's keys, answered bare.
-        const rows = this.ownedBy(caller).map((k) => this.classicRow(k, false))
+        const rows = this.listedBy(caller).map((k) => this.classicRow(k, false))
         return [200, documented ? { data: rows } : rows]
       }
       case 'get': {
@@ -473,7 +473,7 @@ export class FakeCapgo extends FakeService {
         management('cannot_list_apikeys') // H get.ts:57
         // H get.ts:59-70: the public columns of the user's keys, only those bound solely in orgs the
         // caller manages (scope.ts:236-259), with their global permissions (global_permissions.ts:115-130).
-        const rows = this.ownedBy(caller)
+        const rows = this.listedBy(caller)
           .filter((k) => this.canManage(managed, k))
           .map((k) => ({ ...this.publicRow(k), global_permissions: k.rbac_id ? [...k.global_permissions] : [] }))
         return [200, rows]
@@ -599,9 +599,14 @@ export class FakeCapgo extends FakeService {
 
   // ---- shared ----
 
-  // C get.ts:33, H get.ts:62: `.eq('user_id', auth.userId)`, capped at max_rows.
+  // C get.ts:33, H get.ts:62: `.eq('user_id', auth.userId)`. Only a list is capped at max_rows
+  // (listedBy); a lookup by id or value reaches every row.
   private ownedBy(caller: FakeKey): FakeKey[] {
-    return [...this.keys.values()].filter((k) => k.user_id === caller.user_id).slice(0, MAX_ROWS)
+    return [...this.keys.values()].filter((k) => k.user_id === caller.user_id)
+  }
+
+  private listedBy(caller: FakeKey): FakeKey[] {
+    return this.ownedBy(caller).slice(0, MAX_ROWS)
   }
 
   // utils/hono.ts parseBody (C, H :405-416): a body that is not JSON is a 400.
