@@ -18,13 +18,12 @@ function write(text: string): void {
   process.stdout.write(`${text}\n`)
 }
 
-/** The property, failing only on kinds of finding not seen yet (a signature, with how many runs overlapped). */
+/** The property, failing only on kinds of finding not seen yet (see signature). */
 function property(seen: ReadonlySet<string>) {
   return fc.asyncProperty(scenario, async (s) => {
     const result = await huntCase(s)
     if (result.violations.length === 0) return
-    const kind = `${signature(result)} @${result.runs.length > 1 ? 'overlap' : 'single'}`
-    if (!seen.has(kind)) throw new InvariantBroken(result)
+    if (!seen.has(signature(s, result))) throw new InvariantBroken(result)
   })
 }
 
@@ -43,11 +42,12 @@ async function main(): Promise<number> {
     findings++
     const error = details.errorInstance
     const result = error instanceof InvariantBroken ? error.result : undefined
-    const kind = result ? `${signature(result)} @${result.runs.length > 1 ? 'overlap' : 'single'}` : 'error'
+    const shrunk = details.counterexample?.[0]
+    const kind = result && shrunk ? signature(shrunk, result) : 'error'
     seen.add(kind)
     write(`\nFINDING ${findings} (${kind}): seed ${details.seed}, path ${details.counterexamplePath}, after ${details.numRuns} case(s), ${details.numShrinks} shrink(s)`)
     write(`replay: HUNT_SEED=${details.seed} HUNT_PATH=${details.counterexamplePath} npm run hunt`)
-    write(`counterexample: ${fc.stringify(details.counterexample?.[0])}`)
+    write(`counterexample: ${fc.stringify(shrunk)}`)
     write(result ? describeCase(result) : String(error))
     if (!catalogue || fixedSeed !== undefined) break
     seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff

@@ -71,7 +71,7 @@ export function checkConverged(world: World, rerun: RunRecord, stdout: string): 
     else if (h.liveId === undefined) problems.push(`rerun-dead-key: ${h.label} holds a dead key after the re-run`)
   }
   const ids = new Set(held.map((h) => h.liveId))
-  if (ids.size > 1) problems.push(`rerun-split: the targets hold different keys (${[...ids].join(', ')})`)
+  if (ids.size > 1) problems.push(`rerun-split: the targets hold different keys (${[...ids].map((id) => id ?? 'dead').join(', ')})`)
   const heldId = held[0]?.liveId
   const { settings } = world
   const creates = world.scenario.generation === 'classic'

@@ -35,7 +35,7 @@ export async function huntCase(s: Scenario): Promise<CaseResult> {
     stopLatency(world.capgo)
     stopLatency(world.github)
     const clean = await captureStdout(async () => {
-      const run = await runRotation(world, 're-run', CLEAN_TIMEOUT_MS)
+      const run = await runRotation(world, 're-run', { timeoutMs: CLEAN_TIMEOUT_MS })
       await writeOutputsAndSummary(world, run)
       return run
     })
@@ -71,7 +71,13 @@ export const huntProperty = fc.asyncProperty(scenario, async (s) => {
   if (result.violations.length > 0) throw new InvariantBroken(result)
 })
 
-/** The tag of each broken invariant ('dead-key', 'leak', ...): what makes two findings distinct. */
-export function signature(result: CaseResult): string {
-  return [...new Set(result.violations.map((v) => v.split(':')[0]!))].sort().join('+')
+/**
+ * What makes two findings distinct: the tags of the broken invariants ('dead-key', 'leak', ...),
+ * one run or two, the Capgo generation, and whether the faulted runs all claimed success.
+ */
+export function signature(s: Scenario, result: CaseResult): string {
+  const tags = [...new Set(result.violations.map((v) => v.split(':')[0]!))].sort().join('+')
+  const runs = result.runs.length > 1 ? 'overlap' : 'single'
+  const claimed = result.runs.every((run) => run.failure === undefined) ? 'all succeeded' : 'a run failed'
+  return `${tags} (${runs}, ${s.generation}, ${claimed})`
 }

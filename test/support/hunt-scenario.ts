@@ -129,3 +129,25 @@ export const scenario: fc.Arbitrary<Scenario> = fc.record({
   latencySeed: fc.integer({ min: 0, max: 0x7fffffff }),
   maxLatencyMs: fc.constantFrom<0 | 5 | 20>(5, 0, 20),
 })
+
+/** A scenario with no faults, one run and no latency, for deterministic tests to start from. */
+export function plainScenario(overrides: Partial<Scenario> = {}): Scenario {
+  return {
+    generation: 'classic',
+    strategy: 'auto',
+    keepPrevious: 0,
+    keyIdVariable: false,
+    rotateAfterDays: false,
+    expiresInDays: false,
+    targets: { repos: 1, environment: false, types: ['actions'], organization: false, orgVisibility: 'private' },
+    earlierKeys: 1,
+    held: [0, 0, 0, 0],
+    variableSet: false,
+    due: true,
+    faults: [],
+    overlapAfterMs: null,
+    latencySeed: 0,
+    maxLatencyMs: 0,
+    ...overrides,
+  }
+}

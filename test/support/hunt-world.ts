@@ -8,7 +8,7 @@ import { GitHubSecretStore, targetsOf, type TargetRef } from '../../src/github-t
 import { GitHubKeyIdVariable } from '../../src/key-id-variable.js'
 import { setOutputs, writeSummary } from '../../src/report.js'
 import { defaultSleep } from '../../src/retry.js'
-import { errorMessage, rotate, type Logger, type RotationReport } from '../../src/rotation.js'
+import { errorMessage, rotate, type Logger, type RotationDeps, type RotationReport } from '../../src/rotation.js'
 import { initSodium } from '../../src/sealing.js'
 import { redact, registerSecret } from '../../src/secrets.js'
 import { readSettings, type Settings } from '../../src/settings.js'
@@ -83,15 +83,22 @@ export async function buildWorld(scenario: Scenario): Promise<World> {
     const targets = targetsOf(settings).map((ref) => ({ ref, scope: scopeOf(ref), label: labelOf(ref) }))
 
     // Earlier keys, newest first; current Capgo gets exactly what regenerate needs (keep-previous + 1).
-    const count = scenario.generation === 'current' ? scenario.keepPrevious + 1 : scenario.earlierKeys
+    // A not-due start is what a successful run leaves: at most keep-previous + 1 of them, every
+    // target on the newest.
+    const notDue = scenario.rotateAfterDays && !scenario.due
+    const count =
+      scenario.generation === 'current'
+        ? scenario.keepPrevious + 1
+        : notDue
+          ? Math.max(1, Math.min(scenario.earlierKeys, scenario.keepPrevious + 1))
+          : scenario.earlierKeys
     const earlier: FakeKey[] = []
     for (let i = 0; i < count; i++) {
       earlier.push(capgo.addKey({ name: settings.keyName, created_at: new Date(Date.now() - (i + 1) * DAY_MS).toISOString() }))
     }
     const idOfValue = new Map<string, number>([...capgo.keys.values()].map((k) => [k.key, k.id]))
 
-    // A not-due start is what a successful run leaves: every target on the newest key.
-    const heldIndex = (i: number) => (scenario.rotateAfterDays && !scenario.due ? 0 : scenario.held[i]!)
+    const heldIndex = (i: number) => (notDue ? 0 : scenario.held[i]!)
     targets.forEach((target, i) => {
       const key = earlier[heldIndex(i)]
       if (heldIndex(i) < 0 || !key) return
@@ -203,8 +210,16 @@ function recordingLogger(lines: string[]): Logger {
   }
 }
 
+export interface RunOptions {
+  /** Per attempt, to both services. */
+  readonly timeoutMs?: number
+  /** Wraps the run's Capgo and GitHub interfaces: a deterministic test orders two runs with it. */
+  readonly wrap?: (deps: RotationDeps) => RotationDeps
+}
+
 /** One rotation as src/main.ts wires it, with its own clients; never throws. */
-export async function runRotation(world: World, label: string, timeoutMs = HUNT_TIMEOUT_MS): Promise<RunRecord> {
+export async function runRotation(world: World, label: string, options: RunOptions = {}): Promise<RunRecord> {
+  const timeoutMs = options.timeoutMs ?? HUNT_TIMEOUT_MS
   const { settings } = world
   const log: string[] = []
   const logger = recordingLogger(log)
@@ -228,7 +243,8 @@ export async function runRotation(world: World, label: string, timeoutMs = HUNT_
   let report: RotationReport | undefined
   let failure: string | undefined
   try {
-    report = await rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, log: logger })
+    const deps: RotationDeps = { capgo, store: new GitHubSecretStore(octokit), variable, log: logger }
+    report = await rotate(settings, options.wrap ? options.wrap(deps) : deps)
     failure = report.failure
   } catch (error) {
     failure = errorMessage(error)
