@@ -193,8 +193,11 @@ function randomLatency(service: FakeService, seed: number, maxMs: number): void 
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
-  // FakeService reads latencyMs once per request to decide whether to wait and once for how long.
-  Object.defineProperty(service, 'latencyMs', { configurable: true, get: () => Math.floor(next() * (maxMs + 1)) })
+  // Mostly up to maxMs, and one request in four a straggler of 3 to 8 × maxMs: races between two
+  // runs need one slow answer among quick ones. FakeService reads latencyMs twice per request
+  // (whether to wait, then how long); the second read decides.
+  const latency = () => (next() < 1 / 4 ? maxMs * (3 + 5 * next()) : next() * maxMs)
+  Object.defineProperty(service, 'latencyMs', { configurable: true, get: () => Math.floor(latency()) })
 }
 
 export function stopLatency(service: FakeService): void {
