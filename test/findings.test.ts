@@ -2,9 +2,9 @@ import nock from 'nock'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { forgetSecrets } from '../src/secrets.js'
 import { deferred, gated } from './support/hunt-gates.js'
-import { holdings } from './support/hunt-invariants.js'
+import { checkLeaks, holdings } from './support/hunt-invariants.js'
 import { plainScenario, type Scenario } from './support/hunt-scenario.js'
-import { buildWorld, captureStdout, runRotation, VARIABLE, WORKFLOW_REPO, type World } from './support/hunt-world.js'
+import { buildWorld, captureStdout, runRotation, TOKEN, VARIABLE, WORKFLOW_REPO, type World } from './support/hunt-world.js'
 
 // What the hunt (test/hunt.test.ts, npm run hunt) found, each replayed as one plain, deterministic
 // case: the faults it needs, and for overlapping runs the order of their steps, fixed by gates
@@ -178,5 +178,28 @@ describe('finding 5: with rotate-after-days, a run that is not due leaves the ro
     expect(ids.size).toBe(1)
     expect(named(w)).toHaveLength(1)
     expect(w.github.variable(WORKFLOW_REPO, VARIABLE)).toBe(String([...ids][0]))
+  })
+})
+
+describe('finding 6: a server error message that quotes a credential', () => {
+  // Server text is hostile (docs/contract.md): an error body may quote what the request carried.
+  // The ::error:: text and the summary are redacted; these log lines are not.
+  it('does not reach the log through a Capgo retry notice', async () => {
+    const w = await start({})
+    const message = `internal error serving ${w.managingValue}`
+    w.capgo.fault('GET', /^\/apikey\/?$/, [500, { error: 'internal_error', message }], { nth: 1 })
+    const { value: run, stdout } = await captureStdout(() => runRotation(w, 'run'))
+
+    expect(run.failure).toBeUndefined()
+    expect(checkLeaks(w, [run], stdout)).toEqual([])
+  })
+
+  it("does not reach the log through a failed target's warning", async () => {
+    const w = await start({ targets: { repos: 2, environment: false, types: ['actions'], organization: false, orgVisibility: 'private' } })
+    w.github.fault('PUT', /\/repos\/octo\/web\/actions\/secrets\/CAPGO_TOKEN$/, [400, { message: `bad request from ${TOKEN}` }], { every: true })
+    const { value: run, stdout } = await captureStdout(() => runRotation(w, 'run'))
+
+    expect(run.failure).toMatch(/Only 1 of 2 targets were written/)
+    expect(checkLeaks(w, [run], stdout)).toEqual([])
   })
 })

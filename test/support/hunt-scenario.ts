@@ -40,7 +40,8 @@ export const STEPS = {
 
 export type StepName = keyof typeof STEPS
 
-export type FaultKind = 500 | 502 | 503 | 429 | 401 | 403 | 404 | 'hang' | 'reset' | 'malformed'
+/** 'echo': a 500 whose error message quotes the caller's credential (server text is hostile). */
+export type FaultKind = 500 | 502 | 503 | 429 | 401 | 403 | 404 | 'hang' | 'reset' | 'malformed' | 'echo'
 
 export interface FaultSpec {
   readonly step: StepName
@@ -95,7 +96,7 @@ const targetShape: fc.Arbitrary<TargetShape> = fc
   .map((shape) => (shape.environment ? { ...shape, repos: shape.repos === 0 ? (1 as const) : shape.repos, types: ['actions'] as const } : shape))
   .filter((shape) => targetCount(shape) <= 4)
 
-const faultKind: fc.Arbitrary<FaultKind> = fc.constantFrom<FaultKind>(500, 'reset', 'hang', 502, 503, 429, 401, 403, 404, 'malformed')
+const faultKind: fc.Arbitrary<FaultKind> = fc.constantFrom<FaultKind>(500, 'reset', 'hang', 502, 503, 429, 401, 403, 404, 'malformed', 'echo')
 
 /** Answers that can follow a request the server carried out: its answer lost, or a server error after the work. */
 export function canFollowTheWork(kind: FaultKind): boolean {

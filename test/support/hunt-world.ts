@@ -167,7 +167,11 @@ function labelOf(ref: TargetRef): string {
 }
 
 /** The answer a fault gives, shaped like each service's own errors. */
-export function faultAction(service: 'capgo' | 'github', kind: FaultSpec['kind']): FaultAction {
+export function faultAction(service: 'capgo' | 'github', kind: FaultSpec['kind'], credential: string): FaultAction {
+  if (kind === 'echo') {
+    const message = `internal error serving ${credential}`
+    return [500, service === 'capgo' ? { error: 'internal_error', message } : { message }]
+  }
   if (typeof kind === 'string') return kind
   const capgoCode: Record<number, string> = { 401: 'invalid_apikey', 403: 'forbidden', 404: 'not_found', 429: 'too_many_requests' }
   const body = service === 'capgo' ? { error: capgoCode[kind] ?? 'internal_error', message: `fault ${kind}` } : { message: `fault ${kind}` }
@@ -178,8 +182,9 @@ export function faultAction(service: 'capgo' | 'github', kind: FaultSpec['kind']
 export function applyFault(fault: FaultSpec, capgo: FakeCapgo, github: FakeGitHub): void {
   const step = STEPS[fault.step]
   const service: FakeService = step.service === 'capgo' ? capgo : github
+  const credential = step.service === 'capgo' ? capgo.managingKey.key : github.token
   const when = fault.occurrence === 'every' ? { every: true } : { nth: fault.occurrence }
-  service.fault(step.method, step.path, faultAction(step.service, fault.kind), { ...when, afterHandling: fault.applied })
+  service.fault(step.method, step.path, faultAction(step.service, fault.kind, credential), { ...when, afterHandling: fault.applied })
 }
 
 /** Per-request latency from a seeded generator, so that overlapping runs interleave differently by seed. */
