@@ -3,11 +3,13 @@
 //   HUNT_SEED=123         replay a seed (HUNT_PATH too, to go straight to a shrunk counterexample)
 //   HUNT_CATALOGUE=1      do not stop at the first finding: shrink one counterexample per distinct
 //                         kind of broken invariant, then go on hunting with the next seed
+//   HUNT_SCENARIO='{...}' run one printed counterexample as is (seeds and paths stop replaying
+//                         once the arbitraries change; a scenario does not, timing aside)
 // Prints the seed, and each shrunk counterexample with the invariants it breaks.
 import fc from 'fast-check'
 import { FakeGitHub } from '../test/support/fake-github.js'
 import { describeCase, huntCase, InvariantBroken, signature } from '../test/support/hunt-property.js'
-import { scenario } from '../test/support/hunt-scenario.js'
+import { scenario, type Scenario } from '../test/support/hunt-scenario.js'
 
 const runs = Number(process.env.HUNT_RUNS ?? 500)
 const catalogue = process.env.HUNT_CATALOGUE === '1'
@@ -29,6 +31,11 @@ function property(seen: ReadonlySet<string>) {
 
 async function main(): Promise<number> {
   await FakeGitHub.ready()
+  if (process.env.HUNT_SCENARIO) {
+    const result = await huntCase(JSON.parse(process.env.HUNT_SCENARIO) as Scenario)
+    write(result.violations.length === 0 ? 'every invariant held' : describeCase(result))
+    return result.violations.length === 0 ? 0 : 1
+  }
   const seen = new Set<string>()
   let left = runs
   let seed = fixedSeed ?? Math.floor(Math.random() * 0x7fffffff)
