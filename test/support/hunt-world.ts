@@ -1,0 +1,315 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as core from '@actions/core'
+import { CapgoClient, proxyAwareFetch, type IssuedKey } from '../../src/capgo-client.js'
+import { createGitHubClient } from '../../src/github-client.js'
+import { GitHubSecretStore, targetsOf, type TargetRef } from '../../src/github-targets.js'
+import { GitHubKeyIdVariable } from '../../src/key-id-variable.js'
+import { setOutputs, writeSummary } from '../../src/report.js'
+import { defaultSleep } from '../../src/retry.js'
+import { errorMessage, rotate, type Logger, type RotationDeps, type RotationReport } from '../../src/rotation.js'
+import { initSodium } from '../../src/sealing.js'
+import { redact, registerSecret } from '../../src/secrets.js'
+import { readSettings, type Settings } from '../../src/settings.js'
+import { FakeCapgo, type FakeKey } from './fake-capgo.js'
+import { FakeGitHub, type Scope } from './fake-github.js'
+import { serve, type FakeService, type FaultAction } from './fake-http.js'
+import { fakeInputs } from './fake-inputs.js'
+import { parseOutputFile } from './outputs.js'
+import { STEPS, type FaultSpec, type Scenario } from './hunt-scenario.js'
+
+// One hunt case's world: the two fakes as loopback HTTP servers (hangs and resets need real
+// sockets), seeded as the scenario says, and rotations run in-process the way src/main.ts wires
+// them, each with its own CapgoClient, Octokit and recording Logger, so that two can overlap.
+
+export const TOKEN = 'github_pat_hunt00000000000000000000000000000'
+export const SECRET = 'CAPGO_TOKEN'
+export const VARIABLE = 'CAPGO_KEY_ID'
+export const WORKFLOW_REPO = 'octo/app'
+const DAY_MS = 86_400_000
+
+/**
+ * Per attempt, in the faulted runs: short, so that a hang costs little. A loaded machine may make
+ * an answer miss it: that is one more fault, which the invariants must survive all the same.
+ */
+export const HUNT_TIMEOUT_MS = 300
+/** The clean re-run has no faults: a generous timeout keeps a loaded machine from making one. */
+export const CLEAN_TIMEOUT_MS = 10_000
+const RETRY_BASE_MS = 2
+
+export interface World {
+  readonly scenario: Scenario
+  readonly capgo: FakeCapgo
+  readonly github: FakeGitHub
+  readonly settings: Settings
+  /** The targets and the fake's collection each lives in. */
+  readonly targets: ReadonlyArray<{ readonly ref: TargetRef; readonly scope: Scope; readonly label: string }>
+  /** The managing key's value at the start: it must never change. */
+  readonly managingValue: string
+  /** Which key id a value belonged to, for diagnoses (initial keys and every key a run was given). */
+  readonly idOfValue: Map<string, number>
+  close(): Promise<void>
+}
+
+export interface RunRecord {
+  readonly label: string
+  readonly report: RotationReport | undefined
+  /** What the run failed with (report.failure, or what rotate threw); undefined on success. */
+  readonly failure: string | undefined
+  /** The Logger's lines. */
+  readonly log: string[]
+  /** The ::error:: text the action would print (src/main.ts: redact(failure)). */
+  readonly printedError: string | undefined
+  outputs: Record<string, string>
+  summary: string
+}
+
+export async function buildWorld(scenario: Scenario): Promise<World> {
+  await Promise.all([FakeGitHub.ready(), initSodium()])
+  const capgoServer = await serve(new FakeCapgo(scenario.generation, 'http://127.0.0.1'))
+  const githubServer = await serve(new FakeGitHub(TOKEN, 'http://127.0.0.1/api/v3'), '/api/v3')
+  const capgo = capgoServer.fake
+  const github = githubServer.fake
+  const close = async () => {
+    await Promise.all([capgoServer.close(), githubServer.close()])
+  }
+  try {
+    github.addRepo('octo/app', { environments: ['production'] }).addRepo('octo/web', { environments: ['production'] }).addOrg('octo')
+    const settings = readSettings((name) => inputsOf(scenario, capgo, github)[name] ?? '', {
+      GITHUB_REPOSITORY: WORKFLOW_REPO,
+      GITHUB_API_URL: github.baseUrl,
+    })
+    const targets = targetsOf(settings).map((ref) => ({ ref, scope: scopeOf(ref), label: labelOf(ref) }))
+
+    // Earlier keys, newest first; current Capgo gets exactly what regenerate needs (keep-previous + 1).
+    // A not-due start is what a successful run leaves: at most keep-previous + 1 of them, every
+    // target on the newest.
+    const notDue = scenario.rotateAfterDays && !scenario.due
+    const count =
+      scenario.generation === 'current'
+        ? scenario.keepPrevious + 1
+        : notDue
+          ? Math.max(1, Math.min(scenario.earlierKeys, scenario.keepPrevious + 1))
+          : scenario.earlierKeys
+    const earlier: FakeKey[] = []
+    for (let i = 0; i < count; i++) {
+      earlier.push(capgo.addKey({ name: settings.keyName, created_at: new Date(Date.now() - (i + 1) * DAY_MS).toISOString() }))
+    }
+    const idOfValue = new Map<string, number>([...capgo.keys.values()].map((k) => [k.key, k.id]))
+
+    const heldIndex = (i: number) => (notDue ? 0 : scenario.held[i]!)
+    targets.forEach((target, i) => {
+      const key = earlier[heldIndex(i)]
+      if (heldIndex(i) < 0 || !key) return
+      const access = 'org' in target.scope ? orgFields(scenario, github) : {}
+      github.sealAndStore(target.scope, SECRET, key.key, access)
+    })
+    const firstHeld = earlier[heldIndex(0)]
+    if (settings.keyIdVariable && scenario.variableSet && firstHeld && heldIndex(0) >= 0) {
+      github.setVariable(WORKFLOW_REPO, VARIABLE, String(firstHeld.id))
+    }
+    if (scenario.rotateAfterDays && scenario.due) github.age(40)
+
+    for (const fault of scenario.faults) applyFault(fault, capgo, github)
+    randomLatency(capgo, scenario.latencySeed, scenario.maxLatencyMs)
+    randomLatency(github, scenario.latencySeed ^ 0x5bd1e995, scenario.maxLatencyMs)
+    return { scenario, capgo, github, settings, targets, managingValue: capgo.managingKey.key, idOfValue, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+function inputsOf(scenario: Scenario, capgo: FakeCapgo, github: FakeGitHub): Record<string, string> {
+  const { targets } = scenario
+  const strategy = scenario.strategy === 'auto' ? 'auto' : scenario.generation === 'classic' ? 'create' : 'regenerate'
+  return {
+    ...fakeInputs(capgo, github),
+    strategy,
+    'keep-previous': String(scenario.keepPrevious),
+    ...(scenario.keyIdVariable ? { 'key-id-variable': VARIABLE } : {}),
+    ...(scenario.rotateAfterDays ? { 'rotate-after-days': '30' } : {}),
+    ...(scenario.expiresInDays ? { 'expires-in-days': '90' } : {}),
+    repositories: ['app', 'web'].slice(0, targets.repos).join(','),
+    ...(targets.environment ? { environment: 'production' } : {}),
+    'secret-types': targets.types.join(','),
+    ...(targets.organization ? { organization: 'octo' } : {}),
+  }
+}
+
+function orgFields(scenario: Scenario, github: FakeGitHub): Record<string, unknown> {
+  return scenario.targets.orgVisibility === 'selected'
+    ? { visibility: 'selected', selected_repository_ids: [github.repoIds.get('octo/web')!] }
+    : { visibility: 'private' }
+}
+
+function scopeOf(ref: TargetRef): Scope {
+  switch (ref.kind) {
+    case 'repository':
+      return { repo: `${ref.owner}/${ref.repo}`, type: ref.type }
+    case 'environment':
+      return { repo: `${ref.owner}/${ref.repo}`, environment: ref.environment }
+    case 'organization':
+      return { org: ref.owner, type: ref.type }
+  }
+}
+
+function labelOf(ref: TargetRef): string {
+  switch (ref.kind) {
+    case 'repository':
+      return `${ref.owner}/${ref.repo} ${ref.type}`
+    case 'environment':
+      return `${ref.owner}/${ref.repo} env ${ref.environment}`
+    case 'organization':
+      return `org ${ref.owner} ${ref.type}`
+  }
+}
+
+/** The answer a fault gives, shaped like each service's own errors. */
+export function faultAction(service: 'capgo' | 'github', kind: FaultSpec['kind'], credential: string): FaultAction {
+  if (kind === 'echo') {
+    const message = `internal error serving ${credential}`
+    return [500, service === 'capgo' ? { error: 'internal_error', message } : { message }]
+  }
+  if (typeof kind === 'string') return kind
+  const capgoCode: Record<number, string> = { 401: 'invalid_apikey', 403: 'forbidden', 404: 'not_found', 429: 'too_many_requests' }
+  const body = service === 'capgo' ? { error: capgoCode[kind] ?? 'internal_error', message: `fault ${kind}` } : { message: `fault ${kind}` }
+  // Retry-After: 0 keeps a rate-limit retry cheap, and still goes through the code that honours it.
+  return [kind, body, kind === 429 ? { 'retry-after': '0' } : {}]
+}
+
+export function applyFault(fault: FaultSpec, capgo: FakeCapgo, github: FakeGitHub): void {
+  const step = STEPS[fault.step]
+  const service: FakeService = step.service === 'capgo' ? capgo : github
+  const credential = step.service === 'capgo' ? capgo.managingKey.key : github.token
+  const when = fault.occurrence === 'every' ? { every: true } : { nth: fault.occurrence }
+  service.fault(step.method, step.path, faultAction(step.service, fault.kind, credential), { ...when, afterHandling: fault.applied })
+}
+
+/** Per-request latency from a seeded generator, so that overlapping runs interleave differently by seed. */
+function randomLatency(service: FakeService, seed: number, maxMs: number): void {
+  let state = seed >>> 0
+  const next = () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  // Mostly up to maxMs, and one request in four a straggler of 3 to 8 × maxMs: races between two
+  // runs need one slow answer among quick ones. FakeService reads latencyMs twice per request
+  // (whether to wait, then how long); the second read decides.
+  const latency = () => (next() < 1 / 4 ? maxMs * (3 + 5 * next()) : next() * maxMs)
+  Object.defineProperty(service, 'latencyMs', { configurable: true, get: () => Math.floor(latency()) })
+}
+
+export function stopLatency(service: FakeService): void {
+  Object.defineProperty(service, 'latencyMs', { configurable: true, writable: true, value: 0 })
+}
+
+function recordingLogger(lines: string[]): Logger {
+  return {
+    info: (message) => lines.push(message),
+    notice: (message) => lines.push(`notice: ${message}`),
+    warning: (message) => lines.push(`warning: ${message}`),
+    debug: (message) => lines.push(`debug: ${message}`),
+  }
+}
+
+export interface RunOptions {
+  /** Per attempt, to both services. */
+  readonly timeoutMs?: number
+  /** Wraps the run's Capgo and GitHub interfaces: a deterministic test orders two runs with it. */
+  readonly wrap?: (deps: RotationDeps) => RotationDeps
+}
+
+/** One rotation as src/main.ts wires it, with its own clients; never throws. */
+export async function runRotation(world: World, label: string, options: RunOptions = {}): Promise<RunRecord> {
+  const timeoutMs = options.timeoutMs ?? HUNT_TIMEOUT_MS
+  const { settings } = world
+  const log: string[] = []
+  const logger = recordingLogger(log)
+  const capgo = new CapgoClient({
+    baseUrl: settings.capgoApiUrl,
+    apiKey: settings.capgoApiKey,
+    fetch: proxyAwareFetch(settings.capgoApiUrl),
+    timeoutMs,
+    retry: {
+      attempts: 3,
+      baseDelayMs: RETRY_BASE_MS,
+      maxDelayMs: 60_000,
+      sleep: defaultSleep,
+      onRetry: (attempt, delayMs, error) => logger.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+    },
+    onKeyMaterial: registerSecret,
+  })
+  const octokit = createGitHubClient({ token: settings.githubToken, baseUrl: settings.githubApiUrl, timeoutMs, retryBaseMs: RETRY_BASE_MS })
+  const variable =
+    settings.keyIdVariable && settings.workflowRepository ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable) : undefined
+  let report: RotationReport | undefined
+  let failure: string | undefined
+  try {
+    const deps: RotationDeps = { capgo, store: new GitHubSecretStore(octokit), variable, log: logger }
+    report = await rotate(settings, options.wrap ? options.wrap(deps) : deps)
+    failure = report.failure
+  } catch (error) {
+    failure = errorMessage(error)
+  }
+  for (const key of [report?.newKey].filter((k): k is IssuedKey => k !== undefined)) world.idOfValue.set(key.key, key.id)
+  return { label, report, failure, log, printedError: failure === undefined ? undefined : redact(failure), outputs: {}, summary: '' }
+}
+
+const outputDir = mkdtempSync(join(tmpdir(), 'capgo-hunt-'))
+
+/**
+ * Step 8 of each run, one after the other (they share process.env): the outputs and the job
+ * summary as src/main.ts writes them, read back from their files.
+ */
+export async function writeOutputsAndSummary(world: World, run: RunRecord): Promise<void> {
+  const outputFile = join(outputDir, 'output')
+  const summaryFile = join(outputDir, 'summary')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const saved = { output: process.env.GITHUB_OUTPUT, summary: process.env.GITHUB_STEP_SUMMARY }
+  process.env.GITHUB_OUTPUT = outputFile
+  process.env.GITHUB_STEP_SUMMARY = summaryFile
+  // core.summary caches the file's path on first use.
+  ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
+  try {
+    if (run.report) setOutputs(world.settings, run.report)
+    else core.setOutput('rotated', 'false')
+    await writeSummary(world.settings, run.report, run.failure)
+  } finally {
+    restoreEnv('GITHUB_OUTPUT', saved.output)
+    restoreEnv('GITHUB_STEP_SUMMARY', saved.summary)
+    ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
+  }
+  run.outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+  run.summary = readFileSync(summaryFile, 'utf8')
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name]
+  else process.env[name] = value
+}
+
+/**
+ * Everything written to stdout while `body` runs (what @actions/core prints: Octokit's warnings
+ * and debug lines, ::add-mask:: commands), kept out of the test's own output.
+ */
+export async function captureStdout<T>(body: () => Promise<T>): Promise<{ value: T; stdout: string }> {
+  let stdout = ''
+  const original = process.stdout.write
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+    return true
+  }) as typeof process.stdout.write
+  try {
+    const value = await body()
+    return { value, stdout }
+  } finally {
+    process.stdout.write = original
+  }
+}
