@@ -48,15 +48,16 @@ interface LatencyCase {
 const rounds = (items: number, bound: number) => Math.ceil(items / bound)
 
 /**
- * create: the preflight (Capgo list, the variable and every public key; GitHub's reads share
- * octokit's global bound of 10 with READ_CONCURRENCY), the create, the writes, then the variable
- * write and the delete together.
+ * create: the preflight (Capgo list, the lease, the variable and every public key, READ_CONCURRENCY
+ * of those at once; the client adds no bound of its own), the create, the writes, then the
+ * variable write and the delete together.
  * regenerate: the preflight, the write checks, the regenerate while the checks are removed, the
- * writes; every GitHub write shares WRITE_CONCURRENCY.
+ * writes, then the check that the key was not regenerated again with the lease's release; every
+ * GitHub write shares WRITE_CONCURRENCY.
  */
 function idealRoundTrips(strategy: Strategy, targets: number): number {
-  if (strategy === 'create') return rounds(targets + 1, Math.max(READ_CONCURRENCY, 10)) + 1 + rounds(targets, WRITE_CONCURRENCY) + 1
-  return rounds(targets, READ_CONCURRENCY) + rounds(targets, WRITE_CONCURRENCY) + Math.max(1, rounds(targets, WRITE_CONCURRENCY)) + rounds(targets, WRITE_CONCURRENCY)
+  if (strategy === 'create') return rounds(targets, READ_CONCURRENCY) + 1 + rounds(targets, WRITE_CONCURRENCY) + 1
+  return rounds(targets, READ_CONCURRENCY) + rounds(targets, WRITE_CONCURRENCY) + Math.max(1, rounds(targets, WRITE_CONCURRENCY)) + rounds(targets, WRITE_CONCURRENCY) + 1
 }
 
 function latencyCase(bundle: string, strategy: Strategy, targets: number): LatencyCase {
@@ -84,7 +85,8 @@ async function prepare(c: LatencyCase): Promise<Sandbox> {
 async function runLatencyCase(c: LatencyCase, keep: boolean): Promise<void> {
   const sandbox = (c.sandbox ??= await prepare(c))
   const repos = [...sandbox.github.repoIds.keys()].join(',')
-  const inputs: Record<string, string> = c.strategy === 'create' ? { 'key-id-variable': 'CAPGO_KEY_ID' } : { strategy: 'regenerate' }
+  // key-name: required once a target lies outside the workflow's repository.
+  const inputs: Record<string, string> = { 'key-name': NAME, ...(c.strategy === 'create' ? { 'key-id-variable': 'CAPGO_KEY_ID' } : { strategy: 'regenerate' }) }
   sandbox.clearTimeline()
   const run = await runBundle(sandbox.inputs({ repositories: repos, ...inputs }), { githubApiUrl: sandbox.github.baseUrl, bundle: c.bundle })
   if (run.exitCode !== 0) throw new Error(`${c.name}: the action failed: ${run.error}`)

@@ -1,16 +1,16 @@
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
-import Bottleneck from 'bottleneck/light.js'
 import { fetch as undiciFetch } from 'undici'
-import { WRITE_CONCURRENCY } from './concurrency.js'
+import { isWrite, limitWait, MAX_LIMIT_RETRIES, MAX_WAIT_SECONDS, WriteWindow, type LimitWait } from './github-rate-limits.js'
 import { createLogger, type Logger } from './logger.js'
 import { guardRedirects, refuseRedirect } from './redirects.js'
 import { defaultSleep } from './retry.js'
 
 // Octokit as the action uses it: the runner's proxy support from @actions/github, retries of 5xx
-// and network faults (plugin-retry), rate-limit waits (plugin-throttling), and a timeout on every
-// attempt so that a hung connection becomes a retried fault instead of a hung job.
+// and network faults (plugin-retry), GitHub's rate limits (github-rate-limits.ts, in attemptPolicy
+// below), and a timeout on every attempt so that a hung connection becomes a retried fault
+// instead of a hung job. plugin-throttling is not used: it passed every request through three or
+// four Bottleneck queues, ~20 ms of timer turns per request, to enforce limits a run rarely meets.
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -25,12 +25,11 @@ export interface GitHubClientOptions {
   readonly retryBaseMs?: number
   /** Where Octokit's and the plugins' messages go; every one is made safe there. */
   readonly log?: Logger
+  /** Rate-limit waits go through this (tests pass their own); plugin-retry's backoff does not. */
+  readonly sleep?: (ms: number) => Promise<void>
+  /** Milliseconds since the epoch, for x-ratelimit-reset and the write window. */
+  readonly now?: () => number
 }
-
-// GitHub's documented secondary limit for content-writing requests: 80 a minute.
-const WRITES_PER_MINUTE = 80
-// A rate-limit wait longer than this fails the run instead of stalling it.
-const MAX_WAIT_SECONDS = 120
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const log = options.log ?? createLogger()
@@ -41,40 +40,25 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     warn: (message: string) => log.warning(message),
     error: (message: string) => log.error(message),
   }
-  const onLimit =
-    (kind: string) =>
-    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
-      const retrying = retryCount < 2 && retryAfter <= MAX_WAIT_SECONDS
-      const what = `${request.method} ${request.url}`
-      if (retrying) log.warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`)
-      else log.warning(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`)
-      return retrying
-    }
+  const limits: Limits = { sleep: options.sleep ?? defaultSleep, now: options.now ?? Date.now }
 
   return getOctokit(
     options.token,
     {
       baseUrl: options.baseUrl,
       log: octokitLog,
-      // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
+      // 403 and 429 are not retried blindly: attemptPolicy waits where GitHub says how long.
       retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-      throttle: {
-        onRateLimit: onLimit('rate limit'),
-        onSecondaryRateLimit: onLimit('secondary rate limit'),
-        // The plugin's default spaces every write 1 s apart; GitHub's limit is a count per minute.
-        write: new Bottleneck.Group({
-          maxConcurrent: WRITE_CONCURRENCY,
-          reservoir: WRITES_PER_MINUTE,
-          reservoirRefreshAmount: WRITES_PER_MINUTE,
-          reservoirRefreshInterval: 60_000,
-        }),
-      },
     },
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog),
+    attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog, limits),
     retry,
-    throttling,
   )
+}
+
+interface Limits {
+  readonly sleep: (ms: number) => Promise<void>
+  readonly now: () => number
 }
 
 interface RequestOptions {
@@ -86,18 +70,22 @@ interface RequestOptions {
 
 const API_VERSION = '2022-11-28'
 type RequestHook = (request: (options: RequestOptions) => Promise<unknown>, options: RequestOptions) => Promise<unknown>
-type Failure = { status?: number; message?: string; response?: { headers?: Record<string, string | number | undefined> } }
 
 /**
  * The innermost layer but the token's, under plugin-retry: a timeout on every attempt, the pinned
  * API version, redirects followed within GitHub's origin only (the token goes nowhere else, and a
- * 3xx is never an answer), and waits for a plain Retry-After on 429/503 (plugin-throttling handles
- * only GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
+ * 3xx is never an answer), GitHub's 80 writes a minute, and the waits GitHub asks for on a rate
+ * limit or a 503 (plugin-retry's own backoff ignores them), each told to the log.
  */
-function attemptPolicy(timeoutMs: number, log: Logger, octokitLog: Record<'debug' | 'info' | 'warn' | 'error', (message: string) => void>) {
+function attemptPolicy(timeoutMs: number, log: Logger, octokitLog: Record<'debug' | 'info' | 'warn' | 'error', (message: string) => void>, limits: Limits) {
+  const writes = new WriteWindow(limits.now, limits.sleep)
   return (octokit: { hook: { wrap: (name: 'request', hook: never) => void } }) => {
     const attempt: RequestHook = async (request, options) => {
+      const what = `${options.method} ${options.url}`
       for (let waits = 0; ; waits++) {
+        if (isWrite(options.method)) {
+          await writes.take((ms) => log.warning(`GitHub allows ${writes.limit} content-writing requests a minute: waiting ${Math.ceil(ms / 1000)} s before ${what}.`))
+        }
         try {
           // Set on this call's own options object rather than passed as a copy: the hooks inside
           // this one (the token auth) are bound to that object and ignore what is passed to them.
@@ -110,10 +98,12 @@ function attemptPolicy(timeoutMs: number, log: Logger, octokitLog: Record<'debug
           options.headers = { ...options.headers, 'x-github-api-version': API_VERSION }
           return refuseRedirect(options, (await request(options)) as { status: number; url?: string; headers?: Record<string, unknown> })
         } catch (error) {
-          const wait = plainRetryAfterSeconds(error as Failure)
-          if (wait === undefined || waits >= 2 || wait > MAX_WAIT_SECONDS) throw error
-          log.warning(`GitHub answered ${(error as Failure).status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`)
-          await defaultSleep(wait * 1000)
+          const wait = limitWait(error, limits.now())
+          if (wait === undefined) throw error
+          const retrying = waits < MAX_LIMIT_RETRIES && wait.seconds <= MAX_WAIT_SECONDS
+          log.warning(waitMessage(wait, (error as { status?: unknown }).status, what, retrying, waits))
+          if (!retrying) throw error
+          await limits.sleep(wait.seconds * 1000)
         }
       }
     }
@@ -121,11 +111,8 @@ function attemptPolicy(timeoutMs: number, log: Logger, octokitLog: Record<'debug
   }
 }
 
-function plainRetryAfterSeconds(error: Failure): number | undefined {
-  if (error.status !== 429 && error.status !== 503) return undefined
-  const headers = error.response?.headers ?? {}
-  // Left to plugin-throttling: the primary limit (remaining 0) and secondary-limit messages.
-  if (String(headers['x-ratelimit-remaining']) === '0' || /secondary rate/i.test(error.message ?? '')) return undefined
-  const seconds = Number(headers['retry-after'])
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined
+function waitMessage(wait: LimitWait, status: unknown, what: string, retrying: boolean, waits: number): string {
+  const head = wait.kind === 'retry-after' ? `GitHub answered ${String(status)} to ${what}` : `GitHub ${wait.kind} hit on ${what}`
+  if (!retrying) return `${head}: not retrying (asked to wait ${wait.seconds} s, retry ${waits + 1}).`
+  return `${head}: waiting ${wait.seconds} s${wait.kind === 'retry-after' ? ' (Retry-After)' : ''} before retrying.`
 }
