@@ -420,38 +420,132 @@ function newExpiry(expiresInDays, now) {
 
 /***/ }),
 
-/***/ 7890:
+/***/ 4964:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
 __webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   createGitHubClient: () => (/* binding */ createGitHubClient)
-/* harmony export */ });
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9735);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6856);
-/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3251);
-/* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6752);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4808);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6999);
-/* harmony import */ var _redirects_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4534);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9809);
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  createGitHubClient: () => (/* binding */ createGitHubClient)
+});
 
-
-
-
-
-
-
-
-// GitHub's documented secondary limit for content-writing requests: 80 a minute.
-const WRITES_PER_MINUTE = 80;
-// A rate-limit wait longer than this fails the run instead of stalling it.
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
+;// CONCATENATED MODULE: ./src/github-rate-limits.ts
+// GitHub's rate-limit rules (docs/github-secrets.md, "Limits and retries"), without queues: a
+// request goes out at once unless a rule says to wait, so the usual run sets no timer at all.
+/** A rate-limit wait longer than this fails the run instead of stalling it. */
 const MAX_WAIT_SECONDS = 120;
+/** Waits for one request, of every kind together; a further limit fails it. */
+const MAX_LIMIT_RETRIES = 2;
+/** GitHub's documented secondary limit for content-writing requests. */
+const WRITES_PER_MINUTE = 80;
+const WINDOW_MS = 60_000;
+// GitHub: with no retry-after and no reset to go by, wait at least a minute.
+const FALLBACK_WAIT_SECONDS = 60;
+/**
+ * What a failed attempt asks to wait for, or undefined when it is no rate limit (or a wait it
+ * names is unreadable). Every header is the server's text: only a number or an HTTP date counts.
+ * - the primary limit, 403/429 with x-ratelimit-remaining 0: until x-ratelimit-reset, plus 1 s
+ *   (GitHub resets at that second, not before it), or retry-after if that is later;
+ * - a secondary limit, 403/429 saying so or carrying retry-after: retry-after, else 60 s;
+ * - a plain 503 with retry-after: that long (plugin-retry's own backoff ignores the header).
+ */
+function limitWait(error, nowMs) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const { status, message, response } = error;
+    const headers = response?.headers ?? {};
+    const header = (name) => (headers[name] === undefined || headers[name] === null ? null : String(headers[name]));
+    const retryAfter = retryAfterSeconds(header('retry-after'), nowMs);
+    if (status === 503)
+        return retryAfter === undefined ? undefined : { kind: 'retry-after', seconds: retryAfter };
+    if (status !== 403 && status !== 429)
+        return undefined;
+    if (header('x-ratelimit-remaining')?.trim() === '0') {
+        const reset = Number(header('x-ratelimit-reset'));
+        const untilReset = Number.isFinite(reset) && reset > 0 ? Math.max(0, Math.ceil(reset - nowMs / 1000)) + 1 : undefined;
+        const seconds = Math.max(untilReset ?? 0, retryAfter ?? 0);
+        return { kind: 'rate limit', seconds: untilReset === undefined && retryAfter === undefined ? FALLBACK_WAIT_SECONDS : seconds };
+    }
+    if (/\bsecondary rate\b/i.test(typeof message === 'string' ? message : '')) {
+        return { kind: 'secondary rate limit', seconds: retryAfter ?? FALLBACK_WAIT_SECONDS };
+    }
+    // A bare 429 or 403 with retry-after: GitHub's secondary limits answer this way too.
+    return retryAfter === undefined ? undefined : { kind: 'retry-after', seconds: retryAfter };
+}
+// Strict, unlike Date.parse (which reads "-5" as the year 2001): whole seconds, or an IMF-fixdate.
+const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+function retryAfterSeconds(value, nowMs) {
+    const text = value?.trim() ?? '';
+    if (/^\d{1,12}$/.test(text))
+        return Number(text);
+    if (!IMF_FIXDATE.test(text))
+        return undefined;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+/** POST, PUT, PATCH and DELETE: what GitHub counts as content-writing. */
+function isWrite(method) {
+    return /^(POST|PUT|PATCH|DELETE)$/i.test(method);
+}
+/**
+ * A sliding window over the last minute's writes. take() returns at once (no timer, no queue)
+ * while fewer than `limit` writes went out in the window; otherwise it sleeps until the oldest
+ * leaves it and checks again. Every attempt counts, retries included: each reaches GitHub.
+ */
+class WriteWindow {
+    now;
+    sleep;
+    limit;
+    windowMs;
+    // Send times, oldest first; never longer than `limit`.
+    sent = [];
+    constructor(now, sleep, limit = WRITES_PER_MINUTE, windowMs = WINDOW_MS) {
+        this.now = now;
+        this.sleep = sleep;
+        this.limit = limit;
+        this.windowMs = windowMs;
+    }
+    /** Takes a slot; `onWait` is told before every wait, with its length in milliseconds. */
+    async take(onWait) {
+        for (;;) {
+            const now = this.now();
+            while (this.sent.length > 0 && this.sent[0] <= now - this.windowMs)
+                this.sent.shift();
+            if (this.sent.length < this.limit) {
+                this.sent.push(now);
+                return;
+            }
+            const wait = this.sent[0] + this.windowMs - now;
+            onWait(wait);
+            await this.sleep(wait);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/logger.ts
+var logger = __webpack_require__(6999);
+// EXTERNAL MODULE: ./src/redirects.ts
+var redirects = __webpack_require__(4534);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __webpack_require__(9809);
+;// CONCATENATED MODULE: ./src/github-client.ts
+
+
+
+
+
+
+
 function createGitHubClient(options) {
-    const log = options.log ?? (0,_logger_js__WEBPACK_IMPORTED_MODULE_3__/* .createLogger */ .h)();
+    const log = options.log ?? (0,logger/* createLogger */.h)();
     // Octokit and its plugins quote URLs and server text (headers too) in these: through the safe logger.
     const octokitLog = {
         debug: (message) => log.debug(message),
@@ -459,79 +553,64 @@ function createGitHubClient(options) {
         warn: (message) => log.warning(message),
         error: (message) => log.error(message),
     };
-    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
-        const retrying = retryCount < 2 && retryAfter <= MAX_WAIT_SECONDS;
-        const what = `${request.method} ${request.url}`;
-        if (retrying)
-            log.warning(`GitHub ${kind} hit on ${what}: waiting ${retryAfter} s before retrying.`);
-        else
-            log.warning(`GitHub ${kind} hit on ${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1}).`);
-        return retrying;
-    };
-    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
+    const limits = { sleep: options.sleep ?? retry/* defaultSleep */.JG, now: options.now ?? Date.now };
+    return (0,github/* getOctokit */.Q)(options.token, {
         baseUrl: options.baseUrl,
         log: octokitLog,
-        // 429 is not retried blindly: its Retry-After is honoured by attemptPolicy or plugin-throttling.
+        // 403 and 429 are not retried blindly: attemptPolicy waits where GitHub says how long.
         retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-        throttle: {
-            onRateLimit: onLimit('rate limit'),
-            onSecondaryRateLimit: onLimit('secondary rate limit'),
-            // The plugin's default spaces every write 1 s apart; GitHub's limit is a count per minute.
-            write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_1___default().Group)({
-                maxConcurrent: _concurrency_js__WEBPACK_IMPORTED_MODULE_6__/* .WRITE_CONCURRENCY */ .Qx,
-                reservoir: WRITES_PER_MINUTE,
-                reservoirRefreshAmount: WRITES_PER_MINUTE,
-                reservoirRefreshInterval: 60_000,
-            }),
-        },
     }, 
     // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog), _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_7__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_8__/* .throttling */ .A);
+    attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog, limits), dist_bundle/* retry */.L);
 }
 const API_VERSION = '2022-11-28';
 /**
  * The innermost layer but the token's, under plugin-retry: a timeout on every attempt, the pinned
  * API version, redirects followed within GitHub's origin only (the token goes nowhere else, and a
- * 3xx is never an answer), and waits for a plain Retry-After on 429/503 (plugin-throttling handles
- * only GitHub's rate-limit answers, and plugin-retry's own backoff ignores the header).
+ * 3xx is never an answer), GitHub's 80 writes a minute, and the waits GitHub asks for on a rate
+ * limit or a 503 (plugin-retry's own backoff ignores them), each told to the log.
  */
-function attemptPolicy(timeoutMs, log, octokitLog) {
+function attemptPolicy(timeoutMs, log, octokitLog, limits) {
+    const writes = new WriteWindow(limits.now, limits.sleep);
     return (octokit) => {
         const attempt = async (request, options) => {
+            const what = `${options.method} ${options.url}`;
             for (let waits = 0;; waits++) {
+                if (isWrite(options.method)) {
+                    await writes.take((ms) => log.warning(`GitHub allows ${writes.limit} content-writing requests a minute: waiting ${Math.ceil(ms / 1000)} s before ${what}.`));
+                }
                 try {
                     // Set on this call's own options object rather than passed as a copy: the hooks inside
                     // this one (the token auth) are bound to that object and ignore what is passed to them.
                     // The fetch is @actions/github's proxy-aware one; wrapped, never replaced.
-                    const fetch = (0,_redirects_js__WEBPACK_IMPORTED_MODULE_4__/* .guardRedirects */ .lv)(options.request?.fetch ?? undici__WEBPACK_IMPORTED_MODULE_2__.fetch);
+                    const fetch = (0,redirects/* guardRedirects */.lv)(options.request?.fetch ?? undici.fetch);
                     // request.log: without it, @octokit/request writes its warnings (which quote response
                     // headers) to the console, where the runner reads commands too.
                     options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', fetch, log: octokitLog };
                     // Octokit's constructor ignores custom default headers, so the API version is pinned here.
                     options.headers = { ...options.headers, 'x-github-api-version': API_VERSION };
-                    return (0,_redirects_js__WEBPACK_IMPORTED_MODULE_4__/* .refuseRedirect */ .Fg)(options, (await request(options)));
+                    return (0,redirects/* refuseRedirect */.Fg)(options, (await request(options)));
                 }
                 catch (error) {
-                    const wait = plainRetryAfterSeconds(error);
-                    if (wait === undefined || waits >= 2 || wait > MAX_WAIT_SECONDS)
+                    const wait = limitWait(error, limits.now());
+                    if (wait === undefined)
                         throw error;
-                    log.warning(`GitHub answered ${error.status} to ${options.method} ${options.url}: waiting ${wait} s (Retry-After) before retrying.`);
-                    await (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .defaultSleep */ .JG)(wait * 1000);
+                    const retrying = waits < MAX_LIMIT_RETRIES && wait.seconds <= MAX_WAIT_SECONDS;
+                    log.warning(waitMessage(wait, error.status, what, retrying, waits));
+                    if (!retrying)
+                        throw error;
+                    await limits.sleep(wait.seconds * 1000);
                 }
             }
         };
         octokit.hook.wrap('request', attempt);
     };
 }
-function plainRetryAfterSeconds(error) {
-    if (error.status !== 429 && error.status !== 503)
-        return undefined;
-    const headers = error.response?.headers ?? {};
-    // Left to plugin-throttling: the primary limit (remaining 0) and secondary-limit messages.
-    if (String(headers['x-ratelimit-remaining']) === '0' || /secondary rate/i.test(error.message ?? ''))
-        return undefined;
-    const seconds = Number(headers['retry-after']);
-    return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+function waitMessage(wait, status, what, retrying, waits) {
+    const head = wait.kind === 'retry-after' ? `GitHub answered ${String(status)} to ${what}` : `GitHub ${wait.kind} hit on ${what}`;
+    if (!retrying)
+        return `${head}: not retrying (asked to wait ${wait.seconds} s, retry ${waits + 1}).`;
+    return `${head}: waiting ${wait.seconds} s${wait.kind === 'retry-after' ? ' (Retry-After)' : ''} before retrying.`;
 }
 
 

@@ -29827,12 +29827,12 @@ async function run(options = {}) {
         // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
         // starts with @actions/core and the settings alone.
         const [{ CapgoClient, proxyAwareFetch }, { createGitHubClient }, { GitHubKeyIdVariable }, { rotate }, { GitHubManagingSecret, ManagingKeyRenewal }, { GitHubLease }] = await Promise.all([
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8041)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7890)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 989)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 53)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 773)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(239), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8041)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4964)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 989)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 53)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 773)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121)),
         ]);
         log.debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
             `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +

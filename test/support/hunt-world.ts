@@ -280,7 +280,8 @@ export async function writeOutputsAndSummary(world: World, run: RunRecord): Prom
   try {
     if (run.report) setOutputs(world.settings, run.report)
     else core.setOutput('rotated', 'false')
-    await writeSummary(world.settings, run.report, run.failure)
+    const at = new Date()
+    await writeSummary({ settings: world.settings, report: run.report, failure: run.failure, startedAt: at, finishedAt: at, warnings: [], notices: [], env: {} })
   } finally {
     restoreEnv('GITHUB_OUTPUT', saved.output)
     restoreEnv('GITHUB_STEP_SUMMARY', saved.summary)
