@@ -36,10 +36,16 @@ describe('the hunt checks', () => {
   const quiet = async <T>(body: () => Promise<T>) => (await captureStdout(body)).value
   const record = (fields: Partial<RunRecord>): RunRecord => ({
     label: 'run',
+    settings: undefined,
     report: undefined,
+    renewal: undefined,
     failure: undefined,
     log: [],
     printedError: undefined,
+    warnings: [],
+    notices: [],
+    startedAt: new Date(),
+    finishedAt: new Date(),
     outputs: {},
     summary: '',
     ...fields,
