@@ -591,6 +591,16 @@ async function retireLeftovers(
   }
   const { newest, retire } = leftovers
   if (retire.retired.length === 0 && retire.kept.length === 0) return
+  // The proof is by timestamps, sound only while runs are kept apart: without the lease, an
+  // overlapping run may have written an earlier key after the newest was issued.
+  if (!settings.dryRun && !deps.lease?.held) {
+    if (retire.retired.length === 0) return
+    deps.log.info(
+      `Earlier key(s) ${retire.retired.map((k) => k.id).join(', ')} left alive by an earlier run are not retired: without the lease, ` +
+        'the secrets\' last updates do not prove which key they hold. The next due rotation retires them.',
+    )
+    return
+  }
   report.previousKeyIds = retire.replaced.map((k) => k.id)
   if (settings.dryRun) {
     report.deletedKeyIds = retire.retired.map((k) => k.id)

@@ -207,6 +207,40 @@ describe('finding 5: with rotate-after-days, a run that is not due leaves the ro
   })
 })
 
+describe('finding 7: after unguarded overlapping runs, a not-due run retires a key a secret holds', () => {
+  it('retires nothing without the lease: the secrets\' timestamps prove nothing then', async () => {
+    const w = await start({ leaseWritable: false, rotateAfterDays: true, targets: { repos: 1, environment: false, types: ['actions'], organization: true, orgVisibility: 'private' } })
+    // As in finding 5: A and B both list first; A writes the repository, B writes both, A writes
+    // the organization last with its own (older) key, after B's key was issued.
+    const aListed = deferred()
+    const bListed = deferred()
+    const aWroteRepo = deferred()
+    const bDone = deferred()
+    const a = quietly(() =>
+      runRotation(w, 'A', {
+        wrap: gated({
+          afterList: aListed.resolve,
+          beforeIssue: () => bListed.promise,
+          beforeWrite: (ref) => (ref.kind === 'organization' ? bDone.promise : Promise.resolve()),
+          afterWrite: (ref) => (ref.kind === 'repository' ? aWroteRepo.resolve() : undefined),
+        }),
+      }),
+    )
+    await aListed.promise
+    await quietly(() => runRotation(w, 'B', { wrap: gated({ afterList: bListed.resolve, beforeIssue: () => aWroteRepo.promise }) }))
+    bDone.resolve()
+    await a
+    const held = new Set(liveIdsOf(w))
+    expect(held).not.toContain(undefined)
+
+    // Every secret was updated after B's key was issued, yet the organization holds A's.
+    const rerun = await quietly(() => runRotation(w, 're-run'))
+    expect(rerun.failure).toBeUndefined()
+    expect(liveIdsOf(w)).not.toContain(undefined)
+    expect(named(w)).toEqual(expect.arrayContaining([...held]))
+  })
+})
+
 describe('finding 6: a server error message that quotes a credential', () => {
   // Server text is hostile (docs/contract.md): an error body may quote what the request carried.
   // The ::error:: text and the summary are redacted; these log lines are not.

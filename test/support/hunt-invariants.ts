@@ -33,7 +33,7 @@ export function checkAfterFaults(world: World, runs: readonly RunRecord[], stdou
   // Overlapping runs are kept apart by the lease; a run that went on without it (the token may not
   // write variables: it warns so) may race the other, as the README's security notes say. Then only
   // the re-run's convergence is required.
-  const unguardedOverlap = runs.length > 1 && runs.some((run) => run.warnings.some((w) => /goes on without the lease/.test(w)))
+  const unguardedOverlap = overlappedUnguarded(runs)
   for (const h of holdings(world)) {
     if (h.absent || h.liveId !== undefined) continue
     if (saidDead || unguardedOverlap) continue
@@ -60,6 +60,11 @@ export function checkLeaseReleased(world: World, runs: readonly RunRecord[]): st
   return warned ? [] : [`lease-left: the lease ${left.join(', ')} is still held after every run ended, and no run said so`]
 }
 
+/** Two runs overlapped, and one of them went on without the lease (it warned so). */
+export function overlappedUnguarded(runs: readonly RunRecord[]): boolean {
+  return runs.length > 1 && runs.some((run) => run.warnings.some((w) => /goes on without the lease/.test(w)))
+}
+
 export function checkManagingKey(world: World): string[] {
   const managing = world.capgo.keys.get(world.capgo.managingKey.id)
   if (!managing) return [`managing-key: the managing key ${world.capgo.managingKey.id} was deleted`]
@@ -79,10 +84,22 @@ export function checkLeaks(world: World, runs: readonly RunRecord[], stdout: str
   return problems
 }
 
-/** After the clean re-run: it succeeded, and the rotation converged. */
-export function checkConverged(world: World, rerun: RunRecord, stdout: string): string[] {
+/**
+ * After the clean re-run: it succeeded, and the rotation converged. `unguardedOverlap`: the faulted
+ * runs raced without the lease; a re-run that is not due cannot see what they left (secrets are
+ * write-only, and their timestamps prove nothing without the lease), so it converges at the next
+ * due rotation (README, security notes): then it must only change nothing.
+ */
+export function checkConverged(world: World, rerun: RunRecord, stdout: string, unguardedOverlap = false): string[] {
   const problems: string[] = []
   if (rerun.failure !== undefined) problems.push(`rerun-failed: the clean re-run failed: ${firstLine(rerun.failure)}`)
+  if (unguardedOverlap && rerun.report?.nextDueAt !== undefined) {
+    const deleted = rerun.report.deletedKeyIds
+    if (deleted.length > 0) problems.push(`rerun-unguarded-delete: a not-due re-run after unguarded overlapping runs deleted key(s) ${deleted.join(', ')}`)
+    problems.push(...checkManagingKey(world).map((p) => `rerun-${p}`))
+    problems.push(...checkLeaks(world, [rerun], stdout).map((p) => `rerun-${p}`))
+    return problems
+  }
   const held = holdings(world)
   for (const h of held) {
     if (h.absent) problems.push(`rerun-no-secret: ${h.label} holds no secret after the re-run`)

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { forgetSecrets } from '../../src/secrets.js'
 import { LEASE_TTL_SECONDS } from '../../src/lease.js'
-import { checkAfterFaults, checkConverged, leftLeases } from './hunt-invariants.js'
+import { checkAfterFaults, checkConverged, leftLeases, overlappedUnguarded } from './hunt-invariants.js'
 import { scenario, type Scenario } from './hunt-scenario.js'
 import { buildWorld, CLEAN_TIMEOUT_MS, captureStdout, runRotation, stopLatency, writeOutputsAndSummary, type RunRecord } from './hunt-world.js'
 
@@ -43,7 +43,7 @@ export async function huntCase(s: Scenario): Promise<CaseResult> {
       await writeOutputsAndSummary(world, run)
       return run
     })
-    violations.push(...checkConverged(world, clean.value, clean.stdout))
+    violations.push(...checkConverged(world, clean.value, clean.stdout, overlappedUnguarded(runs)))
     return { violations, runs, rerun: clean.value }
   } finally {
     await world.close()
