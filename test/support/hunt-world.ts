@@ -25,7 +25,8 @@ import { STEPS, type FaultSpec, type Scenario } from './hunt-scenario.js'
 
 // One hunt case's world: the two fakes as loopback HTTP servers (hangs and resets need real
 // sockets), seeded as the scenario says, and rotations run in-process the way src/main.ts wires
-// them, each with its own CapgoClient, Octokit and recording Logger, so that two can overlap.
+// them, each with its own settings, CapgoClient, Octokit, lease and safe logger (recorded instead
+// of printed), so that two can overlap.
 
 export const TOKEN = 'github_pat_hunt00000000000000000000000000000'
 export const SECRET = 'CAPGO_TOKEN'
