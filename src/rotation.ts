@@ -3,7 +3,7 @@ import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js
 import { describeTarget, targetsOf, WRITE_CHECK_PREFIX, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import type { Lease } from './lease.js'
-import { findLeftovers } from './leftovers.js'
+import { checkConvergence, findLeftovers } from './leftovers.js'
 import { checkNotRegeneratedAgain } from './regenerate-check.js'
 import { describePlan } from './plan.js'
 import { DAY_MS, expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
@@ -177,14 +177,20 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')
   if (expectRegenerate) checkRegenerable(regenerateChoice, settings, capgoNow(), log)
 
-  const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now())
-  if (notDue) {
+  let notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now())
+  // Young secrets skip the run only when the rotation has converged (leftovers.ts); else it is due.
+  const convergence = notDue ? checkConvergence(settings.keyName, explicit, listing, targets) : undefined
+  if (notDue && convergence?.converged === false) {
+    log.info(`Rotating although every target secret was updated less than ${settings.rotateAfterDays} days ago: ${convergence.reason}.`)
+    notDue = undefined
+  }
+  if (notDue && convergence) {
     report.nextDueAt = notDue
     report.targets = targets.map((target) => outcome(target, 'skipped', undefined))
     report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`)
     if (report.variable) report.variable.result = 'unchanged'
     log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`)
-    if (!expectRegenerate) await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency, listing)
+    if (!expectRegenerate) await retireLeftovers(settings, deps, report, findLeftovers(settings.keepPrevious, convergence), writeConcurrency, listing)
     return report
   }
 
@@ -585,6 +591,16 @@ async function retireLeftovers(
   }
   const { newest, retire } = leftovers
   if (retire.retired.length === 0 && retire.kept.length === 0) return
+  // The proof is by timestamps, sound only while runs are kept apart: without the lease, an
+  // overlapping run may have written an earlier key after the newest was issued.
+  if (!settings.dryRun && !deps.lease?.held) {
+    if (retire.retired.length === 0) return
+    deps.log.info(
+      `Earlier key(s) ${retire.retired.map((k) => k.id).join(', ')} left alive by an earlier run are not retired: without the lease, ` +
+        'the secrets\' last updates do not prove which key they hold. The next due rotation retires them.',
+    )
+    return
+  }
   report.previousKeyIds = retire.replaced.map((k) => k.id)
   if (settings.dryRun) {
     report.deletedKeyIds = retire.retired.map((k) => k.id)

@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { FakeCapgo, type Generation } from './support/fake-capgo.js'
+import { FakeCapgo, pgTimestamp, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
 import { runAgainst } from './support/run-action.js'
 import { humanTime } from '../src/summary.js'
@@ -27,6 +27,16 @@ function setup(generation: Generation = 'classic'): void {
 }
 
 const rotate = (extra: Record<string, string> = {}) => runAgainst(capgo, github, extra)
+
+/** `days` go by for both services: GitHub's secrets and Capgo's keys age together, as in a real schedule. */
+function age(days: number): void {
+  github.age(days)
+  const back = (at: string) => pgTimestamp(new Date(Date.parse(at) - days * 86_400_000))
+  for (const key of capgo.keys.values()) {
+    key.created_at = back(key.created_at)
+    key.updated_at = back(key.updated_at)
+  }
+}
 
 const liveIds = () => capgo.named(NAME).map((k) => k.id)
 const heldKey = () => github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')
@@ -259,7 +269,7 @@ describe('rotate-after-days: leftovers of a failed run', () => {
     expect(liveIds().sort()).toEqual([older.id, newest.id].sort())
   })
 
-  it('retires nothing when a target may still hold an earlier key (updated before the newest key was made)', async () => {
+  it('rotates when a target may still hold an earlier key (updated before the newest key was made), though no target is due', async () => {
     github.addRepo('octo/web')
     const old = capgo.addKey({ name: NAME, created_at: new Date(Date.now() - 3 * 86_400_000).toISOString() })
     github.sealAndStore({ repo: 'octo/web' }, 'CAPGO_TOKEN', old.key)
@@ -269,11 +279,14 @@ describe('rotate-after-days: leftovers of a failed run', () => {
     github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', newest.key)
     const run = await rotate({ 'rotate-after-days': '7', repositories: 'app,web', 'key-name': NAME })
 
+    // Skipping would leave the targets split until the next due date: the run rotates instead.
     expect(run.failed).toBe(false)
-    expect(run.outputs.rotated).toBe('false')
-    expect(run.outputs['deleted-key-ids']).toBe('[]')
-    expect(liveIds().sort()).toEqual([old.id, newest.id].sort())
-    expect(capgo.mutatingRequests()).toHaveLength(0)
+    expect(run.outputs.rotated).toBe('true')
+    expect(run.log).toContain('Rotating although every target secret was updated less than 7 days ago: octo/web')
+    const current = Number(run.outputs['key-id'])
+    expect(liveIds()).toEqual([current])
+    expect(heldKey()).toBe(capgo.keys.get(current)!.key)
+    expect(github.decrypt({ repo: 'octo/web' }, 'CAPGO_TOKEN')).toBe(capgo.keys.get(current)!.key)
   })
 })
 
@@ -292,7 +305,7 @@ describe('set it and forget it', () => {
       expect(live).toContain(current)
       expect(live.length).toBe(rotatedOn.length === 1 ? 1 : 2)
       expect(capgo.keys.has(capgo.managingKey.id)).toBe(true)
-      github.age(1)
+      age(1)
     }
     expect(rotatedOn).toEqual([0, 7, 14, 21])
   })

@@ -30,16 +30,39 @@ export function checkAfterFaults(world: World, runs: readonly RunRecord[], stdou
   // on the old, dead value. Inherent (docs/contract.md, step 4), so excused when a run failed
   // and said so; the re-run heals it.
   const saidDead = runs.some((run) => run.failure !== undefined && /no longer works/.test(run.failure))
+  // Overlapping runs are kept apart by the lease; a run that went on without it (the token may not
+  // write variables: it warns so) may race the other, as the README's security notes say. Then only
+  // the re-run's convergence is required.
+  const unguardedOverlap = overlappedUnguarded(runs)
   for (const h of holdings(world)) {
     if (h.absent || h.liveId !== undefined) continue
-    if (saidDead) continue
+    if (saidDead || unguardedOverlap) continue
     const was = h.formerId === undefined ? 'a value no live key has' : `the value of key ${h.formerId}, which is gone or was regenerated`
     const outcomes = runs.map((r) => `${r.label} ${r.failure === undefined ? 'succeeded' : 'failed'}`).join(', ')
     problems.push(`dead-key: ${h.label} holds ${was} (${outcomes})`)
   }
   problems.push(...checkManagingKey(world))
   problems.push(...checkLeaks(world, runs, stdout))
+  problems.push(...checkLeaseReleased(world, runs))
   return problems
+}
+
+/** Names of lease variables left in the workflow's repository. */
+export function leftLeases(world: World): string[] {
+  return world.github.variableNames(WORKFLOW_REPO).filter((name) => name.startsWith('CAPGO_ROTATION_LEASE_'))
+}
+
+/** Every run gives its lease back, or says that it could not (then it expires by itself). */
+export function checkLeaseReleased(world: World, runs: readonly RunRecord[]): string[] {
+  const left = leftLeases(world)
+  if (left.length === 0) return []
+  const warned = runs.some((run) => run.warnings.some((w) => /expires by itself/.test(w)))
+  return warned ? [] : [`lease-left: the lease ${left.join(', ')} is still held after every run ended, and no run said so`]
+}
+
+/** Two runs overlapped, and one of them went on without the lease (it warned so). */
+export function overlappedUnguarded(runs: readonly RunRecord[]): boolean {
+  return runs.length > 1 && runs.some((run) => run.warnings.some((w) => /goes on without the lease/.test(w)))
 }
 
 export function checkManagingKey(world: World): string[] {
@@ -61,10 +84,22 @@ export function checkLeaks(world: World, runs: readonly RunRecord[], stdout: str
   return problems
 }
 
-/** After the clean re-run: it succeeded, and the rotation converged. */
-export function checkConverged(world: World, rerun: RunRecord, stdout: string): string[] {
+/**
+ * After the clean re-run: it succeeded, and the rotation converged. `unguardedOverlap`: the faulted
+ * runs raced without the lease; a re-run that is not due cannot see what they left (secrets are
+ * write-only, and their timestamps prove nothing without the lease), so it converges at the next
+ * due rotation (README, security notes): then it must only change nothing.
+ */
+export function checkConverged(world: World, rerun: RunRecord, stdout: string, unguardedOverlap = false): string[] {
   const problems: string[] = []
   if (rerun.failure !== undefined) problems.push(`rerun-failed: the clean re-run failed: ${firstLine(rerun.failure)}`)
+  if (unguardedOverlap && rerun.report?.nextDueAt !== undefined) {
+    const deleted = rerun.report.deletedKeyIds
+    if (deleted.length > 0) problems.push(`rerun-unguarded-delete: a not-due re-run after unguarded overlapping runs deleted key(s) ${deleted.join(', ')}`)
+    problems.push(...checkManagingKey(world).map((p) => `rerun-${p}`))
+    problems.push(...checkLeaks(world, [rerun], stdout).map((p) => `rerun-${p}`))
+    return problems
+  }
   const held = holdings(world)
   for (const h of held) {
     if (h.absent) problems.push(`rerun-no-secret: ${h.label} holds no secret after the re-run`)

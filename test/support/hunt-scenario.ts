@@ -35,7 +35,10 @@ export const STEPS = {
   'github write check removal': { service: 'github', method: 'DELETE', path: /\/secrets\/CAPGO_ROTATION_WRITE_CHECK$/ },
   'github variable read': { service: 'github', method: 'GET', path: /\/actions\/variables\/CAPGO_KEY_ID$/ },
   'github variable update': { service: 'github', method: 'PATCH', path: /\/actions\/variables\/CAPGO_KEY_ID$/ },
+  // Creates key-id-variable, and takes the lease (src/lease.ts): both POST a variable.
   'github variable create': { service: 'github', method: 'POST', path: /\/actions\/variables$/ },
+  'github lease read': { service: 'github', method: 'GET', path: /\/actions\/variables\/CAPGO_ROTATION_LEASE_[0-9A-F]+$/ },
+  'github lease release': { service: 'github', method: 'DELETE', path: /\/actions\/variables\/CAPGO_ROTATION_LEASE_[0-9A-F]+$/ },
 } as const satisfies Record<string, { service: 'capgo' | 'github'; method: string; path: RegExp }>
 
 export type StepName = keyof typeof STEPS
@@ -71,6 +74,8 @@ export interface Scenario {
   readonly due: boolean
   /** The faults, applied in order (each counts the requests it matches). */
   readonly faults: readonly FaultSpec[]
+  /** The token may write the lease (a repository variable); false: every run goes on unguarded. */
+  readonly leaseWritable: boolean
   /** A second run of the same rotation starts this many ms after the first; null: one run. */
   readonly overlapAfterMs: number | null
   /** Seed of the per-request latencies, and their bound. */
@@ -111,7 +116,11 @@ export const faultSpec: fc.Arbitrary<FaultSpec> = fc
     applied: fc.boolean(),
   })
   // A 4xx means the request was refused; a garbled 200 always comes after the work (fake-http.ts).
-  .map((fault) => ({ ...fault, applied: fault.kind === 'malformed' || (fault.applied && canFollowTheWork(fault.kind)) }))
+  // GitHub answers a delete with 404 only when the variable is gone: a lease release's 404 follows the work.
+  .map((fault) => ({
+    ...fault,
+    applied: fault.kind === 'malformed' || (fault.applied && canFollowTheWork(fault.kind)) || (fault.step === 'github lease release' && fault.kind === 404),
+  }))
 
 export const scenario: fc.Arbitrary<Scenario> = fc.record({
   generation: fc.constantFrom<Generation>('classic', 'current'),
@@ -126,6 +135,7 @@ export const scenario: fc.Arbitrary<Scenario> = fc.record({
   variableSet: fc.boolean(),
   due: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   faults: fc.array(faultSpec, { minLength: 0, maxLength: 3 }),
+  leaseWritable: fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   overlapAfterMs: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 40 })),
   latencySeed: fc.integer({ min: 0, max: 0x7fffffff }),
   maxLatencyMs: fc.constantFrom<0 | 5 | 20>(5, 0, 20),
@@ -146,6 +156,7 @@ export function plainScenario(overrides: Partial<Scenario> = {}): Scenario {
     variableSet: false,
     due: true,
     faults: [],
+    leaseWritable: true,
     overlapAfterMs: null,
     latencySeed: 0,
     maxLatencyMs: 0,

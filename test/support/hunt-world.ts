@@ -6,11 +6,15 @@ import { CapgoClient, proxyAwareFetch, type IssuedKey } from '../../src/capgo-cl
 import { createGitHubClient } from '../../src/github-client.js'
 import { GitHubSecretStore, targetsOf, type TargetRef } from '../../src/github-targets.js'
 import { GitHubKeyIdVariable } from '../../src/key-id-variable.js'
+import { GitHubLease } from '../../src/lease.js'
+import { createLogger, type LogSink } from '../../src/logger.js'
+import { GitHubManagingSecret, ManagingKeyRenewal, type ManagingKeyOutcome } from '../../src/managing-key.js'
 import { setOutputs, writeSummary } from '../../src/report.js'
 import { defaultSleep } from '../../src/retry.js'
-import { errorMessage, rotate, type Logger, type RotationDeps, type RotationReport } from '../../src/rotation.js'
+import { errorMessage, rotate, type RotationDeps, type RotationReport } from '../../src/rotation.js'
+import { CollectingLogger } from '../../src/run-log.js'
 import { initSodium } from '../../src/sealing.js'
-import { redact, registerSecret } from '../../src/secrets.js'
+import { registerSecret } from '../../src/secrets.js'
 import { readSettings, type Settings } from '../../src/settings.js'
 import { FakeCapgo, type FakeKey } from './fake-capgo.js'
 import { FakeGitHub, type Scope } from './fake-github.js'
@@ -21,12 +25,14 @@ import { STEPS, type FaultSpec, type Scenario } from './hunt-scenario.js'
 
 // One hunt case's world: the two fakes as loopback HTTP servers (hangs and resets need real
 // sockets), seeded as the scenario says, and rotations run in-process the way src/main.ts wires
-// them, each with its own CapgoClient, Octokit and recording Logger, so that two can overlap.
+// them, each with its own settings, CapgoClient, Octokit, lease and safe logger (recorded instead
+// of printed), so that two can overlap.
 
 export const TOKEN = 'github_pat_hunt00000000000000000000000000000'
 export const SECRET = 'CAPGO_TOKEN'
 export const VARIABLE = 'CAPGO_KEY_ID'
 export const WORKFLOW_REPO = 'octo/app'
+export const KEY_NAME = 'hunt-rotation'
 const DAY_MS = 86_400_000
 
 /**
@@ -42,7 +48,11 @@ export interface World {
   readonly scenario: Scenario
   readonly capgo: FakeCapgo
   readonly github: FakeGitHub
+  /** The settings every run reads (each run reads them again, as a run of the action does). */
   readonly settings: Settings
+  /** The step's inputs and environment, as the runner would give them. */
+  readonly inputs: Readonly<Record<string, string>>
+  readonly env: NodeJS.ProcessEnv
   /** The targets and the fake's collection each lives in. */
   readonly targets: ReadonlyArray<{ readonly ref: TargetRef; readonly scope: Scope; readonly label: string }>
   /** The managing key's value at the start: it must never change. */
@@ -54,13 +64,21 @@ export interface World {
 
 export interface RunRecord {
   readonly label: string
+  /** Undefined when the inputs were refused. */
+  readonly settings: Settings | undefined
   readonly report: RotationReport | undefined
+  readonly renewal: ManagingKeyOutcome | undefined
   /** What the run failed with (report.failure, or what rotate threw); undefined on success. */
   readonly failure: string | undefined
-  /** The Logger's lines. */
+  /** What the safe logger handed @actions/core, one entry per call ('warning: ...' and so on). */
   readonly log: string[]
-  /** The ::error:: text the action would print (src/main.ts: redact(failure)). */
+  /** The ::error:: text the action prints (src/main.ts: log.setFailed(failure), redacted and made safe). */
   readonly printedError: string | undefined
+  /** What the CollectingLogger kept for the summary. */
+  readonly warnings: readonly string[]
+  readonly notices: readonly string[]
+  readonly startedAt: Date
+  readonly finishedAt: Date
   outputs: Record<string, string>
   summary: string
 }
@@ -76,10 +94,9 @@ export async function buildWorld(scenario: Scenario): Promise<World> {
   }
   try {
     github.addRepo('octo/app', { environments: ['production'] }).addRepo('octo/web', { environments: ['production'] }).addOrg('octo')
-    const settings = readSettings((name) => inputsOf(scenario, capgo, github)[name] ?? '', {
-      GITHUB_REPOSITORY: WORKFLOW_REPO,
-      GITHUB_API_URL: github.baseUrl,
-    })
+    const inputs = inputsOf(scenario, capgo, github)
+    const env = { GITHUB_REPOSITORY: WORKFLOW_REPO, GITHUB_API_URL: github.baseUrl }
+    const settings = readSettings((name) => inputs[name] ?? '', env)
     const targets = targetsOf(settings).map((ref) => ({ ref, scope: scopeOf(ref), label: labelOf(ref) }))
 
     // Earlier keys, newest first; current Capgo gets exactly what regenerate needs (keep-previous + 1).
@@ -114,7 +131,8 @@ export async function buildWorld(scenario: Scenario): Promise<World> {
     for (const fault of scenario.faults) applyFault(fault, capgo, github)
     randomLatency(capgo, scenario.latencySeed, scenario.maxLatencyMs)
     randomLatency(github, scenario.latencySeed ^ 0x5bd1e995, scenario.maxLatencyMs)
-    return { scenario, capgo, github, settings, targets, managingValue: capgo.managingKey.key, idOfValue, close }
+    if (!scenario.leaseWritable) denyLease(github)
+    return { scenario, capgo, github, settings, inputs, env, targets, managingValue: capgo.managingKey.key, idOfValue, close }
   } catch (error) {
     await close()
     throw error
@@ -126,6 +144,9 @@ function inputsOf(scenario: Scenario, capgo: FakeCapgo, github: FakeGitHub): Rec
   const strategy = scenario.strategy === 'auto' ? 'auto' : scenario.generation === 'classic' ? 'create' : 'regenerate'
   return {
     ...fakeInputs(capgo, github),
+    // Required once a target lies outside the workflow's repository; set always, so that the hunt's
+    // shapes all name the same rotation.
+    'key-name': KEY_NAME,
     strategy,
     'keep-previous': String(scenario.keepPrevious),
     ...(scenario.keyIdVariable ? { 'key-id-variable': VARIABLE } : {}),
@@ -187,6 +208,21 @@ export function applyFault(fault: FaultSpec, capgo: FakeCapgo, github: FakeGitHu
   service.fault(step.method, step.path, faultAction(step.service, fault.kind, credential), { ...when, afterHandling: fault.applied })
 }
 
+/**
+ * The token may not write the lease's variable: every run goes on unguarded, with a warning
+ * (src/lease.ts). Stands for any way two runs miss each other's lease; key-id-variable stays writable.
+ */
+function denyLease(github: FakeGitHub): void {
+  const dispatch = github.dispatch.bind(github)
+  github.dispatch = async (method, path, headers, body) => {
+    const name = String((body as { name?: unknown } | undefined)?.name ?? '')
+    if (method === 'POST' && /\/actions\/variables$/.test(path) && name.startsWith('CAPGO_ROTATION_LEASE_')) {
+      return { kind: 'reply', reply: [403, { message: 'Resource not accessible by personal access token' }] }
+    }
+    return dispatch(method, path, headers, body)
+  }
+}
+
 /** Per-request latency from a seeded generator, so that overlapping runs interleave differently by seed. */
 function randomLatency(service: FakeService, seed: number, maxMs: number): void {
   let state = seed >>> 0
@@ -209,12 +245,17 @@ export function stopLatency(service: FakeService): void {
   Object.defineProperty(service, 'latencyMs', { configurable: true, writable: true, value: 0 })
 }
 
-function recordingLogger(lines: string[]): Logger {
+/** The sink under the safe logger: what @actions/core would print, one entry per call. */
+function recordingSink(lines: string[], failed: { message?: string }): LogSink {
   return {
-    info: (message) => lines.push(message),
-    notice: (message) => lines.push(`notice: ${message}`),
-    warning: (message) => lines.push(`warning: ${message}`),
+    info: (message) => lines.push(String(message)),
+    notice: (message) => lines.push(`notice: ${String(message)}`),
+    warning: (message) => lines.push(`warning: ${String(message)}`),
     debug: (message) => lines.push(`debug: ${message}`),
+    error: (message) => lines.push(`error: ${String(message)}`),
+    setFailed: (message) => {
+      failed.message = String(message)
+    },
   }
 }
 
@@ -225,40 +266,81 @@ export interface RunOptions {
   readonly wrap?: (deps: RotationDeps) => RotationDeps
 }
 
-/** One rotation as src/main.ts wires it, with its own clients; never throws. */
+/**
+ * One run as src/main.ts wires it: its own settings (readSettings with GITHUB_REPOSITORY, which
+ * registers the credentials), CapgoClient, Octokit logging through the run's safe logger, lease
+ * (its own holder) and CollectingLogger; only the retry base and timeouts are the hunt's.
+ * Never throws. Keep in step with run() in src/main.ts.
+ */
 export async function runRotation(world: World, label: string, options: RunOptions = {}): Promise<RunRecord> {
   const timeoutMs = options.timeoutMs ?? HUNT_TIMEOUT_MS
-  const { settings } = world
-  const log: string[] = []
-  const logger = recordingLogger(log)
-  const capgo = new CapgoClient({
-    baseUrl: settings.capgoApiUrl,
-    apiKey: settings.capgoApiKey,
-    fetch: proxyAwareFetch(settings.capgoApiUrl),
-    timeoutMs,
-    retry: {
-      attempts: 3,
-      baseDelayMs: RETRY_BASE_MS,
-      maxDelayMs: 60_000,
-      sleep: defaultSleep,
-      onRetry: (attempt, delayMs, error) => logger.info(`Capgo: ${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
-    },
-    onKeyMaterial: registerSecret,
-  })
-  const octokit = createGitHubClient({ token: settings.githubToken, baseUrl: settings.githubApiUrl, timeoutMs, retryBaseMs: RETRY_BASE_MS })
-  const variable =
-    settings.keyIdVariable && settings.workflowRepository ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable) : undefined
+  const lines: string[] = []
+  const failed: { message?: string } = {}
+  const log = new CollectingLogger(createLogger(recordingSink(lines, failed)))
+  const startedAt = new Date()
+  let settings: Settings | undefined
   let report: RotationReport | undefined
+  let renewal: ManagingKeyRenewal | undefined
   let failure: string | undefined
   try {
-    const deps: RotationDeps = { capgo, store: new GitHubSecretStore(octokit), variable, log: logger }
+    settings = readSettings((name) => world.inputs[name] ?? '', world.env)
+    const { capgoApiUrl } = settings
+    const capgoAs = (apiKey: string) =>
+      new CapgoClient({
+        baseUrl: capgoApiUrl,
+        apiKey,
+        fetch: proxyAwareFetch(capgoApiUrl),
+        timeoutMs,
+        retry: {
+          attempts: 3,
+          baseDelayMs: RETRY_BASE_MS,
+          maxDelayMs: 60_000,
+          sleep: defaultSleep,
+          onRetry: (attempt, delayMs, error) => log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+        },
+        onKeyMaterial: registerSecret,
+      })
+    const capgo = capgoAs(settings.capgoApiKey)
+    const octokit = createGitHubClient({ token: settings.githubToken, baseUrl: settings.githubApiUrl, timeoutMs, retryBaseMs: RETRY_BASE_MS, log })
+    const variable =
+      settings.keyIdVariable && settings.workflowRepository ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable) : undefined
+    renewal =
+      settings.managingKeySecret && settings.workflowRepository
+        ? new ManagingKeyRenewal({
+            settings,
+            capgo,
+            clientFor: capgoAs,
+            secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
+            log,
+          })
+        : undefined
+    const runId = `${label.replace(/[^\w]+/g, '-')}/1`
+    const lease = settings.workflowRepository
+      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
+      : undefined
+    const deps: RotationDeps = { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal }
     report = await rotate(settings, options.wrap ? options.wrap(deps) : deps)
     failure = report.failure
   } catch (error) {
     failure = errorMessage(error)
   }
+  if (failure) log.setFailed(failure)
   for (const key of [report?.newKey].filter((k): k is IssuedKey => k !== undefined)) world.idOfValue.set(key.key, key.id)
-  return { label, report, failure, log, printedError: failure === undefined ? undefined : redact(failure), outputs: {}, summary: '' }
+  return {
+    label,
+    settings,
+    report,
+    renewal: renewal?.outcome,
+    failure,
+    log: lines,
+    printedError: failed.message,
+    warnings: log.warnings,
+    notices: log.notices,
+    startedAt,
+    finishedAt: new Date(),
+    outputs: {},
+    summary: '',
+  }
 }
 
 const outputDir = mkdtempSync(join(tmpdir(), 'capgo-hunt-'))
@@ -278,10 +360,10 @@ export async function writeOutputsAndSummary(world: World, run: RunRecord): Prom
   // core.summary caches the file's path on first use.
   ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
   try {
-    if (run.report) setOutputs(world.settings, run.report)
+    if (run.settings && run.report) setOutputs(run.settings, run.report, run.renewal)
     else core.setOutput('rotated', 'false')
-    const at = new Date()
-    await writeSummary({ settings: world.settings, report: run.report, failure: run.failure, startedAt: at, finishedAt: at, warnings: [], notices: [], env: {} })
+    const { settings, report, failure, startedAt, finishedAt, warnings, notices, renewal } = run
+    await writeSummary({ settings, report, failure, startedAt, finishedAt, warnings, notices, env: process.env, renewal })
   } finally {
     restoreEnv('GITHUB_OUTPUT', saved.output)
     restoreEnv('GITHUB_STEP_SUMMARY', saved.summary)
