@@ -1389,27 +1389,50 @@ var previous_keys = __webpack_require__(8571);
 ;// CONCATENATED MODULE: ./src/leftovers.ts
 
 
-function findLeftovers(keyName, explicit, keepPrevious, listing, targets) {
+/**
+ * GitHub's and Capgo's clocks may disagree by a little: deciding whether a run is due tolerates
+ * this much, so that a converged rotation is not rotated again on every run. Retiring leftovers
+ * (a delete) never does: there, only strict proof counts.
+ */
+const CROSS_CLOCK_TOLERANCE_MS = 30_000;
+/** Whether every target provably holds the rotation's newest key: the last one issued. */
+function checkConvergence(keyName, explicit, listing, targets, toleranceMs = 0) {
     const all = (0,previous_keys/* findPreviousKeys */.RR)(keyName, explicit, 0, listing).replaced;
-    const newest = all[0];
-    if (!newest || all.length <= 1)
-        return { reason: 'no earlier key of this rotation is alive' };
-    if (newest.name !== keyName || !newest.createdAt)
-        return { reason: `the newest key of this rotation cannot be told (key ${newest.id} has no creation time or another name)` };
-    // key-id-variable names the key the secrets hold: it must be the newest, or the state is not ours to judge.
+    if (all.length === 0)
+        return { converged: undefined, reason: 'no key of this rotation is alive' };
+    // Regenerating moves updated_at, not created_at: the newest is the one issued last.
+    const newest = [...all].sort((a, b) => issuedAt(b) - issuedAt(a) || b.id - a.id)[0];
+    if (newest.name !== keyName || !newest.createdAt) {
+        return { converged: false, reason: `the newest key of this rotation cannot be told (key ${newest.id} has no creation time or another name)` };
+    }
+    // key-id-variable names the key the secrets hold: it must be the newest.
     const remembered = explicit.find((e) => e.source === 'key-id-variable');
     if (remembered && remembered.id !== newest.id) {
-        return { reason: `key-id-variable holds ${remembered.id}, but the newest key named '${keyName}' is ${newest.id}` };
+        return { converged: false, reason: `key-id-variable holds ${remembered.id}, but the key of '${keyName}' issued last is ${newest.id}` };
     }
-    const issued = Math.max(Date.parse(newest.createdAt), newest.updatedAt ? Date.parse(newest.updatedAt) || 0 : 0);
+    const issued = issuedAt(newest);
     for (const target of targets) {
         const updated = target.existing?.updatedAt ? Date.parse(target.existing.updatedAt) : Number.NaN;
-        if (Number.isNaN(updated) || Math.floor(updated / 1000) < Math.floor(issued / 1000)) {
-            return { reason: `${(0,github_targets/* describeTarget */.ff)(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key` };
+        if (Number.isNaN(updated) || Math.floor((updated + toleranceMs) / 1000) < Math.floor(issued / 1000)) {
+            return { converged: false, reason: `${(0,github_targets/* describeTarget */.ff)(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key or a dead value` };
         }
     }
-    const earlier = all.slice(1);
+    return { converged: true, newest, all };
+}
+/** On a converged rotation, the earlier keys to retire (all but keep-previous of them). */
+function findLeftovers(keepPrevious, convergence) {
+    if (!convergence.converged)
+        return { reason: convergence.reason };
+    const { newest, all } = convergence;
+    const earlier = all.filter((k) => k.id !== newest.id);
+    if (earlier.length === 0)
+        return { reason: 'no earlier key of this rotation is alive' };
     return { newest, retire: { replaced: earlier, kept: earlier.slice(0, keepPrevious), retired: earlier.slice(keepPrevious), notes: [] } };
+}
+function issuedAt(key) {
+    const created = key.createdAt ? Date.parse(key.createdAt) : Number.NaN;
+    const updated = key.updatedAt ? Date.parse(key.updatedAt) : Number.NaN;
+    return Math.max(Number.isNaN(created) ? Number.NEGATIVE_INFINITY : created, Number.isNaN(updated) ? Number.NEGATIVE_INFINITY : updated);
 }
 
 ;// CONCATENATED MODULE: ./src/regenerate-check.ts
@@ -1515,8 +1538,15 @@ async function rotateUnderLease(settings, deps) {
     const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
     if (expectRegenerate)
         checkRegenerable(regenerateChoice, settings, capgoNow(), log);
-    const notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
-    if (notDue) {
+    let notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
+    // Young secrets skip the run only when the rotation has converged (leftovers.ts); else it is due.
+    // Due or not: within the two services' clock tolerance. Leftovers: by strict proof only.
+    const convergence = notDue ? checkConvergence(settings.keyName, explicit, listing, targets, CROSS_CLOCK_TOLERANCE_MS) : undefined;
+    if (notDue && convergence?.converged === false) {
+        log.info(`Rotating although every target secret was updated less than ${settings.rotateAfterDays} days ago: ${convergence.reason}.`);
+        notDue = undefined;
+    }
+    if (notDue && convergence) {
         report.nextDueAt = notDue;
         report.targets = targets.map((target) => outcome(target, 'skipped', undefined));
         report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`);
@@ -1524,7 +1554,7 @@ async function rotateUnderLease(settings, deps) {
             report.variable.result = 'unchanged';
         log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`);
         if (!expectRegenerate)
-            await retireLeftovers(settings, deps, report, findLeftovers(settings.keyName, explicit, settings.keepPrevious, listing, targets), writeConcurrency, listing);
+            await retireLeftovers(settings, deps, report, findLeftovers(settings.keepPrevious, checkConvergence(settings.keyName, explicit, listing, targets)), writeConcurrency, listing);
         return report;
     }
     // Regenerating kills the old value at once, and there is no rollback: make sure every target
@@ -1893,6 +1923,15 @@ async function retireLeftovers(settings, deps, report, leftovers, concurrency, l
     const { newest, retire } = leftovers;
     if (retire.retired.length === 0 && retire.kept.length === 0)
         return;
+    // The proof is by timestamps, sound only while runs are kept apart: without the lease, an
+    // overlapping run may have written an earlier key after the newest was issued.
+    if (!settings.dryRun && !deps.lease?.held) {
+        if (retire.retired.length === 0)
+            return;
+        deps.log.info(`Earlier key(s) ${retire.retired.map((k) => k.id).join(', ')} left alive by an earlier run are not retired: without the lease, ` +
+            'the secrets\' last updates do not prove which key they hold. The next due rotation retires them.');
+        return;
+    }
     report.previousKeyIds = retire.replaced.map((k) => k.id);
     if (settings.dryRun) {
         report.deletedKeyIds = retire.retired.map((k) => k.id);

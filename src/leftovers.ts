@@ -19,8 +19,21 @@ export type Convergence =
 
 export type Leftovers = { readonly retire: PreviousKeys; readonly newest: CapgoKey } | { readonly reason: string }
 
+/**
+ * GitHub's and Capgo's clocks may disagree by a little: deciding whether a run is due tolerates
+ * this much, so that a converged rotation is not rotated again on every run. Retiring leftovers
+ * (a delete) never does: there, only strict proof counts.
+ */
+export const CROSS_CLOCK_TOLERANCE_MS = 30_000
+
 /** Whether every target provably holds the rotation's newest key: the last one issued. */
-export function checkConvergence(keyName: string, explicit: readonly ExplicitId[], listing: KeyListing, targets: readonly PreparedTarget[]): Convergence {
+export function checkConvergence(
+  keyName: string,
+  explicit: readonly ExplicitId[],
+  listing: KeyListing,
+  targets: readonly PreparedTarget[],
+  toleranceMs = 0,
+): Convergence {
   const all = findPreviousKeys(keyName, explicit, 0, listing).replaced
   if (all.length === 0) return { converged: undefined, reason: 'no key of this rotation is alive' }
   // Regenerating moves updated_at, not created_at: the newest is the one issued last.
@@ -36,7 +49,7 @@ export function checkConvergence(keyName: string, explicit: readonly ExplicitId[
   const issued = issuedAt(newest)
   for (const target of targets) {
     const updated = target.existing?.updatedAt ? Date.parse(target.existing.updatedAt) : Number.NaN
-    if (Number.isNaN(updated) || Math.floor(updated / 1000) < Math.floor(issued / 1000)) {
+    if (Number.isNaN(updated) || Math.floor((updated + toleranceMs) / 1000) < Math.floor(issued / 1000)) {
       return { converged: false, reason: `${describeTarget(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key or a dead value` }
     }
   }

@@ -3,7 +3,7 @@ import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js
 import { describeTarget, targetsOf, WRITE_CHECK_PREFIX, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import type { Lease } from './lease.js'
-import { checkConvergence, findLeftovers } from './leftovers.js'
+import { checkConvergence, CROSS_CLOCK_TOLERANCE_MS, findLeftovers } from './leftovers.js'
 import { checkNotRegeneratedAgain } from './regenerate-check.js'
 import { describePlan } from './plan.js'
 import { DAY_MS, expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
@@ -179,7 +179,8 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
 
   let notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now())
   // Young secrets skip the run only when the rotation has converged (leftovers.ts); else it is due.
-  const convergence = notDue ? checkConvergence(settings.keyName, explicit, listing, targets) : undefined
+  // Due or not: within the two services' clock tolerance. Leftovers: by strict proof only.
+  const convergence = notDue ? checkConvergence(settings.keyName, explicit, listing, targets, CROSS_CLOCK_TOLERANCE_MS) : undefined
   if (notDue && convergence?.converged === false) {
     log.info(`Rotating although every target secret was updated less than ${settings.rotateAfterDays} days ago: ${convergence.reason}.`)
     notDue = undefined
@@ -190,7 +191,7 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
     report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`)
     if (report.variable) report.variable.result = 'unchanged'
     log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`)
-    if (!expectRegenerate) await retireLeftovers(settings, deps, report, findLeftovers(settings.keepPrevious, convergence), writeConcurrency, listing)
+    if (!expectRegenerate) await retireLeftovers(settings, deps, report, findLeftovers(settings.keepPrevious, checkConvergence(settings.keyName, explicit, listing, targets)), writeConcurrency, listing)
     return report
   }
 
