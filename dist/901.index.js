@@ -183,7 +183,10 @@ class CapgoClient {
     async regenerateKey(id, expiresAt) {
         const operation = `regenerate key ${id}`;
         return (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .withRetry */ .bD)(this.retry, retryable, async () => {
-            const body = await this.request(operation, 'PUT', `/apikey/${id}`, { regenerate: true, ...(expiresAt ? { expires_at: expiresAt } : {}) });
+            const body = await this.request(operation, 'PUT', `/apikey/${id}`, {
+                regenerate: true,
+                ...(expiresAt ? { expires_at: expiresAt } : {}),
+            });
             return this.parseIssued(operation, isObject(body) && isObject(body.apikey) ? body.apikey : body);
         });
     }
@@ -277,13 +280,19 @@ function transportError(operation, error, url, timeoutMs, timedOut) {
     if (timedOut || name === 'TimeoutError' || name === 'AbortError') {
         return new CapgoError(operation, 'timeout', undefined, undefined, `no answer from ${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_3__/* .urlForMessage */ .Og)(url)} within ${timeoutMs / 1000} s`, undefined);
     }
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    const cause = error instanceof Error && error.cause instanceof Error
+        ? error.cause.message
+        : error instanceof Error
+            ? error.message
+            : String(error);
     return new CapgoError(operation, 'network', undefined, undefined, `could not reach ${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_3__/* .urlForMessage */ .Og)(url)} (${quote(cause)})`, undefined);
 }
 /** Names where a redirect pointed (its origin only), and that it was not followed. */
 function redirectDetail(response, url) {
     const target = (0,_redirects_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveLocation */ .KC)(response.headers.get('location'), url);
-    const where = target ? `to ${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)((0,_redirects_js__WEBPACK_IMPORTED_MODULE_4__/* .originOf */ .yv)(target), 120)}${target.origin === new URL(url).origin ? ' (the same origin)' : ''}` : 'without a usable Location';
+    const where = target
+        ? `to ${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)((0,_redirects_js__WEBPACK_IMPORTED_MODULE_4__/* .originOf */ .yv)(target), 120)}${target.origin === new URL(url).origin ? ' (the same origin)' : ''}`
+        : 'without a usable Location';
     return `a redirect ${where}, not followed: the managing key is sent to capgo-api-url only. Check capgo-api-url`;
 }
 function malformed(operation, what) {
@@ -300,7 +309,12 @@ const KEY_VALUE = /^[\x21-\x7e]{1,1024}$/;
  * moreInfo.supabaseError.message under a generic failed_to_create_apikey (400) or
  * failed_to_update_apikey (500): that inner code is the one to act on.
  */
-const EXPIRY_POLICY_CODES = new Set(['expiration_required', 'expiration_exceeds_max', 'invalid_expiration_date', 'org_requires_expiring_key']);
+const EXPIRY_POLICY_CODES = new Set([
+    'expiration_required',
+    'expiration_exceeds_max',
+    'invalid_expiration_date',
+    'org_requires_expiring_key',
+]);
 function policyCode(body) {
     const more = isObject(body.moreInfo) ? body.moreInfo : undefined;
     const inner = more && isObject(more.supabaseError) ? more.supabaseError.message : undefined;
@@ -334,12 +348,18 @@ function parseRow(operation, row) {
         id,
         name: text(row.name) ?? '',
         mode: text(row.mode),
-        globalPermissions: Array.isArray(row.global_permissions) ? row.global_permissions.filter((p) => typeof p === 'string') : [],
+        globalPermissions: Array.isArray(row.global_permissions)
+            ? row.global_permissions.filter((p) => typeof p === 'string')
+            : [],
         createdAt: text(row.created_at),
         updatedAt: text(row.updated_at),
         expiresAt: text(row.expires_at),
-        ...(Array.isArray(row.limited_to_apps) ? { limitedToApps: row.limited_to_apps.filter((a) => typeof a === 'string') } : {}),
-        ...(Array.isArray(row.limited_to_orgs) ? { limitedToOrgs: row.limited_to_orgs.filter((o) => typeof o === 'string') } : {}),
+        ...(Array.isArray(row.limited_to_apps)
+            ? { limitedToApps: row.limited_to_apps.filter((a) => typeof a === 'string') }
+            : {}),
+        ...(Array.isArray(row.limited_to_orgs)
+            ? { limitedToOrgs: row.limited_to_orgs.filter((o) => typeof o === 'string') }
+            : {}),
     };
 }
 /**
@@ -462,7 +482,7 @@ function limitWait(error, nowMs) {
         return undefined;
     const { status, message, response } = error;
     const headers = response?.headers ?? {};
-    const header = (name) => (headers[name] === undefined || headers[name] === null ? null : String(headers[name]));
+    const header = (name) => headers[name] === undefined || headers[name] === null ? null : String(headers[name]);
     const retryAfter = retryAfterSeconds(header('retry-after'), nowMs);
     if (status === 503)
         return retryAfter === undefined ? undefined : { kind: 'retry-after', seconds: retryAfter };
@@ -472,7 +492,10 @@ function limitWait(error, nowMs) {
         const reset = Number(header('x-ratelimit-reset'));
         const untilReset = Number.isFinite(reset) && reset > 0 ? Math.max(0, Math.ceil(reset - nowMs / 1000)) + 1 : undefined;
         const seconds = Math.max(untilReset ?? 0, retryAfter ?? 0);
-        return { kind: 'rate limit', seconds: untilReset === undefined && retryAfter === undefined ? FALLBACK_WAIT_SECONDS : seconds };
+        return {
+            kind: 'rate limit',
+            seconds: untilReset === undefined && retryAfter === undefined ? FALLBACK_WAIT_SECONDS : seconds,
+        };
     }
     if (/\bsecondary rate\b/i.test(typeof message === 'string' ? message : '')) {
         return { kind: 'secondary rate limit', seconds: retryAfter ?? FALLBACK_WAIT_SECONDS };
@@ -558,7 +581,11 @@ function createGitHubClient(options) {
         baseUrl: options.baseUrl,
         log: octokitLog,
         // 403 and 429 are not retried blindly: attemptPolicy waits where GitHub says how long.
-        retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+        retry: {
+            retries: options.retries ?? 3,
+            retryAfterBaseValue: options.retryBaseMs ?? 1000,
+            doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+        },
     }, 
     // Registered before retry, so that it wraps each attempt rather than all of them together.
     attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog, limits), dist_bundle/* retry */.L);
@@ -586,7 +613,13 @@ function attemptPolicy(timeoutMs, log, octokitLog, limits) {
                     const fetch = (0,redirects/* guardRedirects */.lv)(options.request?.fetch ?? undici.fetch);
                     // request.log: without it, @octokit/request writes its warnings (which quote response
                     // headers) to the console, where the runner reads commands too.
-                    options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', fetch, log: octokitLog };
+                    options.request = {
+                        ...options.request,
+                        signal: AbortSignal.timeout(timeoutMs),
+                        redirect: 'manual',
+                        fetch,
+                        log: octokitLog,
+                    };
                     // Octokit's constructor ignores custom default headers, so the API version is pinned here.
                     options.headers = { ...options.headers, 'x-github-api-version': API_VERSION };
                     return (0,redirects/* refuseRedirect */.Fg)(options, (await request(options)));
@@ -637,11 +670,18 @@ class GitHubKeyIdVariable {
     }
     context(doing) {
         const { owner, repo } = this.repository;
-        return { doing: `${doing} variable ${this.name} of ${owner}/${repo}`, subject: `repository ${owner}/${repo}`, permission: PERMISSION };
+        return {
+            doing: `${doing} variable ${this.name} of ${owner}/${repo}`,
+            subject: `repository ${owner}/${repo}`,
+            permission: PERMISSION,
+        };
     }
     async read() {
         try {
-            const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
+            const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', {
+                ...this.repository,
+                name: this.name,
+            });
             return String(response.data.value ?? '');
         }
         catch (error) {
@@ -652,9 +692,20 @@ class GitHubKeyIdVariable {
     }
     async write(value, existed) {
         const { owner, repo } = this.repository;
-        const update = () => this.octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name: this.name, value });
+        const update = () => this.octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', {
+            owner,
+            repo,
+            name: this.name,
+            value,
+        });
         // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed.
-        const create = () => this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } });
+        const create = () => this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
+            owner,
+            repo,
+            name: this.name,
+            value,
+            request: { retries: 0 },
+        });
         try {
             if (existed) {
                 try {
@@ -758,12 +809,23 @@ class GitHubLease {
         };
     }
     async acquire() {
-        const value = JSON.stringify({ holder: this.holder, run: this.run, ttl: LEASE_TTL_SECONDS, taken_at: new Date().toISOString() });
+        const value = JSON.stringify({
+            holder: this.holder,
+            run: this.run,
+            ttl: LEASE_TTL_SECONDS,
+            taken_at: new Date().toISOString(),
+        });
         const { owner, repo } = this.repository;
         for (let attempt = 1; attempt <= 3; attempt++) {
             try {
                 // Not retried by plugin-retry: a retried POST whose first answer was lost meets its own 409.
-                await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } });
+                await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
+                    owner,
+                    repo,
+                    name: this.name,
+                    value,
+                    request: { retries: 0 },
+                });
                 return this.took();
             }
             catch (error) {
@@ -821,7 +883,10 @@ class GitHubLease {
     }
     async remove() {
         try {
-            await this.octokit.request('DELETE /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
+            await this.octokit.request('DELETE /repos/{owner}/{repo}/actions/variables/{name}', {
+                ...this.repository,
+                name: this.name,
+            });
         }
         catch (error) {
             if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c)(error))
@@ -833,7 +898,10 @@ class GitHubLease {
     async read() {
         let response;
         try {
-            response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name });
+            response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', {
+                ...this.repository,
+                name: this.name,
+            });
         }
         catch (error) {
             if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c)(error))
@@ -860,7 +928,9 @@ function parseValue(raw) {
         if (typeof parsed.holder !== 'string')
             return undefined;
         const run = typeof parsed.run === 'string' && /^[\w./-]{1,80}$/.test(parsed.run) ? parsed.run : undefined;
-        const ttl = typeof parsed.ttl === 'number' && Number.isSafeInteger(parsed.ttl) && parsed.ttl > 0 && parsed.ttl <= 86_400 ? parsed.ttl : LEASE_TTL_SECONDS;
+        const ttl = typeof parsed.ttl === 'number' && Number.isSafeInteger(parsed.ttl) && parsed.ttl > 0 && parsed.ttl <= 86_400
+            ? parsed.ttl
+            : LEASE_TTL_SECONDS;
         return { holder: parsed.holder, run, ttl };
     }
     catch {
@@ -929,7 +999,13 @@ class ManagingKeyRenewal {
         // Expiry is judged by Capgo's clock once it has answered (see rotation.ts).
         const runner = deps.now ?? (() => new Date());
         this.now = () => deps.capgo.now?.() ?? runner();
-        this.outcome = { status: 'not-run', where: deps.secret.where, generation: undefined, storedKeyId: undefined, retiredKeyId: undefined };
+        this.outcome = {
+            status: 'not-run',
+            where: deps.secret.where,
+            generation: undefined,
+            storedKeyId: undefined,
+            retiredKeyId: undefined,
+        };
     }
     async preflight() {
         this.preflightProbe = await this.deps.secret.prepare();
@@ -979,7 +1055,9 @@ class ManagingKeyRenewal {
         if (!step)
             return [];
         this.outcome.status = 'planned';
-        const expiry = this.deps.settings.expiresInDays ? `expires ${this.deps.settings.expiresInDays} days after the run` : 'no expiry';
+        const expiry = this.deps.settings.expiresInDays
+            ? `expires ${this.deps.settings.expiresInDays} days after the run`
+            : 'no expiry';
         if (step.generation === 'classic') {
             return [
                 `then renew the managing key ${step.self.id}: create a key of the same name and scope (mode all, ${expiry}), prove it works, ` +
@@ -1011,7 +1089,13 @@ class ManagingKeyRenewal {
         const [before, created] = await Promise.all([
             this.probeQuietly(),
             capgo
-                .createKey({ name: self.name, mode: 'all', limitedToApps: self.limitedToApps ?? [], limitedToOrgs: self.limitedToOrgs ?? [], expiresAt })
+                .createKey({
+                name: self.name,
+                mode: 'all',
+                limitedToApps: self.limitedToApps ?? [],
+                limitedToOrgs: self.limitedToOrgs ?? [],
+                expiresAt,
+            })
                 .then((key) => ({ ok: true, key }), (error) => ({ ok: false, error })),
         ]);
         if (!created.ok) {
@@ -1048,7 +1132,9 @@ class ManagingKeyRenewal {
         try {
             const deleted = await successor.deleteKey(self.id);
             this.outcome.retiredKeyId = self.id;
-            log.info(deleted === 'deleted' ? `Deleted the old managing key ${self.id}.` : `The old managing key ${self.id} was already gone.`);
+            log.info(deleted === 'deleted'
+                ? `Deleted the old managing key ${self.id}.`
+                : `The old managing key ${self.id} was already gone.`);
             return undefined;
         }
         catch (error) {
@@ -1117,7 +1203,10 @@ class ManagingKeyRenewal {
         const after = await this.probeQuietly();
         // GitHub's Date has whole seconds, and so has updated_at: a write in the same second counts.
         const since = start?.serverTime === undefined ? undefined : Math.floor(start.serverTime / 1000) * 1000;
-        const landed = after?.updatedAt !== undefined && since !== undefined && after.updatedAt >= since && after.updatedAt !== start?.updatedAt;
+        const landed = after?.updatedAt !== undefined &&
+            since !== undefined &&
+            after.updatedAt >= since &&
+            after.updatedAt !== start?.updatedAt;
         if (!landed)
             return 'unverified';
         this.deps.log.notice(`The write of ${this.deps.secret.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`);
@@ -1192,8 +1281,14 @@ class GitHubManagingSecret {
             : { kind: 'environment', type: 'actions', owner, repo, environment, secret: name };
         ({ route: this.route, params: this.params } = (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .collection */ .rJ)(ref));
         this.where =
-            environment === undefined ? `repository secret ${name} of ${owner}/${repo}` : `environment secret ${name} of ${owner}/${repo} environment '${environment}'`;
-        this.context = { doing: `reading the public key of ${this.where}`, subject: (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .notFoundSubject */ .s6)(ref), permission: (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionFor */ .Tj)(ref) };
+            environment === undefined
+                ? `repository secret ${name} of ${owner}/${repo}`
+                : `environment secret ${name} of ${owner}/${repo} environment '${environment}'`;
+        this.context = {
+            doing: `reading the public key of ${this.where}`,
+            subject: (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .notFoundSubject */ .s6)(ref),
+            permission: (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionFor */ .Tj)(ref),
+        };
     }
     async prepare() {
         const [response, probe] = await Promise.all([
@@ -1212,14 +1307,20 @@ class GitHubManagingSecret {
     async probe() {
         const reading = { ...this.context, doing: `reading the metadata of ${this.where}` };
         try {
-            const response = await this.octokit.request(`GET ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name });
+            const response = await this.octokit.request(`GET ${this.route}/{secret_name}`, {
+                ...this.params,
+                secret_name: this.name,
+            });
             const data = response.data;
             return { updatedAt: time(data.updated_at), serverTime: time(response.headers.date) };
         }
         catch (error) {
             // Not there yet: GitHub's clock still comes with the 404.
             if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c)(error))
-                return { updatedAt: undefined, serverTime: time(error.response?.headers?.date) };
+                return {
+                    updatedAt: undefined,
+                    serverTime: time(error.response?.headers?.date),
+                };
             throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(reading, error));
         }
     }
@@ -1229,7 +1330,12 @@ class GitHubManagingSecret {
         const { key, key_id } = this.publicKey;
         const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_5__/* .seal */ .o)(value, key);
         try {
-            await this.octokit.request(`PUT ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name, encrypted_value, key_id });
+            await this.octokit.request(`PUT ${this.route}/{secret_name}`, {
+                ...this.params,
+                secret_name: this.name,
+                encrypted_value,
+                key_id,
+            });
         }
         catch (error) {
             const status = error.status;
@@ -1299,7 +1405,10 @@ function judgeRedirect(firstUrl, requestUrl, status, method, location, hops) {
     const first = new URL(firstUrl);
     const to = (0,_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(originOf(target), 120);
     if (first.protocol === 'https:' && target.protocol !== 'https:') {
-        return { follow: false, reason: `a ${status} redirect from https to ${to}, which would send the credential in clear` };
+        return {
+            follow: false,
+            reason: `a ${status} redirect from https to ${to}, which would send the credential in clear`,
+        };
     }
     if (target.origin !== first.origin || target.origin === 'null') {
         return { follow: false, reason: `a ${status} redirect to another origin, ${to}` };
@@ -1403,18 +1512,27 @@ function checkConvergence(keyName, explicit, listing, targets, toleranceMs = 0) 
     // Regenerating moves updated_at, not created_at: the newest is the one issued last.
     const newest = [...all].sort((a, b) => issuedAt(b) - issuedAt(a) || b.id - a.id)[0];
     if (newest.name !== keyName || !newest.createdAt) {
-        return { converged: false, reason: `the newest key of this rotation cannot be told (key ${newest.id} has no creation time or another name)` };
+        return {
+            converged: false,
+            reason: `the newest key of this rotation cannot be told (key ${newest.id} has no creation time or another name)`,
+        };
     }
     // key-id-variable names the key the secrets hold: it must be the newest.
     const remembered = explicit.find((e) => e.source === 'key-id-variable');
     if (remembered && remembered.id !== newest.id) {
-        return { converged: false, reason: `key-id-variable holds ${remembered.id}, but the key of '${keyName}' issued last is ${newest.id}` };
+        return {
+            converged: false,
+            reason: `key-id-variable holds ${remembered.id}, but the key of '${keyName}' issued last is ${newest.id}`,
+        };
     }
     const issued = issuedAt(newest);
     for (const target of targets) {
         const updated = target.existing?.updatedAt ? Date.parse(target.existing.updatedAt) : Number.NaN;
         if (Number.isNaN(updated) || Math.floor((updated + toleranceMs) / 1000) < Math.floor(issued / 1000)) {
-            return { converged: false, reason: `${(0,github_targets/* describeTarget */.ff)(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key or a dead value` };
+            return {
+                converged: false,
+                reason: `${(0,github_targets/* describeTarget */.ff)(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key or a dead value`,
+            };
         }
     }
     return { converged: true, newest, all };
@@ -1427,7 +1545,15 @@ function findLeftovers(keepPrevious, convergence) {
     const earlier = all.filter((k) => k.id !== newest.id);
     if (earlier.length === 0)
         return { reason: 'no earlier key of this rotation is alive' };
-    return { newest, retire: { replaced: earlier, kept: earlier.slice(0, keepPrevious), retired: earlier.slice(keepPrevious), notes: [] } };
+    return {
+        newest,
+        retire: {
+            replaced: earlier,
+            kept: earlier.slice(0, keepPrevious),
+            retired: earlier.slice(keepPrevious),
+            notes: [],
+        },
+    };
 }
 function issuedAt(key) {
     const created = key.createdAt ? Date.parse(key.createdAt) : Number.NaN;
@@ -1455,7 +1581,9 @@ async function checkNotRegeneratedAgain(capgo, key, warn) {
     const now = row?.updatedAt ? Date.parse(row.updatedAt) : Number.NaN;
     if (row && (Number.isNaN(now) || now <= ours))
         return undefined;
-    const what = row ? `was regenerated again at ${row.updatedAt}, after this run regenerated it at ${key.updatedAt}` : "is no longer in Capgo's list (deleted?)";
+    const what = row
+        ? `was regenerated again at ${row.updatedAt}, after this run regenerated it at ${key.updatedAt}`
+        : "is no longer in Capgo's list (deleted?)";
     return (`key ${key.id} ${what}: another run or a person acted on it meanwhile, so the value this run wrote may no longer work. ` +
         `Run again (with a concurrency group, or once the other run is done): a re-run regenerates it and writes every target.`);
 }
@@ -1520,7 +1648,10 @@ async function rotateUnderLease(settings, deps) {
     const { listing, targets, variableValue } = await preflight(settings, deps, readConcurrency);
     log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
     const explicit = explicitIds(settings, variableValue);
-    const guard = [...(0,previous_keys/* managingKeyProblems */.Gk)(settings.keyName, explicit, listing, settings.strategy), ...(deps.followUp?.check(listing) ?? [])];
+    const guard = [
+        ...(0,previous_keys/* managingKeyProblems */.Gk)(settings.keyName, explicit, listing, settings.strategy),
+        ...(deps.followUp?.check(listing) ?? []),
+    ];
     if (guard.length > 0)
         throw new PreflightError(guard);
     const previous = (0,previous_keys/* findPreviousKeys */.RR)(settings.keyName, explicit, settings.keepPrevious, listing);
@@ -1541,7 +1672,9 @@ async function rotateUnderLease(settings, deps) {
     let notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
     // Young secrets skip the run only when the rotation has converged (leftovers.ts); else it is due.
     // Due or not: within the two services' clock tolerance. Leftovers: by strict proof only.
-    const convergence = notDue ? checkConvergence(settings.keyName, explicit, listing, targets, CROSS_CLOCK_TOLERANCE_MS) : undefined;
+    const convergence = notDue
+        ? checkConvergence(settings.keyName, explicit, listing, targets, CROSS_CLOCK_TOLERANCE_MS)
+        : undefined;
     if (notDue && convergence?.converged === false) {
         log.info(`Rotating although every target secret was updated less than ${settings.rotateAfterDays} days ago: ${convergence.reason}.`);
         notDue = undefined;
@@ -1565,7 +1698,15 @@ async function rotateUnderLease(settings, deps) {
         const strategy = expectRegenerate ? 'regenerate' : 'create';
         const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined;
         report.strategy = strategy;
-        report.plan.push(...(0,plan/* describePlan */.df)({ settings, strategy, regenerateChoice, generation: listing.generation, previous, targets, variable }));
+        report.plan.push(...(0,plan/* describePlan */.df)({
+            settings,
+            strategy,
+            regenerateChoice,
+            generation: listing.generation,
+            previous,
+            targets,
+            variable,
+        }));
         const regenerated = strategy === 'regenerate' && regenerateChoice.ok ? regenerateChoice : undefined;
         report.previousKeyIds = regenerated ? [regenerated.id] : previous.replaced.map((k) => k.id);
         report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id);
@@ -1615,7 +1756,11 @@ async function rotateUnderLease(settings, deps) {
         }
         log.warning(error);
         // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-        return { ...outcome(target, 'failed', undefined), error, mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined };
+        return {
+            ...outcome(target, 'failed', undefined),
+            error,
+            mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined,
+        };
     });
     const written = settled.filter((s) => s.state === 'written').length;
     if (written > 0) {
@@ -1636,8 +1781,12 @@ async function rotateUnderLease(settings, deps) {
     // the previous keys but for the newest keep-previous of them.
     const [variableFailure, deleteFailure, regeneratedAgain] = await Promise.all([
         writeVariable(deps, report, variableValue, issued.key.id),
-        issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName, listing) : undefined,
-        issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m)) : undefined,
+        issued.strategy === 'create'
+            ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName, listing)
+            : undefined,
+        issued.strategy === 'regenerate'
+            ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m))
+            : undefined,
         // With a managing-key renewal to follow, the lease covers it too (released in rotate()'s finally).
         deps.followUp ? undefined : deps.lease?.release(),
     ]);
@@ -1668,7 +1817,7 @@ async function preflight(settings, deps, concurrency) {
     // Secret metadata is read only when something needs it: the age check, or the dry run's plan.
     // (A write whose answer is lost is read back then, and judged against it when it was read.)
     const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined;
-    deps.log.info(`Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'));
+    deps.log.info(`Preflight: listing Capgo keys, reading ${refs.length} target(s)${deps.variable ? ` and variable ${deps.variable.name}.` : '.'}`);
     // The lease is taken alongside the reads: it costs no round trip of its own. A dry run changes nothing, so takes none.
     const [listing, targets, variable, lease, followUp] = await Promise.all([
         settle(deps.capgo.listKeys()),
@@ -1683,7 +1832,11 @@ async function preflight(settings, deps, concurrency) {
             problems.push(errorMessage(result.error));
     if (!listing.ok || !variable.ok || problems.length > 0)
         throw new PreflightError(problems);
-    return { listing: listing.value, targets: targets.map((t) => t.value), variableValue: variable.value };
+    return {
+        listing: listing.value,
+        targets: targets.map((t) => t.value),
+        variableValue: variable.value,
+    };
 }
 async function settle(promise) {
     return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
@@ -1806,7 +1959,9 @@ function checkRegenerable(choice, settings, now, log) {
     if (settings.expiresInDays === undefined) {
         const problem = (0,expiry/* expiryProblem */.rD)(key.expiresAt, now, (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
         if (problem) {
-            const when = problem === 'expired' ? `expired at ${key.expiresAt}` : `expires at ${key.expiresAt}, before a next run could replace it`;
+            const when = problem === 'expired'
+                ? `expired at ${key.expiresAt}`
+                : `expires at ${key.expiresAt}, before a next run could replace it`;
             throw new PreflightError([
                 `Capgo key ${key.id} ${when}, and a regenerate keeps its expiry, so the secrets would hold a dead key: ` +
                     'set expires-in-days (1 to 365) to give the regenerated key a new expiry.',
@@ -1929,7 +2084,7 @@ async function retireLeftovers(settings, deps, report, leftovers, concurrency, l
         if (retire.retired.length === 0)
             return;
         deps.log.info(`Earlier key(s) ${retire.retired.map((k) => k.id).join(', ')} left alive by an earlier run are not retired: without the lease, ` +
-            'the secrets\' last updates do not prove which key they hold. The next due rotation retires them.');
+            "the secrets' last updates do not prove which key they hold. The next due rotation retires them.");
         return;
     }
     report.previousKeyIds = retire.replaced.map((k) => k.id);

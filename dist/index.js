@@ -28705,7 +28705,9 @@ function isNotFound(error) {
 const MAX_QUOTED = 300;
 /** Server or library text as a message may quote it. */
 function quoted(text, maxLength = MAX_QUOTED) {
-    return (0,_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(String(text)), maxLength).replace(/\s+/g, ' ').trim();
+    return (0,_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(String(text)), maxLength)
+        .replace(/\s+/g, ' ')
+        .trim();
 }
 // GitHub's own `message` only: Octokit's error message is the raw body when it is not JSON (a
 // proxy's page, say), and no raw body is ever quoted (docs/contract.md).
@@ -28757,7 +28759,9 @@ function explainGitHubError(context, error) {
                     `cannot write secrets at all: pass a fine-grained personal access token, or a GitHub App token whose app has ${context.permission}.`);
             }
             const accepted = headers['x-accepted-github-permissions'];
-            const needs = accepted ? `GitHub accepts these permissions: ${quoted(accepted, 200)}` : `it needs ${context.permission}`;
+            const needs = accepted
+                ? `GitHub accepts these permissions: ${quoted(accepted, 200)}`
+                : `it needs ${context.permission}`;
             return `${head}. The token lacks a permission: ${needs}.`;
         }
         case 404:
@@ -28793,7 +28797,9 @@ function unreachable(context, error) {
 }
 function notGitHub(context, error) {
     const headers = error.response?.headers ?? {};
-    const type = String(headers['content-type'] ?? '').split(';')[0].trim();
+    const type = String(headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim();
     // The body is not quoted: it is a page or an error of something else, possibly long.
     const what = type === '' ? 'an answer without a content type' : `a ${type.slice(0, 60)} answer`;
     const head = `${context.doing}: ${originOf(error)} answered ${error.status} with ${what}, not GitHub's API JSON.`;
@@ -28968,7 +28974,9 @@ class GitHubSecretStore {
         };
         const reading = { ...context, doing: `reading the secret ${describeTarget(ref)}` };
         // All reads of a target at once: the public key, and the secret's metadata when needed.
-        const metadataRead = ref.kind === 'organization' || options.readExisting ? this.readMetadata(route, params, ref.secret, reading) : Promise.resolve(undefined);
+        const metadataRead = ref.kind === 'organization' || options.readExisting
+            ? this.readMetadata(route, params, ref.secret, reading)
+            : Promise.resolve(undefined);
         const [publicKey, metadata] = await Promise.all([
             this.call(context, () => this.timed(() => this.octokit.request(`GET ${route}/public-key`, params))).then((response) => response.data),
             metadataRead,
@@ -28994,12 +29002,20 @@ class GitHubSecretStore {
                 const access = orgAccess
                     ? {
                         visibility: orgAccess.visibility,
-                        ...(orgAccess.visibility === 'selected' ? { selected_repository_ids: orgAccess.selectedRepositoryIds } : {}),
+                        ...(orgAccess.visibility === 'selected'
+                            ? { selected_repository_ids: orgAccess.selectedRepositoryIds }
+                            : {}),
                     }
                     : {};
                 const startedAt = (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)();
                 try {
-                    const response = await this.timed(() => this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }));
+                    const response = await this.timed(() => this.octokit.request(`PUT ${route}/{secret_name}`, {
+                        ...params,
+                        secret_name: ref.secret,
+                        encrypted_value,
+                        key_id,
+                        ...access,
+                    }));
                     return response.status === 201 ? 'created' : 'updated';
                 }
                 catch (error) {
@@ -29007,15 +29023,26 @@ class GitHubSecretStore {
                 }
             },
             verifyWrite: async (startedAt) => {
-                const metadata = await this.readMetadata(route, params, ref.secret, { ...context, doing: `verifying the write of ${describeTarget(ref)}` });
+                const metadata = await this.readMetadata(route, params, ref.secret, {
+                    ...context,
+                    doing: `verifying the write of ${describeTarget(ref)}`,
+                });
                 return (0,_write_verification_js__WEBPACK_IMPORTED_MODULE_2__/* .judgeWrite */ .RL)(metadata, this.clock.at(startedAt), existing);
             },
             checkWriteAccess: async () => {
                 const name = this.writeCheckSecret;
-                const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})` };
+                const checking = {
+                    ...context,
+                    doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})`,
+                };
                 const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_5__/* .seal */ .o)((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex'), key);
                 const probe = { ...params, secret_name: name };
-                await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }));
+                await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, {
+                    ...probe,
+                    encrypted_value,
+                    key_id,
+                    ...(ref.kind === 'organization' ? { visibility: 'private' } : {}),
+                }));
                 return async () => {
                     await this.call({ ...checking, doing: `removing the throwaway secret ${name} of ${describeTarget(ref)}` }, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
                 };
@@ -29038,9 +29065,13 @@ class GitHubSecretStore {
         if (visibility !== 'selected')
             return { visibility, selectedRepositoryIds: [], isNew };
         const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` };
-        const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }));
+        const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, {
+            ...params,
+            secret_name: ref.secret,
+            per_page: 100,
+        }));
         // Sending back a wrong list would silently change who can read the secret: accept only ids.
-        const ids = repositories.map((r) => (typeof r === 'object' && r !== null ? r.id : undefined));
+        const ids = repositories.map((r) => typeof r === 'object' && r !== null ? r.id : undefined);
         if (!ids.every((id) => typeof id === 'number')) {
             throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`);
         }
@@ -29051,9 +29082,14 @@ class GitHubSecretStore {
         try {
             const response = await this.timed(() => this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret }));
             const data = response.data;
-            const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined;
+            const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected'
+                ? data.visibility
+                : undefined;
             // A garbled answer must not pass for "private": that would change who can read an org secret.
-            if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || (route.startsWith('/orgs/') && !visibility)) {
+            if (typeof data !== 'object' ||
+                data === null ||
+                typeof data.name !== 'string' ||
+                (route.startsWith('/orgs/') && !visibility)) {
                 throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`);
             }
             return {
@@ -29182,8 +29218,14 @@ const LINE_BREAK_MARK = ' ⏎ ';
  * `maxLength`, cut to that many characters (code points), ending with `…`.
  */
 function safeText(text, maxLength) {
-    const oneLine = String(text).replace(LONE_SURROGATE, '\uFFFD').replace(LINE_BREAK, LINE_BREAK_MARK).replace(/\t/g, ' ');
-    const neutral = oneLine.replace(INVISIBLE, '').replace(/:(?=:)/g, ': ').replace(/#(?=#\[)/g, '# ');
+    const oneLine = String(text)
+        .replace(LONE_SURROGATE, '\uFFFD')
+        .replace(LINE_BREAK, LINE_BREAK_MARK)
+        .replace(/\t/g, ' ');
+    const neutral = oneLine
+        .replace(INVISIBLE, '')
+        .replace(/:(?=:)/g, ': ')
+        .replace(/#(?=#\[)/g, '# ');
     return maxLength === undefined ? neutral : truncate(neutral, maxLength);
 }
 /** Each line of a message we built, made safe on its own: a multi-line list stays a list. */
@@ -29515,7 +29557,9 @@ function verdict(kind, report, settings) {
                     ? md `⚠️ Partly done: key ${id} was regenerated, but only ${written} of ${secrets} hold its new value`
                     : md `⚠️ Partly done: new key ${id} reached ${written} of ${secrets}`;
             }
-            const after = report.variable?.result === 'failed' ? `the variable ${report.variable.name} was not updated` : 'retiring the earlier keys failed';
+            const after = report.variable?.result === 'failed'
+                ? `the variable ${report.variable.name} was not updated`
+                : 'retiring the earlier keys failed';
             return md `⚠️ Rotated key ${id} into ${secrets}, but ${after}`;
         }
         case 'failed':
@@ -29601,7 +29645,9 @@ function holds(target, report) {
         return md `**unknown**: new key ${target.mayHoldKeyId} or its previous value (both left alive)`;
     if (report.strategy === 'regenerate')
         return md `the old value of key ${report.previousKeyIds[0] ?? '?'}, which no longer works`;
-    return report.previousKeyIds.length > 0 ? md `its previous value (key ${idList(report.previousKeyIds)})` : md `its previous value`;
+    return report.previousKeyIds.length > 0
+        ? md `its previous value (key ${idList(report.previousKeyIds)})`
+        : md `its previous value`;
 }
 function keyFacts(kind, report, settings, web) {
     // A skipped run observed no key; a dry run's plan already says what would happen to it.
@@ -29621,7 +29667,9 @@ function keyFacts(kind, report, settings, web) {
         facts.push(md `**Key ${key.id}** ${code(key.name)}: new, mode ${key.mode ?? settings.keyMode}, ${(0,plan/* describeScope */.OI)(settings)}.`);
     }
     if (key) {
-        const expires = key.expiresAt ? md `${humanTime(key.expiresAt) ?? key.expiresAt} (${relative(key.expiresAt, new Date())})` : md `never (no expiry)`;
+        const expires = key.expiresAt
+            ? md `${humanTime(key.expiresAt) ?? key.expiresAt} (${relative(key.expiresAt, new Date())})`
+            : md `never (no expiry)`;
         facts.push(md `**Expires:** ${expires}`);
     }
     if (key || report.deletedKeyIds.length > 0 || report.keptKeyIds.length > 0)
@@ -29826,7 +29874,7 @@ async function run(options = {}) {
         const timeoutMs = options.timeoutMs ?? tuning.timeoutMs;
         // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
         // starts with @actions/core and the settings alone.
-        const [{ CapgoClient, proxyAwareFetch }, { createGitHubClient }, { GitHubKeyIdVariable }, { rotate }, { GitHubManagingSecret, ManagingKeyRenewal }, { GitHubLease }] = await Promise.all([
+        const [{ CapgoClient, proxyAwareFetch }, { createGitHubClient }, { GitHubKeyIdVariable }, { rotate }, { GitHubManagingSecret, ManagingKeyRenewal }, { GitHubLease },] = await Promise.all([
             Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8041)),
             Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4964)),
             Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 989)),
@@ -29873,13 +29921,22 @@ async function run(options = {}) {
                 })
                 : undefined;
         // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
-        const runId = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined;
+        const runId = process.env.GITHUB_RUN_ID
+            ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`
+            : undefined;
         const lease = settings.workflowRepository
             ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
             : undefined;
         if (!lease && !settings.dryRun)
             log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
-        const rotation = rotate(settings, { capgo, store: new github_targets/* GitHubSecretStore */.ZH(octokit), variable, lease, log, followUp: renewal });
+        const rotation = rotate(settings, {
+            capgo,
+            store: new github_targets/* GitHubSecretStore */.ZH(octokit),
+            variable,
+            lease,
+            log,
+            followUp: renewal,
+        });
         // libsodium loads while the preflight's requests are in flight; a dry run never seals.
         if (!settings.dryRun)
             (0,sealing/* initSodium */.Q)().catch(() => undefined);
@@ -29892,7 +29949,17 @@ async function run(options = {}) {
         // Nothing was written (a failure after a write returns a report instead): say so to later steps.
         core.setOutput('rotated', 'false');
     }
-    await writeSummary({ settings, report, failure, startedAt, finishedAt: new Date(), warnings: log.warnings, notices: log.notices, env: process.env, renewal: renewal?.outcome });
+    await writeSummary({
+        settings,
+        report,
+        failure,
+        startedAt,
+        finishedAt: new Date(),
+        warnings: log.warnings,
+        notices: log.notices,
+        env: process.env,
+        renewal: renewal?.outcome,
+    });
     if (failure)
         log.setFailed(failure);
 }
@@ -29940,7 +30007,9 @@ function describePlan(input) {
         lines.push(`set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`);
     }
     if (strategy === 'create') {
-        lines.push(previous.retired.length > 0 ? `then delete previous key(s) ${ids(previous.retired)}` : 'no previous key to delete');
+        lines.push(previous.retired.length > 0
+            ? `then delete previous key(s) ${ids(previous.retired)}`
+            : 'no previous key to delete');
         if (previous.kept.length > 0)
             lines.push(`keep previous key(s) ${ids(previous.kept)} alive (keep-previous: ${settings.keepPrevious})`);
     }
@@ -29955,7 +30024,11 @@ function ids(keys) {
     return keys.map((k) => k.id).join(', ');
 }
 function describeOrgAccess(ref, access) {
-    const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping';
+    const how = access.isNew
+        ? 'new secret with'
+        : ref.kind === 'organization' && ref.visibility !== undefined
+            ? 'setting'
+            : 'keeping';
     const selected = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : '';
     return `${how} visibility ${access.visibility}${selected}`;
 }
@@ -30137,7 +30210,16 @@ function newestFirst(a, b) {
     return b.id - a.id;
 }
 function bareKey(id) {
-    return { id, name: '', mode: undefined, globalPermissions: [], createdAt: undefined, updatedAt: undefined, expiresAt: undefined, isManagingKey: false };
+    return {
+        id,
+        name: '',
+        mode: undefined,
+        globalPermissions: [],
+        createdAt: undefined,
+        updatedAt: undefined,
+        expiresAt: undefined,
+        isManagingKey: false,
+    };
 }
 
 
@@ -30498,7 +30580,7 @@ function checkManagingKey(secret, environment, rotation, problems) {
         const same = inHome && (rotation.environment ?? '') === (environment ?? '');
         problems.push(`managing-key-secret: '${secret}' is ${same ? 'the very secret' : 'the same name as the secret'} that secret-name writes ` +
             `${inHome ? `in ${home.owner}/${home.repo}` : `in organization ${rotation.organization}`}` +
-            (same ? '' : ', and one would shadow the other in this repository\'s workflows') +
+            (same ? '' : ", and one would shadow the other in this repository's workflows") +
             ': give the managing key a secret of its own (e.g. CAPGO_ADMIN_KEY)');
     }
 }
@@ -30515,12 +30597,18 @@ function defaultKeyName(workflowRepo, repositories, organization, environment, s
     }
     const own = `${workflowRepo.owner}/${workflowRepo.repo}`;
     const elsewhere = [
-        ...repositories.filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase()).map((r) => `${r.owner}/${r.repo}`),
+        ...repositories
+            .filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase())
+            .map((r) => `${r.owner}/${r.repo}`),
         ...(organization !== undefined ? [`organization ${organization}`] : []),
     ];
     const dependabotOnly = secretTypes.length > 0 && secretTypes.every((t) => t === 'dependabot');
     if (elsewhere.length > 0) {
-        const where = organization !== undefined ? `org:${organization}` : elsewhere.length === 1 ? elsewhere[0] : `${elsewhere[0]}+${elsewhere.length - 1}`;
+        const where = organization !== undefined
+            ? `org:${organization}`
+            : elsewhere.length === 1
+                ? elsewhere[0]
+                : `${elsewhere[0]}+${elsewhere.length - 1}`;
         const suggestion = `github-actions:${where}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`;
         problems.push(`key-name: required when a target lies outside the workflow's repository ${own} (here: ${elsewhere.join(', ')}). ` +
             `Every run retires all earlier keys of its key-name, so two rotations sharing the default would delete each other's keys: ` +
@@ -30636,7 +30724,9 @@ function parseOrgRepositories(items, organization, problems) {
     const names = [];
     for (const item of items) {
         const parts = item.split('/');
-        const name = parts.length === 2 && organization !== undefined && parts[0].toLowerCase() === organization.toLowerCase() ? parts[1] : item;
+        const name = parts.length === 2 && organization !== undefined && parts[0].toLowerCase() === organization.toLowerCase()
+            ? parts[1]
+            : item;
         if (!REPO.test(name) || name === '.' || name === '..') {
             problems.push(`org-selected-repositories: '${item}' is not a repository name of organization ${organization ?? '(unset)'}`);
         }
@@ -30668,7 +30758,10 @@ function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
                 continue;
             }
         }
-        else if (parts.length === 2 && OWNER.test(parts[0]) && REPO.test(parts[1]) && !['.', '..'].includes(parts[1])) {
+        else if (parts.length === 2 &&
+            OWNER.test(parts[0]) &&
+            REPO.test(parts[1]) &&
+            !['.', '..'].includes(parts[1])) {
             ref = { owner: parts[0], repo: parts[1] };
         }
         if (!ref) {
@@ -30712,7 +30805,9 @@ function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
 function judgeWrite(secret, start, before) {
     if (before !== undefined) {
         if (before === null) {
-            return secret === null ? { state: 'not-applied', reason: 'the secret still does not exist' } : { state: 'applied', result: 'created' };
+            return secret === null
+                ? { state: 'not-applied', reason: 'the secret still does not exist' }
+                : { state: 'applied', result: 'created' };
         }
         if (secret === null)
             return { state: 'unknown', reason: 'the secret is gone, which this run did not do' };
@@ -30723,7 +30818,10 @@ function judgeWrite(secret, start, before) {
                 return { state: 'applied', result: 'updated' };
             // Unchanged: a write that landed would have moved it, unless it fell in the same second.
             if (start === undefined || was + 1000 + CLOCK_TOLERANCE_MS <= start.earliest)
-                return { state: 'not-applied', reason: `the secret is still as preflight read it (updated at ${secret.updatedAt})` };
+                return {
+                    state: 'not-applied',
+                    reason: `the secret is still as preflight read it (updated at ${secret.updatedAt})`,
+                };
         }
     }
     if (secret === null)
@@ -30741,9 +30839,15 @@ function judgeWrite(secret, start, before) {
     // timestamps and the Date header come from different machines: only a change well before the
     // write (by more than any plausible disagreement between them) proves the write did not land.
     if (updated + 1000 + CLOCK_TOLERANCE_MS <= start.earliest) {
-        return { state: 'not-applied', reason: `the secret was last updated at ${secret.updatedAt}, well before the write began` };
+        return {
+            state: 'not-applied',
+            reason: `the secret was last updated at ${secret.updatedAt}, well before the write began`,
+        };
     }
-    return { state: 'unknown', reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell` };
+    return {
+        state: 'unknown',
+        reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell`,
+    };
 }
 /** How far GitHub's secret timestamps and its Date headers may disagree, for a proof of "not written". */
 const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
@@ -30762,7 +30866,10 @@ async function settleWrites(targets, writes, concurrency, log) {
             check = await target.verifyWrite(error.startedAt);
         }
         catch (readError) {
-            check = { state: 'unknown', reason: `reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})` };
+            check = {
+                state: 'unknown',
+                reason: `reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})`,
+            };
         }
         const where = (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .describeTarget */ .ff)(target.ref);
         if (check.state === 'applied') {
@@ -30770,10 +30877,22 @@ async function settleWrites(targets, writes, concurrency, log) {
             return { target, state: 'written', result: check.result, error: undefined };
         }
         if (check.state === 'not-applied')
-            return { target, state: 'not-written', result: undefined, error: `${message} (verified not written: ${check.reason})` };
-        return { target, state: 'unknown', result: undefined, error: `${message} Whether it was written is unknown: ${check.reason}.` };
+            return {
+                target,
+                state: 'not-written',
+                result: undefined,
+                error: `${message} (verified not written: ${check.reason})`,
+            };
+        return {
+            target,
+            state: 'unknown',
+            result: undefined,
+            error: `${message} Whether it was written is unknown: ${check.reason}.`,
+        };
     });
-    return checks.map((c) => (c.ok ? c.value : { target: targets[checks.indexOf(c)], state: 'unknown', result: undefined, error: String(c.error) }));
+    return checks.map((c) => c.ok
+        ? c.value
+        : { target: targets[checks.indexOf(c)], state: 'unknown', result: undefined, error: String(c.error) });
 }
 /** The failure of a run whose targets do not all hold the new key: who holds what, and what stays alive. */
 function describeIncompleteWrite(strategy, key, settled, previous) {
@@ -30783,7 +30902,11 @@ function describeIncompleteWrite(strategy, key, settled, previous) {
         : oldIds.length > 0
             ? `its previous value (previous key ${oldIds.join(' or ')})`
             : 'its previous value';
-    const holds = (s) => s.state === 'written' ? `${s.result}, holds new key ${key.id}` : s.state === 'unknown' ? `outcome unknown, holds new key ${key.id} or ${stale}` : `failed, holds ${stale}`;
+    const holds = (s) => s.state === 'written'
+        ? `${s.result}, holds new key ${key.id}`
+        : s.state === 'unknown'
+            ? `outcome unknown, holds new key ${key.id} or ${stale}`
+            : `failed, holds ${stale}`;
     const written = settled.filter((s) => s.state === 'written').length;
     const unknown = settled.filter((s) => s.state === 'unknown').length;
     const head = unknown > 0

@@ -57,7 +57,13 @@ const rounds = (items: number, bound: number) => Math.ceil(items / bound)
  */
 function idealRoundTrips(strategy: Strategy, targets: number): number {
   if (strategy === 'create') return rounds(targets, READ_CONCURRENCY) + 1 + rounds(targets, WRITE_CONCURRENCY) + 1
-  return rounds(targets, READ_CONCURRENCY) + rounds(targets, WRITE_CONCURRENCY) + Math.max(1, rounds(targets, WRITE_CONCURRENCY)) + rounds(targets, WRITE_CONCURRENCY) + 1
+  return (
+    rounds(targets, READ_CONCURRENCY) +
+    rounds(targets, WRITE_CONCURRENCY) +
+    Math.max(1, rounds(targets, WRITE_CONCURRENCY)) +
+    rounds(targets, WRITE_CONCURRENCY) +
+    1
+  )
 }
 
 function latencyCase(bundle: string, strategy: Strategy, targets: number): LatencyCase {
@@ -76,19 +82,29 @@ function latencyCase(bundle: string, strategy: Strategy, targets: number): Laten
 }
 
 async function prepare(c: LatencyCase): Promise<Sandbox> {
-  const sandbox = await startSandbox({ generation: c.strategy === 'create' ? 'classic' : 'current', latencyMs: LATENCY })
+  const sandbox = await startSandbox({
+    generation: c.strategy === 'create' ? 'classic' : 'current',
+    latencyMs: LATENCY,
+  })
   for (let i = 0; i < c.targets; i++) sandbox.github.addRepo(i === 0 ? 'octo/app' : `octo/app-${i}`)
   sandbox.capgo.addKey({ name: NAME })
   return sandbox
 }
 
 async function runLatencyCase(c: LatencyCase, keep: boolean): Promise<void> {
-  const sandbox = (c.sandbox ??= await prepare(c))
+  c.sandbox ??= await prepare(c)
+  const sandbox = c.sandbox
   const repos = [...sandbox.github.repoIds.keys()].join(',')
   // key-name: required once a target lies outside the workflow's repository.
-  const inputs: Record<string, string> = { 'key-name': NAME, ...(c.strategy === 'create' ? { 'key-id-variable': 'CAPGO_KEY_ID' } : { strategy: 'regenerate' }) }
+  const inputs: Record<string, string> = {
+    'key-name': NAME,
+    ...(c.strategy === 'create' ? { 'key-id-variable': 'CAPGO_KEY_ID' } : { strategy: 'regenerate' }),
+  }
   sandbox.clearTimeline()
-  const run = await runBundle(sandbox.inputs({ repositories: repos, ...inputs }), { githubApiUrl: sandbox.github.baseUrl, bundle: c.bundle })
+  const run = await runBundle(sandbox.inputs({ repositories: repos, ...inputs }), {
+    githubApiUrl: sandbox.github.baseUrl,
+    bundle: c.bundle,
+  })
   if (run.exitCode !== 0) throw new Error(`${c.name}: the action failed: ${run.error}`)
   if (!keep) return
   const exchanges = sandbox.timeline()
@@ -97,9 +113,15 @@ async function runLatencyCase(c: LatencyCase, keep: boolean): Promise<void> {
   c.span.push(last - first)
   c.firstRequest.push(first - run.startedAt)
   c.notNetwork.push(last - first - inFlightTime(exchanges))
-  const firstWrite = exchanges.find((e) => e.service === 'github' && e.method === 'PUT' && e.path.endsWith(`/${NAME.split(':').pop()}`))
+  const firstWrite = exchanges.find(
+    (e) => e.service === 'github' && e.method === 'PUT' && e.path.endsWith(`/${NAME.split(':').pop()}`),
+  )
   if (firstWrite) {
-    const waitedFor = Math.max(...exchanges.map((e) => (e.answeredAt !== undefined && e.answeredAt < firstWrite.arrivedAt ? e.answeredAt : Number.NEGATIVE_INFINITY)))
+    const waitedFor = Math.max(
+      ...exchanges.map((e) =>
+        e.answeredAt !== undefined && e.answeredAt < firstWrite.arrivedAt ? e.answeredAt : Number.NEGATIVE_INFINITY,
+      ),
+    )
     c.answerToWrite.push(firstWrite.arrivedAt - waitedFor)
   }
   if (run.peakRssBytes !== undefined) c.peakRss.push(run.peakRssBytes)
@@ -143,7 +165,11 @@ const median = (values: readonly number[]) => {
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
   return rows
-    .map((row, r) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ') + (r === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : ''))
+    .map(
+      (row, r) =>
+        row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ') +
+        (r === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : ''),
+    )
     .join('\n')
 }
 
@@ -156,7 +182,9 @@ async function main(): Promise<void> {
   const node: number[] = []
   const failing = BUNDLES.map((): number[] => [])
   const bare = { PATH: process.env.PATH ?? '' }
-  process.stderr.write(`${RUNS} rounds (after a warm-up) of ${cases.length + 2} cases, ${LATENCY} ms per answer, Node ${process.version}\n`)
+  process.stderr.write(
+    `${RUNS} rounds (after a warm-up) of ${cases.length + 2} cases, ${LATENCY} ms per answer, Node ${process.version}\n`,
+  )
   try {
     for (let round = 0; round <= RUNS; round++) {
       const keep = round > 0 // the first round warms the disk cache and the JIT of this process
@@ -175,7 +203,8 @@ async function main(): Promise<void> {
   }
 
   const nodeMs = median(node)
-  const firstRequest = (bundle: string) => median(cases.filter((c) => c.targets === 1 && c.bundle === bundle).flatMap((c) => c.firstRequest))
+  const firstRequest = (bundle: string) =>
+    median(cases.filter((c) => c.targets === 1 && c.bundle === bundle).flatMap((c) => c.firstRequest))
   process.stdout.write(
     `\nNode ${process.version}, ${RUNS} interleaved runs per case, ${LATENCY} ms per answer, read/write bounds ${READ_CONCURRENCY}/${WRITE_CONCURRENCY}.\n\n` +
       `start-up (medians)\n` +
@@ -183,13 +212,23 @@ async function main(): Promise<void> {
         ['', 'ms', '× node -e 0'],
         ['node -e 0', nodeMs.toFixed(0), '1.00'],
         ...BUNDLES.flatMap((bundle, i) => [
-          [`bundle, failing on missing inputs${label(bundle)}`, median(failing[i]!).toFixed(0), (median(failing[i]!) / nodeMs).toFixed(2)],
-          [`process start → first request (1-target runs)${label(bundle)}`, firstRequest(bundle).toFixed(0), (firstRequest(bundle) / nodeMs).toFixed(2)],
+          [
+            `bundle, failing on missing inputs${label(bundle)}`,
+            median(failing[i]!).toFixed(0),
+            (median(failing[i]!) / nodeMs).toFixed(2),
+          ],
+          [
+            `process start → first request (1-target runs)${label(bundle)}`,
+            firstRequest(bundle).toFixed(0),
+            (firstRequest(bundle) / nodeMs).toFixed(2),
+          ],
         ]),
       ]) +
       '\n\nnetwork span: first request → last answer (medians)\n',
   )
-  const rows = [['case', 'ideal RT', 'ideal ms', 'span ms', 'span / ideal', 'not network ms', 'answer → write ms', 'peak RSS MB']]
+  const rows = [
+    ['case', 'ideal RT', 'ideal ms', 'span ms', 'span / ideal', 'not network ms', 'answer → write ms', 'peak RSS MB'],
+  ]
   for (const c of cases) {
     const ideal = c.idealRoundTrips * LATENCY
     rows.push([

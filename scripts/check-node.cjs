@@ -9,10 +9,22 @@ var version = process.versions.node
 var major = Number(version.split('.')[0])
 if (!(major >= required)) {
   process.stderr.write(
-    'error: the tests need Node ' + required + ' or later (the action\'s runtime); npm scripts run on Node ' + version + ' (' + process.execPath + ').\n' +
-      'The project installs Node ' + required + ' as a devDependency, but only when install scripts run:\n' +
+    'error: the tests need Node ' +
+      required +
+      " or later (the action's runtime); npm scripts run on Node " +
+      version +
+      ' (' +
+      process.execPath +
+      ').\n' +
+      'The project installs Node ' +
+      required +
+      ' as a devDependency, but only when install scripts run:\n' +
       '  npm ci            # not --ignore-scripts (or set ignore-scripts=false in .npmrc)\n' +
-      'or put Node ' + required + ' first on PATH yourself (nvm install ' + required + ', fnm use, volta, mise).\n'
+      'or put Node ' +
+      required +
+      ' first on PATH yourself (nvm install ' +
+      required +
+      ', fnm use, volta, mise).\n',
   )
   process.exit(1)
 }

@@ -20,7 +20,9 @@ function showState(sandbox: Sandbox): void {
   process.stdout.write('Capgo keys:\n')
   for (const key of sandbox.capgo.keys.values()) {
     const role = key.id === sandbox.capgo.managingKey.id ? ' (the managing key, capgo-api-key)' : ''
-    process.stdout.write(`  id ${key.id}  ${(key.mode ?? key.role ?? '-').padEnd(6)}  ${fingerprint(key.key)}  '${key.name}'${role}\n`)
+    process.stdout.write(
+      `  id ${key.id}  ${(key.mode ?? key.role ?? '-').padEnd(6)}  ${fingerprint(key.key)}  '${key.name}'${role}\n`,
+    )
   }
   const stored = sandbox.github.stored({ repo: 'octo/app' }, 'CAPGO_TOKEN')
   if (!stored) {
@@ -41,11 +43,17 @@ function showRun(run: BundleRun): void {
   const log = run.stdout
     .split('\n')
     .filter((line) => !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
-    .map((line) => line.replace(/^::(notice|warning|error)::/, (_, kind: string) => `${kind.toUpperCase()}: `).replace(/%0A/g, '\n  '))
+    .map((line) =>
+      line
+        .replace(/^::(notice|warning|error)::/, (_, kind: string) => `${kind.toUpperCase()}: `)
+        .replace(/%0A/g, '\n  '),
+    )
   process.stdout.write(`${log.join('\n').trim()}\n(exit code ${run.exitCode}, ${Math.round(run.durationMs)} ms)\n`)
   heading('outputs (steps.<id>.outputs.*)')
   for (const [name, value] of Object.entries(run.outputs)) {
-    process.stdout.write(`  ${name.padEnd(17)} ${name === 'key' ? '*** (masked in the log; usable by later steps)' : value}\n`)
+    process.stdout.write(
+      `  ${name.padEnd(17)} ${name === 'key' ? '*** (masked in the log; usable by later steps)' : value}\n`,
+    )
   }
   heading('job summary')
   process.stdout.write(`${summaryText(run.summary)}\n`)
@@ -57,7 +65,11 @@ async function main(): Promise<void> {
   try {
     sandbox.github.addRepo('octo/app')
     sandbox.capgo.addKey({ name: 'made by hand long ago', mode: 'all' })
-    const inputs = sandbox.inputs({ 'limited-to-apps': 'com.example.app', 'expires-in-days': '30', 'key-id-variable': VARIABLE })
+    const inputs = sandbox.inputs({
+      'limited-to-apps': 'com.example.app',
+      'expires-in-days': '30',
+      'key-id-variable': VARIABLE,
+    })
     process.stdout.write(
       `Sandbox: Capgo (classic) at ${sandbox.capgo.baseUrl}, GitHub at ${sandbox.github.baseUrl}.\n` +
         `Workflow repository octo/app. Inputs: limited-to-apps: com.example.app, expires-in-days: 30, key-id-variable: ${VARIABLE}.\n`,
@@ -65,7 +77,10 @@ async function main(): Promise<void> {
     heading('before')
     showState(sandbox)
 
-    for (const [index, title] of ['first rotation: creates the key and the secret', 'second rotation: replaces the key and retires the first one'].entries()) {
+    for (const [index, title] of [
+      'first rotation: creates the key and the secret',
+      'second rotation: replaces the key and retires the first one',
+    ].entries()) {
       heading(`run ${index + 1}, ${title}`)
       const run = await runBundle(inputs, { githubApiUrl: sandbox.github.baseUrl })
       showRun(run)

@@ -52,14 +52,18 @@ async function main(): Promise<number> {
     const shrunk = details.counterexample?.[0]
     const kind = result && shrunk ? signature(shrunk, result) : 'error'
     seen.add(kind)
-    write(`\nFINDING ${findings} (${kind}): seed ${details.seed}, path ${details.counterexamplePath}, after ${details.numRuns} case(s), ${details.numShrinks} shrink(s)`)
+    write(
+      `\nFINDING ${findings} (${kind}): seed ${details.seed}, path ${details.counterexamplePath}, after ${details.numRuns} case(s), ${details.numShrinks} shrink(s)`,
+    )
     write(`replay: HUNT_SEED=${details.seed} HUNT_PATH=${details.counterexamplePath} npm run hunt`)
     write(`counterexample: ${fc.stringify(shrunk)}`)
     write(result ? describeCase(result) : String(error))
     if (!catalogue || fixedSeed !== undefined) break
     seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff
   }
-  write(`\nhunt: ${runs - left} case(s) in ${Math.round((Date.now() - started) / 1000)} s, ${findings} finding(s)${catalogue ? ` of ${seen.size} kind(s)` : ''}`)
+  write(
+    `\nhunt: ${runs - left} case(s) in ${Math.round((Date.now() - started) / 1000)} s, ${findings} finding(s)${catalogue ? ` of ${seen.size} kind(s)` : ''}`,
+  )
   return findings > 0 ? 1 : 0
 }
 

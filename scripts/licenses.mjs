@@ -7,7 +7,12 @@ import { join } from 'node:path'
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'))
 const entries = Object.entries(lock.packages)
   .filter(([path, meta]) => path.startsWith('node_modules/') && !meta.dev && !meta.optional)
-  .map(([path, meta]) => ({ path, name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), version: meta.version, license: meta.license }))
+  .map(([path, meta]) => ({
+    path,
+    name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length),
+    version: meta.version,
+    license: meta.license,
+  }))
   .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
 
 const seen = new Set()

@@ -42,7 +42,11 @@ function state(sandbox: Sandbox): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { current: { type: 'boolean', default: false }, 'capgo-port': { type: 'string', default: '4010' }, 'github-port': { type: 'string', default: '4011' } },
+    options: {
+      current: { type: 'boolean', default: false },
+      'capgo-port': { type: 'string', default: '4010' },
+      'github-port': { type: 'string', default: '4011' },
+    },
   })
   await FakeGitHub.ready()
   const sandbox = await startSandbox({
@@ -72,8 +76,13 @@ async function main(): Promise<void> {
     if (performance.now() - requests.at(-1)!.at < 1000) return
     const fresh = requests.slice(seen)
     seen = count
-    const methods = fresh.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.method]: (acc[r.method] ?? 0) + 1 }), {})
-    process.stdout.write(`\n-- ${fresh.length} request(s): ${Object.entries(methods).map(([m, n]) => `${n} ${m}`).join(', ')}\n${state(sandbox)}\n`)
+    const methods: Record<string, number> = {}
+    for (const r of fresh) methods[r.method] = (methods[r.method] ?? 0) + 1
+    process.stdout.write(
+      `\n-- ${fresh.length} request(s): ${Object.entries(methods)
+        .map(([m, n]) => `${n} ${m}`)
+        .join(', ')}\n${state(sandbox)}\n`,
+    )
   }, 250)
 
   const stop = () => {

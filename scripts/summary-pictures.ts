@@ -35,8 +35,17 @@ const scenarios: Scenario[] = [
     generation: 'classic',
     setup: async (sandbox) => {
       sandbox.github.addRepo('octo/app').addRepo('octo/web').addOrg('octo')
-      sandbox.github.seedSecret({ org: 'octo' }, 'CAPGO_TOKEN', { visibility: 'selected', selected_repository_ids: [5001, 5002] })
-      const inputs = { repositories: 'app, web', organization: 'octo', 'limited-to-apps': 'com.demo.app', 'expires-in-days': '30', 'key-id-variable': 'CAPGO_KEY_ID' }
+      sandbox.github.seedSecret({ org: 'octo' }, 'CAPGO_TOKEN', {
+        visibility: 'selected',
+        selected_repository_ids: [5001, 5002],
+      })
+      const inputs = {
+        repositories: 'app, web',
+        organization: 'octo',
+        'limited-to-apps': 'com.demo.app',
+        'expires-in-days': '30',
+        'key-id-variable': 'CAPGO_KEY_ID',
+      }
       await earlierRun(sandbox, inputs)
       return inputs
     },
@@ -46,8 +55,14 @@ const scenarios: Scenario[] = [
     title: 'A regeneration (current Capgo: the key gets a new value in place)',
     generation: 'current',
     setup: (sandbox) => {
-      sandbox.github.addRepo('octo/app', { environments: ['production'] }).addRepo('octo/web', { environments: ['production'] })
-      sandbox.capgo.addKey({ name: 'github-actions:octo/app:production:CAPGO_TOKEN', mode: 'upload', limited_to_apps: ['com.demo.app'] })
+      sandbox.github
+        .addRepo('octo/app', { environments: ['production'] })
+        .addRepo('octo/web', { environments: ['production'] })
+      sandbox.capgo.addKey({
+        name: 'github-actions:octo/app:production:CAPGO_TOKEN',
+        mode: 'upload',
+        limited_to_apps: ['com.demo.app'],
+      })
       return { repositories: 'app, web', environment: 'production', 'expires-in-days': '30' }
     },
   },
@@ -83,7 +98,16 @@ const scenarios: Scenario[] = [
       sandbox.github.addRepo('octo/app').addRepo('octo/web').addRepo('octo/docs')
       const inputs = { repositories: 'app, web, docs' }
       await earlierRun(sandbox, inputs)
-      sandbox.github.fault('PUT', /octo\/docs\/actions\/secrets\/CAPGO_TOKEN$/, [403, { message: 'Resource not accessible by personal access token' }, { 'x-accepted-github-permissions': 'secrets=write' }], { every: true })
+      sandbox.github.fault(
+        'PUT',
+        /octo\/docs\/actions\/secrets\/CAPGO_TOKEN$/,
+        [
+          403,
+          { message: 'Resource not accessible by personal access token' },
+          { 'x-accepted-github-permissions': 'secrets=write' },
+        ],
+        { every: true },
+      )
       return inputs
     },
   },
@@ -129,16 +153,22 @@ body { margin: 0; background: #fff; }
 
 function page(markdown: string, caption: string): string {
   const body = marked.parse(markdown, { gfm: true, async: false })
-  return `<!doctype html><html><head><meta charset="utf-8"><style>${CSS}</style></head><body>` +
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><style>${CSS}</style></head><body>` +
     `<div class="caption">${caption}</div><div class="markdown-body">${body}</div>` +
     `<script>document.title = String(document.body.scrollHeight)</script></body></html>`
+  )
 }
 
 function chromium(args: string[]): string {
-  return execFileSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--force-device-scale-factor=1', ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
+  return execFileSync(
+    'chromium',
+    ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--force-device-scale-factor=1', ...args],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  )
 }
 
 function screenshot(html: string, png: string): void {
@@ -174,8 +204,11 @@ async function main(): Promise<void> {
       const png = join(OUT, `${scenario.file}.png`)
       screenshot(page(markdown, `${scenario.title}: the job summary as GitHub shows it (sandbox run)`), png)
       const size = statSync(png).size
-      if (size > MAX_PNG_BYTES) throw new Error(`${png} is ${Math.round(size / 1024)} KB, over the ${MAX_PNG_BYTES / 1024} KB budget`)
-      process.stdout.write(`${scenario.file}: ${result.failed ? 'failed' : 'succeeded'}, docs/summary/${scenario.file}.md and .png (${Math.round(size / 1024)} KB)\n`)
+      if (size > MAX_PNG_BYTES)
+        throw new Error(`${png} is ${Math.round(size / 1024)} KB, over the ${MAX_PNG_BYTES / 1024} KB budget`)
+      process.stdout.write(
+        `${scenario.file}: ${result.failed ? 'failed' : 'succeeded'}, docs/summary/${scenario.file}.md and .png (${Math.round(size / 1024)} KB)\n`,
+      )
     } finally {
       await sandbox.close()
     }

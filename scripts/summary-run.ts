@@ -16,15 +16,25 @@ export interface InProcessRun {
   readonly failed: boolean
 }
 
-export async function runInProcess(inputs: Record<string, string>, env: Record<string, string>, mustNotLeak: readonly string[]): Promise<InProcessRun> {
+export async function runInProcess(
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+  mustNotLeak: readonly string[],
+): Promise<InProcessRun> {
   const dir = mkdtempSync(join(tmpdir(), 'capgo-summary-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   const saved = { ...process.env }
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_') || name.startsWith('GITHUB_')) delete process.env[name]
-  Object.assign(process.env, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_REPOSITORY: 'octo/app', ...env })
+  for (const name of Object.keys(process.env))
+    if (name.startsWith('INPUT_') || name.startsWith('GITHUB_')) delete process.env[name]
+  Object.assign(process.env, {
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_REPOSITORY: 'octo/app',
+    ...env,
+  })
   for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
   forgetSecrets()
   // core.summary caches the file's path on first use; each run has its own file.
@@ -38,7 +48,10 @@ export async function runInProcess(inputs: Record<string, string>, env: Record<s
     return true
   }) as typeof process.stdout.write
   try {
-    await run({ capgoRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10, sleep: async () => undefined }, githubRetries: 0 })
+    await run({
+      capgoRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10, sleep: async () => undefined },
+      githubRetries: 0,
+    })
   } finally {
     process.stdout.write = write
     for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
@@ -46,7 +59,12 @@ export async function runInProcess(inputs: Record<string, string>, env: Record<s
   }
   const failed = process.exitCode === 1
   process.exitCode = undefined
-  const result = { summary: readFileSync(summaryFile, 'utf8'), log, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), failed }
+  const result = {
+    summary: readFileSync(summaryFile, 'utf8'),
+    log,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    failed,
+  }
   rmSync(dir, { recursive: true, force: true })
   const leaks = findLeaks(result, mustNotLeak)
   if (leaks.length > 0) throw new Error(`refusing to keep a summary that leaks: ${leaks.join('; ')}`)

@@ -26,7 +26,9 @@ const actionForValidator = join(temp, 'action.yml')
 writeFileSync(actionForValidator, action.replace(/^( {2}using: )node24$/m, '$1node20'))
 validate('action.yml', actionForValidator)
 
-for (const name of readdirSync(join('.github', 'workflows')).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+for (const name of readdirSync(join('.github', 'workflows'))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort()) {
   validate(`.github/workflows/${name}`, join('.github', 'workflows', name))
 }
 
@@ -46,4 +48,6 @@ if (failures.length > 0) {
   process.stderr.write(`${failures.join('\n\n')}\n\n${failures.length} of ${checked} files failed validation.\n`)
   process.exit(1)
 }
-process.stdout.write(`Validated ${checked} files: action.yml, ${checked - 1 - examples.length} workflows, ${examples.length} README examples.\n`)
+process.stdout.write(
+  `Validated ${checked} files: action.yml, ${checked - 1 - examples.length} workflows, ${examples.length} README examples.\n`,
+)

@@ -84,7 +84,9 @@ export class CapgoError extends Error {
     readonly detail: string,
     readonly retryAfterMs: number | undefined,
   ) {
-    super(`Capgo: ${operation} failed: ${describe(failure, status, code, detail)}. ${advice(failure, status, code, retryAfterMs)}`)
+    super(
+      `Capgo: ${operation} failed: ${describe(failure, status, code, detail)}. ${advice(failure, status, code, retryAfterMs)}`,
+    )
     this.name = 'CapgoError'
   }
 
@@ -101,7 +103,12 @@ function describe(failure: Failure, status: number | undefined, code: string | u
   return detail
 }
 
-function advice(failure: Failure, status: number | undefined, code: string | undefined, retryAfterMs: number | undefined): string {
+function advice(
+  failure: Failure,
+  status: number | undefined,
+  code: string | undefined,
+  retryAfterMs: number | undefined,
+): string {
   if (failure === 'network') return 'Check capgo-api-url and that the runner can reach it.'
   if (failure === 'timeout') return 'Capgo did not answer in time; run again later.'
   if (failure === 'malformed') return 'The answer is not what a Capgo /apikey endpoint returns: check capgo-api-url.'
@@ -231,7 +238,8 @@ export class CapgoClient implements CapgoApi {
         return { ...parsed, isManagingKey }
       })
       // One row per key: a list that repeats an id could pass one row off as another (the managing key's, say).
-      if (new Set(keys.map((k) => k.id)).size !== keys.length) throw malformed('list keys', 'the list names the same key id twice')
+      if (new Set(keys.map((k) => k.id)).size !== keys.length)
+        throw malformed('list keys', 'the list names the same key id twice')
       return { generation: generationOf(rows), keys }
     })
   }
@@ -255,7 +263,10 @@ export class CapgoClient implements CapgoApi {
   async regenerateKey(id: number, expiresAt: string | undefined): Promise<IssuedKey> {
     const operation = `regenerate key ${id}`
     return withRetry(this.retry, retryable, async () => {
-      const body = await this.request(operation, 'PUT', `/apikey/${id}`, { regenerate: true, ...(expiresAt ? { expires_at: expiresAt } : {}) })
+      const body = await this.request(operation, 'PUT', `/apikey/${id}`, {
+        regenerate: true,
+        ...(expiresAt ? { expires_at: expiresAt } : {}),
+      })
       return this.parseIssued(operation, isObject(body) && isObject(body.apikey) ? body.apikey : body)
     })
   }
@@ -263,7 +274,9 @@ export class CapgoClient implements CapgoApi {
   async deleteKey(id: number): Promise<DeleteOutcome> {
     try {
       // Any 2xx is a success, whatever its body says ({success: true}, {status: "ok"}, or nothing).
-      await withRetry(this.retry, retryable, () => this.request(`delete key ${id}`, 'DELETE', `/apikey/${id}`, undefined, { ignoreBody: true }))
+      await withRetry(this.retry, retryable, () =>
+        this.request(`delete key ${id}`, 'DELETE', `/apikey/${id}`, undefined, { ignoreBody: true }),
+      )
       return 'deleted'
     } catch (error) {
       if (error instanceof CapgoError && error.status === 404) return 'not-found'
@@ -278,7 +291,11 @@ export class CapgoClient implements CapgoApi {
     // Masked before anything else, whatever it is; then only a plain token is accepted: a value with
     // spaces or line breaks would be masked as a whole and printed in clear in pieces by later steps.
     this.options.onKeyMaterial(body.key)
-    if (!KEY_VALUE.test(body.key)) throw malformed(operation, 'the key in the answer is not a plain token (it has spaces, line breaks or other characters)')
+    if (!KEY_VALUE.test(body.key))
+      throw malformed(
+        operation,
+        'the key in the answer is not a plain token (it has spaces, line breaks or other characters)',
+      )
     const { id, name, mode, expiresAt, updatedAt } = parseRow(operation, body)
     return { id, name, key: body.key, mode, expiresAt, updatedAt }
   }
@@ -300,7 +317,13 @@ export class CapgoClient implements CapgoApi {
     this.clockOffsetMs = date + 500 - (sentAt + Date.now()) / 2
   }
 
-  private async request(operation: string, method: string, path: string, json?: unknown, options: { ignoreBody?: boolean } = {}): Promise<unknown> {
+  private async request(
+    operation: string,
+    method: string,
+    path: string,
+    json?: unknown,
+    options: { ignoreBody?: boolean } = {},
+  ): Promise<unknown> {
     const url = `${this.options.baseUrl}${path}`
     const signal = AbortSignal.timeout(this.timeoutMs)
     let response: CapgoResponse
@@ -326,9 +349,17 @@ export class CapgoClient implements CapgoApi {
     const body = parseJson(text)
     if (!response.ok) {
       const { code, detail } = parseErrorBody(body)
-      throw new CapgoError(operation, 'http', response.status, code, detail, parseRetryAfter(response.headers.get('retry-after')))
+      throw new CapgoError(
+        operation,
+        'http',
+        response.status,
+        code,
+        detail,
+        parseRetryAfter(response.headers.get('retry-after')),
+      )
     }
-    if (body === undefined && text.trim() !== '' && !options.ignoreBody) throw malformed(operation, 'the answer is not JSON')
+    if (body === undefined && text.trim() !== '' && !options.ignoreBody)
+      throw malformed(operation, 'the answer is not JSON')
     return body
   }
 }
@@ -342,19 +373,46 @@ function retryable(error: unknown): RetryDecision {
   return { retry: error.status !== undefined && error.status >= 500 }
 }
 
-function transportError(operation: string, error: unknown, url: string, timeoutMs: number, timedOut: boolean): CapgoError {
+function transportError(
+  operation: string,
+  error: unknown,
+  url: string,
+  timeoutMs: number,
+  timedOut: boolean,
+): CapgoError {
   const name = error instanceof Error ? error.name : ''
   if (timedOut || name === 'TimeoutError' || name === 'AbortError') {
-    return new CapgoError(operation, 'timeout', undefined, undefined, `no answer from ${urlForMessage(url)} within ${timeoutMs / 1000} s`, undefined)
+    return new CapgoError(
+      operation,
+      'timeout',
+      undefined,
+      undefined,
+      `no answer from ${urlForMessage(url)} within ${timeoutMs / 1000} s`,
+      undefined,
+    )
   }
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error)
-  return new CapgoError(operation, 'network', undefined, undefined, `could not reach ${urlForMessage(url)} (${quote(cause)})`, undefined)
+  const cause =
+    error instanceof Error && error.cause instanceof Error
+      ? error.cause.message
+      : error instanceof Error
+        ? error.message
+        : String(error)
+  return new CapgoError(
+    operation,
+    'network',
+    undefined,
+    undefined,
+    `could not reach ${urlForMessage(url)} (${quote(cause)})`,
+    undefined,
+  )
 }
 
 /** Names where a redirect pointed (its origin only), and that it was not followed. */
 function redirectDetail(response: CapgoResponse, url: string): string {
   const target = resolveLocation(response.headers.get('location'), url)
-  const where = target ? `to ${safeText(originOf(target), 120)}${target.origin === new URL(url).origin ? ' (the same origin)' : ''}` : 'without a usable Location'
+  const where = target
+    ? `to ${safeText(originOf(target), 120)}${target.origin === new URL(url).origin ? ' (the same origin)' : ''}`
+    : 'without a usable Location'
   return `a redirect ${where}, not followed: the managing key is sent to capgo-api-url only. Check capgo-api-url`
 }
 
@@ -374,7 +432,12 @@ const KEY_VALUE = /^[\x21-\x7e]{1,1024}$/
  * moreInfo.supabaseError.message under a generic failed_to_create_apikey (400) or
  * failed_to_update_apikey (500): that inner code is the one to act on.
  */
-const EXPIRY_POLICY_CODES = new Set(['expiration_required', 'expiration_exceeds_max', 'invalid_expiration_date', 'org_requires_expiring_key'])
+const EXPIRY_POLICY_CODES = new Set([
+  'expiration_required',
+  'expiration_exceeds_max',
+  'invalid_expiration_date',
+  'org_requires_expiring_key',
+])
 
 function policyCode(body: Record<string, unknown>): string | undefined {
   const more = isObject(body.moreInfo) ? body.moreInfo : undefined
@@ -402,19 +465,26 @@ function parseErrorBody(body: unknown): { code: string | undefined; detail: stri
 
 function parseRow(operation: string, row: unknown): Omit<CapgoKey, 'isManagingKey'> {
   if (!isObject(row)) throw malformed(operation, 'a key is not an object')
-  const id = typeof row.id === 'number' ? row.id : typeof row.id === 'string' && /^\d+$/.test(row.id) ? Number(row.id) : NaN
+  const id =
+    typeof row.id === 'number' ? row.id : typeof row.id === 'string' && /^\d+$/.test(row.id) ? Number(row.id) : NaN
   if (!Number.isSafeInteger(id)) throw malformed(operation, 'a key has no numeric id')
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
   return {
     id,
     name: text(row.name) ?? '',
     mode: text(row.mode),
-    globalPermissions: Array.isArray(row.global_permissions) ? row.global_permissions.filter((p): p is string => typeof p === 'string') : [],
+    globalPermissions: Array.isArray(row.global_permissions)
+      ? row.global_permissions.filter((p): p is string => typeof p === 'string')
+      : [],
     createdAt: text(row.created_at),
     updatedAt: text(row.updated_at),
     expiresAt: text(row.expires_at),
-    ...(Array.isArray(row.limited_to_apps) ? { limitedToApps: row.limited_to_apps.filter((a): a is string => typeof a === 'string') } : {}),
-    ...(Array.isArray(row.limited_to_orgs) ? { limitedToOrgs: row.limited_to_orgs.filter((o): o is string => typeof o === 'string') } : {}),
+    ...(Array.isArray(row.limited_to_apps)
+      ? { limitedToApps: row.limited_to_apps.filter((a): a is string => typeof a === 'string') }
+      : {}),
+    ...(Array.isArray(row.limited_to_orgs)
+      ? { limitedToOrgs: row.limited_to_orgs.filter((o): o is string => typeof o === 'string') }
+      : {}),
   }
 }
 

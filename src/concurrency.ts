@@ -10,7 +10,11 @@ export const WRITE_CONCURRENCY = 5
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
 
 /** Runs fn over items with at most `limit` at once; never rejects, one settled result per item. */
-export async function settleAll<I, T>(items: readonly I[], limit: number, fn: (item: I) => Promise<T>): Promise<Settled<T>[]> {
+export async function settleAll<I, T>(
+  items: readonly I[],
+  limit: number,
+  fn: (item: I) => Promise<T>,
+): Promise<Settled<T>[]> {
   const run = pLimit(limit)
   return Promise.all(
     items.map((item) =>

@@ -13,7 +13,11 @@ export function minimumLifetimeMs(rotateAfterDays: number | undefined): number {
 }
 
 /** 'expired', 'too-soon' (dies before the next run could replace it), or undefined when fine or unknown. */
-export function expiryProblem(expiresAt: string | undefined | null, now: Date, minimumLifetime: number): 'expired' | 'too-soon' | undefined {
+export function expiryProblem(
+  expiresAt: string | undefined | null,
+  now: Date,
+  minimumLifetime: number,
+): 'expired' | 'too-soon' | undefined {
   if (!expiresAt) return undefined
   const at = Date.parse(expiresAt)
   if (Number.isNaN(at)) return undefined

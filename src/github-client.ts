@@ -1,7 +1,14 @@
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { fetch as undiciFetch } from 'undici'
-import { isWrite, limitWait, MAX_LIMIT_RETRIES, MAX_WAIT_SECONDS, WriteWindow, type LimitWait } from './github-rate-limits.js'
+import {
+  isWrite,
+  limitWait,
+  MAX_LIMIT_RETRIES,
+  MAX_WAIT_SECONDS,
+  WriteWindow,
+  type LimitWait,
+} from './github-rate-limits.js'
 import { createLogger, type Logger } from './logger.js'
 import { guardRedirects, refuseRedirect } from './redirects.js'
 import { defaultSleep } from './retry.js'
@@ -48,7 +55,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       baseUrl: options.baseUrl,
       log: octokitLog,
       // 403 and 429 are not retried blindly: attemptPolicy waits where GitHub says how long.
-      retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+      retry: {
+        retries: options.retries ?? 3,
+        retryAfterBaseValue: options.retryBaseMs ?? 1000,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      },
     },
     // Registered before retry, so that it wraps each attempt rather than all of them together.
     attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog, limits),
@@ -77,14 +88,23 @@ type RequestHook = (request: (options: RequestOptions) => Promise<unknown>, opti
  * 3xx is never an answer), GitHub's 80 writes a minute, and the waits GitHub asks for on a rate
  * limit or a 503 (plugin-retry's own backoff ignores them), each told to the log.
  */
-function attemptPolicy(timeoutMs: number, log: Logger, octokitLog: Record<'debug' | 'info' | 'warn' | 'error', (message: string) => void>, limits: Limits) {
+function attemptPolicy(
+  timeoutMs: number,
+  log: Logger,
+  octokitLog: Record<'debug' | 'info' | 'warn' | 'error', (message: string) => void>,
+  limits: Limits,
+) {
   const writes = new WriteWindow(limits.now, limits.sleep)
   return (octokit: { hook: { wrap: (name: 'request', hook: never) => void } }) => {
     const attempt: RequestHook = async (request, options) => {
       const what = `${options.method} ${options.url}`
       for (let waits = 0; ; waits++) {
         if (isWrite(options.method)) {
-          await writes.take((ms) => log.warning(`GitHub allows ${writes.limit} content-writing requests a minute: waiting ${Math.ceil(ms / 1000)} s before ${what}.`))
+          await writes.take((ms) =>
+            log.warning(
+              `GitHub allows ${writes.limit} content-writing requests a minute: waiting ${Math.ceil(ms / 1000)} s before ${what}.`,
+            ),
+          )
         }
         try {
           // Set on this call's own options object rather than passed as a copy: the hooks inside
@@ -93,10 +113,19 @@ function attemptPolicy(timeoutMs: number, log: Logger, octokitLog: Record<'debug
           const fetch = guardRedirects((options.request?.fetch as never) ?? undiciFetch)
           // request.log: without it, @octokit/request writes its warnings (which quote response
           // headers) to the console, where the runner reads commands too.
-          options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', fetch, log: octokitLog }
+          options.request = {
+            ...options.request,
+            signal: AbortSignal.timeout(timeoutMs),
+            redirect: 'manual',
+            fetch,
+            log: octokitLog,
+          }
           // Octokit's constructor ignores custom default headers, so the API version is pinned here.
           options.headers = { ...options.headers, 'x-github-api-version': API_VERSION }
-          return refuseRedirect(options, (await request(options)) as { status: number; url?: string; headers?: Record<string, unknown> })
+          return refuseRedirect(
+            options,
+            (await request(options)) as { status: number; url?: string; headers?: Record<string, unknown> },
+          )
         } catch (error) {
           const wait = limitWait(error, limits.now())
           if (wait === undefined) throw error
@@ -112,7 +141,8 @@ function attemptPolicy(timeoutMs: number, log: Logger, octokitLog: Record<'debug
 }
 
 function waitMessage(wait: LimitWait, status: unknown, what: string, retrying: boolean, waits: number): string {
-  const head = wait.kind === 'retry-after' ? `GitHub answered ${String(status)} to ${what}` : `GitHub ${wait.kind} hit on ${what}`
+  const head =
+    wait.kind === 'retry-after' ? `GitHub answered ${String(status)} to ${what}` : `GitHub ${wait.kind} hit on ${what}`
   if (!retrying) return `${head}: not retrying (asked to wait ${wait.seconds} s, retry ${waits + 1}).`
   return `${head}: waiting ${wait.seconds} s${wait.kind === 'retry-after' ? ' (Retry-After)' : ''} before retrying.`
 }

@@ -33,7 +33,9 @@ const MAX_QUOTED = 300
 
 /** Server or library text as a message may quote it. */
 function quoted(text: unknown, maxLength = MAX_QUOTED): string {
-  return safeText(redact(String(text)), maxLength).replace(/\s+/g, ' ').trim()
+  return safeText(redact(String(text)), maxLength)
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 // GitHub's own `message` only: Octokit's error message is the raw body when it is not JSON (a
@@ -87,7 +89,9 @@ export function explainGitHubError(context: GitHubErrorContext, error: unknown):
         )
       }
       const accepted = headers['x-accepted-github-permissions']
-      const needs = accepted ? `GitHub accepts these permissions: ${quoted(accepted, 200)}` : `it needs ${context.permission}`
+      const needs = accepted
+        ? `GitHub accepts these permissions: ${quoted(accepted, 200)}`
+        : `it needs ${context.permission}`
       return `${head}. The token lacks a permission: ${needs}.`
     }
     case 404:
@@ -118,7 +122,8 @@ function originOf(error: unknown): string {
   }
 }
 
-const API_URL_HINT = 'github-api-url must be https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server (on a GHES runner, leave it empty: it defaults to GITHUB_API_URL)'
+const API_URL_HINT =
+  'github-api-url must be https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server (on a GHES runner, leave it empty: it defaults to GITHUB_API_URL)'
 
 function unreachable(context: GitHubErrorContext, error: OctokitFailure): string {
   const cause = error.message.replace(/\s+/g, ' ').trim().slice(0, 200)
@@ -131,11 +136,14 @@ function unreachable(context: GitHubErrorContext, error: OctokitFailure): string
 
 function notGitHub(context: GitHubErrorContext, error: OctokitFailure): string {
   const headers = error.response?.headers ?? {}
-  const type = String(headers['content-type'] ?? '').split(';')[0]!.trim()
+  const type = String(headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
   // The body is not quoted: it is a page or an error of something else, possibly long.
   const what = type === '' ? 'an answer without a content type' : `a ${type.slice(0, 60)} answer`
   const head = `${context.doing}: ${originOf(error)} answered ${error.status} with ${what}, not GitHub's API JSON.`
   // GitHub itself sometimes fails with an HTML page; a wrong URL answers that way every time.
-  if (error.status >= 500) return `${head} GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url: ${API_URL_HINT}.`
+  if (error.status >= 500)
+    return `${head} GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url: ${API_URL_HINT}.`
   return `${head} Check github-api-url: ${API_URL_HINT}.`
 }

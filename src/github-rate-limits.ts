@@ -36,7 +36,8 @@ export function limitWait(error: unknown, nowMs: number): LimitWait | undefined 
   if (typeof error !== 'object' || error === null) return undefined
   const { status, message, response } = error as Failure
   const headers = response?.headers ?? {}
-  const header = (name: string) => (headers[name] === undefined || headers[name] === null ? null : String(headers[name]))
+  const header = (name: string) =>
+    headers[name] === undefined || headers[name] === null ? null : String(headers[name])
   const retryAfter = retryAfterSeconds(header('retry-after'), nowMs)
 
   if (status === 503) return retryAfter === undefined ? undefined : { kind: 'retry-after', seconds: retryAfter }
@@ -44,9 +45,13 @@ export function limitWait(error: unknown, nowMs: number): LimitWait | undefined 
 
   if (header('x-ratelimit-remaining')?.trim() === '0') {
     const reset = Number(header('x-ratelimit-reset'))
-    const untilReset = Number.isFinite(reset) && reset > 0 ? Math.max(0, Math.ceil(reset - nowMs / 1000)) + 1 : undefined
+    const untilReset =
+      Number.isFinite(reset) && reset > 0 ? Math.max(0, Math.ceil(reset - nowMs / 1000)) + 1 : undefined
     const seconds = Math.max(untilReset ?? 0, retryAfter ?? 0)
-    return { kind: 'rate limit', seconds: untilReset === undefined && retryAfter === undefined ? FALLBACK_WAIT_SECONDS : seconds }
+    return {
+      kind: 'rate limit',
+      seconds: untilReset === undefined && retryAfter === undefined ? FALLBACK_WAIT_SECONDS : seconds,
+    }
   }
   if (/\bsecondary rate\b/i.test(typeof message === 'string' ? message : '')) {
     return { kind: 'secondary rate limit', seconds: retryAfter ?? FALLBACK_WAIT_SECONDS }

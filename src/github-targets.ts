@@ -15,7 +15,13 @@ export type TargetKind = 'repository' | 'environment' | 'organization'
 export type WriteResult = 'created' | 'updated'
 
 export type TargetRef =
-  | { readonly kind: 'repository'; readonly type: SecretType; readonly owner: string; readonly repo: string; readonly secret: string }
+  | {
+      readonly kind: 'repository'
+      readonly type: SecretType
+      readonly owner: string
+      readonly repo: string
+      readonly secret: string
+    }
   | {
       readonly kind: 'environment'
       readonly type: 'actions'
@@ -223,12 +229,17 @@ export class GitHubSecretStore implements SecretStore {
     const reading = { ...context, doing: `reading the secret ${describeTarget(ref)}` }
     // All reads of a target at once: the public key, and the secret's metadata when needed.
     const metadataRead =
-      ref.kind === 'organization' || options.readExisting ? this.readMetadata(route, params, ref.secret, reading) : Promise.resolve(undefined)
+      ref.kind === 'organization' || options.readExisting
+        ? this.readMetadata(route, params, ref.secret, reading)
+        : Promise.resolve(undefined)
     const [publicKey, metadata] = await Promise.all([
-      this.call(context, () => this.timed(() => this.octokit.request(`GET ${route}/public-key`, params))).then((response) => response.data as unknown),
+      this.call(context, () => this.timed(() => this.octokit.request(`GET ${route}/public-key`, params))).then(
+        (response) => response.data as unknown,
+      ),
       metadataRead,
     ])
-    const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined
+    const orgAccess =
+      ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined
     const existing = metadata === undefined ? undefined : metadata && { updatedAt: metadata.updatedAt }
     if (!isPublicKey(publicKey)) throw new Error(`${context.doing}: GitHub's answer has no key and key_id`)
     const { key, key_id } = publicKey
@@ -247,13 +258,21 @@ export class GitHubSecretStore implements SecretStore {
         const access = orgAccess
           ? {
               visibility: orgAccess.visibility,
-              ...(orgAccess.visibility === 'selected' ? { selected_repository_ids: orgAccess.selectedRepositoryIds } : {}),
+              ...(orgAccess.visibility === 'selected'
+                ? { selected_repository_ids: orgAccess.selectedRepositoryIds }
+                : {}),
             }
           : {}
         const startedAt = localNow()
         try {
           const response = await this.timed(() =>
-            this.octokit.request(`PUT ${route}/{secret_name}`, { ...params, secret_name: ref.secret, encrypted_value, key_id, ...access }),
+            this.octokit.request(`PUT ${route}/{secret_name}`, {
+              ...params,
+              secret_name: ref.secret,
+              encrypted_value,
+              key_id,
+              ...access,
+            }),
           )
           return response.status === 201 ? 'created' : 'updated'
         } catch (error) {
@@ -261,20 +280,32 @@ export class GitHubSecretStore implements SecretStore {
         }
       },
       verifyWrite: async (startedAt) => {
-        const metadata = await this.readMetadata(route, params, ref.secret, { ...context, doing: `verifying the write of ${describeTarget(ref)}` })
+        const metadata = await this.readMetadata(route, params, ref.secret, {
+          ...context,
+          doing: `verifying the write of ${describeTarget(ref)}`,
+        })
         return judgeWrite(metadata, this.clock.at(startedAt), existing)
       },
       checkWriteAccess: async () => {
         const name = this.writeCheckSecret
-        const checking = { ...context, doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})` }
+        const checking = {
+          ...context,
+          doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})`,
+        }
         const encrypted_value = await seal(randomBytes(16).toString('hex'), key)
         const probe = { ...params, secret_name: name }
         await this.call(checking, () =>
-          this.octokit.request(`PUT ${route}/{secret_name}`, { ...probe, encrypted_value, key_id, ...(ref.kind === 'organization' ? { visibility: 'private' } : {}) }),
+          this.octokit.request(`PUT ${route}/{secret_name}`, {
+            ...probe,
+            encrypted_value,
+            key_id,
+            ...(ref.kind === 'organization' ? { visibility: 'private' } : {}),
+          }),
         )
         return async () => {
-          await this.call({ ...checking, doing: `removing the throwaway secret ${name} of ${describeTarget(ref)}` }, () =>
-            this.octokit.request(`DELETE ${route}/{secret_name}`, probe),
+          await this.call(
+            { ...checking, doing: `removing the throwaway secret ${name} of ${describeTarget(ref)}` },
+            () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe),
           )
         }
       },
@@ -302,12 +333,20 @@ export class GitHubSecretStore implements SecretStore {
     if (visibility !== 'selected') return { visibility, selectedRepositoryIds: [], isNew }
     const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` }
     const repositories = await this.call(reading, () =>
-      this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, { ...params, secret_name: ref.secret, per_page: 100 }),
+      this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, {
+        ...params,
+        secret_name: ref.secret,
+        per_page: 100,
+      }),
     )
     // Sending back a wrong list would silently change who can read the secret: accept only ids.
-    const ids = (repositories as unknown[]).map((r) => (typeof r === 'object' && r !== null ? (r as { id?: unknown }).id : undefined))
+    const ids = (repositories as unknown[]).map((r) =>
+      typeof r === 'object' && r !== null ? (r as { id?: unknown }).id : undefined,
+    )
     if (!ids.every((id): id is number => typeof id === 'number')) {
-      throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`)
+      throw new Error(
+        `${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`,
+      )
     }
     return { visibility: 'selected', selectedRepositoryIds: ids, isNew }
   }
@@ -320,12 +359,24 @@ export class GitHubSecretStore implements SecretStore {
     context: GitHubErrorContext,
   ): Promise<SecretMetadata | null> {
     try {
-      const response = await this.timed(() => this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret }))
+      const response = await this.timed(() =>
+        this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret }),
+      )
       const data = response.data as { name?: unknown; created_at?: unknown; updated_at?: unknown; visibility?: unknown }
-      const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected' ? data.visibility : undefined
+      const visibility =
+        data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected'
+          ? data.visibility
+          : undefined
       // A garbled answer must not pass for "private": that would change who can read an org secret.
-      if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || (route.startsWith('/orgs/') && !visibility)) {
-        throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`)
+      if (
+        typeof data !== 'object' ||
+        data === null ||
+        typeof data.name !== 'string' ||
+        (route.startsWith('/orgs/') && !visibility)
+      ) {
+        throw new Error(
+          `${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`,
+        )
       }
       return {
         createdAt: typeof data.created_at === 'string' ? data.created_at : undefined,
@@ -346,7 +397,9 @@ export class GitHubSecretStore implements SecretStore {
       subject: `repository ${ref.owner}/${name}`,
       permission: 'the repository permission "Metadata: Read" on it',
     }
-    const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }))
+    const response = await this.call(context, () =>
+      this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }),
+    )
     return (response.data as { id: number }).id
   }
 
@@ -358,7 +411,11 @@ export class GitHubSecretStore implements SecretStore {
       this.clock.observe(response.headers.date, sentAt, localNow())
       return response
     } catch (error) {
-      this.clock.observe((error as { response?: { headers?: Record<string, unknown> } }).response?.headers?.date, sentAt, localNow())
+      this.clock.observe(
+        (error as { response?: { headers?: Record<string, unknown> } }).response?.headers?.date,
+        sentAt,
+        localNow(),
+      )
       throw error
     }
   }

@@ -27,12 +27,19 @@ export class GitHubKeyIdVariable implements KeyIdVariable {
 
   private context(doing: string): GitHubErrorContext {
     const { owner, repo } = this.repository
-    return { doing: `${doing} variable ${this.name} of ${owner}/${repo}`, subject: `repository ${owner}/${repo}`, permission: PERMISSION }
+    return {
+      doing: `${doing} variable ${this.name} of ${owner}/${repo}`,
+      subject: `repository ${owner}/${repo}`,
+      permission: PERMISSION,
+    }
   }
 
   async read(): Promise<string | undefined> {
     try {
-      const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name })
+      const response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', {
+        ...this.repository,
+        name: this.name,
+      })
       return String((response.data as { value?: unknown }).value ?? '')
     } catch (error) {
       if (isNotFound(error)) return undefined
@@ -42,9 +49,22 @@ export class GitHubKeyIdVariable implements KeyIdVariable {
 
   async write(value: string, existed: boolean): Promise<'created' | 'updated'> {
     const { owner, repo } = this.repository
-    const update = () => this.octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { owner, repo, name: this.name, value })
+    const update = () =>
+      this.octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', {
+        owner,
+        repo,
+        name: this.name,
+        value,
+      })
     // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed.
-    const create = () => this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } })
+    const create = () =>
+      this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
+        owner,
+        repo,
+        name: this.name,
+        value,
+        request: { retries: 0 },
+      })
     try {
       if (existed) {
         try {

@@ -77,12 +77,23 @@ export class GitHubLease implements Lease {
   }
 
   async acquire(): Promise<void> {
-    const value = JSON.stringify({ holder: this.holder, run: this.run, ttl: LEASE_TTL_SECONDS, taken_at: new Date().toISOString() })
+    const value = JSON.stringify({
+      holder: this.holder,
+      run: this.run,
+      ttl: LEASE_TTL_SECONDS,
+      taken_at: new Date().toISOString(),
+    })
     const { owner, repo } = this.repository
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         // Not retried by plugin-retry: a retried POST whose first answer was lost meets its own 409.
-        await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', { owner, repo, name: this.name, value, request: { retries: 0 } })
+        await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
+          owner,
+          repo,
+          name: this.name,
+          value,
+          request: { retries: 0 },
+        })
         return this.took()
       } catch (error) {
         const status = (error as { status?: unknown }).status
@@ -115,7 +126,9 @@ export class GitHubLease implements Lease {
         )
       }
     }
-    throw new Error(`Taking the lease ${this.name} failed three times (another run took and released it meanwhile?). Nothing was changed; run again.`)
+    throw new Error(
+      `Taking the lease ${this.name} failed three times (another run took and released it meanwhile?). Nothing was changed; run again.`,
+    )
   }
 
   private took(): void {
@@ -127,7 +140,9 @@ export class GitHubLease implements Lease {
     if (this.state !== 'held') return this.releasing ?? Promise.resolve()
     this.state = 'released'
     this.releasing = this.releaseNow().catch((error: unknown) => {
-      this.warn(`${error instanceof Error ? error.message : String(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`)
+      this.warn(
+        `${error instanceof Error ? error.message : String(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`,
+      )
     })
     return this.releasing
   }
@@ -143,7 +158,10 @@ export class GitHubLease implements Lease {
 
   private async remove(): Promise<void> {
     try {
-      await this.octokit.request('DELETE /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name })
+      await this.octokit.request('DELETE /repos/{owner}/{repo}/actions/variables/{name}', {
+        ...this.repository,
+        name: this.name,
+      })
     } catch (error) {
       if (isNotFound(error)) return
       throw new Error(explainGitHubError(this.context('releasing'), error))
@@ -151,15 +169,23 @@ export class GitHubLease implements Lease {
   }
 
   /** The lease as it stands, or undefined when nobody holds it. */
-  private async read(): Promise<{ value: LeaseValue | undefined; updatedAt: string | undefined; stale: boolean } | undefined> {
+  private async read(): Promise<
+    { value: LeaseValue | undefined; updatedAt: string | undefined; stale: boolean } | undefined
+  > {
     let response: { data: unknown; headers: Record<string, unknown> }
     try {
-      response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...this.repository, name: this.name })
+      response = await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', {
+        ...this.repository,
+        name: this.name,
+      })
     } catch (error) {
       if (isNotFound(error)) return undefined
       throw new Error(`${explainGitHubError(this.context('reading'), error)} Nothing was changed.`)
     }
-    const data = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as { value?: unknown; updated_at?: unknown }
+    const data = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as {
+      value?: unknown
+      updated_at?: unknown
+    }
     const value = parseValue(data.value)
     const updatedAt = typeof data.updated_at === 'string' ? data.updated_at : undefined
     // GitHub's clock on both sides; a lease whose age cannot be told is not taken over.
@@ -178,7 +204,10 @@ function parseValue(raw: unknown): LeaseValue | undefined {
     const parsed = JSON.parse(raw) as Record<string, unknown>
     if (typeof parsed.holder !== 'string') return undefined
     const run = typeof parsed.run === 'string' && /^[\w./-]{1,80}$/.test(parsed.run) ? parsed.run : undefined
-    const ttl = typeof parsed.ttl === 'number' && Number.isSafeInteger(parsed.ttl) && parsed.ttl > 0 && parsed.ttl <= 86_400 ? parsed.ttl : LEASE_TTL_SECONDS
+    const ttl =
+      typeof parsed.ttl === 'number' && Number.isSafeInteger(parsed.ttl) && parsed.ttl > 0 && parsed.ttl <= 86_400
+        ? parsed.ttl
+        : LEASE_TTL_SECONDS
     return { holder: parsed.holder, run, ttl }
   } catch {
     return undefined
@@ -187,9 +216,14 @@ function parseValue(raw: unknown): LeaseValue | undefined {
 
 /** 403 (not a rate limit) or 404 on the variable: the token may not write variables in the repository. */
 function lacksVariableAccess(error: unknown): boolean {
-  const { status, message, response } = error as { status?: unknown; message?: unknown; response?: { headers?: Record<string, unknown> } }
+  const { status, message, response } = error as {
+    status?: unknown
+    message?: unknown
+    response?: { headers?: Record<string, unknown> }
+  }
   if (status === 404) return true
   if (status !== 403) return false
-  const rateLimited = String(response?.headers?.['x-ratelimit-remaining']) === '0' || /rate limit/i.test(String(message ?? ''))
+  const rateLimited =
+    String(response?.headers?.['x-ratelimit-remaining']) === '0' || /rate limit/i.test(String(message ?? ''))
   return !rateLimited
 }

@@ -39,18 +39,27 @@ export function checkConvergence(
   // Regenerating moves updated_at, not created_at: the newest is the one issued last.
   const newest = [...all].sort((a, b) => issuedAt(b) - issuedAt(a) || b.id - a.id)[0]!
   if (newest.name !== keyName || !newest.createdAt) {
-    return { converged: false, reason: `the newest key of this rotation cannot be told (key ${newest.id} has no creation time or another name)` }
+    return {
+      converged: false,
+      reason: `the newest key of this rotation cannot be told (key ${newest.id} has no creation time or another name)`,
+    }
   }
   // key-id-variable names the key the secrets hold: it must be the newest.
   const remembered = explicit.find((e) => e.source === 'key-id-variable')
   if (remembered && remembered.id !== newest.id) {
-    return { converged: false, reason: `key-id-variable holds ${remembered.id}, but the key of '${keyName}' issued last is ${newest.id}` }
+    return {
+      converged: false,
+      reason: `key-id-variable holds ${remembered.id}, but the key of '${keyName}' issued last is ${newest.id}`,
+    }
   }
   const issued = issuedAt(newest)
   for (const target of targets) {
     const updated = target.existing?.updatedAt ? Date.parse(target.existing.updatedAt) : Number.NaN
     if (Number.isNaN(updated) || Math.floor((updated + toleranceMs) / 1000) < Math.floor(issued / 1000)) {
-      return { converged: false, reason: `${describeTarget(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key or a dead value` }
+      return {
+        converged: false,
+        reason: `${describeTarget(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key or a dead value`,
+      }
     }
   }
   return { converged: true, newest, all }
@@ -62,11 +71,22 @@ export function findLeftovers(keepPrevious: number, convergence: Convergence): L
   const { newest, all } = convergence
   const earlier = all.filter((k) => k.id !== newest.id)
   if (earlier.length === 0) return { reason: 'no earlier key of this rotation is alive' }
-  return { newest, retire: { replaced: earlier, kept: earlier.slice(0, keepPrevious), retired: earlier.slice(keepPrevious), notes: [] } }
+  return {
+    newest,
+    retire: {
+      replaced: earlier,
+      kept: earlier.slice(0, keepPrevious),
+      retired: earlier.slice(keepPrevious),
+      notes: [],
+    },
+  }
 }
 
 function issuedAt(key: CapgoKey): number {
   const created = key.createdAt ? Date.parse(key.createdAt) : Number.NaN
   const updated = key.updatedAt ? Date.parse(key.updatedAt) : Number.NaN
-  return Math.max(Number.isNaN(created) ? Number.NEGATIVE_INFINITY : created, Number.isNaN(updated) ? Number.NEGATIVE_INFINITY : updated)
+  return Math.max(
+    Number.isNaN(created) ? Number.NEGATIVE_INFINITY : created,
+    Number.isNaN(updated) ? Number.NEGATIVE_INFINITY : updated,
+  )
 }

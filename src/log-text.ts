@@ -26,8 +26,14 @@ export const LINE_BREAK_MARK = ' ⏎ '
  * `maxLength`, cut to that many characters (code points), ending with `…`.
  */
 export function safeText(text: string, maxLength?: number): string {
-  const oneLine = String(text).replace(LONE_SURROGATE, '\uFFFD').replace(LINE_BREAK, LINE_BREAK_MARK).replace(/\t/g, ' ')
-  const neutral = oneLine.replace(INVISIBLE, '').replace(/:(?=:)/g, ': ').replace(/#(?=#\[)/g, '# ')
+  const oneLine = String(text)
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replace(LINE_BREAK, LINE_BREAK_MARK)
+    .replace(/\t/g, ' ')
+  const neutral = oneLine
+    .replace(INVISIBLE, '')
+    .replace(/:(?=:)/g, ': ')
+    .replace(/#(?=#\[)/g, '# ')
   return maxLength === undefined ? neutral : truncate(neutral, maxLength)
 }
 
@@ -72,7 +78,10 @@ export function urlForMessage(raw: string): string {
     // Not an http(s) URL ("user:pw@host" parses with "user:" as its scheme), so userinfo cannot be
     // told from the rest, and a password may hold '/', '?' or '#': drop everything up to the
     // last @, then any query or fragment.
-    const withoutUserinfo = raw.replace(/^([a-z][a-z0-9+.-]*:\/*)?.*@/is, (_, scheme: string | undefined) => `${scheme ?? ''}…@`)
+    const withoutUserinfo = raw.replace(
+      /^([a-z][a-z0-9+.-]*:\/*)?.*@/is,
+      (_, scheme: string | undefined) => `${scheme ?? ''}…@`,
+    )
     const [beforeQuery = ''] = withoutUserinfo.split(/[?#]/, 1)
     shown = `${beforeQuery}${beforeQuery === withoutUserinfo ? '' : '…'}`
   }

@@ -41,15 +41,21 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? tuning.timeoutMs
     // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
     // starts with @actions/core and the settings alone.
-    const [{ CapgoClient, proxyAwareFetch }, { createGitHubClient }, { GitHubKeyIdVariable }, { rotate }, { GitHubManagingSecret, ManagingKeyRenewal }, { GitHubLease }] =
-      await Promise.all([
-        import(/* webpackChunkName: "rotation" */ './capgo-client.js'),
-        import(/* webpackChunkName: "rotation" */ './github-client.js'),
-        import(/* webpackChunkName: "rotation" */ './key-id-variable.js'),
-        import(/* webpackChunkName: "rotation" */ './rotation.js'),
-        import(/* webpackChunkName: "rotation" */ './managing-key.js'),
-        import(/* webpackChunkName: "rotation" */ './lease.js'),
-      ])
+    const [
+      { CapgoClient, proxyAwareFetch },
+      { createGitHubClient },
+      { GitHubKeyIdVariable },
+      { rotate },
+      { GitHubManagingSecret, ManagingKeyRenewal },
+      { GitHubLease },
+    ] = await Promise.all([
+      import(/* webpackChunkName: "rotation" */ './capgo-client.js'),
+      import(/* webpackChunkName: "rotation" */ './github-client.js'),
+      import(/* webpackChunkName: "rotation" */ './key-id-variable.js'),
+      import(/* webpackChunkName: "rotation" */ './rotation.js'),
+      import(/* webpackChunkName: "rotation" */ './managing-key.js'),
+      import(/* webpackChunkName: "rotation" */ './lease.js'),
+    ])
     log.debug(
       `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
         `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
@@ -65,7 +71,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
         retry: {
           ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
           // The error's message already starts with "Capgo:".
-          onRetry: (attempt, delayMs, error) => log.info(`${messageOf(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+          onRetry: (attempt, delayMs, error) =>
+            log.info(`${messageOf(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
         },
         onKeyMaterial: registerSecret,
       })
@@ -88,17 +95,34 @@ export async function run(options: RunOptions = {}): Promise<void> {
             settings,
             capgo,
             clientFor: capgoAs,
-            secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
+            secret: new GitHubManagingSecret(
+              octokit,
+              settings.workflowRepository,
+              settings.managingKeySecret,
+              settings.managingKeyEnvironment,
+            ),
             log,
           })
         : undefined
     // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
-    const runId = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : undefined
-    const lease = settings.workflowRepository
-      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
+    const runId = process.env.GITHUB_RUN_ID
+      ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`
       : undefined
-    if (!lease && !settings.dryRun) log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
-    const rotation = rotate(settings, { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal })
+    const lease = settings.workflowRepository
+      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) =>
+          log.warning(message),
+        )
+      : undefined
+    if (!lease && !settings.dryRun)
+      log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
+    const rotation = rotate(settings, {
+      capgo,
+      store: new GitHubSecretStore(octokit),
+      variable,
+      lease,
+      log,
+      followUp: renewal,
+    })
     // libsodium loads while the preflight's requests are in flight; a dry run never seals.
     if (!settings.dryRun) initSodium().catch(() => undefined)
     report = await rotation
@@ -109,7 +133,17 @@ export async function run(options: RunOptions = {}): Promise<void> {
     // Nothing was written (a failure after a write returns a report instead): say so to later steps.
     core.setOutput('rotated', 'false')
   }
-  await writeSummary({ settings, report, failure, startedAt, finishedAt: new Date(), warnings: log.warnings, notices: log.notices, env: process.env, renewal: renewal?.outcome })
+  await writeSummary({
+    settings,
+    report,
+    failure,
+    startedAt,
+    finishedAt: new Date(),
+    warnings: log.warnings,
+    notices: log.notices,
+    env: process.env,
+    renewal: renewal?.outcome,
+  })
   if (failure) log.setFailed(failure)
 }
 

@@ -71,7 +71,9 @@ export interface ManagingKeyDeps {
 }
 
 /** The default name of the current-Capgo pair, derived like key-name's default. */
-export function managingKeyName(settings: Pick<Settings, 'workflowRepository' | 'managingKeySecret' | 'managingKeyEnvironment'>): string {
+export function managingKeyName(
+  settings: Pick<Settings, 'workflowRepository' | 'managingKeySecret' | 'managingKeyEnvironment'>,
+): string {
   const repo = settings.workflowRepository
   const env = settings.managingKeyEnvironment !== undefined ? `${settings.managingKeyEnvironment}:` : ''
   return `github-actions:${repo?.owner}/${repo?.repo}:${env}${(settings.managingKeySecret ?? '').toUpperCase()}`
@@ -91,7 +93,13 @@ export class ManagingKeyRenewal implements FollowUpStep {
     // Expiry is judged by Capgo's clock once it has answered (see rotation.ts).
     const runner = deps.now ?? (() => new Date())
     this.now = () => deps.capgo.now?.() ?? runner()
-    this.outcome = { status: 'not-run', where: deps.secret.where, generation: undefined, storedKeyId: undefined, retiredKeyId: undefined }
+    this.outcome = {
+      status: 'not-run',
+      where: deps.secret.where,
+      generation: undefined,
+      storedKeyId: undefined,
+      retiredKeyId: undefined,
+    }
   }
 
   async preflight(): Promise<void> {
@@ -117,10 +125,15 @@ export class ManagingKeyRenewal implements FollowUpStep {
     this.outcome.generation = 'current'
     const name = managingKeyName(settings)
     const problems: string[] = []
-    if (settings.keyName === name) problems.push(`key-name '${name}' is the name of the managing keys (managing-key-secret): give the rotated key a name of its own.`)
+    if (settings.keyName === name)
+      problems.push(
+        `key-name '${name}' is the name of the managing keys (managing-key-secret): give the rotated key a name of its own.`,
+      )
     const pair = listing.keys.filter((k) => k.name === name)
     if (settings.previousKeyId !== undefined && pair.some((k) => k.id === settings.previousKeyId)) {
-      problems.push(`previous-key-id ${settings.previousKeyId} is one of the managing keys named '${name}': give the id of the key the secret holds.`)
+      problems.push(
+        `previous-key-id ${settings.previousKeyId} is one of the managing keys named '${name}': give the id of the key the secret holds.`,
+      )
     }
     if (pair.length !== 2) {
       problems.push(pairProblem(name, pair, this.deps.secret.where))
@@ -144,7 +157,9 @@ export class ManagingKeyRenewal implements FollowUpStep {
     const step = this.plannedStep
     if (!step) return []
     this.outcome.status = 'planned'
-    const expiry = this.deps.settings.expiresInDays ? `expires ${this.deps.settings.expiresInDays} days after the run` : 'no expiry'
+    const expiry = this.deps.settings.expiresInDays
+      ? `expires ${this.deps.settings.expiresInDays} days after the run`
+      : 'no expiry'
     if (step.generation === 'classic') {
       return [
         `then renew the managing key ${step.self.id}: create a key of the same name and scope (mode all, ${expiry}), prove it works, ` +
@@ -163,7 +178,10 @@ export class ManagingKeyRenewal implements FollowUpStep {
     this.deps.log.info(`Renewing the managing key (managing-key-secret: ${this.deps.secret.where}).`)
     const failure = step.generation === 'classic' ? await this.renewClassic(step) : await this.renewCurrent(step)
     this.outcome.status = failure ? 'failed' : 'renewed'
-    if (!failure) this.deps.log.info(`Managing key renewed: ${this.deps.secret.where} now holds Capgo key ${this.outcome.storedKeyId}.`)
+    if (!failure)
+      this.deps.log.info(
+        `Managing key renewed: ${this.deps.secret.where} now holds Capgo key ${this.outcome.storedKeyId}.`,
+      )
     return failure && `Every target holds the new key, but renewing the managing key failed: ${failure}`
   }
 
@@ -176,7 +194,13 @@ export class ManagingKeyRenewal implements FollowUpStep {
     const [before, created] = await Promise.all([
       this.probeQuietly(),
       capgo
-        .createKey({ name: self.name, mode: 'all', limitedToApps: self.limitedToApps ?? [], limitedToOrgs: self.limitedToOrgs ?? [], expiresAt })
+        .createKey({
+          name: self.name,
+          mode: 'all',
+          limitedToApps: self.limitedToApps ?? [],
+          limitedToOrgs: self.limitedToOrgs ?? [],
+          expiresAt,
+        })
         .then(
           (key) => ({ ok: true as const, key }),
           (error: unknown) => ({ ok: false as const, error }),
@@ -185,7 +209,8 @@ export class ManagingKeyRenewal implements FollowUpStep {
     if (!created.ok) {
       const cause = message(created.error)
       // Never retried: a create whose answer was lost may have made a key. Sweep it up instead.
-      if (created.error instanceof CapgoError && created.error.outcomeUnknown) return `${cause} ${await this.sweep(step)} ${kept}`
+      if (created.error instanceof CapgoError && created.error.outcomeUnknown)
+        return `${cause} ${await this.sweep(step)} ${kept}`
       return `${cause} ${kept}`
     }
     const fresh = created.key
@@ -193,7 +218,10 @@ export class ManagingKeyRenewal implements FollowUpStep {
     const undo = async (why: string): Promise<string> => `${why} ${await this.deleteQuietly(capgo, fresh.id)} ${kept}`
 
     const dead = expiryProblem(fresh.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays))
-    if (dead) return undo(`Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored.`)
+    if (dead)
+      return undo(
+        `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored.`,
+      )
 
     // The proof, before anything depends on the new key: Capgo answers a list made with it.
     const successor = this.deps.clientFor(fresh.key)
@@ -218,7 +246,11 @@ export class ManagingKeyRenewal implements FollowUpStep {
     try {
       const deleted = await successor.deleteKey(self.id)
       this.outcome.retiredKeyId = self.id
-      log.info(deleted === 'deleted' ? `Deleted the old managing key ${self.id}.` : `The old managing key ${self.id} was already gone.`)
+      log.info(
+        deleted === 'deleted'
+          ? `Deleted the old managing key ${self.id}.`
+          : `The old managing key ${self.id} was already gone.`,
+      )
       return undefined
     } catch (error) {
       return (
@@ -239,7 +271,9 @@ export class ManagingKeyRenewal implements FollowUpStep {
         return await capgo.regenerateKey(first.id, expiresAt)
       } catch (error) {
         if (!isSelf(error)) throw error
-        log.info(`Managing key ${first.id} is capgo-api-key itself (Capgo: cannot_update_apikey); regenerating key ${second.id}.`)
+        log.info(
+          `Managing key ${first.id} is capgo-api-key itself (Capgo: cannot_update_apikey); regenerating key ${second.id}.`,
+        )
         return await capgo.regenerateKey(second.id, expiresAt)
       }
     }
@@ -281,7 +315,10 @@ export class ManagingKeyRenewal implements FollowUpStep {
   private writeFailure = ''
 
   /** Writes the secret; an unknown outcome is settled from its metadata against GitHub's clock. */
-  private async store(fresh: IssuedKey, before: SecretProbe | undefined): Promise<'written' | 'not-written' | 'unverified'> {
+  private async store(
+    fresh: IssuedKey,
+    before: SecretProbe | undefined,
+  ): Promise<'written' | 'not-written' | 'unverified'> {
     try {
       await this.deps.secret.write(fresh.key)
       return 'written'
@@ -294,9 +331,14 @@ export class ManagingKeyRenewal implements FollowUpStep {
     // GitHub's Date has whole seconds, and so has updated_at: a write in the same second counts.
     const since = start?.serverTime === undefined ? undefined : Math.floor(start.serverTime / 1000) * 1000
     const landed =
-      after?.updatedAt !== undefined && since !== undefined && after.updatedAt >= since && after.updatedAt !== start?.updatedAt
+      after?.updatedAt !== undefined &&
+      since !== undefined &&
+      after.updatedAt >= since &&
+      after.updatedAt !== start?.updatedAt
     if (!landed) return 'unverified'
-    this.deps.log.notice(`The write of ${this.deps.secret.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`)
+    this.deps.log.notice(
+      `The write of ${this.deps.secret.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`,
+    )
     return 'written'
   }
 
@@ -338,7 +380,8 @@ function pairProblem(name: string, pair: readonly CapgoKey[], where: string): st
     `API keys named exactly '${name}', both with the role apikey_manager (in the organizations of the keys this action rotates), ` +
     `made in the Capgo dashboard (${CAPGO_KEYS_PAGE}). ${where} and capgo-api-key hold one of them.`
   if (pair.length === 0) return `${make} Capgo has no key of that name: create both.`
-  if (pair.length === 1) return `${make} Capgo has one (id ${pair[0]!.id}): create one more with the same name and role.`
+  if (pair.length === 1)
+    return `${make} Capgo has one (id ${pair[0]!.id}): create one more with the same name and role.`
   return `${make} Capgo has ${pair.length} (ids ${pair.map((k) => k.id).join(', ')}): delete all but two, keeping the one capgo-api-key holds.`
 }
 
@@ -372,8 +415,14 @@ export class GitHubManagingSecret implements ManagingSecret {
         : { kind: 'environment', type: 'actions', owner, repo, environment, secret: name }
     ;({ route: this.route, params: this.params } = collection(ref))
     this.where =
-      environment === undefined ? `repository secret ${name} of ${owner}/${repo}` : `environment secret ${name} of ${owner}/${repo} environment '${environment}'`
-    this.context = { doing: `reading the public key of ${this.where}`, subject: notFoundSubject(ref), permission: permissionFor(ref) }
+      environment === undefined
+        ? `repository secret ${name} of ${owner}/${repo}`
+        : `environment secret ${name} of ${owner}/${repo} environment '${environment}'`
+    this.context = {
+      doing: `reading the public key of ${this.where}`,
+      subject: notFoundSubject(ref),
+      permission: permissionFor(ref),
+    }
   }
 
   async prepare(): Promise<SecretProbe> {
@@ -394,12 +443,19 @@ export class GitHubManagingSecret implements ManagingSecret {
   async probe(): Promise<SecretProbe> {
     const reading = { ...this.context, doing: `reading the metadata of ${this.where}` }
     try {
-      const response = await this.octokit.request(`GET ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name })
+      const response = await this.octokit.request(`GET ${this.route}/{secret_name}`, {
+        ...this.params,
+        secret_name: this.name,
+      })
       const data = response.data as { updated_at?: unknown }
       return { updatedAt: time(data.updated_at), serverTime: time(response.headers.date) }
     } catch (error) {
       // Not there yet: GitHub's clock still comes with the 404.
-      if (isNotFound(error)) return { updatedAt: undefined, serverTime: time((error as { response?: { headers?: { date?: unknown } } }).response?.headers?.date) }
+      if (isNotFound(error))
+        return {
+          updatedAt: undefined,
+          serverTime: time((error as { response?: { headers?: { date?: unknown } } }).response?.headers?.date),
+        }
       throw new Error(explainGitHubError(reading, error))
     }
   }
@@ -409,12 +465,20 @@ export class GitHubManagingSecret implements ManagingSecret {
     const { key, key_id } = this.publicKey
     const encrypted_value = await seal(value, key)
     try {
-      await this.octokit.request(`PUT ${this.route}/{secret_name}`, { ...this.params, secret_name: this.name, encrypted_value, key_id })
+      await this.octokit.request(`PUT ${this.route}/{secret_name}`, {
+        ...this.params,
+        secret_name: this.name,
+        encrypted_value,
+        key_id,
+      })
     } catch (error) {
       const status = (error as { status?: unknown }).status
       // Octokit reports a timeout or a lost connection as status 500 (or none): maybe applied.
       const unknown = typeof status !== 'number' || status >= 500
-      throw new SecretWriteError(explainGitHubError({ ...this.context, doing: `writing ${this.where}` }, error), unknown)
+      throw new SecretWriteError(
+        explainGitHubError({ ...this.context, doing: `writing ${this.where}` }, error),
+        unknown,
+      )
     }
   }
 }

@@ -53,7 +53,9 @@ export function md(strings: TemplateStringsArray, ...values: Value[]): Markdown 
 }
 
 export function joinMd(parts: readonly Value[], separator: string): Markdown {
-  return new Markdown(parts.map((part) => (part instanceof Markdown ? part.source : escapeText(String(part)))).join(separator))
+  return new Markdown(
+    parts.map((part) => (part instanceof Markdown ? part.source : escapeText(String(part)))).join(separator),
+  )
 }
 
 /** A link to a page we built the address of; the label is escaped. No address, no link. */

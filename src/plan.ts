@@ -25,10 +25,14 @@ export function describePlan(input: PlanInput): string[] {
   if (strategy === 'regenerate' && regenerateChoice.ok) {
     lines.push(`regenerate Capgo key ${regenerateChoice.id} in place (${expiry}; its rights stay as set in Capgo)`)
     if (regenerateChoice.kept.length > 0) {
-      lines.push(`keep key(s) ${ids(regenerateChoice.kept)} alive: the value the secrets hold now keeps working until the next run (keep-previous: ${settings.keepPrevious})`)
+      lines.push(
+        `keep key(s) ${ids(regenerateChoice.kept)} alive: the value the secrets hold now keeps working until the next run (keep-previous: ${settings.keepPrevious})`,
+      )
     }
   } else {
-    lines.push(`create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${describeScope(settings)}, ${expiry})`)
+    lines.push(
+      `create Capgo key '${settings.keyName}' (mode ${settings.keyMode}, ${describeScope(settings)}, ${expiry})`,
+    )
     if (settings.strategy === 'auto' && generation === 'unknown') {
       lines.push(
         regenerateChoice.ok
@@ -43,11 +47,18 @@ export function describePlan(input: PlanInput): string[] {
   }
   if (variable) {
     const id = strategy === 'regenerate' && regenerateChoice.ok ? String(regenerateChoice.id) : "the new key's id"
-    lines.push(`set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`)
+    lines.push(
+      `set variable ${variable.name} to ${id} (${variable.current === undefined ? 'created' : `updated from ${variable.current}`})`,
+    )
   }
   if (strategy === 'create') {
-    lines.push(previous.retired.length > 0 ? `then delete previous key(s) ${ids(previous.retired)}` : 'no previous key to delete')
-    if (previous.kept.length > 0) lines.push(`keep previous key(s) ${ids(previous.kept)} alive (keep-previous: ${settings.keepPrevious})`)
+    lines.push(
+      previous.retired.length > 0
+        ? `then delete previous key(s) ${ids(previous.retired)}`
+        : 'no previous key to delete',
+    )
+    if (previous.kept.length > 0)
+      lines.push(`keep previous key(s) ${ids(previous.kept)} alive (keep-previous: ${settings.keepPrevious})`)
   }
   return lines
 }
@@ -62,8 +73,13 @@ function ids(keys: readonly CapgoKey[]): string {
 }
 
 export function describeOrgAccess(ref: TargetRef, access: OrgAccess): string {
-  const how = access.isNew ? 'new secret with' : ref.kind === 'organization' && ref.visibility !== undefined ? 'setting' : 'keeping'
-  const selected = access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : ''
+  const how = access.isNew
+    ? 'new secret with'
+    : ref.kind === 'organization' && ref.visibility !== undefined
+      ? 'setting'
+      : 'keeping'
+  const selected =
+    access.visibility === 'selected' ? ` (repository ids ${access.selectedRepositoryIds.join(', ') || 'none'})` : ''
   return `${how} visibility ${access.visibility}${selected}`
 }
 

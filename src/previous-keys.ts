@@ -31,13 +31,19 @@ export interface PreviousKeys {
  * Only classic Capgo shows which row is the managing key (by `key` or `key_hash`); on current
  * Capgo the server itself refuses (401 cannot_update_apikey), and that answer is explained.
  */
-export function managingKeyProblems(keyName: string, explicit: readonly ExplicitId[], listing: KeyListing, strategy: Strategy): string[] {
+export function managingKeyProblems(
+  keyName: string,
+  explicit: readonly ExplicitId[],
+  listing: KeyListing,
+  strategy: Strategy,
+): string[] {
   const manager = listing.keys.find((k) => k.isManagingKey)
   // Classic Capgo lets a key delete or regenerate itself: the action must see which row is the
   // managing key before it acts on any. Its row is missing when the list is cut (1000 rows at most)
   // or shows neither key nor key_hash. (An unknown generation that then creates keys is handled
   // where earlier keys are retired: see canRetire.)
-  const mustSeeManager = listing.generation === 'classic' || (listing.generation === 'unknown' && strategy === 'regenerate')
+  const mustSeeManager =
+    listing.generation === 'classic' || (listing.generation === 'unknown' && strategy === 'regenerate')
   if (!manager) return mustSeeManager ? [MANAGER_NOT_LISTED] : []
   const problems: string[] = []
   for (const { id, source } of explicit) {
@@ -79,14 +85,20 @@ export function canRetire(listing: KeyListing): string | undefined {
  * key-id-variable). A key of another name is replaced only when its id was given explicitly; an
  * explicit id missing from the list is kept as a bare id (a delete answers 404, reported as such).
  */
-export function findPreviousKeys(keyName: string, explicit: readonly ExplicitId[], keepPrevious: number, listing: KeyListing): PreviousKeys {
+export function findPreviousKeys(
+  keyName: string,
+  explicit: readonly ExplicitId[],
+  keepPrevious: number,
+  listing: KeyListing,
+): PreviousKeys {
   const notes: string[] = []
   const byId = new Map<number, CapgoKey>()
   for (const key of listing.keys) if (key.name === keyName) byId.set(key.id, key)
   for (const { id, source } of explicit) {
     if (byId.has(id)) continue
     const listed = listing.keys.find((k) => k.id === id)
-    if (!listed) notes.push(`${source} ${id} is not among the Capgo keys the managing key can see; it may be gone already.`)
+    if (!listed)
+      notes.push(`${source} ${id} is not among the Capgo keys the managing key can see; it may be gone already.`)
     byId.set(id, listed ?? bareKey(id))
   }
   // The managing key is refused in preflight (managingKeyProblems); never replaced, whatever the caller did.
@@ -124,8 +136,10 @@ export interface RegenerateInput {
 export function chooseKeyToRegenerate(input: RegenerateInput): RegenerateChoice {
   const { keyName, keepPrevious, listing } = input
   const row = (id: number) => listing.keys.find((k) => k.id === id)
-  if (input.previousKeyId !== undefined) return { ok: true, id: input.previousKeyId, key: row(input.previousKeyId), kept: [] }
-  if (keepPrevious === 0 && input.rememberedId !== undefined) return { ok: true, id: input.rememberedId, key: row(input.rememberedId), kept: [] }
+  if (input.previousKeyId !== undefined)
+    return { ok: true, id: input.previousKeyId, key: row(input.previousKeyId), kept: [] }
+  if (keepPrevious === 0 && input.rememberedId !== undefined)
+    return { ok: true, id: input.rememberedId, key: row(input.rememberedId), kept: [] }
 
   const named = listing.keys.filter((k) => k.name === keyName && !k.isManagingKey)
   const needed = keepPrevious + 1
@@ -173,8 +187,10 @@ const MODE_RANK: Record<string, number> = { read: 0, upload: 1, write: 2, all: 3
 export function excessRights(key: Pick<CapgoKey, 'mode' | 'globalPermissions'>, keyMode: KeyMode): string | undefined {
   const parts: string[] = []
   const rank = key.mode === undefined ? undefined : MODE_RANK[key.mode]
-  if (key.mode !== undefined && (rank === undefined || rank > MODE_RANK[keyMode]!)) parts.push(`mode ${key.mode} (key-mode is ${keyMode})`)
-  if (key.globalPermissions.length > 0) parts.push(`global permissions ${key.globalPermissions.join(', ')} (an organization admin key)`)
+  if (key.mode !== undefined && (rank === undefined || rank > MODE_RANK[keyMode]!))
+    parts.push(`mode ${key.mode} (key-mode is ${keyMode})`)
+  if (key.globalPermissions.length > 0)
+    parts.push(`global permissions ${key.globalPermissions.join(', ')} (an organization admin key)`)
   return parts.length > 0 ? parts.join(' and ') : undefined
 }
 
@@ -205,5 +221,14 @@ function newestFirst(a: CapgoKey, b: CapgoKey): number {
 }
 
 function bareKey(id: number): CapgoKey {
-  return { id, name: '', mode: undefined, globalPermissions: [], createdAt: undefined, updatedAt: undefined, expiresAt: undefined, isManagingKey: false }
+  return {
+    id,
+    name: '',
+    mode: undefined,
+    globalPermissions: [],
+    createdAt: undefined,
+    updatedAt: undefined,
+    expiresAt: undefined,
+    isManagingKey: false,
+  }
 }

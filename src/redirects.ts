@@ -28,20 +28,32 @@ export function resolveLocation(location: string | null | undefined, requestUrl:
   }
 }
 
-export type RedirectVerdict = { readonly follow: true; readonly url: string } | { readonly follow: false; readonly reason: string }
+export type RedirectVerdict =
+  | { readonly follow: true; readonly url: string }
+  | { readonly follow: false; readonly reason: string }
 
 /**
  * Whether a redirect may be followed with the credential: same origin as the first request (so
  * never https to http), a method-preserving status for a write (a 303 would turn it into a read,
  * and its 2xx would pass for a successful write), and a bounded number of hops.
  */
-export function judgeRedirect(firstUrl: string, requestUrl: string, status: number, method: string, location: string | null | undefined, hops: number): RedirectVerdict {
+export function judgeRedirect(
+  firstUrl: string,
+  requestUrl: string,
+  status: number,
+  method: string,
+  location: string | null | undefined,
+  hops: number,
+): RedirectVerdict {
   const target = resolveLocation(location, requestUrl)
   if (!target) return { follow: false, reason: `a ${status} redirect without a usable Location` }
   const first = new URL(firstUrl)
   const to = safeText(originOf(target), 120)
   if (first.protocol === 'https:' && target.protocol !== 'https:') {
-    return { follow: false, reason: `a ${status} redirect from https to ${to}, which would send the credential in clear` }
+    return {
+      follow: false,
+      reason: `a ${status} redirect from https to ${to}, which would send the credential in clear`,
+    }
   }
   if (target.origin !== first.origin || target.origin === 'null') {
     return { follow: false, reason: `a ${status} redirect to another origin, ${to}` }
@@ -81,7 +93,14 @@ export function guardRedirects<F extends Fetch>(inner: F): F {
     for (let hops = 0; ; hops++) {
       const response = await inner(current, { ...init, redirect: 'manual' })
       if (!isRedirect(response.status)) return response
-      const verdict = judgeRedirect(first, current, response.status, init.method ?? 'GET', response.headers.get('location'), hops)
+      const verdict = judgeRedirect(
+        first,
+        current,
+        response.status,
+        init.method ?? 'GET',
+        response.headers.get('location'),
+        hops,
+      )
       if (!verdict.follow) return response
       // Free the connection: the redirect's own body is never read.
       await response.body?.cancel().catch(() => undefined)
@@ -119,7 +138,14 @@ export function refuseRedirect<R extends OctokitResponse>(options: OctokitOption
   const requestUrl = response.url || String(options.baseUrl ?? '')
   const location = response.headers?.location
   const verdict = requestUrl
-    ? judgeRedirect(requestUrl, requestUrl, response.status, options.method, typeof location === 'string' ? location : undefined, MAX_REDIRECTS)
+    ? judgeRedirect(
+        requestUrl,
+        requestUrl,
+        response.status,
+        options.method,
+        typeof location === 'string' ? location : undefined,
+        MAX_REDIRECTS,
+      )
     : { follow: false as const, reason: `a ${response.status} redirect` }
   const reason = verdict.follow ? `more than ${MAX_REDIRECTS} redirects` : verdict.reason
   throw new RedirectRefusedError(

@@ -36,7 +36,10 @@ export function setOutputs(settings: Settings, report: RotationReport, managing?
   core.setOutput('targets', targetsJson(report.targets))
   core.setOutput('rotated-at', report.rotatedAt ?? '')
   // Its id only, and only when the renewal went through; the key itself never leaves the secret.
-  core.setOutput('managing-key-id', managing?.status === 'renewed' && managing.storedKeyId !== undefined ? String(managing.storedKeyId) : '')
+  core.setOutput(
+    'managing-key-id',
+    managing?.status === 'renewed' && managing.storedKeyId !== undefined ? String(managing.storedKeyId) : '',
+  )
 }
 
 export async function writeSummary(input: SummaryInput): Promise<void> {

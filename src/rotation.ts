@@ -1,6 +1,14 @@
 import { CapgoError, type CapgoApi, type IssuedKey, type KeyListing } from './capgo-client.js'
 import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js'
-import { describeTarget, targetsOf, WRITE_CHECK_PREFIX, type OrgAccess, type PreparedTarget, type SecretStore, type TargetRef } from './github-targets.js'
+import {
+  describeTarget,
+  targetsOf,
+  WRITE_CHECK_PREFIX,
+  type OrgAccess,
+  type PreparedTarget,
+  type SecretStore,
+  type TargetRef,
+} from './github-targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import type { Lease } from './lease.js'
 import { checkConvergence, CROSS_CLOCK_TOLERANCE_MS, findLeftovers } from './leftovers.js'
@@ -161,7 +169,10 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`)
 
   const explicit = explicitIds(settings, variableValue)
-  const guard = [...managingKeyProblems(settings.keyName, explicit, listing, settings.strategy), ...(deps.followUp?.check(listing) ?? [])]
+  const guard = [
+    ...managingKeyProblems(settings.keyName, explicit, listing, settings.strategy),
+    ...(deps.followUp?.check(listing) ?? []),
+  ]
   if (guard.length > 0) throw new PreflightError(guard)
   const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing)
   for (const note of previous.notes) log.warning(note)
@@ -174,37 +185,66 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   })
   // Current Capgo refuses creation by API keys, so `auto` regenerates there: check that it can.
   // Classic, or a list that does not tell: `auto` creates, and Capgo's answer to the create decides.
-  const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')
+  const expectRegenerate =
+    settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')
   if (expectRegenerate) checkRegenerable(regenerateChoice, settings, capgoNow(), log)
 
-  let notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now())
+  let notDue =
+    settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now())
   // Young secrets skip the run only when the rotation has converged (leftovers.ts); else it is due.
   // Due or not: within the two services' clock tolerance. Leftovers: by strict proof only.
-  const convergence = notDue ? checkConvergence(settings.keyName, explicit, listing, targets, CROSS_CLOCK_TOLERANCE_MS) : undefined
+  const convergence = notDue
+    ? checkConvergence(settings.keyName, explicit, listing, targets, CROSS_CLOCK_TOLERANCE_MS)
+    : undefined
   if (notDue && convergence?.converged === false) {
-    log.info(`Rotating although every target secret was updated less than ${settings.rotateAfterDays} days ago: ${convergence.reason}.`)
+    log.info(
+      `Rotating although every target secret was updated less than ${settings.rotateAfterDays} days ago: ${convergence.reason}.`,
+    )
     notDue = undefined
   }
   if (notDue && convergence) {
     report.nextDueAt = notDue
     report.targets = targets.map((target) => outcome(target, 'skipped', undefined))
-    report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`)
+    report.plan.push(
+      `every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`,
+    )
     if (report.variable) report.variable.result = 'unchanged'
-    log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`)
-    if (!expectRegenerate) await retireLeftovers(settings, deps, report, findLeftovers(settings.keepPrevious, checkConvergence(settings.keyName, explicit, listing, targets)), writeConcurrency, listing)
+    log.info(
+      `Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`,
+    )
+    if (!expectRegenerate)
+      await retireLeftovers(
+        settings,
+        deps,
+        report,
+        findLeftovers(settings.keepPrevious, checkConvergence(settings.keyName, explicit, listing, targets)),
+        writeConcurrency,
+        listing,
+      )
     return report
   }
 
   // Regenerating kills the old value at once, and there is no rollback: make sure every target
   // can be written before that (the public-key read only proved read access).
-  const removeWriteChecks = expectRegenerate && !settings.dryRun ? await checkWriteAccess(targets, log, writeConcurrency) : undefined
+  const removeWriteChecks =
+    expectRegenerate && !settings.dryRun ? await checkWriteAccess(targets, log, writeConcurrency) : undefined
 
   // Step 3: dry run.
   if (settings.dryRun) {
     const strategy = expectRegenerate ? 'regenerate' : 'create'
     const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined
     report.strategy = strategy
-    report.plan.push(...describePlan({ settings, strategy, regenerateChoice, generation: listing.generation, previous, targets, variable }))
+    report.plan.push(
+      ...describePlan({
+        settings,
+        strategy,
+        regenerateChoice,
+        generation: listing.generation,
+        previous,
+        targets,
+        variable,
+      }),
+    )
     const regenerated = strategy === 'regenerate' && regenerateChoice.ok ? regenerateChoice : undefined
     report.previousKeyIds = regenerated ? [regenerated.id] : previous.replaced.map((k) => k.id)
     report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id)
@@ -218,7 +258,9 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   // Step 4: a new key, by create or regenerate.
   const expiresAt = newExpiry(settings.expiresInDays, capgoNow())
   // The throwaway secrets go while the key is issued: one round trip, not two.
-  const removing = removeWriteChecks?.().catch((error: unknown) => log.warning(`${errorMessage(error)}; delete it by hand.`))
+  const removing = removeWriteChecks?.().catch((error: unknown) =>
+    log.warning(`${errorMessage(error)}; delete it by hand.`),
+  )
   let issued: Awaited<ReturnType<typeof issueKey>>
   try {
     issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, capgoNow)
@@ -228,8 +270,11 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   report.strategy = issued.strategy
   report.newKey = issued.key
   report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id)
-  if (issued.strategy === 'regenerate' && regenerateChoice.ok) report.keptKeyIds.push(...regenerateChoice.kept.map((k) => k.id))
-  log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`)
+  if (issued.strategy === 'regenerate' && regenerateChoice.ok)
+    report.keptKeyIds.push(...regenerateChoice.kept.map((k) => k.id))
+  log.info(
+    `${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`,
+  )
   if (expiresAt && !issued.key.expiresAt) {
     log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`)
   }
@@ -253,7 +298,11 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
     }
     log.warning(error!)
     // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-    return { ...outcome(target, 'failed', undefined), error, mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined }
+    return {
+      ...outcome(target, 'failed', undefined),
+      error,
+      mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined,
+    }
   })
   const written = settled.filter((s) => s.state === 'written').length
   if (written > 0) {
@@ -275,19 +324,38 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
   // the previous keys but for the newest keep-previous of them.
   const [variableFailure, deleteFailure, regeneratedAgain] = await Promise.all([
     writeVariable(deps, report, variableValue, issued.key.id),
-    issued.strategy === 'create' ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName, listing) : undefined,
-    issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m)) : undefined,
+    issued.strategy === 'create'
+      ? retirePreviousKeys(
+          previous,
+          issued.key.id,
+          deps,
+          report,
+          writeConcurrency,
+          settings.keepPrevious,
+          settings.keyName,
+          listing,
+        )
+      : undefined,
+    issued.strategy === 'regenerate'
+      ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m))
+      : undefined,
     // With a managing-key renewal to follow, the lease covers it too (released in rotate()'s finally).
     deps.followUp ? undefined : deps.lease?.release(),
   ])
   const failures = [variableFailure, deleteFailure, regeneratedAgain].filter((f): f is string => f !== undefined)
-  if (failures.length > 0) report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`
+  if (failures.length > 0)
+    report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`
   else if (deps.followUp) report.failure = await deps.followUp.run()
   return report
 }
 
 /** Writes key-id-variable; returns what failed, if anything. */
-async function writeVariable(deps: RotationDeps, report: RotationReport, current: string | undefined, id: number): Promise<string | undefined> {
+async function writeVariable(
+  deps: RotationDeps,
+  report: RotationReport,
+  current: string | undefined,
+  id: number,
+): Promise<string | undefined> {
   if (!deps.variable || !report.variable) return undefined
   const value = String(id)
   try {
@@ -306,7 +374,7 @@ async function preflight(settings: Settings, deps: RotationDeps, concurrency: nu
   // (A write whose answer is lost is read back then, and judged against it when it was read.)
   const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined
   deps.log.info(
-    `Preflight: listing Capgo keys, reading ${refs.length} target(s)` + (deps.variable ? ` and variable ${deps.variable.name}.` : '.'),
+    `Preflight: listing Capgo keys, reading ${refs.length} target(s)${deps.variable ? ` and variable ${deps.variable.name}.` : '.'}`,
   )
   // The lease is taken alongside the reads: it costs no round trip of its own. A dry run changes nothing, so takes none.
   const [listing, targets, variable, lease, followUp] = await Promise.all([
@@ -317,9 +385,14 @@ async function preflight(settings: Settings, deps: RotationDeps, concurrency: nu
     settle(deps.followUp ? deps.followUp.preflight() : Promise.resolve()),
   ])
   const problems: string[] = []
-  for (const result of [lease, listing, ...targets, variable, followUp]) if (!result.ok) problems.push(errorMessage(result.error))
+  for (const result of [lease, listing, ...targets, variable, followUp])
+    if (!result.ok) problems.push(errorMessage(result.error))
   if (!listing.ok || !variable.ok || problems.length > 0) throw new PreflightError(problems)
-  return { listing: listing.value, targets: targets.map((t) => (t as { ok: true; value: PreparedTarget }).value), variableValue: variable.value }
+  return {
+    listing: listing.value,
+    targets: targets.map((t) => (t as { ok: true; value: PreparedTarget }).value),
+    variableValue: variable.value,
+  }
 }
 
 async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
@@ -346,8 +419,14 @@ function explicitIds(settings: Settings, variableValue: string | undefined): Exp
 }
 
 /** Proves every target writable; returns the removal of the throwaway secrets. */
-async function checkWriteAccess(targets: readonly PreparedTarget[], log: Logger, concurrency: number): Promise<() => Promise<void>> {
-  log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (a throwaway secret ${WRITE_CHECK_PREFIX}<random>, written and deleted).`)
+async function checkWriteAccess(
+  targets: readonly PreparedTarget[],
+  log: Logger,
+  concurrency: number,
+): Promise<() => Promise<void>> {
+  log.info(
+    `Regenerating invalidates the old value at once, so first checking that every target can be written (a throwaway secret ${WRITE_CHECK_PREFIX}<random>, written and deleted).`,
+  )
   const checks = await settleAll(targets, concurrency, (target) => target.checkWriteAccess())
   const removals = checks.flatMap((check) => (check.ok ? [check.value] : []))
   const remove = async () => {
@@ -391,12 +470,15 @@ async function issueKey(
   const regenerate = async (): Promise<{ strategy: DoneStrategy; key: IssuedKey }> => {
     if (!regenerateChoice.ok) throw new Error(`${regenerateChoice.problem} Nothing was changed.`)
     const { id } = regenerateChoice
-    deps.log.info(`Regenerating Capgo key ${id}: key-mode and limited-to-* do not apply, the key keeps the rights set in Capgo.`)
+    deps.log.info(
+      `Regenerating Capgo key ${id}: key-mode and limited-to-* do not apply, the key keeps the rights set in Capgo.`,
+    )
     try {
       const key = await deps.capgo.regenerateKey(id, expiresAt)
       // The answer is the whole row: it may show rights the list did not (current Capgo lists no mode).
       const rights = excessRights({ mode: key.mode, globalPermissions: [] }, settings.keyMode)
-      if (rights && !(regenerateChoice.key && excessRights(regenerateChoice.key, settings.keyMode))) warnRights(id, key.name, rights, deps.log)
+      if (rights && !(regenerateChoice.key && excessRights(regenerateChoice.key, settings.keyMode)))
+        warnRights(id, key.name, rights, deps.log)
       return { strategy: 'regenerate', key }
     } catch (error) {
       if (!(error instanceof CapgoError)) throw error
@@ -410,7 +492,8 @@ async function issueKey(
     }
   }
   // On current Capgo (known from the list) a create is refused anyway: no detour through it.
-  if (settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current')) return regenerate()
+  if (settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current'))
+    return regenerate()
 
   try {
     const key = await deps.capgo.createKey({
@@ -424,7 +507,9 @@ async function issueKey(
   } catch (error) {
     if (error instanceof CapgoError && error.code === 'cannot_create_apikey') {
       if (settings.strategy === 'auto') {
-        deps.log.notice('Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.')
+        deps.log.notice(
+          'Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.',
+        )
         checkRegenerable(regenerateChoice, settings, now(), deps.log)
         return regenerate()
       }
@@ -452,7 +537,10 @@ function checkRegenerable(choice: RegenerateChoice, settings: Settings, now: Dat
   if (settings.expiresInDays === undefined) {
     const problem = expiryProblem(key.expiresAt, now, minimumLifetimeMs(settings.rotateAfterDays))
     if (problem) {
-      const when = problem === 'expired' ? `expired at ${key.expiresAt}` : `expires at ${key.expiresAt}, before a next run could replace it`
+      const when =
+        problem === 'expired'
+          ? `expired at ${key.expiresAt}`
+          : `expires at ${key.expiresAt}, before a next run could replace it`
       throw new PreflightError([
         `Capgo key ${key.id} ${when}, and a regenerate keeps its expiry, so the secrets would hold a dead key: ` +
           'set expires-in-days (1 to 365) to give the regenerated key a new expiry.',
@@ -471,7 +559,11 @@ function warnRights(id: number, name: string, rights: string, log: Logger): void
 }
 
 /** Capgo answered with a key that is dead or dies before the next run: it is never written. */
-async function refuseDeadKey(issued: { strategy: DoneStrategy; key: IssuedKey }, problem: 'expired' | 'too-soon', deps: RotationDeps): Promise<string> {
+async function refuseDeadKey(
+  issued: { strategy: DoneStrategy; key: IssuedKey },
+  problem: 'expired' | 'too-soon',
+  deps: RotationDeps,
+): Promise<string> {
   const when = problem === 'expired' ? 'already expired' : 'expires before a next run could replace it'
   const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. Set expires-in-days.`
   if (issued.strategy === 'regenerate') {
@@ -512,7 +604,11 @@ async function sweepUnconfirmedKey(settings: Settings, deps: RotationDeps, befor
   }
 }
 
-async function handleNoTargetWritten(issued: { strategy: DoneStrategy; key: IssuedKey }, deps: RotationDeps, report: RotationReport): Promise<string> {
+async function handleNoTargetWritten(
+  issued: { strategy: DoneStrategy; key: IssuedKey },
+  deps: RotationDeps,
+  report: RotationReport,
+): Promise<string> {
   const causes = report.targets.map((t) => t.error).join('\n')
   if (issued.strategy === 'regenerate') {
     return (
@@ -544,7 +640,8 @@ async function retirePreviousKeys(
   listing: KeyListing,
 ): Promise<string | undefined> {
   report.keptKeyIds.push(...previous.kept.map((k) => k.id))
-  for (const key of previous.kept) deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`)
+  for (const key of previous.kept)
+    deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`)
   const doomed = previous.retired.filter((k) => k.id !== newId)
   const unsafe = doomed.length > 0 ? canRetire(listing) : undefined
   if (unsafe) return `${unsafe} (ids ${doomed.map((k) => k.id).join(', ')}).`
@@ -558,7 +655,9 @@ async function retirePreviousKeys(
     } else if (result.ok) {
       // Capgo answers 404 alike for a key that is gone and for one the managing key may not see.
       report.notFoundKeyIds.push(key.id)
-      deps.log.warning(`Previous key ${key.id} was not found: it is already gone, or not visible to the managing key (another user's key).`)
+      deps.log.warning(
+        `Previous key ${key.id} was not found: it is already gone, or not visible to the managing key (another user's key).`,
+      )
     } else if (result.error instanceof CapgoError && (result.error.status === 401 || result.error.status === 403)) {
       // Current Capgo refuses to delete the managing key itself, or a key outside its organizations.
       report.keptKeyIds.push(key.id)
@@ -598,7 +697,7 @@ async function retireLeftovers(
     if (retire.retired.length === 0) return
     deps.log.info(
       `Earlier key(s) ${retire.retired.map((k) => k.id).join(', ')} left alive by an earlier run are not retired: without the lease, ` +
-        'the secrets\' last updates do not prove which key they hold. The next due rotation retires them.',
+        "the secrets' last updates do not prove which key they hold. The next due rotation retires them.",
     )
     return
   }
@@ -606,11 +705,25 @@ async function retireLeftovers(
   if (settings.dryRun) {
     report.deletedKeyIds = retire.retired.map((k) => k.id)
     report.keptKeyIds = retire.kept.map((k) => k.id)
-    if (retire.retired.length > 0) report.plan.push(`every target holds key ${newest.id}: delete earlier key(s) ${report.deletedKeyIds.join(', ')} left alive by an earlier run`)
+    if (retire.retired.length > 0)
+      report.plan.push(
+        `every target holds key ${newest.id}: delete earlier key(s) ${report.deletedKeyIds.join(', ')} left alive by an earlier run`,
+      )
     return
   }
-  deps.log.info(`Every target holds key ${newest.id}, the newest of this rotation: retiring the earlier keys an earlier run left alive.`)
-  const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName, listing)
+  deps.log.info(
+    `Every target holds key ${newest.id}, the newest of this rotation: retiring the earlier keys an earlier run left alive.`,
+  )
+  const failure = await retirePreviousKeys(
+    retire,
+    newest.id,
+    deps,
+    report,
+    concurrency,
+    settings.keepPrevious,
+    settings.keyName,
+    listing,
+  )
   if (failure) report.failure = `Every target holds key ${newest.id}, but ${failure}`
 }
 

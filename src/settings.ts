@@ -92,10 +92,7 @@ const KEY_NAME_MAX = 256
  */
 export const RESERVED_PREFIX = 'CAPGO_ROTATION_'
 
-export function readSettings(
-  read: InputReader = defaultReader,
-  env: NodeJS.ProcessEnv = process.env,
-): Settings {
+export function readSettings(read: InputReader = defaultReader, env: NodeJS.ProcessEnv = process.env): Settings {
   const problems: string[] = []
   const input = (name: string): string => read(name).trim()
 
@@ -129,7 +126,9 @@ export function readSettings(
   checkGitHubName('secret-name', secretNameRaw, 'secret', 'a prefix GitHub reserves for its own secrets', problems)
   const secretName = secretNameRaw.toUpperCase()
   if (secretName.startsWith(RESERVED_PREFIX)) {
-    problems.push(`secret-name: '${secretName}' starts with ${RESERVED_PREFIX}, which this action reserves for its own throwaway secrets and variables`)
+    problems.push(
+      `secret-name: '${secretName}' starts with ${RESERVED_PREFIX}, which this action reserves for its own throwaway secrets and variables`,
+    )
   }
 
   const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY)
@@ -145,7 +144,9 @@ export function readSettings(
     problems.push(`environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`)
   }
   if (environment !== undefined && repositories.length === 0) {
-    problems.push(`environment: '${environment}' is set but no repository is: list the repositories whose environment to write in repositories`)
+    problems.push(
+      `environment: '${environment}' is set but no repository is: list the repositories whose environment to write in repositories`,
+    )
   }
 
   const secretTypes = parseSecretTypes(input('secret-types'), problems)
@@ -157,11 +158,13 @@ export function readSettings(
   }
 
   const orgVisibilityRaw = input('org-visibility')
-  const orgVisibility = orgVisibilityRaw === '' ? undefined : oneOf('org-visibility', orgVisibilityRaw, ORG_VISIBILITIES, problems)
+  const orgVisibility =
+    orgVisibilityRaw === '' ? undefined : oneOf('org-visibility', orgVisibilityRaw, ORG_VISIBILITIES, problems)
   const orgSelectedRaw = parseList(input('org-selected-repositories'))
   const orgSelectedRepositories = parseOrgRepositories(orgSelectedRaw, organization, problems)
   if (organization === undefined) {
-    if (orgVisibility !== undefined) problems.push(`org-visibility: '${orgVisibilityRaw}' is set but organization is not`)
+    if (orgVisibility !== undefined)
+      problems.push(`org-visibility: '${orgVisibilityRaw}' is set but organization is not`)
     if (orgSelectedRaw.length > 0) problems.push('org-selected-repositories: set but organization is not')
   } else {
     if (orgVisibility === 'selected' && orgSelectedRaw.length === 0) {
@@ -179,23 +182,34 @@ export function readSettings(
   if (keyName === '') {
     keyName = defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems)
   } else if (keyName.length > KEY_NAME_MAX || CONTROL.test(keyName)) {
-    problems.push(`key-name: must be 1 to ${KEY_NAME_MAX} printable characters, without line breaks or control characters`)
+    problems.push(
+      `key-name: must be 1 to ${KEY_NAME_MAX} printable characters, without line breaks or control characters`,
+    )
   }
 
   const limitedToApps = parseList(input('limited-to-apps'))
   for (const app of limitedToApps) {
-    if (!APP_ID.test(app)) problems.push(`limited-to-apps: '${app}' is not a Capgo app id (reverse-domain form, e.g. com.example.app)`)
+    if (!APP_ID.test(app))
+      problems.push(`limited-to-apps: '${app}' is not a Capgo app id (reverse-domain form, e.g. com.example.app)`)
   }
   const limitedToOrgs = parseList(input('limited-to-orgs'))
   // Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.
   for (const org of limitedToOrgs) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(org)) {
-      problems.push(`limited-to-orgs: '${org}' is not a Capgo organization id (a UUID, as shown in the Capgo dashboard's organization settings)`)
+      problems.push(
+        `limited-to-orgs: '${org}' is not a Capgo organization id (a UUID, as shown in the Capgo dashboard's organization settings)`,
+      )
     }
   }
 
   const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems)
-  const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems)
+  const previousKeyId = parseWholeNumber(
+    'previous-key-id',
+    input('previous-key-id'),
+    1,
+    Number.MAX_SAFE_INTEGER,
+    problems,
+  )
   const dryRun = parseBoolean('dry-run', input('dry-run'), false, problems)
   const keepPrevious = parseWholeNumber('keep-previous', input('keep-previous'), 0, 100, problems) ?? 0
   const rotateAfterDays = parseWholeNumber('rotate-after-days', input('rotate-after-days'), 1, 3650, problems)
@@ -204,7 +218,9 @@ export function readSettings(
   if (keyIdVariable !== undefined) {
     checkGitHubName('key-id-variable', keyIdVariable, 'variable', 'a prefix GitHub reserves', problems)
     if (keyIdVariable.toUpperCase().startsWith(RESERVED_PREFIX)) {
-      problems.push(`key-id-variable: '${keyIdVariable}' starts with ${RESERVED_PREFIX}, which this action reserves for its own variables (the lease)`)
+      problems.push(
+        `key-id-variable: '${keyIdVariable}' starts with ${RESERVED_PREFIX}, which this action reserves for its own variables (the lease)`,
+      )
     }
     if (!workflowRepo) problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable')
   }
@@ -219,7 +235,12 @@ export function readSettings(
 
   const managingKeySecret = input('managing-key-secret') || undefined
   const managingKeyEnvironment = input('managing-key-environment') || undefined
-  checkManagingKey(managingKeySecret, managingKeyEnvironment, { secretName, secretTypes, environment, repositories, organization, workflowRepo }, problems)
+  checkManagingKey(
+    managingKeySecret,
+    managingKeyEnvironment,
+    { secretName, secretTypes, environment, repositories, organization, workflowRepo },
+    problems,
+  )
 
   if (problems.length > 0) throw new SettingsError(problems)
 
@@ -272,7 +293,8 @@ function checkManagingKey(
   problems: string[],
 ): void {
   if (secret === undefined) {
-    if (environment !== undefined) problems.push(`managing-key-environment: '${environment}' is set but managing-key-secret is not`)
+    if (environment !== undefined)
+      problems.push(`managing-key-environment: '${environment}' is set but managing-key-secret is not`)
     return
   }
   checkGitHubName('managing-key-secret', secret, 'secret', 'a prefix GitHub reserves for its own secrets', problems)
@@ -285,15 +307,17 @@ function checkManagingKey(
     return
   }
   if (secret.toUpperCase() !== rotation.secretName.toUpperCase() || !rotation.secretTypes.includes('actions')) return
-  const sameRepo = (r: RepositoryRef) => r.owner.toLowerCase() === home.owner.toLowerCase() && r.repo.toLowerCase() === home.repo.toLowerCase()
+  const sameRepo = (r: RepositoryRef) =>
+    r.owner.toLowerCase() === home.owner.toLowerCase() && r.repo.toLowerCase() === home.repo.toLowerCase()
   const inHome = rotation.repositories.some(sameRepo)
-  const inHomeOrg = rotation.organization !== undefined && rotation.organization.toLowerCase() === home.owner.toLowerCase()
+  const inHomeOrg =
+    rotation.organization !== undefined && rotation.organization.toLowerCase() === home.owner.toLowerCase()
   if (inHome || inHomeOrg) {
     const same = inHome && (rotation.environment ?? '') === (environment ?? '')
     problems.push(
       `managing-key-secret: '${secret}' is ${same ? 'the very secret' : 'the same name as the secret'} that secret-name writes ` +
         `${inHome ? `in ${home.owner}/${home.repo}` : `in organization ${rotation.organization}`}` +
-        (same ? '' : ', and one would shadow the other in this repository\'s workflows') +
+        (same ? '' : ", and one would shadow the other in this repository's workflows") +
         ': give the managing key a secret of its own (e.g. CAPGO_ADMIN_KEY)',
     )
   }
@@ -320,12 +344,19 @@ function defaultKeyName(
   }
   const own = `${workflowRepo.owner}/${workflowRepo.repo}`
   const elsewhere = [
-    ...repositories.filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase()).map((r) => `${r.owner}/${r.repo}`),
+    ...repositories
+      .filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase())
+      .map((r) => `${r.owner}/${r.repo}`),
     ...(organization !== undefined ? [`organization ${organization}`] : []),
   ]
   const dependabotOnly = secretTypes.length > 0 && secretTypes.every((t) => t === 'dependabot')
   if (elsewhere.length > 0) {
-    const where = organization !== undefined ? `org:${organization}` : elsewhere.length === 1 ? elsewhere[0]! : `${elsewhere[0]}+${elsewhere.length - 1}`
+    const where =
+      organization !== undefined
+        ? `org:${organization}`
+        : elsewhere.length === 1
+          ? elsewhere[0]!
+          : `${elsewhere[0]}+${elsewhere.length - 1}`
     const suggestion = `github-actions:${where}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`
     problems.push(
       `key-name: required when a target lies outside the workflow's repository ${own} (here: ${elsewhere.join(', ')}). ` +
@@ -370,7 +401,9 @@ export function parseList(value: string): string[] {
 /** Secret and variable names share GitHub's rules. */
 function checkGitHubName(input: string, value: string, noun: string, reserved: string, problems: string[]): void {
   if (!SECRET_NAME.test(value)) {
-    problems.push(`${input}: '${value}' is not a valid ${noun} name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`)
+    problems.push(
+      `${input}: '${value}' is not a valid ${noun} name: use letters, digits and underscores, not starting with a digit (no '-' or spaces)`,
+    )
   } else if (/^GITHUB_/i.test(value)) {
     problems.push(`${input}: '${value}' starts with GITHUB_, ${reserved}`)
   }
@@ -383,17 +416,12 @@ function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[
   return undefined
 }
 
-function parseWholeNumber(
-  name: string,
-  raw: string,
-  min: number,
-  max: number,
-  problems: string[],
-): number | undefined {
+function parseWholeNumber(name: string, raw: string, min: number, max: number, problems: string[]): number | undefined {
   if (raw === '') return undefined
   const value = Number(raw)
   if (!WHOLE_NUMBER.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`
+    const range =
+      max === Number.MAX_SAFE_INTEGER ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`
     problems.push(`${name}: '${raw}' is not ${range}`)
     return undefined
   }
@@ -427,7 +455,9 @@ function parseBaseUrl(name: string, raw: string, problems: string[]): string {
   }
   const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))
   if (!secure) {
-    problems.push(`${name}: '${urlForMessage(raw)}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`)
+    problems.push(
+      `${name}: '${urlForMessage(raw)}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`,
+    )
   }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     problems.push(`${name}: '${urlForMessage(raw)}' must not carry credentials, a query or a fragment`)
@@ -453,13 +483,22 @@ function parseSecretTypes(raw: string, problems: string[]): SecretType[] {
 }
 
 /** Repository names within the organization: `repo`, or `org/repo` with the same org. */
-function parseOrgRepositories(items: readonly string[], organization: string | undefined, problems: string[]): string[] {
+function parseOrgRepositories(
+  items: readonly string[],
+  organization: string | undefined,
+  problems: string[],
+): string[] {
   const names: string[] = []
   for (const item of items) {
     const parts = item.split('/')
-    const name = parts.length === 2 && organization !== undefined && parts[0]!.toLowerCase() === organization.toLowerCase() ? parts[1]! : item
+    const name =
+      parts.length === 2 && organization !== undefined && parts[0]!.toLowerCase() === organization.toLowerCase()
+        ? parts[1]!
+        : item
     if (!REPO.test(name) || name === '.' || name === '..') {
-      problems.push(`org-selected-repositories: '${item}' is not a repository name of organization ${organization ?? '(unset)'}`)
+      problems.push(
+        `org-selected-repositories: '${item}' is not a repository name of organization ${organization ?? '(unset)'}`,
+      )
     } else if (!names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name)
   }
   return names
@@ -489,7 +528,12 @@ function parseRepositories(
         problems.push(`repositories: '${item}' has no owner and GITHUB_REPOSITORY is not set: write it as owner/repo`)
         continue
       }
-    } else if (parts.length === 2 && OWNER.test(parts[0]!) && REPO.test(parts[1]!) && !['.', '..'].includes(parts[1]!)) {
+    } else if (
+      parts.length === 2 &&
+      OWNER.test(parts[0]!) &&
+      REPO.test(parts[1]!) &&
+      !['.', '..'].includes(parts[1]!)
+    ) {
       ref = { owner: parts[0]!, repo: parts[1]! }
     }
     if (!ref) {

@@ -4,7 +4,6 @@ import { CAPGO_KEYS_PAGE } from './previous-keys.js'
 // Where a person goes from the job summary: the settings page that lists each secret, and Capgo's
 // API keys page. Built only from addresses we can vouch for; when in doubt, no link.
 
-
 export function capgoKeysPage(capgoApiUrl: string): string | undefined {
   try {
     return new URL(capgoApiUrl).origin === 'https://api.capgo.app' ? CAPGO_KEYS_PAGE : undefined
@@ -20,7 +19,9 @@ export function capgoKeysPage(capgoApiUrl: string): string | undefined {
  */
 export function githubWebUrl(githubApiUrl: string, env: NodeJS.ProcessEnv): string | undefined {
   const api = parse(githubApiUrl)
-  const server = parse(env.GITHUB_SERVER_URL?.trim() || (api?.origin === 'https://api.github.com' ? 'https://github.com' : ''))
+  const server = parse(
+    env.GITHUB_SERVER_URL?.trim() || (api?.origin === 'https://api.github.com' ? 'https://github.com' : ''),
+  )
   if (!api || !server || server.pathname.replace(/\/$/, '') !== '') return undefined
   const agrees =
     api.origin === server.origin || // GHES: https://HOST/api/v3 and https://HOST

@@ -46,7 +46,8 @@ export function renderSummary(input: SummaryInput): string {
     const facts = keyFacts(kind, report, settings, web)
     if (settings.managingKeySecret) facts.push(md`**Managing key:** ${describeManaging(input.renewal)}`)
     if (facts.length > 0) blocks.push(list(facts))
-    if (kind === 'dry-run' && report.plan.length > 0) blocks.push(md`### Plan`, list(report.plan.map((line) => md`${line}`)))
+    if (kind === 'dry-run' && report.plan.length > 0)
+      blocks.push(md`### Plan`, list(report.plan.map((line) => md`${line}`)))
   }
   if (failure) blocks.push(md`### What went wrong`, md`${failure}`)
   // A warning that repeats the failure (a failed write is both) is shown once.
@@ -85,7 +86,10 @@ function verdict(kind: Kind, report: RotationReport | undefined, settings: Setti
           ? md`⚠️ Partly done: key ${id!} was regenerated, but only ${written} of ${secrets} hold its new value`
           : md`⚠️ Partly done: new key ${id!} reached ${written} of ${secrets}`
       }
-      const after = report!.variable?.result === 'failed' ? `the variable ${report!.variable.name} was not updated` : 'retiring the earlier keys failed'
+      const after =
+        report!.variable?.result === 'failed'
+          ? `the variable ${report!.variable.name} was not updated`
+          : 'retiring the earlier keys failed'
       return md`⚠️ Rotated key ${id!} into ${secrets}, but ${after}`
     }
     case 'failed':
@@ -170,9 +174,13 @@ function result(kind: Kind, target: TargetOutcome, report: RotationReport): Mark
 
 function holds(target: TargetOutcome, report: RotationReport): Markdown {
   if (target.holdsKeyId !== undefined) return md`key ${target.holdsKeyId} (new)`
-  if (target.mayHoldKeyId !== undefined) return md`**unknown**: new key ${target.mayHoldKeyId} or its previous value (both left alive)`
-  if (report.strategy === 'regenerate') return md`the old value of key ${report.previousKeyIds[0] ?? '?'}, which no longer works`
-  return report.previousKeyIds.length > 0 ? md`its previous value (key ${idList(report.previousKeyIds)})` : md`its previous value`
+  if (target.mayHoldKeyId !== undefined)
+    return md`**unknown**: new key ${target.mayHoldKeyId} or its previous value (both left alive)`
+  if (report.strategy === 'regenerate')
+    return md`the old value of key ${report.previousKeyIds[0] ?? '?'}, which no longer works`
+  return report.previousKeyIds.length > 0
+    ? md`its previous value (key ${idList(report.previousKeyIds)})`
+    : md`its previous value`
 }
 
 function keyFacts(kind: Kind, report: RotationReport, settings: Settings, web: string | undefined): Markdown[] {
@@ -186,15 +194,22 @@ function keyFacts(kind: Kind, report: RotationReport, settings: Settings, web: s
   const key = report.newKey
   const capgoPage = capgoKeysPage(settings.capgoApiUrl)
   if (key && report.strategy === 'regenerate') {
-    facts.push(md`**Key ${key.id}** ${code(key.name)}: regenerated in place (same id, new value; the old value no longer works). Mode and scope stay as set in Capgo${key.mode ? md` (mode ${key.mode})` : md``}.`)
+    facts.push(
+      md`**Key ${key.id}** ${code(key.name)}: regenerated in place (same id, new value; the old value no longer works). Mode and scope stay as set in Capgo${key.mode ? md` (mode ${key.mode})` : md``}.`,
+    )
   } else if (key) {
-    facts.push(md`**Key ${key.id}** ${code(key.name)}: new, mode ${key.mode ?? settings.keyMode}, ${describeScope(settings)}.`)
+    facts.push(
+      md`**Key ${key.id}** ${code(key.name)}: new, mode ${key.mode ?? settings.keyMode}, ${describeScope(settings)}.`,
+    )
   }
   if (key) {
-    const expires = key.expiresAt ? md`${humanTime(key.expiresAt) ?? key.expiresAt} (${relative(key.expiresAt, new Date())})` : md`never (no expiry)`
+    const expires = key.expiresAt
+      ? md`${humanTime(key.expiresAt) ?? key.expiresAt} (${relative(key.expiresAt, new Date())})`
+      : md`never (no expiry)`
     facts.push(md`**Expires:** ${expires}`)
   }
-  if (key || report.deletedKeyIds.length > 0 || report.keptKeyIds.length > 0) facts.push(earlierKeys(kind, report, settings))
+  if (key || report.deletedKeyIds.length > 0 || report.keptKeyIds.length > 0)
+    facts.push(earlierKeys(kind, report, settings))
   if (report.variable && settings.workflowRepository) {
     const { owner, repo } = settings.workflowRepository
     const name = link(report.variable.name, variablesPage(web, owner, repo))
@@ -220,11 +235,16 @@ function earlierKeys(kind: Kind, report: RotationReport, settings: Settings): Ma
   }
   const parts: Markdown[] = []
   if (report.deletedKeyIds.length > 0) parts.push(md`deleted ${idList(report.deletedKeyIds)}`)
-  if (report.keptKeyIds.length > 0) parts.push(md`kept ${idList(report.keptKeyIds)} alive (keep-previous: ${settings.keepPrevious})`)
-  const leftAlive = report.previousKeyIds.filter((id) => !report.deletedKeyIds.includes(id) && !report.keptKeyIds.includes(id))
+  if (report.keptKeyIds.length > 0)
+    parts.push(md`kept ${idList(report.keptKeyIds)} alive (keep-previous: ${settings.keepPrevious})`)
+  const leftAlive = report.previousKeyIds.filter(
+    (id) => !report.deletedKeyIds.includes(id) && !report.keptKeyIds.includes(id),
+  )
   // After a failure the replaced keys stay alive on purpose: say so, they are not forgotten.
-  if (leftAlive.length > 0) parts.push(kind === 'partial' ? md`${idList(leftAlive)} **still alive**` : md`${idList(leftAlive)} still alive`)
-  if (report.notFoundKeyIds.length > 0) parts.push(md`${idList(report.notFoundKeyIds)} not found (already gone, or not visible to the managing key)`)
+  if (leftAlive.length > 0)
+    parts.push(kind === 'partial' ? md`${idList(leftAlive)} **still alive**` : md`${idList(leftAlive)} still alive`)
+  if (report.notFoundKeyIds.length > 0)
+    parts.push(md`${idList(report.notFoundKeyIds)} not found (already gone, or not visible to the managing key)`)
   if (parts.length === 0) parts.push(md`none to delete`)
   return md`**Earlier keys:** ${joinMd(parts, '; ')}`
 }

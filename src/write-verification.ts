@@ -31,7 +31,9 @@ export function judgeWrite(
 ): WriteCheck {
   if (before !== undefined) {
     if (before === null) {
-      return secret === null ? { state: 'not-applied', reason: 'the secret still does not exist' } : { state: 'applied', result: 'created' }
+      return secret === null
+        ? { state: 'not-applied', reason: 'the secret still does not exist' }
+        : { state: 'applied', result: 'created' }
     }
     if (secret === null) return { state: 'unknown', reason: 'the secret is gone, which this run did not do' }
     const was = before.updatedAt ? Date.parse(before.updatedAt) : Number.NaN
@@ -39,7 +41,11 @@ export function judgeWrite(
     if (!Number.isNaN(was) && !Number.isNaN(now)) {
       if (now !== was) return { state: 'applied', result: 'updated' }
       // Unchanged: a write that landed would have moved it, unless it fell in the same second.
-      if (start === undefined || was + 1000 + CLOCK_TOLERANCE_MS <= start.earliest) return { state: 'not-applied', reason: `the secret is still as preflight read it (updated at ${secret.updatedAt})` }
+      if (start === undefined || was + 1000 + CLOCK_TOLERANCE_MS <= start.earliest)
+        return {
+          state: 'not-applied',
+          reason: `the secret is still as preflight read it (updated at ${secret.updatedAt})`,
+        }
     }
   }
   if (secret === null) return { state: 'not-applied', reason: 'the secret does not exist' }
@@ -54,9 +60,15 @@ export function judgeWrite(
   // timestamps and the Date header come from different machines: only a change well before the
   // write (by more than any plausible disagreement between them) proves the write did not land.
   if (updated + 1000 + CLOCK_TOLERANCE_MS <= start.earliest) {
-    return { state: 'not-applied', reason: `the secret was last updated at ${secret.updatedAt}, well before the write began` }
+    return {
+      state: 'not-applied',
+      reason: `the secret was last updated at ${secret.updatedAt}, well before the write began`,
+    }
   }
-  return { state: 'unknown', reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell` }
+  return {
+    state: 'unknown',
+    reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell`,
+  }
 }
 
 /** How far GitHub's secret timestamps and its Date headers may disagree, for a proof of "not written". */
@@ -88,22 +100,41 @@ export async function settleWrites(
     if (write.ok) return { target, state: 'written', result: write.value, error: undefined }
     const error = write.error
     const message = error instanceof Error ? error.message : String(error)
-    if (!(error instanceof WriteError) || !error.outcomeUnknown) return { target, state: 'not-written', result: undefined, error: message }
+    if (!(error instanceof WriteError) || !error.outcomeUnknown)
+      return { target, state: 'not-written', result: undefined, error: message }
     let check: WriteCheck
     try {
       check = await target.verifyWrite(error.startedAt)
     } catch (readError) {
-      check = { state: 'unknown', reason: `reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})` }
+      check = {
+        state: 'unknown',
+        reason: `reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})`,
+      }
     }
     const where = describeTarget(target.ref)
     if (check.state === 'applied') {
       log.info(`${where}: the write's answer was lost, but the secret changed after it began: written.`)
       return { target, state: 'written', result: check.result, error: undefined }
     }
-    if (check.state === 'not-applied') return { target, state: 'not-written', result: undefined, error: `${message} (verified not written: ${check.reason})` }
-    return { target, state: 'unknown', result: undefined, error: `${message} Whether it was written is unknown: ${check.reason}.` }
+    if (check.state === 'not-applied')
+      return {
+        target,
+        state: 'not-written',
+        result: undefined,
+        error: `${message} (verified not written: ${check.reason})`,
+      }
+    return {
+      target,
+      state: 'unknown',
+      result: undefined,
+      error: `${message} Whether it was written is unknown: ${check.reason}.`,
+    }
   })
-  return checks.map((c) => (c.ok ? c.value : { target: targets[checks.indexOf(c)]!, state: 'unknown', result: undefined, error: String(c.error) }))
+  return checks.map((c) =>
+    c.ok
+      ? c.value
+      : { target: targets[checks.indexOf(c)]!, state: 'unknown', result: undefined, error: String(c.error) },
+  )
 }
 
 /** The failure of a run whose targets do not all hold the new key: who holds what, and what stays alive. */
@@ -121,7 +152,11 @@ export function describeIncompleteWrite(
         ? `its previous value (previous key ${oldIds.join(' or ')})`
         : 'its previous value'
   const holds = (s: SettledTarget) =>
-    s.state === 'written' ? `${s.result}, holds new key ${key.id}` : s.state === 'unknown' ? `outcome unknown, holds new key ${key.id} or ${stale}` : `failed, holds ${stale}`
+    s.state === 'written'
+      ? `${s.result}, holds new key ${key.id}`
+      : s.state === 'unknown'
+        ? `outcome unknown, holds new key ${key.id} or ${stale}`
+        : `failed, holds ${stale}`
   const written = settled.filter((s) => s.state === 'written').length
   const unknown = settled.filter((s) => s.state === 'unknown').length
   const head =

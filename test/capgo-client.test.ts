@@ -21,7 +21,13 @@ function client(overrides: { retry?: Partial<RetryPolicy>; timeoutMs?: number } 
     },
     ...overrides.retry,
   }
-  const capgo = new CapgoClient({ baseUrl: BASE, apiKey: API_KEY, retry, timeoutMs: overrides.timeoutMs, onKeyMaterial: (k) => revealed.push(k) })
+  const capgo = new CapgoClient({
+    baseUrl: BASE,
+    apiKey: API_KEY,
+    retry,
+    timeoutMs: overrides.timeoutMs,
+    onKeyMaterial: (k) => revealed.push(k),
+  })
   return { capgo, sleeps, revealed }
 }
 
@@ -41,14 +47,39 @@ describe('listing keys', () => {
       .reply(200, {
         data: [
           { id: 1, key: API_KEY, mode: 'all', name: 'manager', created_at: '2026-01-01T00:00:00Z', user_id: 'u' },
-          { id: 2, key: 'other-plaintext', mode: 'upload', name: 'ci', created_at: '2026-02-01T00:00:00Z', user_id: 'u' },
+          {
+            id: 2,
+            key: 'other-plaintext',
+            mode: 'upload',
+            name: 'ci',
+            created_at: '2026-02-01T00:00:00Z',
+            user_id: 'u',
+          },
         ],
       })
     const listing = await client().capgo.listKeys()
     expect(listing.generation).toBe('classic')
     expect(listing.keys).toEqual([
-      { id: 1, name: 'manager', mode: 'all', globalPermissions: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: undefined, expiresAt: undefined, isManagingKey: true },
-      { id: 2, name: 'ci', mode: 'upload', globalPermissions: [], createdAt: '2026-02-01T00:00:00Z', updatedAt: undefined, expiresAt: undefined, isManagingKey: false },
+      {
+        id: 1,
+        name: 'manager',
+        mode: 'all',
+        globalPermissions: [],
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedAt: undefined,
+        expiresAt: undefined,
+        isManagingKey: true,
+      },
+      {
+        id: 2,
+        name: 'ci',
+        mode: 'upload',
+        globalPermissions: [],
+        createdAt: '2026-02-01T00:00:00Z',
+        updatedAt: undefined,
+        expiresAt: undefined,
+        isManagingKey: false,
+      },
     ])
     expect(JSON.stringify(listing)).not.toContain('other-plaintext')
   })
@@ -58,8 +89,24 @@ describe('listing keys', () => {
     nock(BASE)
       .get('/apikey/')
       .reply(200, [
-        { id: 1, key: null, key_hash: sha256Hex(API_KEY).toUpperCase(), mode: 'all', name: 'manager', rbac_id: 'r1', user_id: 'u' },
-        { id: 2, key: null, key_hash: sha256Hex('other'), mode: 'upload', name: 'ci', updated_at: '2026-03-01T00:00:00Z', user_id: 'u' },
+        {
+          id: 1,
+          key: null,
+          key_hash: sha256Hex(API_KEY).toUpperCase(),
+          mode: 'all',
+          name: 'manager',
+          rbac_id: 'r1',
+          user_id: 'u',
+        },
+        {
+          id: 2,
+          key: null,
+          key_hash: sha256Hex('other'),
+          mode: 'upload',
+          name: 'ci',
+          updated_at: '2026-03-01T00:00:00Z',
+          user_id: 'u',
+        },
       ])
     const listing = await client().capgo.listKeys()
     expect(listing.generation).toBe('classic')
@@ -75,13 +122,30 @@ describe('listing keys', () => {
     nock(BASE)
       .get('/apikey/')
       .reply(200, [
-        { id: '7', name: 'ci', rbac_id: 'r7', is_hashed_key: true, global_permissions: ['org.create'], expires_at: '2027-01-01T00:00:00Z', updated_at: '2026-05-01T00:00:00Z' },
+        {
+          id: '7',
+          name: 'ci',
+          rbac_id: 'r7',
+          is_hashed_key: true,
+          global_permissions: ['org.create'],
+          expires_at: '2027-01-01T00:00:00Z',
+          updated_at: '2026-05-01T00:00:00Z',
+        },
       ])
     const listing = await client().capgo.listKeys()
     expect(listing).toEqual({
       generation: 'current',
       keys: [
-        { id: 7, name: 'ci', mode: undefined, globalPermissions: ['org.create'], createdAt: undefined, updatedAt: '2026-05-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z', isManagingKey: false },
+        {
+          id: 7,
+          name: 'ci',
+          mode: undefined,
+          globalPermissions: ['org.create'],
+          createdAt: undefined,
+          updatedAt: '2026-05-01T00:00:00Z',
+          expiresAt: '2027-01-01T00:00:00Z',
+          isManagingKey: false,
+        },
       ],
     })
   })
@@ -92,7 +156,12 @@ describe('listing keys', () => {
     expect(generationOf([{ id: 1, mode: null, key_hash: null }])).toBe('classic')
     expect(generationOf([{ id: 1, rbac_id: 'r', is_hashed_key: false }])).toBe('current')
     // A server that mixes both cannot be told apart: the create answer decides.
-    expect(generationOf([{ id: 1, mode: 'all' }, { id: 2, is_hashed_key: true }])).toBe('unknown')
+    expect(
+      generationOf([
+        { id: 1, mode: 'all' },
+        { id: 2, is_hashed_key: true },
+      ]),
+    ).toBe('unknown')
   })
 
   it('rejects an answer that is not a key list', async () => {
@@ -114,7 +183,13 @@ describe('listing keys', () => {
   })
 
   it('retries 5xx with backoff and then succeeds', async () => {
-    nock(BASE).get('/apikey/').reply(503, 'unavailable').get('/apikey/').reply(500, { error: 'boom' }).get('/apikey/').reply(200, [])
+    nock(BASE)
+      .get('/apikey/')
+      .reply(503, 'unavailable')
+      .get('/apikey/')
+      .reply(500, { error: 'boom' })
+      .get('/apikey/')
+      .reply(200, [])
     const { capgo, sleeps } = client()
     await expect(capgo.listKeys()).resolves.toEqual({ generation: 'unknown', keys: [] })
     expect(sleeps).toHaveLength(2)
@@ -145,7 +220,9 @@ describe('listing keys', () => {
   })
 
   it('fails at once, saying how long to wait, when Retry-After is beyond the bound', async () => {
-    nock(BASE).get('/apikey/').reply(429, { error: 'too_many_requests', message: 'Too many requests' }, { 'retry-after': '900' })
+    nock(BASE)
+      .get('/apikey/')
+      .reply(429, { error: 'too_many_requests', message: 'Too many requests' }, { 'retry-after': '900' })
     const { capgo, sleeps } = client()
     const error = await failure(capgo.listKeys())
     expect(sleeps).toEqual([])
@@ -223,7 +300,15 @@ describe('creating a key', () => {
         expires_at: '2027-01-01T00:00:00.000Z',
         hashed: true,
       })
-      .reply(200, { apikey: { id: 9, key: 'new-plaintext', name: 'rotation', mode: 'upload', expires_at: '2027-01-01T00:00:00.000Z' } })
+      .reply(200, {
+        apikey: {
+          id: 9,
+          key: 'new-plaintext',
+          name: 'rotation',
+          mode: 'upload',
+          expires_at: '2027-01-01T00:00:00.000Z',
+        },
+      })
     const { capgo, revealed } = client()
     const key = await capgo.createKey({
       name: 'rotation',
@@ -232,42 +317,84 @@ describe('creating a key', () => {
       limitedToOrgs: [],
       expiresAt: '2027-01-01T00:00:00.000Z',
     })
-    expect(key).toEqual({ id: 9, name: 'rotation', key: 'new-plaintext', mode: 'upload', expiresAt: '2027-01-01T00:00:00.000Z' })
+    expect(key).toEqual({
+      id: 9,
+      name: 'rotation',
+      key: 'new-plaintext',
+      mode: 'upload',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+    })
     expect(revealed).toEqual(['new-plaintext'])
     expect(scope.isDone()).toBe(true)
   })
 
   it('reads the current bare-row answer', async () => {
     nock(BASE).post('/apikey/').reply(201, { id: 10, key: 'row-plaintext', name: 'rotation' })
-    const key = await client().capgo.createKey({ name: 'rotation', mode: 'read', limitedToApps: [], limitedToOrgs: ['org-1'], expiresAt: undefined })
+    const key = await client().capgo.createKey({
+      name: 'rotation',
+      mode: 'read',
+      limitedToApps: [],
+      limitedToOrgs: ['org-1'],
+      expiresAt: undefined,
+    })
     expect(key.key).toBe('row-plaintext')
   })
 
   it('is never retried, even on a 5xx', async () => {
     nock(BASE).post('/apikey/').reply(500, { error: 'internal' })
     const { capgo, sleeps } = client()
-    const error = await failure(capgo.createKey({ name: 'n', mode: 'upload', limitedToApps: [], limitedToOrgs: [], expiresAt: undefined }))
+    const error = await failure(
+      capgo.createKey({ name: 'n', mode: 'upload', limitedToApps: [], limitedToOrgs: [], expiresAt: undefined }),
+    )
     expect(sleeps).toEqual([])
     expect(error.outcomeUnknown).toBe(true)
   })
 
   it('turns cannot_create_apikey into advice about the strategy', async () => {
-    nock(BASE).post('/apikey/').reply(400, { error: 'cannot_create_apikey', message: 'API keys cannot create other API keys' })
-    const error = await failure(client().capgo.createKey({ name: 'n', mode: 'upload', limitedToApps: [], limitedToOrgs: [], expiresAt: undefined }))
+    nock(BASE)
+      .post('/apikey/')
+      .reply(400, { error: 'cannot_create_apikey', message: 'API keys cannot create other API keys' })
+    const error = await failure(
+      client().capgo.createKey({
+        name: 'n',
+        mode: 'upload',
+        limitedToApps: [],
+        limitedToOrgs: [],
+        expiresAt: undefined,
+      }),
+    )
     expect(error.code).toBe('cannot_create_apikey')
     expect(error.outcomeUnknown).toBe(false)
     expect(error.message).toContain('use `strategy: regenerate`')
   })
 
   it('fails when the answer holds no key', async () => {
-    nock(BASE).post('/apikey/').reply(200, { apikey: { id: 3, name: 'n' } })
-    const error = await failure(client().capgo.createKey({ name: 'n', mode: 'upload', limitedToApps: [], limitedToOrgs: [], expiresAt: undefined }))
+    nock(BASE)
+      .post('/apikey/')
+      .reply(200, { apikey: { id: 3, name: 'n' } })
+    const error = await failure(
+      client().capgo.createKey({
+        name: 'n',
+        mode: 'upload',
+        limitedToApps: [],
+        limitedToOrgs: [],
+        expiresAt: undefined,
+      }),
+    )
     expect(error.message).toContain('the answer holds no key')
   })
 
   it('explains an organisation that requires an expiry', async () => {
     nock(BASE).post('/apikey/').reply(400, { error: 'expiration_required', message: 'Expiration is required' })
-    const error = await failure(client().capgo.createKey({ name: 'n', mode: 'upload', limitedToApps: [], limitedToOrgs: [], expiresAt: undefined }))
+    const error = await failure(
+      client().capgo.createKey({
+        name: 'n',
+        mode: 'upload',
+        limitedToApps: [],
+        limitedToOrgs: [],
+        expiresAt: undefined,
+      }),
+    )
     expect(error.message).toContain('set expires-in-days')
   })
 })
@@ -285,7 +412,9 @@ describe('regenerating and deleting', () => {
   })
 
   it('reports an unknown id with advice', async () => {
-    nock(BASE).put('/apikey/5').reply(404, { error: 'api_key_not_found_or_access_denied', message: 'API key not found or access denied' })
+    nock(BASE)
+      .put('/apikey/5')
+      .reply(404, { error: 'api_key_not_found_or_access_denied', message: 'API key not found or access denied' })
     const error = await failure(client().capgo.regenerateKey(5, '2027-01-01T00:00:00.000Z'))
     expect(error.message).toContain('check previous-key-id')
   })
@@ -317,7 +446,11 @@ describe('regenerating and deleting', () => {
   })
 
   it('retries a regenerate whose answer was garbled, and returns the last key', async () => {
-    nock(BASE).put('/apikey/5').reply(200, { id: 5, name: 'ci' }).put('/apikey/5').reply(200, { id: 5, key: 'second', name: 'ci' })
+    nock(BASE)
+      .put('/apikey/5')
+      .reply(200, { id: 5, name: 'ci' })
+      .put('/apikey/5')
+      .reply(200, { id: 5, key: 'second', name: 'ci' })
     await expect(client().capgo.regenerateKey(5, undefined)).resolves.toMatchObject({ key: 'second' })
   })
 
@@ -332,7 +465,9 @@ describe('behind a proxy', () => {
   it('sends Capgo requests through https_proxy / http_proxy, and not when no proxy is set', async () => {
     const { connect } = await import('node:net')
     const capgoServer = createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ id: 1, name: String(req.headers.host) }]))
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify([{ id: 1, name: String(req.headers.host) }]))
     })
     await new Promise<void>((resolve) => capgoServer.listen(0, '127.0.0.1', resolve))
     const tunnels: string[] = []
@@ -352,7 +487,12 @@ describe('behind a proxy', () => {
     vi.stubEnv('http_proxy', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)
     try {
       const base = 'http://capgo.behind-proxy.test'
-      const capgo = new CapgoClient({ baseUrl: base, apiKey: API_KEY, fetch: proxyAwareFetch(base), onKeyMaterial: () => undefined })
+      const capgo = new CapgoClient({
+        baseUrl: base,
+        apiKey: API_KEY,
+        fetch: proxyAwareFetch(base),
+        onKeyMaterial: () => undefined,
+      })
       await expect(capgo.listKeys()).resolves.toMatchObject({ keys: [{ id: 1, name: 'capgo.behind-proxy.test' }] })
       expect(tunnels).toEqual(['capgo.behind-proxy.test:80'])
       vi.stubEnv('http_proxy', undefined)

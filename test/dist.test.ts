@@ -60,7 +60,11 @@ describe('dist/index.js as a module', () => {
       const dir = mkdtempSync(join(tmpdir(), 'capgo-import-'))
       const outputFile = join(dir, 'output')
       writeFileSync(outputFile, '')
-      const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: outputFile, GITHUB_REPOSITORY: 'octo/app' }
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '',
+        GITHUB_OUTPUT: outputFile,
+        GITHUB_REPOSITORY: 'octo/app',
+      }
       for (const [name, value] of Object.entries(sandbox.inputs())) env[`INPUT_${name.toUpperCase()}`] = value
       // Imports, reports what the import alone did, then calls run().
       const script = [
@@ -70,7 +74,10 @@ describe('dist/index.js as a module', () => {
         `process.stderr.write('PHASE-2\\n')`,
         `await bundle.run()`,
       ].join('\n')
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       let stdout = ''
       let stderr = ''
       let requestsAfterImport: number | undefined
@@ -88,7 +95,10 @@ describe('dist/index.js as a module', () => {
       expect(exitCode).toBe(0)
       const key = sandbox.capgo.named('github-actions:octo/app:CAPGO_TOKEN')[0]!
       expect(sandbox.github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(key.key)
-      expect(parseOutputFile(readFileSync(outputFile, 'utf8'))).toMatchObject({ rotated: 'true', 'key-id': String(key.id) })
+      expect(parseOutputFile(readFileSync(outputFile, 'utf8'))).toMatchObject({
+        rotated: 'true',
+        'key-id': String(key.id),
+      })
       expect(stdout).not.toContain('::error::')
     } finally {
       await sandbox.close()
@@ -114,7 +124,9 @@ describe('bundle size', () => {
     expect(main).toBeLessThan(1.5 * 1024 * 1024)
     expect(sodium).toHaveLength(1)
     expect(sodium[0]!.size).toBeLessThan(0.5 * 1024 * 1024)
-    expect(chunks.filter((c) => !isSodiumChunk(c.name)).reduce((sum, c) => sum + c.size, 0)).toBeLessThan(0.5 * 1024 * 1024)
+    expect(chunks.filter((c) => !isSodiumChunk(c.name)).reduce((sum, c) => sum + c.size, 0)).toBeLessThan(
+      0.5 * 1024 * 1024,
+    )
   })
 })
 
@@ -143,11 +155,17 @@ describe('what a run loads', () => {
     try {
       sandbox.github.addRepo('octo/app')
       const withoutSodium = distWithout(isSodiumChunk)
-      const dry = await runBundle(sandbox.inputs({ repositories: 'octo/app', 'dry-run': 'true' }), { bundle: withoutSodium, githubApiUrl: sandbox.github.baseUrl })
+      const dry = await runBundle(sandbox.inputs({ repositories: 'octo/app', 'dry-run': 'true' }), {
+        bundle: withoutSodium,
+        githubApiUrl: sandbox.github.baseUrl,
+      })
       expect(dry.error).toBeUndefined()
       expect(dry.exitCode).toBe(0)
       // The same copy cannot rotate: the check above would pass vacuously if sealing needed no chunk.
-      const rotation = await runBundle(sandbox.inputs({ repositories: 'octo/app' }), { bundle: withoutSodium, githubApiUrl: sandbox.github.baseUrl })
+      const rotation = await runBundle(sandbox.inputs({ repositories: 'octo/app' }), {
+        bundle: withoutSodium,
+        githubApiUrl: sandbox.github.baseUrl,
+      })
       expect(rotation.exitCode).toBe(1)
       expect(rotation.error).toMatch(/Cannot find module .*\.index\.js/)
       expect(sandbox.github.mutatingRequests()).toHaveLength(0)
@@ -159,4 +177,5 @@ describe('what a run loads', () => {
 
 const dist = dirname(bundle)
 const chunkFiles = () => readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'index.js')
-const isSodiumChunk = (file: string) => file !== 'index.js' && file.endsWith('.js') && readFileSync(join(dist, file), 'utf8').includes('libsodium')
+const isSodiumChunk = (file: string) =>
+  file !== 'index.js' && file.endsWith('.js') && readFileSync(join(dist, file), 'utf8').includes('libsodium')

@@ -25,10 +25,12 @@ afterEach(async () => {
 
 async function run(inputs: Record<string, string>): Promise<BundleRun> {
   const result = await runBundle(sandbox.inputs(inputs), { githubApiUrl: sandbox.github.baseUrl })
-  expect(findLeaks({ log: result.stdout, stderr: result.stderr, summary: result.summary, outputs: result.outputs }, [
-    sandbox.token,
-    ...sandbox.capgo.allKeyValues(),
-  ])).toEqual([])
+  expect(
+    findLeaks({ log: result.stdout, stderr: result.stderr, summary: result.summary, outputs: result.outputs }, [
+      sandbox.token,
+      ...sandbox.capgo.allKeyValues(),
+    ]),
+  ).toEqual([])
   return result
 }
 
@@ -52,7 +54,13 @@ describe('the bundle against the sandbox', () => {
     expect(key.id).not.toBe(previous.id)
     expect(key.limited_to_apps).toEqual(['com.example.app'])
     expect(sandbox.github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(key.key)
-    expect(result.outputs).toMatchObject({ rotated: 'true', strategy: 'create', 'key-id': String(key.id), key: key.key, 'deleted-key-ids': `[${previous.id}]` })
+    expect(result.outputs).toMatchObject({
+      rotated: 'true',
+      strategy: 'create',
+      'key-id': String(key.id),
+      key: key.key,
+      'deleted-key-ids': `[${previous.id}]`,
+    })
     expect(summaryText(result.summary)).toContain(`✅ Rotated key ${key.id} into 1 secret; retired key ${previous.id}`)
   })
 
@@ -75,19 +83,34 @@ describe('the bundle against the sandbox', () => {
 
   it('environment secrets of several repositories', async () => {
     sandbox = await startSandbox({ generation: 'classic' })
-    sandbox.github.addRepo('octo/app', { environments: ['production'] }).addRepo('octo/web', { environments: ['production'] })
-    const result = await run({ repositories: 'app,web', environment: 'production', 'key-name': 'github-actions:octo/app:production:CAPGO_TOKEN' })
+    sandbox.github
+      .addRepo('octo/app', { environments: ['production'] })
+      .addRepo('octo/web', { environments: ['production'] })
+    const result = await run({
+      repositories: 'app,web',
+      environment: 'production',
+      'key-name': 'github-actions:octo/app:production:CAPGO_TOKEN',
+    })
 
     expect(result.exitCode).toBe(0)
     const key = liveKey('github-actions:octo/app:production:CAPGO_TOKEN')
-    for (const repo of ['octo/app', 'octo/web']) expect(sandbox.github.decrypt({ repo, environment: 'production' }, 'CAPGO_TOKEN')).toBe(key.key)
+    for (const repo of ['octo/app', 'octo/web'])
+      expect(sandbox.github.decrypt({ repo, environment: 'production' }, 'CAPGO_TOKEN')).toBe(key.key)
   })
 
   it('organization and Dependabot secrets, keeping a selected visibility', async () => {
     sandbox = await startSandbox({ generation: 'classic' })
     sandbox.github.addRepo('octo/app').addOrg('octo')
-    sandbox.github.seedSecret({ org: 'octo' }, 'CAPGO_TOKEN', { visibility: 'selected', selected_repository_ids: [42, 43] })
-    const result = await run({ organization: 'octo', repositories: 'app', 'secret-types': 'actions,dependabot', 'key-name': NAME })
+    sandbox.github.seedSecret({ org: 'octo' }, 'CAPGO_TOKEN', {
+      visibility: 'selected',
+      selected_repository_ids: [42, 43],
+    })
+    const result = await run({
+      organization: 'octo',
+      repositories: 'app',
+      'secret-types': 'actions,dependabot',
+      'key-name': NAME,
+    })
 
     expect(result.exitCode).toBe(0)
     const key = liveKey(NAME)
@@ -99,7 +122,10 @@ describe('the bundle against the sandbox', () => {
     ]) {
       expect(sandbox.github.decrypt(scope, 'CAPGO_TOKEN')).toBe(key.key)
     }
-    expect(sandbox.github.stored({ org: 'octo' }, 'CAPGO_TOKEN')).toMatchObject({ visibility: 'selected', selected_repository_ids: [42, 43] })
+    expect(sandbox.github.stored({ org: 'octo' }, 'CAPGO_TOKEN')).toMatchObject({
+      visibility: 'selected',
+      selected_repository_ids: [42, 43],
+    })
     expect(JSON.parse(result.outputs.targets!)).toHaveLength(4)
   })
 
@@ -150,7 +176,10 @@ describe('the bundle against the sandbox', () => {
 describe('npm run demo', () => {
   it('shows two rotations end to end and exits 0', async () => {
     const { spawn } = await import('node:child_process')
-    const child = spawn('npm', ['run', '-s', 'demo'], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('npm', ['run', '-s', 'demo'], {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()))

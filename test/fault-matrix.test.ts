@@ -14,7 +14,9 @@ beforeAll(async () => {
 
 afterAll(() => {
   const order = (r: CellResult) =>
-    (r.fault.endsWith('every call') ? 10_000 : 0) + STEPS.findIndex((s) => s.name === r.step) * 100 + FAULTS.findIndex(([f]) => r.fault.startsWith(f))
+    (r.fault.endsWith('every call') ? 10_000 : 0) +
+    STEPS.findIndex((s) => s.name === r.step) * 100 +
+    FAULTS.findIndex(([f]) => r.fault.startsWith(f))
   process.stdout.write(`\nFault matrix\n${formatTable([...results].sort((a, b) => order(a) - order(b)))}\n`)
 })
 

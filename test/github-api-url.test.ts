@@ -28,7 +28,11 @@ afterEach(async () => {
 
 /** A web server that answers every request with `status` and an HTML page. */
 async function notGitHub(status: number): Promise<string> {
-  server = createServer((_req, res) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><h1>${status}</h1> <script>alert(1)</script></body></html>`))
+  server = createServer((_req, res) =>
+    res
+      .writeHead(status, { 'content-type': 'text/html; charset=utf-8' })
+      .end(`<html><body><h1>${status}</h1> <script>alert(1)</script></body></html>`),
+  )
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v3`
 }
@@ -44,7 +48,12 @@ async function closedPort(): Promise<string> {
 
 function run(githubApiUrl: string) {
   return runAction(
-    { 'capgo-api-key': capgo.managingKey.key, 'capgo-api-url': capgo.baseUrl, 'github-token': TOKEN, 'github-api-url': githubApiUrl },
+    {
+      'capgo-api-key': capgo.managingKey.key,
+      'capgo-api-url': capgo.baseUrl,
+      'github-token': TOKEN,
+      'github-api-url': githubApiUrl,
+    },
     { mustNotLeak: () => [TOKEN, ...capgo.allKeyValues()], runOptions: { githubRetries: 1 } },
   )
 }
@@ -54,7 +63,9 @@ describe('github-api-url that does not lead to GitHub', () => {
     const url = await closedPort()
     const result = await run(url)
     expect(result.failed).toBe(true)
-    expect(result.error).toContain(`reading the public key of octo/app (repository actions secret CAPGO_TOKEN): no answer from ${new URL(url).origin}`)
+    expect(result.error).toContain(
+      `reading the public key of octo/app (repository actions secret CAPGO_TOKEN): no answer from ${new URL(url).origin}`,
+    )
     expect(result.error).toContain('ECONNREFUSED')
     expect(result.error).toContain('Check github-api-url')
     expect(result.error).not.toContain('GitHub kept failing')
@@ -65,7 +76,9 @@ describe('github-api-url that does not lead to GitHub', () => {
   it('a web page answering 404: names github-api-url, does not blame the repository', async () => {
     const url = await notGitHub(404)
     const result = await run(url)
-    expect(result.error).toContain(`${new URL(url).origin} answered 404 with a text/html answer, not GitHub's API JSON. Check github-api-url`)
+    expect(result.error).toContain(
+      `${new URL(url).origin} answered 404 with a text/html answer, not GitHub's API JSON. Check github-api-url`,
+    )
     expect(result.error).not.toContain('does not exist')
     // The page itself is never quoted.
     expect(result.error).not.toContain('<script>')
@@ -79,11 +92,16 @@ describe('github-api-url that does not lead to GitHub', () => {
 
   it('an HTML 502: GitHub may be down, and github-api-url is named in case it keeps happening', async () => {
     const result = await run(await notGitHub(502))
-    expect(result.error).toContain('GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url')
+    expect(result.error).toContain(
+      'GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url',
+    )
   })
 
   it("GitHub's own JSON 401 still says the token is invalid", async () => {
-    nock('https://github.test').persist().get(/.*/).reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
+    nock('https://github.test')
+      .persist()
+      .get(/.*/)
+      .reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
     const result = await run('https://github.test/api/v3')
     expect(result.error).toContain('401 Bad credentials. github-token is invalid, expired or revoked')
   })

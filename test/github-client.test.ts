@@ -29,7 +29,10 @@ describe('createGitHubClient', () => {
       attempts++ // never answers
     })
     const octokit = createGitHubClient({ token: 't', baseUrl, timeoutMs: 200, retries: 2, retryBaseMs: 1 })
-    const error = (await octokit.request('GET /repos/o/r/actions/secrets/public-key').catch((e: unknown) => e)) as { status?: number; message?: string }
+    const error = (await octokit.request('GET /repos/o/r/actions/secrets/public-key').catch((e: unknown) => e)) as {
+      status?: number
+      message?: string
+    }
     expect(error.status).toBe(500)
     expect(error.message).toContain('aborted due to timeout')
     expect(attempts).toBe(3)
@@ -63,7 +66,14 @@ function limitedClient(baseUrl: string) {
   const slept: number[] = []
   const warnings: string[] = []
   const ignore = () => {}
-  const sink = { info: ignore, notice: ignore, debug: ignore, error: ignore, setFailed: ignore, warning: (m: string | Error) => void warnings.push(String(m)) } as unknown as LogSink
+  const sink = {
+    info: ignore,
+    notice: ignore,
+    debug: ignore,
+    error: ignore,
+    setFailed: ignore,
+    warning: (m: string | Error) => void warnings.push(String(m)),
+  } as unknown as LogSink
   const octokit = createGitHubClient({
     token: 't',
     baseUrl,
@@ -79,7 +89,11 @@ function limitedClient(baseUrl: string) {
   return { octokit, clock, slept, warnings }
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } })
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+  status,
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+})
 
 /** A server answering each request with the next scripted answer, then 200 {}. */
 async function scripted(answers: Array<ReturnType<typeof json>>): Promise<{ baseUrl: string; requests: string[] }> {
@@ -92,7 +106,11 @@ async function scripted(answers: Array<ReturnType<typeof json>>): Promise<{ base
   return { baseUrl, requests }
 }
 
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as { status?: number })
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as { status?: number },
+  )
 
 describe('GitHub rate limits', () => {
   it('sends ordinary reads and writes at once, never sleeping', async () => {
@@ -110,17 +128,27 @@ describe('GitHub rate limits', () => {
 
   it('waits for the primary limit until x-ratelimit-reset, then retries', async () => {
     const reset = String(Date.parse('2026-03-01T12:00:30Z') / 1000)
-    const { baseUrl, requests } = await scripted([json(403, { message: 'API rate limit exceeded for user ID 1.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset })])
+    const { baseUrl, requests } = await scripted([
+      json(
+        403,
+        { message: 'API rate limit exceeded for user ID 1.' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+      ),
+    ])
     const { octokit, slept, warnings } = limitedClient(baseUrl)
     await octokit.request('GET /repos/o/r/actions/secrets/public-key')
     expect(requests).toHaveLength(2)
     expect(slept).toEqual([31_000])
-    expect(warnings).toEqual(['GitHub rate limit hit on GET /repos/o/r/actions/secrets/public-key: waiting 31 s before retrying.'])
+    expect(warnings).toEqual([
+      'GitHub rate limit hit on GET /repos/o/r/actions/secrets/public-key: waiting 31 s before retrying.',
+    ])
   })
 
   it('fails at once on a primary limit that resets beyond MAX_WAIT_SECONDS', async () => {
     const reset = String(Date.parse('2026-03-01T13:00:00Z') / 1000)
-    const { baseUrl, requests } = await scripted([json(429, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset })])
+    const { baseUrl, requests } = await scripted([
+      json(429, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }),
+    ])
     const { octokit, slept, warnings } = limitedClient(baseUrl)
     const error = await failureOf(octokit.request('GET /x'))
     expect(error?.status).toBe(429)
@@ -130,10 +158,18 @@ describe('GitHub rate limits', () => {
   })
 
   it('waits out a secondary limit (a minute when GitHub names no time), at most twice', async () => {
-    const secondary = json(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' })
-    const { baseUrl, requests } = await scripted([secondary, json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '3' }), secondary])
+    const secondary = json(403, {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    })
+    const { baseUrl, requests } = await scripted([
+      secondary,
+      json(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '3' }),
+      secondary,
+    ])
     const { octokit, slept, warnings } = limitedClient(baseUrl)
-    const error = await failureOf(octokit.request('PUT /repos/o/r/actions/secrets/S', { encrypted_value: 'x', key_id: '1' }))
+    const error = await failureOf(
+      octokit.request('PUT /repos/o/r/actions/secrets/S', { encrypted_value: 'x', key_id: '1' }),
+    )
     expect(error?.status).toBe(403)
     expect(requests).toHaveLength(3)
     expect(slept).toEqual([60_000, 3000])
@@ -145,7 +181,9 @@ describe('GitHub rate limits', () => {
   })
 
   it('refuses a retry-after beyond MAX_WAIT_SECONDS', async () => {
-    const { baseUrl, requests } = await scripted([json(429, { message: 'Too many requests' }, { 'retry-after': '121' })])
+    const { baseUrl, requests } = await scripted([
+      json(429, { message: 'Too many requests' }, { 'retry-after': '121' }),
+    ])
     const { octokit, slept } = limitedClient(baseUrl)
     expect((await failureOf(octokit.request('GET /x')))?.status).toBe(429)
     expect(requests).toHaveLength(1)
@@ -156,14 +194,20 @@ describe('GitHub rate limits', () => {
     const { baseUrl, requests } = await scripted([])
     const { octokit, clock, slept, warnings } = limitedClient(baseUrl)
     for (let i = 0; i < 80; i++) {
-      await octokit.request('PUT /repos/o/r/actions/secrets/{name}', { name: `S${i}`, encrypted_value: 'x', key_id: '1' })
+      await octokit.request('PUT /repos/o/r/actions/secrets/{name}', {
+        name: `S${i}`,
+        encrypted_value: 'x',
+        key_id: '1',
+      })
       await octokit.request('GET /repos/o/r/actions/secrets/public-key')
       clock.now += 100
     }
     expect(slept).toEqual([])
     await octokit.request('PATCH /repos/o/r/actions/variables/V', { value: '1' })
     expect(slept).toEqual([52_000])
-    expect(warnings).toEqual(['GitHub allows 80 content-writing requests a minute: waiting 52 s before PATCH /repos/o/r/actions/variables/V.'])
+    expect(warnings).toEqual([
+      'GitHub allows 80 content-writing requests a minute: waiting 52 s before PATCH /repos/o/r/actions/variables/V.',
+    ])
     expect(requests).toHaveLength(161)
   })
 })

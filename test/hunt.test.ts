@@ -25,7 +25,9 @@ afterAll(() => {
 })
 
 describe('hunt', () => {
-  it(`the invariants hold under ${NUM_RUNS} random fault schedules and overlapping runs (seed ${SEED})`, { timeout: 600_000 }, async () => {
+  it(`the invariants hold under ${NUM_RUNS} random fault schedules and overlapping runs (seed ${SEED})`, {
+    timeout: 600_000,
+  }, async () => {
     // The report names the seed, the path to replay and the shrunk scenario, then the broken invariants.
     await fc.assert(huntProperty, { numRuns: NUM_RUNS, seed: SEED, includeErrorInReport: true })
   })
@@ -52,7 +54,12 @@ describe('the hunt checks', () => {
   })
 
   it('a plain case breaks nothing', async () => {
-    const result = await huntCase(plainScenario({ keyIdVariable: true, targets: { repos: 2, environment: false, types: ['actions'], organization: true, orgVisibility: 'selected' } }))
+    const result = await huntCase(
+      plainScenario({
+        keyIdVariable: true,
+        targets: { repos: 2, environment: false, types: ['actions'], organization: true, orgVisibility: 'selected' },
+      }),
+    )
     expect(result.violations).toEqual([])
     expect(result.runs.map((r) => r.failure)).toEqual([undefined])
   })
@@ -89,7 +96,14 @@ describe('the hunt checks', () => {
 
   it('catch a re-run that fails, splits the targets or leaves extra keys', async () => {
     forgetSecrets()
-    const world = await quiet(() => buildWorld(plainScenario({ earlierKeys: 2, targets: { repos: 2, environment: false, types: ['actions'], organization: false, orgVisibility: 'private' } })))
+    const world = await quiet(() =>
+      buildWorld(
+        plainScenario({
+          earlierKeys: 2,
+          targets: { repos: 2, environment: false, types: ['actions'], organization: false, orgVisibility: 'private' },
+        }),
+      ),
+    )
     try {
       const [first, second] = world.targets
       const keys = world.capgo.named(world.settings.keyName)

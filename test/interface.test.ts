@@ -50,7 +50,10 @@ describe('the README and action.yml agree', () => {
     for (const row of table('Inputs')) {
       const input = action.inputs[row.name]!
       const required = input.required === true
-      expect(row.second === 'required', `${row.name}: README says "${row.second}", action.yml required: ${required}`).toBe(required)
+      expect(
+        row.second === 'required',
+        `${row.name}: README says "${row.second}", action.yml required: ${required}`,
+      ).toBe(required)
       if (input.default !== undefined) {
         expect(row.second, `${row.name}: the README default must be action.yml's`).toBe(`\`${input.default}\``)
       } else if (!required) {
@@ -71,7 +74,12 @@ describe('the contract in docs/contract.md', () => {
   it('has every input and output in action.yml, and action.yml nothing else', () => {
     const text = readFileSync(contract, 'utf8')
     const section = (heading: string) =>
-      [...text.split(`## ${heading}`)[1]!.split('\n## ')[0]!.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1])
+      [
+        ...text
+          .split(`## ${heading}`)[1]!
+          .split('\n## ')[0]!
+          .matchAll(/^\| `([a-z-]+)` \|/gm),
+      ].map((m) => m[1])
     expect(Object.keys(action.inputs).sort()).toEqual(section('Inputs').sort())
     expect(Object.keys(action.outputs).sort()).toEqual(section('Outputs').sort())
   })

@@ -26,7 +26,9 @@ describe('key-name across rotations of one workflow repository', () => {
   it('a step writing another repository without key-name fails before any request, naming key-name', async () => {
     const run = await runAgainst(capgo, github, { repositories: 'acme/web' })
     expect(run.failed).toBe(true)
-    expect(run.error).toContain("key-name: required when a target lies outside the workflow's repository octo/app (here: acme/web)")
+    expect(run.error).toContain(
+      "key-name: required when a target lies outside the workflow's repository octo/app (here: acme/web)",
+    )
     expect(run.error).toContain("e.g. 'github-actions:acme/web:CAPGO_TOKEN'")
     expect(capgo.requests).toHaveLength(0)
     expect(github.requests).toHaveLength(0)
@@ -38,7 +40,7 @@ describe('key-name across rotations of one workflow repository', () => {
     expect(github.requests).toHaveLength(0)
   })
 
-  it('three steps with their own key-names keep each other\'s keys alive', async () => {
+  it("three steps with their own key-names keep each other's keys alive", async () => {
     const steps: Record<string, string>[] = [
       { repositories: 'acme/web', 'key-name': 'ci:acme/web' },
       { repositories: 'acme/docs', 'key-name': 'ci:acme/docs' },
@@ -66,7 +68,7 @@ describe('key-name across rotations of one workflow repository', () => {
 describe("the write check's throwaway secret", () => {
   it('is refused as secret-name, before any request', async () => {
     const run = await runAgainst(capgo, github, { 'secret-name': 'CAPGO_ROTATION_WRITE_CHECK' })
-    expect(run.error).toContain('secret-name: \'CAPGO_ROTATION_WRITE_CHECK\' starts with CAPGO_ROTATION_')
+    expect(run.error).toContain("secret-name: 'CAPGO_ROTATION_WRITE_CHECK' starts with CAPGO_ROTATION_")
     expect(github.requests).toHaveLength(0)
   })
 
@@ -75,7 +77,7 @@ describe("the write check's throwaway secret", () => {
     capgo = new FakeCapgo('current').install()
     github = new FakeGitHub(TOKEN).install().addRepo('octo/app')
     const key = capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN' })
-    github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_ROTATION_WRITE_CHECK', 'the user\'s own value')
+    github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_ROTATION_WRITE_CHECK', "the user's own value")
     const run = await runAgainst(capgo, github)
 
     expect(run.error).toBeUndefined()

@@ -7,7 +7,7 @@ import { createGitHubClient } from '../src/github-client.js'
 import { explainGitHubError } from '../src/github-errors.js'
 import { createLogger, type LogSink } from '../src/logger.js'
 import { forgetSecrets, registerSecret } from '../src/secrets.js'
-import { readSettings, SettingsError } from '../src/settings.js'
+import { readSettings, type SettingsError } from '../src/settings.js'
 import { FakeGitHub } from './support/fake-github.js'
 import { findLeaks } from './support/outputs.js'
 import { commandsIn, decodeData, holdsCommandForm, runnerLines } from './support/runner-commands.js'
@@ -36,8 +36,12 @@ function capgo(): CapgoClient {
 }
 
 async function capgoFailure(reply: [number, unknown, Record<string, string>?]): Promise<CapgoError> {
-  nock(BASE).get('/apikey/').reply(...reply)
-  const error = await capgo().listKeys().catch((e: unknown) => e)
+  nock(BASE)
+    .get('/apikey/')
+    .reply(...reply)
+  const error = await capgo()
+    .listKeys()
+    .catch((e: unknown) => e)
   expect(error).toBeInstanceOf(CapgoError)
   return error as CapgoError
 }
@@ -64,7 +68,14 @@ describe('Capgo error bodies', () => {
   it('quotes only the error and message fields, redacted, made safe and cut short', async () => {
     quiet()
     registerSecret(MANAGING_KEY)
-    const error = await capgoFailure([400, { error: 'bad_thing', message: `key ${MANAGING_KEY} is bad\n::stop-commands::x9 ${'x'.repeat(400)}`, data: OTHER_KEY }])
+    const error = await capgoFailure([
+      400,
+      {
+        error: 'bad_thing',
+        message: `key ${MANAGING_KEY} is bad\n::stop-commands::x9 ${'x'.repeat(400)}`,
+        data: OTHER_KEY,
+      },
+    ])
     expect(error.code).toBe('bad_thing')
     expect(error.message).not.toContain(MANAGING_KEY)
     expect(error.message).not.toContain(OTHER_KEY)
@@ -90,7 +101,9 @@ describe('Capgo error bodies', () => {
 describe('URL inputs', () => {
   const problems = (url: string): string[] => {
     try {
-      readSettings((name) => ({ 'capgo-api-key': 'k', 'github-token': 't', 'capgo-api-url': url })[name] ?? '', { GITHUB_REPOSITORY: 'octo/app' })
+      readSettings((name) => ({ 'capgo-api-key': 'k', 'github-token': 't', 'capgo-api-url': url })[name] ?? '', {
+        GITHUB_REPOSITORY: 'octo/app',
+      })
       return []
     } catch (error) {
       return [...(error as SettingsError).problems]
@@ -134,7 +147,10 @@ describe('GitHub error text', () => {
       status: 401,
       response: { headers: {}, data: { message: `Bad credentials for ${token}, or ${token.replace('\n', '  ')}` } },
     })
-    const text = explainGitHubError({ doing: 'writing octo/app', subject: 'repository octo/app', permission: 'Secrets: write' }, failure)
+    const text = explainGitHubError(
+      { doing: 'writing octo/app', subject: 'repository octo/app', permission: 'Secrets: write' },
+      failure,
+    )
     expect(text).not.toContain('leftHalf')
     expect(text).not.toContain('rightHalf')
     expect(holdsCommandForm(text)).toBe(false)
@@ -157,9 +173,15 @@ describe('GitHub error text', () => {
   it('makes a permission header and a message safe', () => {
     const failure = Object.assign(new Error('x'), {
       status: 403,
-      response: { headers: { 'x-accepted-github-permissions': 'secrets=write\n::error::forged' }, data: { message: 'Forbidden ##[stop-commands]x9' } },
+      response: {
+        headers: { 'x-accepted-github-permissions': 'secrets=write\n::error::forged' },
+        data: { message: 'Forbidden ##[stop-commands]x9' },
+      },
     })
-    const text = explainGitHubError({ doing: 'writing octo/app', subject: 'repository octo/app', permission: 'Secrets: write' }, failure)
+    const text = explainGitHubError(
+      { doing: 'writing octo/app', subject: 'repository octo/app', permission: 'Secrets: write' },
+      failure,
+    )
     expect(holdsCommandForm(text)).toBe(false)
     expect(text).toContain('secrets=write')
   })
@@ -188,8 +210,19 @@ describe("Octokit's own log messages", () => {
     nock.enableNetConnect('127.0.0.1')
     const written: Array<[string, string]> = []
     const record = (level: string) => (message: string | Error) => void written.push([level, String(message)])
-    const sink = { info: record('info'), notice: record('notice'), warning: record('warning'), debug: record('debug'), error: record('error'), setFailed: record('setFailed') } as unknown as LogSink
-    const octokit = createGitHubClient({ token: 't', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, log: createLogger(sink) })
+    const sink = {
+      info: record('info'),
+      notice: record('notice'),
+      warning: record('warning'),
+      debug: record('debug'),
+      error: record('error'),
+      setFailed: record('setFailed'),
+    } as unknown as LogSink
+    const octokit = createGitHubClient({
+      token: 't',
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      log: createLogger(sink),
+    })
     await octokit.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' })
     const warning = written.find(([level]) => level === 'warning')
     expect(warning?.[1]).toContain('is deprecated')
@@ -208,7 +241,9 @@ const otherRequests: string[] = []
 async function otherOrigin(): Promise<string> {
   other = createServer((req, res) => {
     otherRequests.push(`${req.method} ${req.url}`)
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"apikey":{"id":1,"key":"k"},"key_id":"1","key":"x"}')
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end('{"apikey":{"id":1,"key":"k"},"key_id":"1","key":"x"}')
   })
   await new Promise<void>((resolve) => other!.listen(0, '127.0.0.1', resolve))
   return `http://127.0.0.1:${(other.address() as AddressInfo).port}`
@@ -219,17 +254,26 @@ function inspect(result: BundleRun, secrets: readonly string[]) {
   const commands = commandsIn(result.stdout)
   expect(commands.filter((c) => !['add-mask', 'debug', 'notice', 'warning', 'error'].includes(c.name))).toEqual([])
   // Every mask is registered while commands are processed, before the value appears.
-  const maskLines = runnerLines(result.stdout).flatMap((line, index) => (line.startsWith('::add-mask::') ? [index] : []))
+  const maskLines = runnerLines(result.stdout).flatMap((line, index) =>
+    line.startsWith('::add-mask::') ? [index] : [],
+  )
   for (const secret of secrets) {
-    const first = runnerLines(result.stdout).findIndex((line) => !line.startsWith('::add-mask::') && line.includes(secret))
+    const first = runnerLines(result.stdout).findIndex(
+      (line) => !line.startsWith('::add-mask::') && line.includes(secret),
+    )
     expect(first, 'a secret appears in clear').toBe(-1)
   }
-  expect(findLeaks({ log: result.stdout, stderr: result.stderr, summary: result.summary, outputs: result.outputs }, secrets)).toEqual([])
+  expect(
+    findLeaks({ log: result.stdout, stderr: result.stderr, summary: result.summary, outputs: result.outputs }, secrets),
+  ).toEqual([])
   return { commands, maskLines }
 }
 
 async function run(inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<BundleRun> {
-  return runBundle(sandbox.inputs(inputs), { githubApiUrl: sandbox.github.baseUrl, env: { CAPGO_ROTATION_RETRY_BASE_MS: '5', ...env } })
+  return runBundle(sandbox.inputs(inputs), {
+    githubApiUrl: sandbox.github.baseUrl,
+    env: { CAPGO_ROTATION_RETRY_BASE_MS: '5', ...env },
+  })
 }
 
 describe('the bundle under the reproduced attacks', () => {
@@ -275,7 +319,9 @@ describe('the bundle under the reproduced attacks', () => {
       sandbox = await startSandbox({ generation: 'classic' })
       sandbox.github.addRepo('octo/app')
       const target = await otherOrigin()
-      sandbox.github.fault(method, /\/actions\/secrets\//, [307, undefined, { location: `${target}/api/v3/steal` }], { every: true })
+      sandbox.github.fault(method, /\/actions\/secrets\//, [307, undefined, { location: `${target}/api/v3/steal` }], {
+        every: true,
+      })
       const result = await run()
       expect(otherRequests).toEqual([])
       expect(result.exitCode).toBe(1)
@@ -287,7 +333,10 @@ describe('the bundle under the reproduced attacks', () => {
   it('a Capgo error message with "\\n::stop-commands::x9" in a retry notice stops nothing; the new key stays masked', async () => {
     sandbox = await startSandbox({ generation: 'classic' })
     sandbox.github.addRepo('octo/app')
-    sandbox.capgo.fault('GET', /^\/apikey\/$/, [503, { error: 'Service down\n::stop-commands::x9\n::error::forged', status: 'KO' }])
+    sandbox.capgo.fault('GET', /^\/apikey\/$/, [
+      503,
+      { error: 'Service down\n::stop-commands::x9\n::error::forged', status: 'KO' },
+    ])
     const result = await run()
     expect(result.exitCode).toBe(0)
     const { commands } = inspect(result, [...sandbox.capgo.allKeyValues(), sandbox.token])
@@ -295,7 +344,9 @@ describe('the bundle under the reproduced attacks', () => {
     // The retry line: one line, prefixed once.
     const retry = runnerLines(result.stdout).filter((line) => line.includes('Retry 1'))
     expect(retry).toHaveLength(1)
-    expect(retry[0]).toMatch(/^Capgo: list keys failed: HTTP 503: Service down ⏎ : :stop-commands: :x9 ⏎ : :error: :forged\. .* Retry 1 in \d+ ms\.$/)
+    expect(retry[0]).toMatch(
+      /^Capgo: list keys failed: HTTP 503: Service down ⏎ : :stop-commands: :x9 ⏎ : :error: :forged\. .* Retry 1 in \d+ ms\.$/,
+    )
   })
 
   it('a one-line 502 page holding "##[stop-commands]x9" stops nothing, and is not quoted', async () => {
@@ -320,7 +371,8 @@ describe('the bundle under the reproduced attacks', () => {
     expect(result.exitCode).toBe(0)
     const { commands } = inspect(result, [...sandbox.capgo.allKeyValues(), sandbox.token])
     expect(commands.map((c) => c.name)).not.toContain('error')
-    for (const command of commands.filter((c) => c.name !== 'add-mask')) expect(holdsCommandForm(decodeData(command.data))).toBe(false)
+    for (const command of commands.filter((c) => c.name !== 'add-mask'))
+      expect(holdsCommandForm(decodeData(command.data))).toBe(false)
     // Shown, readable, as text.
     expect(result.stdout).toContain(': :error: :forged # #[error]forged too')
     expect(result.stdout).not.toContain('::error::forged')
@@ -330,7 +382,9 @@ describe('the bundle under the reproduced attacks', () => {
     sandbox = await startSandbox({ generation: 'classic' })
     sandbox.github.addRepo('octo/app')
     const bystander = sandbox.capgo.addKey({ name: 'someone else' })
-    sandbox.capgo.fault('GET', /^\/apikey\/$/, [500, `<pre>{"data":[{"key":"${bystander.key}"}]}</pre>`], { every: true })
+    sandbox.capgo.fault('GET', /^\/apikey\/$/, [500, `<pre>{"data":[{"key":"${bystander.key}"}]}</pre>`], {
+      every: true,
+    })
     const result = await run()
     expect(result.exitCode).toBe(1)
     expect(result.error).toContain('HTTP 500.')
@@ -341,7 +395,11 @@ describe('the bundle under the reproduced attacks', () => {
     sandbox = await startSandbox({ generation: 'classic' })
     const loopback = sandbox.capgo.baseUrl.replace('http://', 'http://user:hunter2pw@')
     // Plain http to a non-loopback host fails the https check first: the case that echoed it whole.
-    for (const url of [`${loopback}?token=hunter2q`, 'http://user:hunter2pw@capgo.example', 'https://user:hunter2 pw@capgo.example']) {
+    for (const url of [
+      `${loopback}?token=hunter2q`,
+      'http://user:hunter2pw@capgo.example',
+      'https://user:hunter2 pw@capgo.example',
+    ]) {
       const result = await run({ 'capgo-api-url': url })
       expect(result.exitCode, url).toBe(1)
       expect(result.error, url).toMatch(/must not carry credentials|must use https|is not a URL/)
@@ -353,11 +411,15 @@ describe('the bundle under the reproduced attacks', () => {
     const token = 'github_pat_leftHalf0000\tthe_rightHalf1111'
     sandbox = await startSandbox({ generation: 'classic', token })
     sandbox.github.addRepo('octo/app')
-    sandbox.github.fault('GET', /public-key$/, [401, { message: `Bad credentials: ${token.replace('\t', '   ')}` }], { every: true })
+    sandbox.github.fault('GET', /public-key$/, [401, { message: `Bad credentials: ${token.replace('\t', '   ')}` }], {
+      every: true,
+    })
     const result = await run()
     expect(result.exitCode).toBe(1)
     for (const text of [result.stdout, result.stderr, result.summary]) {
-      const visible = runnerLines(text).filter((line) => !line.startsWith('::add-mask::')).join('\n')
+      const visible = runnerLines(text)
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n')
       expect(visible).not.toContain('leftHalf')
       expect(visible).not.toContain('rightHalf')
     }

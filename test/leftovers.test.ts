@@ -11,10 +11,22 @@ const T = Date.parse('2026-11-20T10:00:00Z')
 const iso = (ms: number) => new Date(ms).toISOString()
 
 function key(id: number, createdAt: number, updatedAt = createdAt): CapgoKey {
-  return { id, name: NAME, mode: 'upload', globalPermissions: [], createdAt: iso(createdAt), updatedAt: iso(updatedAt), expiresAt: undefined, isManagingKey: false }
+  return {
+    id,
+    name: NAME,
+    mode: 'upload',
+    globalPermissions: [],
+    createdAt: iso(createdAt),
+    updatedAt: iso(updatedAt),
+    expiresAt: undefined,
+    isManagingKey: false,
+  }
 }
 function target(updatedAt: number | undefined): PreparedTarget {
-  return { ref: { kind: 'repository', type: 'actions', owner: 'octo', repo: 'app', secret: 'CAPGO_TOKEN' }, existing: updatedAt === undefined ? null : { updatedAt: iso(updatedAt) } } as unknown as PreparedTarget
+  return {
+    ref: { kind: 'repository', type: 'actions', owner: 'octo', repo: 'app', secret: 'CAPGO_TOKEN' },
+    existing: updatedAt === undefined ? null : { updatedAt: iso(updatedAt) },
+  } as unknown as PreparedTarget
 }
 const listing = (...keys: CapgoKey[]): KeyListing => ({ generation: 'classic', keys })
 
@@ -35,7 +47,12 @@ describe('checkConvergence', () => {
   })
 
   it('needs key-id-variable, when set, to name the key issued last', () => {
-    const result = checkConvergence(NAME, [{ id: 1, source: 'key-id-variable' }], listing(key(1, T - 1000), key(2, T)), [target(T + 1000)])
+    const result = checkConvergence(
+      NAME,
+      [{ id: 1, source: 'key-id-variable' }],
+      listing(key(1, T - 1000), key(2, T)),
+      [target(T + 1000)],
+    )
     expect(result).toMatchObject({ converged: false })
   })
 
@@ -61,6 +78,9 @@ describe('findLeftovers', () => {
     const none = findLeftovers(0, converged)
     expect('retire' in none && none.retire.retired.map((k) => k.id)).toEqual([2, 1])
     const one = findLeftovers(1, converged)
-    expect('retire' in one && [one.retire.kept.map((k) => k.id), one.retire.retired.map((k) => k.id)]).toEqual([[2], [1]])
+    expect('retire' in one && [one.retire.kept.map((k) => k.id), one.retire.retired.map((k) => k.id)]).toEqual([
+      [2],
+      [1],
+    ])
   })
 })

@@ -40,7 +40,12 @@ function age(days: number): void {
 
 const liveIds = () => capgo.named(NAME).map((k) => k.id)
 const heldKey = () => github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')
-const variableRequests = () => github.requests.filter((r) => r.path.endsWith(`/actions/variables/${VARIABLE}`) || (r.method === 'POST' && (r.body as { name?: string }).name === VARIABLE))
+const variableRequests = () =>
+  github.requests.filter(
+    (r) =>
+      r.path.endsWith(`/actions/variables/${VARIABLE}`) ||
+      (r.method === 'POST' && (r.body as { name?: string }).name === VARIABLE),
+  )
 
 describe('key-id-variable', () => {
   beforeEach(() => setup())
@@ -71,7 +76,9 @@ describe('key-id-variable', () => {
 
   it('is written only after every target holds the new key', async () => {
     await rotate({ 'key-id-variable': VARIABLE })
-    const variablePost = github.requests.findIndex((r) => r.method === 'POST' && (r.body as { name?: string }).name === VARIABLE)
+    const variablePost = github.requests.findIndex(
+      (r) => r.method === 'POST' && (r.body as { name?: string }).name === VARIABLE,
+    )
     const secretPut = github.requests.findIndex((r) => r.method === 'PUT' && r.path.endsWith('/secrets/CAPGO_TOKEN'))
     expect(variablePost).toBeGreaterThan(secretPut)
   })
@@ -88,7 +95,10 @@ describe('key-id-variable', () => {
   })
 
   it('a token without Variables permission gets a message naming it, before any change', async () => {
-    github.fault('GET', /variables\/CAPGO_KEY_ID$/, [403, { message: 'Resource not accessible by personal access token' }])
+    github.fault('GET', /variables\/CAPGO_KEY_ID$/, [
+      403,
+      { message: 'Resource not accessible by personal access token' },
+    ])
     const run = await rotate({ 'key-id-variable': VARIABLE })
 
     expect(run.failed).toBe(true)
@@ -129,7 +139,9 @@ describe('key-id-variable', () => {
 
   it('a failed variable write fails the run after the rotation, saying which id it should hold', async () => {
     // The first POST to variables is the lease's (taken in preflight); the second is key-id-variable's.
-    github.fault('POST', /variables$/, [403, { message: 'Resource not accessible by personal access token' }], { nth: 2 })
+    github.fault('POST', /variables$/, [403, { message: 'Resource not accessible by personal access token' }], {
+      nth: 2,
+    })
     const old = capgo.addKey({ name: NAME })
     const run = await rotate({ 'key-id-variable': VARIABLE })
 
@@ -188,7 +200,10 @@ describe('keep-previous', () => {
 
   it('a key Capgo refuses to delete is kept, not a failure', async () => {
     const old = capgo.addKey({ name: NAME })
-    capgo.fault('DELETE', new RegExp(`/apikey/${old.id}$`), [401, { error: 'cannot_delete_self', message: 'API keys cannot delete themselves' }])
+    capgo.fault('DELETE', new RegExp(`/apikey/${old.id}$`), [
+      401,
+      { error: 'cannot_delete_self', message: 'API keys cannot delete themselves' },
+    ])
     const run = await rotate()
     expect(run.failed).toBe(false)
     expect(run.outputs['kept-key-ids']).toBe(`[${old.id}]`)
@@ -240,7 +255,9 @@ describe('rotate-after-days: leftovers of a failed run', () => {
     github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', old.key)
     github.age(8)
     // The rotation writes the new key, then its delete of the old one fails on every attempt.
-    capgo.fault('DELETE', new RegExp(`/apikey/${old.id}$`), [503, { error: 'unavailable', message: 'Unavailable' }], { every: true })
+    capgo.fault('DELETE', new RegExp(`/apikey/${old.id}$`), [503, { error: 'unavailable', message: 'Unavailable' }], {
+      every: true,
+    })
     const failed = await rotate({ 'rotate-after-days': '7' })
     expect(failed.failed).toBe(true)
     expect(failed.error).toContain('Run again to retire them')

@@ -42,13 +42,19 @@ async function sandboxWithEnvFile(): Promise<{ sandbox: Sandbox; envFile: string
   const summaryFile = join(dir, 'summary.md')
   writeFileSync(summaryFile, '')
   const envFile = join(dir, '.env')
-  const lines = envLines(sandbox).map((line) => (line.startsWith('GITHUB_STEP_SUMMARY=') ? `GITHUB_STEP_SUMMARY=${summaryFile}` : line))
+  const lines = envLines(sandbox).map((line) =>
+    line.startsWith('GITHUB_STEP_SUMMARY=') ? `GITHUB_STEP_SUMMARY=${summaryFile}` : line,
+  )
   writeFileSync(envFile, `${lines.join('\n')}\n`)
   return { sandbox, envFile, summaryFile, dir }
 }
 
 function localAction(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(BIN, args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(BIN, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
@@ -64,7 +70,10 @@ describe('npm run local-action', () => {
   })
 
   it('.env.example holds the lines npm run sandbox prints for its default ports', () => {
-    const defaults = { capgo: { baseUrl: 'http://127.0.0.1:4010' }, github: { baseUrl: 'http://127.0.0.1:4011/api/v3' } } as Sandbox
+    const defaults = {
+      capgo: { baseUrl: 'http://127.0.0.1:4010' },
+      github: { baseUrl: 'http://127.0.0.1:4011/api/v3' },
+    } as Sandbox
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8').split('\n')
     for (const line of envLines(defaults)) expect(example).toContain(line)
   })
@@ -80,7 +89,12 @@ describe('npm run local-action', () => {
     // local-action's stub of @actions/core refuses to show an output holding a registered secret.
     expect(result.stdout).toContain('Skip output key since it may contain secret.')
     expect(result.stdout).toContain(`::set-output name=key-id::${key[0]!.id}`)
-    expect(findLeaks({ log: result.stdout, stderr: result.stderr, summary: readFileSync(summaryFile, 'utf8'), outputs: {} }, [SANDBOX_TOKEN, ...sandbox.capgo.allKeyValues()])).toEqual([])
+    expect(
+      findLeaks(
+        { log: result.stdout, stderr: result.stderr, summary: readFileSync(summaryFile, 'utf8'), outputs: {} },
+        [SANDBOX_TOKEN, ...sandbox.capgo.allKeyValues()],
+      ),
+    ).toEqual([])
     expect(summaryText(readFileSync(summaryFile, 'utf8'))).toContain(`Rotated key ${key[0]!.id} into 1 secret`)
   }, 60_000)
 
@@ -90,16 +104,23 @@ describe('npm run local-action', () => {
     const other = join(dir, 'other-project')
     mkdirSync(join(other, 'node_modules', '@actions'), { recursive: true })
     for (const name of ['core', 'http-client', 'exec', 'io']) {
-      cpSync(join(ROOT, 'node_modules', '@actions', name), join(other, 'node_modules', '@actions', name), { recursive: true })
+      cpSync(join(ROOT, 'node_modules', '@actions', name), join(other, 'node_modules', '@actions', name), {
+        recursive: true,
+      })
     }
     symlinkSync(join(ROOT, 'node_modules', 'tsx'), join(other, 'node_modules', 'tsx'))
     mkdirSync(join(other, 'node_modules', '.bin'))
     symlinkSync('../tsx/dist/cli.mjs', join(other, 'node_modules', '.bin', 'tsx'))
-    writeFileSync(join(other, 'package.json'), JSON.stringify({ name: 'other', version: '1.0.0', dependencies: { '@actions/core': '3.0.1', tsx: '4.23.15' } }))
+    writeFileSync(
+      join(other, 'package.json'),
+      JSON.stringify({ name: 'other', version: '1.0.0', dependencies: { '@actions/core': '3.0.1', tsx: '4.23.15' } }),
+    )
 
     const result = await localAction(other, [ROOT, 'src/main.ts', envFile])
 
-    expect(result.stdout).toContain(`::error::Refusing to run: @github/local-action was started in ${other}, not in the action's directory ${ROOT}.`)
+    expect(result.stdout).toContain(
+      `::error::Refusing to run: @github/local-action was started in ${other}, not in the action's directory ${ROOT}.`,
+    )
     expect(sandbox.capgo.requests).toHaveLength(0)
     expect(sandbox.github.requests).toHaveLength(0)
     // Not even a mask command: the credentials were never read.

@@ -9,14 +9,57 @@ import { commandsIn, decodeData, holdsCommandForm, runnerLines } from './support
 // arbitrary strings, and on strings built from the pieces attacks are made of.
 
 const PIECES = [
-  '::', ':', '##[', '#', '[', ']', '%', '%0A', '\n', '\r', '\r\n', '\u2028', '\u2029', '\u0085', '\v', '\f', '\t', ' ',
-  '\u00AD', '\u200B', '\u200D', '\uFEFF', '\u202E', '\u2066', '\uFE0F', '\u034F', '\u0000', '\u001B[31m', '\u007F', '\u009B',
-  '\uD800', '\uDC00', 'stop-commands', 'add-mask', 'error', 'warning', 'x9', '::stop-commands::x9', '##[stop-commands]x9',
+  '::',
+  ':',
+  '##[',
+  '#',
+  '[',
+  ']',
+  '%',
+  '%0A',
+  '\n',
+  '\r',
+  '\r\n',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '\v',
+  '\f',
+  '\t',
+  ' ',
+  '\u00AD',
+  '\u200B',
+  '\u200D',
+  '\uFEFF',
+  '\u202E',
+  '\u2066',
+  '\uFE0F',
+  '\u034F',
+  '\u0000',
+  '\u001B[31m',
+  '\u007F',
+  '\u009B',
+  '\uD800',
+  '\uDC00',
+  'stop-commands',
+  'add-mask',
+  'error',
+  'warning',
+  'x9',
+  '::stop-commands::x9',
+  '##[stop-commands]x9',
 ]
 
 /** Strings made of attack pieces and arbitrary text, full Unicode included. */
 const hostile = fc
-  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'grapheme-ascii', maxLength: 8 })), { maxLength: 40 })
+  .array(
+    fc.oneof(
+      fc.constantFrom(...PIECES),
+      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 8 }),
+    ),
+    { maxLength: 40 },
+  )
   .map((parts) => parts.join(''))
 const anyText = fc.oneof(hostile, fc.string({ unit: 'binary' }))
 
@@ -40,7 +83,10 @@ function assertSafeLine(line: string): void {
 
 describe('safeText', () => {
   it('makes any string one line with no command form, control or invisible character', () => {
-    fc.assert(fc.property(anyText, (text) => assertSafeLine(safeText(text))), { numRuns: 2000 })
+    fc.assert(
+      fc.property(anyText, (text) => assertSafeLine(safeText(text))),
+      { numRuns: 2000 },
+    )
   })
 
   it('still names the text: every letter and digit is kept, in order', () => {
@@ -167,7 +213,9 @@ describe('the logger over @actions/core', () => {
     expect(out).not.toContain('newline-and-more')
     expect(decodeData(commandsIn(out)[0]!.data)).toBe('rotated to *** and ***')
     // The runner is told every form the value may take in the log.
-    const registered = commandsIn(masks).filter((c) => c.name === 'add-mask').map((c) => decodeData(c.data))
+    const registered = commandsIn(masks)
+      .filter((c) => c.name === 'add-mask')
+      .map((c) => decodeData(c.data))
     expect(registered).toEqual(expect.arrayContaining([secret, safeText(secret), 'k3y::with', 'newline-and-more']))
   })
 })
@@ -193,7 +241,9 @@ describe('escapeHtml', () => {
         expect(out.replace(/&(amp|lt|gt|quot|#39);/g, '')).not.toContain('&')
       }),
     )
-    expect(escapeHtml('<img src=x onerror="alert(1)">&amp;')).toBe('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;amp;')
+    expect(escapeHtml('<img src=x onerror="alert(1)">&amp;')).toBe(
+      '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;amp;',
+    )
   })
 })
 
@@ -205,13 +255,17 @@ describe('urlForMessage', () => {
     expect(urlForMessage('not a url ?secret=1')).toBe('not a url …')
     expect(urlForMessage('https://api.capgo.app')).toBe('https://api.capgo.app')
     fc.assert(
-      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string({ minLength: 6, unit: 'grapheme-ascii' }), (url, password) => {
-        const withCredentials = url.replace('://', `://user:${encodeURIComponent(password)}@`)
-        const shown = urlForMessage(withCredentials)
-        expect(shown).not.toContain(`:${encodeURIComponent(password)}@`)
-        expect(shown).not.toContain('?')
-        expect(holdsCommandForm(shown)).toBe(false)
-      }),
+      fc.property(
+        fc.webUrl({ withQueryParameters: true, withFragments: true }),
+        fc.string({ minLength: 6, unit: 'grapheme-ascii' }),
+        (url, password) => {
+          const withCredentials = url.replace('://', `://user:${encodeURIComponent(password)}@`)
+          const shown = urlForMessage(withCredentials)
+          expect(shown).not.toContain(`:${encodeURIComponent(password)}@`)
+          expect(shown).not.toContain('?')
+          expect(holdsCommandForm(shown)).toBe(false)
+        },
+      ),
     )
   })
 })

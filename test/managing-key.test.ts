@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { readSettings, SettingsError } from '../src/settings.js'
+import { readSettings, type SettingsError } from '../src/settings.js'
 import { FakeCapgo, type FakeKey, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub, type Scope } from './support/fake-github.js'
 import { serve, type FaultAction, type FaultOptions } from './support/fake-http.js'
@@ -107,7 +107,9 @@ describe.each<Generation>(['classic', 'current'])('%s Capgo: runs in series', (g
       expect(run.outputs['managing-key-id']).toBe(String(keyOf(after).id))
       // The managing key never lands in the key output, which holds the rotated key.
       expect(run.outputs.key).toBe(github.decrypt(REPO, 'CAPGO_TOKEN'))
-      expect(summaryText(run.summary)).toContain(`key ${keyOf(after).id} now stored in repository secret ${ADMIN} of octo/app`)
+      expect(summaryText(run.summary)).toContain(
+        `key ${keyOf(after).id} now stored in repository secret ${ADMIN} of octo/app`,
+      )
 
       if (generation === 'classic') {
         // Created with the same name and mode, the old one deleted last.
@@ -197,7 +199,9 @@ describe('current Capgo: the pair', () => {
 
 describe('settings', () => {
   const read = (inputs: Record<string, string>) =>
-    readSettings((name) => ({ 'capgo-api-key': 'k', 'github-token': 't', ...inputs })[name] ?? '', { GITHUB_REPOSITORY: 'octo/app' })
+    readSettings((name) => ({ 'capgo-api-key': 'k', 'github-token': 't', ...inputs })[name] ?? '', {
+      GITHUB_REPOSITORY: 'octo/app',
+    })
   const problems = (inputs: Record<string, string>): readonly string[] => {
     try {
       read(inputs)
@@ -215,13 +219,25 @@ describe('settings', () => {
   })
 
   it('refuses a bad name, the environment alone, and the rotated secret itself', () => {
-    expect(problems({ 'managing-key-secret': 'capgo-admin' })[0]).toMatch(/^managing-key-secret: 'capgo-admin' is not a valid secret name/)
-    expect(problems({ 'managing-key-environment': 'prod' })).toEqual(["managing-key-environment: 'prod' is set but managing-key-secret is not"])
-    expect(problems({ 'managing-key-secret': 'capgo_token' })[0]).toMatch(/is the very secret that secret-name writes in octo\/app/)
+    expect(problems({ 'managing-key-secret': 'capgo-admin' })[0]).toMatch(
+      /^managing-key-secret: 'capgo-admin' is not a valid secret name/,
+    )
+    expect(problems({ 'managing-key-environment': 'prod' })).toEqual([
+      "managing-key-environment: 'prod' is set but managing-key-secret is not",
+    ])
+    expect(problems({ 'managing-key-secret': 'capgo_token' })[0]).toMatch(
+      /is the very secret that secret-name writes in octo\/app/,
+    )
     // One would shadow the other in this repository's workflows.
     expect(problems({ 'managing-key-secret': 'CAPGO_TOKEN', 'managing-key-environment': 'prod' })[0]).toMatch(/shadow/)
     // Another repository's secret of that name is another place.
-    expect(problems({ 'managing-key-secret': 'CAPGO_TOKEN', repositories: 'octo/other', 'key-name': 'rotation of octo/other' })).toEqual([])
+    expect(
+      problems({
+        'managing-key-secret': 'CAPGO_TOKEN',
+        repositories: 'octo/other',
+        'key-name': 'rotation of octo/other',
+      }),
+    ).toEqual([])
   })
 })
 
@@ -256,60 +272,95 @@ const CELLS: Record<Exclude<Generation, 'documented'>, Cell[]> = {
 }
 
 const FAULTS: ReadonlyArray<readonly [string, (service: 'capgo' | 'github') => FaultAction, FaultOptions]> = [
-  ['500', (s) => [500, s === 'capgo' ? { error: 'internal_error', message: 'Internal error' } : { message: 'Server Error' }], {}],
-  ['401', (s) => [401, s === 'capgo' ? { error: 'invalid_apikey', message: 'Invalid API key' } : { message: 'Bad credentials' }], {}],
-  ['422', (s) => [422, s === 'capgo' ? { error: 'unprocessable', message: 'Unprocessable' } : { message: 'Invalid request.' }], {}],
+  [
+    '500',
+    (s) => [500, s === 'capgo' ? { error: 'internal_error', message: 'Internal error' } : { message: 'Server Error' }],
+    {},
+  ],
+  [
+    '401',
+    (s) => [
+      401,
+      s === 'capgo' ? { error: 'invalid_apikey', message: 'Invalid API key' } : { message: 'Bad credentials' },
+    ],
+    {},
+  ],
+  [
+    '422',
+    (s) => [
+      422,
+      s === 'capgo' ? { error: 'unprocessable', message: 'Unprocessable' } : { message: 'Invalid request.' },
+    ],
+    {},
+  ],
   ['reset', () => 'reset', {}],
   ['hang', () => 'hang', {}],
-  ['500 after applying', (s) => [500, s === 'capgo' ? { error: 'internal_error', message: 'Internal error' } : { message: 'Server Error' }], { afterHandling: true }],
+  [
+    '500 after applying',
+    (s) => [500, s === 'capgo' ? { error: 'internal_error', message: 'Internal error' } : { message: 'Server Error' }],
+    { afterHandling: true },
+  ],
   ['reset after applying', () => 'reset', { afterHandling: true }],
   ['hang after applying', () => 'hang', { afterHandling: true }],
 ]
 
-describe.each<Exclude<Generation, 'documented'>>(['classic', 'current'])('%s Capgo: a fault in the renewal', (generation) => {
-  beforeEach(() => setup(generation))
+describe.each<Exclude<Generation, 'documented'>>(['classic', 'current'])(
+  '%s Capgo: a fault in the renewal',
+  (generation) => {
+    beforeEach(() => setup(generation))
 
-  const cells = CELLS[generation].flatMap((cell) => FAULTS.map(([fault, action, options]) => ({ cell, fault, action, options })))
-  it.each(cells.map((c) => [`${c.cell.name}: ${c.fault}`, c] as const))('%s', async (_label, { cell, action, options }) => {
-    const ids = generation === 'classic' ? [capgo.managingKey.id] : capgo.named(PAIR).map((k) => k.id)
-    const fake = cell.service === 'capgo' ? capgo : github
-    // The fault outlasts every retry: it fires on every matching request of the renewal.
-    fake.fault(cell.method, cell.path(ids), action(cell.service), { ...options, from: cell.from })
+    const cells = CELLS[generation].flatMap((cell) =>
+      FAULTS.map(([fault, action, options]) => ({ cell, fault, action, options })),
+    )
+    it.each(cells.map((c) => [`${c.cell.name}: ${c.fault}`, c] as const))(
+      '%s',
+      async (_label, { cell, action, options }) => {
+        const ids = generation === 'classic' ? [capgo.managingKey.id] : capgo.named(PAIR).map((k) => k.id)
+        const fake = cell.service === 'capgo' ? capgo : github
+        // The fault outlasts every retry: it fires on every matching request of the renewal.
+        fake.fault(cell.method, cell.path(ids), action(cell.service), { ...options, from: cell.from })
 
-    const before = held()
-    const faulted = await renew()
-    expect(fake.requests.filter((r) => r.method === cell.method && cell.path(ids).test(r.path)).length, 'the fault was reached').toBeGreaterThanOrEqual(cell.from)
-    // The rotation's result stands, and both secrets hold live keys.
-    expect(faulted.outputs.rotated).toBe('true')
-    expectLiveSecrets()
-    // A failed metadata read only costs the check; a write that went through is proven by it.
-    const survives = cell.name === 'secret metadata' || (cell.name === 'secret write' && options.afterHandling === true)
-    expect(faulted.failed).toBe(!survives)
-    if (faulted.failed) {
-      expect(faulted.outputs['managing-key-id']).toBe('')
-      expect(faulted.error).toMatch(/renewing the managing key failed/)
-      // Whatever the secret holds now, capgo-api-key was never given up unless the secret holds its successor.
-      if (held() === before) expect(capgo.isAlive(before)).toBe(true)
-    } else {
-      expect(held()).not.toBe(before)
-      expect(faulted.outputs['managing-key-id']).toBe(String(keyOf(held()).id))
-    }
+        const before = held()
+        const faulted = await renew()
+        expect(
+          fake.requests.filter((r) => r.method === cell.method && cell.path(ids).test(r.path)).length,
+          'the fault was reached',
+        ).toBeGreaterThanOrEqual(cell.from)
+        // The rotation's result stands, and both secrets hold live keys.
+        expect(faulted.outputs.rotated).toBe('true')
+        expectLiveSecrets()
+        // A failed metadata read only costs the check; a write that went through is proven by it.
+        const survives =
+          cell.name === 'secret metadata' || (cell.name === 'secret write' && options.afterHandling === true)
+        expect(faulted.failed).toBe(!survives)
+        if (faulted.failed) {
+          expect(faulted.outputs['managing-key-id']).toBe('')
+          expect(faulted.error).toMatch(/renewing the managing key failed/)
+          // Whatever the secret holds now, capgo-api-key was never given up unless the secret holds its successor.
+          if (held() === before) expect(capgo.isAlive(before)).toBe(true)
+        } else {
+          expect(held()).not.toBe(before)
+          expect(faulted.outputs['managing-key-id']).toBe(String(keyOf(held()).id))
+        }
 
-    fake.clearFaults()
-    const rerun = await renew()
-    expect(rerun.error).toBeUndefined()
-    expect(rerun.failed).toBe(false)
-    expectLiveSecrets()
-    expect(rerun.outputs['managing-key-id']).toBe(String(keyOf(held()).id))
-    if (generation === 'classic') {
-      // No stray managing key, but those the error names for a person to delete: an unverified write's
-      // successor (left alive by design), or an old key whose delete did not go through.
-      const unverified = cell.name === 'secret write' && !survives && faulted.error!.includes('could not be verified')
-      const undeleted = cell.name === 'delete old managing key' && !options.afterHandling
-      if (unverified || undeleted) expect(faulted.error).toMatch(/delete (whichever of keys|key) \d+/i)
-      expect(capgo.named('ci key manager')).toHaveLength(unverified || undeleted ? 2 : 1)
-    } else {
-      expect(capgo.named(PAIR)).toHaveLength(2)
-    }
-  })
-})
+        fake.clearFaults()
+        const rerun = await renew()
+        expect(rerun.error).toBeUndefined()
+        expect(rerun.failed).toBe(false)
+        expectLiveSecrets()
+        expect(rerun.outputs['managing-key-id']).toBe(String(keyOf(held()).id))
+        if (generation === 'classic') {
+          // No stray managing key, but those the error names for a person to delete: an unverified write's
+          // successor (left alive by design), or an old key whose delete did not go through.
+          const unverified =
+            cell.name === 'secret write' && !survives && faulted.error!.includes('could not be verified')
+          const undeleted = cell.name === 'delete old managing key' && !options.afterHandling
+          if (unverified || undeleted) expect(faulted.error).toMatch(/delete (whichever of keys|key) \d+/i)
+          expect(capgo.named('ci key manager')).toHaveLength(unverified || undeleted ? 2 : 1)
+        } else {
+          expect(capgo.named(PAIR)).toHaveLength(2)
+        }
+      },
+    )
+  },
+)

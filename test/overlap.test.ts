@@ -55,8 +55,20 @@ function start(extra: Record<string, string> = {}, options: { guarded?: boolean;
     retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1000, sleep: async () => undefined },
     onKeyMaterial: () => undefined,
   })
-  const lease = options.guarded === false ? undefined : new GitHubLease(octokit, { owner: 'octo', repo: 'app' }, settings.keyName, options.run, log.warning)
-  return { report: rotate(settings, { capgo: capgoClient, store: new GitHubSecretStore(octokit), variable: undefined, lease, log }), log: lines }
+  const lease =
+    options.guarded === false
+      ? undefined
+      : new GitHubLease(octokit, { owner: 'octo', repo: 'app' }, settings.keyName, options.run, log.warning)
+  return {
+    report: rotate(settings, {
+      capgo: capgoClient,
+      store: new GitHubSecretStore(octokit),
+      variable: undefined,
+      lease,
+      log,
+    }),
+    log: lines,
+  }
 }
 
 async function outcome(run: Run): Promise<{ report?: RotationReport; error?: string }> {
@@ -119,7 +131,9 @@ describe('overlapping runs of one rotation', () => {
   it("a lost create's sweep deletes only this run's stray key, under the lease, while the other run waits", async () => {
     setup('classic')
     const previous = previousRotation()
-    capgo.fault('POST', /^\/apikey\/$/, [504, { error: 'gateway_timeout', message: 'Gateway Timeout' }], { afterHandling: true })
+    capgo.fault('POST', /^\/apikey\/$/, [504, { error: 'gateway_timeout', message: 'Gateway Timeout' }], {
+      afterHandling: true,
+    })
     const a = start({}, { run: '111/1' })
     await delay(5)
     const b = start({}, { run: '222/1' })
@@ -156,7 +170,11 @@ describe('overlapping runs of one rotation', () => {
     github.dispatch = async (method, path, headers, body) => {
       if (method === 'PUT' && path.endsWith('/secrets/CAPGO_TOKEN')) {
         const manager = capgo.managingKey.key
-        await fetch(`${capgo.baseUrl}/apikey/${key.id}`, { method: 'PUT', headers: { capgkey: manager, 'content-type': 'application/json' }, body: JSON.stringify({ regenerate: true }) })
+        await fetch(`${capgo.baseUrl}/apikey/${key.id}`, {
+          method: 'PUT',
+          headers: { capgkey: manager, 'content-type': 'application/json' },
+          body: JSON.stringify({ regenerate: true }),
+        })
       }
       return dispatch(method, path, headers, body)
     }
@@ -206,7 +224,12 @@ describe('the lease', () => {
 
   it('a stale lease (a run that died) is taken over', async () => {
     previousRotation()
-    github.setVariable('octo/app', leaseName(NAME), JSON.stringify({ holder: 'dead', run: '99/1', ttl: LEASE_TTL_SECONDS }), github.iso(github.now() - 2 * 3600_000))
+    github.setVariable(
+      'octo/app',
+      leaseName(NAME),
+      JSON.stringify({ holder: 'dead', run: '99/1', ttl: LEASE_TTL_SECONDS }),
+      github.iso(github.now() - 2 * 3600_000),
+    )
     const report = await start().report
     expect(report.failure).toBeUndefined()
     expect(heldIsLive()).toBe(true)
@@ -223,7 +246,10 @@ describe('the lease', () => {
 
   it('a token that may not write variables in the workflow repository runs unguarded, with a warning that says what to grant', async () => {
     previousRotation()
-    github.fault('POST', /\/actions\/variables$/, [403, { message: 'Resource not accessible by personal access token' }])
+    github.fault('POST', /\/actions\/variables$/, [
+      403,
+      { message: 'Resource not accessible by personal access token' },
+    ])
     const run = start()
     const result = await outcome(run)
     expect(result.error).toBeUndefined()

@@ -60,7 +60,9 @@ describe('strategy auto picks the real generation from the first run', () => {
     const key = capgo.addKey({ name: NAME })
     const dry = await rotate({ 'dry-run': 'true' })
     expect(dry.outputs.strategy).toBe('regenerate')
-    expect(planLines(dry.log)[0]).toBe(`Dry run: regenerate Capgo key ${key.id} in place (no expiry; its rights stay as set in Capgo)`)
+    expect(planLines(dry.log)[0]).toBe(
+      `Dry run: regenerate Capgo key ${key.id} in place (no expiry; its rights stay as set in Capgo)`,
+    )
 
     const run = await rotate()
     expect(run.error).toBeUndefined()
@@ -155,7 +157,16 @@ describe('expiry', () => {
     setup('classic')
     github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
     // A create answer claiming an expiry in the past (a server with a skewed clock, say).
-    capgo.fault('POST', /^\/apikey\/?$/, [200, { id: 999, name: NAME, mode: 'upload', key: '11111111-2222-4333-8444-555555555555', expires_at: '2020-01-01T00:00:00+00:00' }])
+    capgo.fault('POST', /^\/apikey\/?$/, [
+      200,
+      {
+        id: 999,
+        name: NAME,
+        mode: 'upload',
+        key: '11111111-2222-4333-8444-555555555555',
+        expires_at: '2020-01-01T00:00:00+00:00',
+      },
+    ])
     const run = await rotate()
     expect(run.failed).toBe(true)
     expect(run.error).toContain('which already expired')
@@ -262,6 +273,8 @@ describe('a key with more rights than the rotation is for', () => {
     const leaked = capgo.addKey({ name: 'hand-made admin key', mode: 'all' })
     const run = await rotate({ strategy: 'regenerate', 'previous-key-id': String(leaked.id) })
     expect(run.error).toBeUndefined()
-    expect(run.log).toContain(`::warning::Capgo key ${leaked.id} ('hand-made admin key') has mode all (key-mode is upload)`)
+    expect(run.log).toContain(
+      `::warning::Capgo key ${leaked.id} ('hand-made admin key') has mode all (key-mode is upload)`,
+    )
   })
 })

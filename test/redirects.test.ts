@@ -24,13 +24,20 @@ interface Origin {
 
 const servers: Server[] = []
 
-async function origin(handler: (req: Seen, res: ServerResponse, origin: Origin) => void = (_, res) => res.writeHead(200).end('{}')): Promise<Origin> {
+async function origin(
+  handler: (req: Seen, res: ServerResponse, origin: Origin) => void = (_, res) => res.writeHead(200).end('{}'),
+): Promise<Origin> {
   const seen: Seen[] = []
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      const entry = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+      const entry = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      }
       seen.push(entry)
       handler(entry, res, result)
     })
@@ -69,7 +76,10 @@ function capgo(baseUrl: string, apiKey = MANAGING_KEY): CapgoClient {
 
 const capgoCalls: Array<[string, (client: CapgoClient) => Promise<unknown>]> = [
   ['GET (list)', (c) => c.listKeys()],
-  ['POST (create)', (c) => c.createKey({ name: 'n', mode: 'upload', limitedToApps: [], limitedToOrgs: [], expiresAt: undefined })],
+  [
+    'POST (create)',
+    (c) => c.createKey({ name: 'n', mode: 'upload', limitedToApps: [], limitedToOrgs: [], expiresAt: undefined }),
+  ],
   ['PUT (regenerate)', (c) => c.regenerateKey(5, undefined)],
   ['DELETE (delete)', (c) => c.deleteKey(5)],
 ]
@@ -78,8 +88,12 @@ describe('Capgo never follows a redirect', () => {
   for (const [name, call] of capgoCalls) {
     for (const status of STATUSES) {
       it(`${name}: a ${status} to another origin reaches nothing there and fails naming its origin only`, async () => {
-        const other = await origin((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"apikey":{"id":1,"key":"k"}}'))
-        const service = await origin((_, res) => res.writeHead(status, { location: `${other.url}/apikey/?leak=yes#frag` }).end())
+        const other = await origin((_, res) =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"apikey":{"id":1,"key":"k"}}'),
+        )
+        const service = await origin((_, res) =>
+          res.writeHead(status, { location: `${other.url}/apikey/?leak=yes#frag` }).end(),
+        )
         const error = await call(capgo(service.url)).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(CapgoError)
         expect(other.seen).toEqual([])
@@ -99,26 +113,34 @@ describe('Capgo never follows a redirect', () => {
 
   it('does not follow a same-origin redirect either', async () => {
     const service = await origin((req, res) =>
-      req.path === '/apikey/' ? res.writeHead(307, { location: '/elsewhere/' }).end() : res.writeHead(200, { 'content-type': 'application/json' }).end('[]'),
+      req.path === '/apikey/'
+        ? res.writeHead(307, { location: '/elsewhere/' }).end()
+        : res.writeHead(200, { 'content-type': 'application/json' }).end('[]'),
     )
-    const error = (await capgo(service.url).listKeys().catch((e: unknown) => e)) as CapgoError
+    const error = (await capgo(service.url)
+      .listKeys()
+      .catch((e: unknown) => e)) as CapgoError
     expect(error.message).toContain(`a redirect to ${service.url} (the same origin), not followed`)
     expect(service.seen.map((s) => s.path)).toEqual(['/apikey/'])
   })
 
   it('treats localhost as another origin than 127.0.0.1, even on the same port', async () => {
-    const service = await origin((req, res) => {
+    const service = await origin((_req, res) => {
       const port = new URL(service.url).port
       res.writeHead(302, { location: `http://localhost:${port}/apikey/` }).end()
     })
-    const error = (await capgo(service.url).listKeys().catch((e: unknown) => e)) as CapgoError
+    const error = (await capgo(service.url)
+      .listKeys()
+      .catch((e: unknown) => e)) as CapgoError
     expect(error.message).toContain('a redirect to http://localhost:')
     expect(service.seen).toHaveLength(1)
   })
 
   it('names a redirect without a Location', async () => {
     const service = await origin((_, res) => res.writeHead(301).end())
-    const error = (await capgo(service.url).deleteKey(3).catch((e: unknown) => e)) as CapgoError
+    const error = (await capgo(service.url)
+      .deleteKey(3)
+      .catch((e: unknown) => e)) as CapgoError
     expect(error.message).toContain('a redirect without a usable Location')
   })
 })
@@ -148,7 +170,11 @@ describe('Capgo credential headers', () => {
 
 const githubCalls: Array<[string, string, Record<string, unknown>]> = [
   ['GET', '/repos/{owner}/{repo}/actions/secrets/public-key', { owner: 'o', repo: 'r' }],
-  ['PUT', '/repos/{owner}/{repo}/actions/secrets/{secret_name}', { owner: 'o', repo: 'r', secret_name: 'S', encrypted_value: 'c2VhbGVk', key_id: '1' }],
+  [
+    'PUT',
+    '/repos/{owner}/{repo}/actions/secrets/{secret_name}',
+    { owner: 'o', repo: 'r', secret_name: 'S', encrypted_value: 'c2VhbGVk', key_id: '1' },
+  ],
   ['POST', '/repos/{owner}/{repo}/actions/variables', { owner: 'o', repo: 'r', name: 'V', value: '7' }],
   ['PATCH', '/repos/{owner}/{repo}/actions/variables/{name}', { owner: 'o', repo: 'r', name: 'V', value: '7' }],
   ['DELETE', '/repos/{owner}/{repo}/actions/secrets/{secret_name}', { owner: 'o', repo: 'r', secret_name: 'S' }],
@@ -162,8 +188,12 @@ describe('GitHub follows redirects within its origin only', () => {
   for (const [method, route, params] of githubCalls) {
     for (const status of STATUSES) {
       it(`${method}: a ${status} to another origin reaches nothing there, is not retried, and is no success`, async () => {
-        const other = await origin((_, res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{"key_id":"1","key":"x"}'))
-        const service = await origin((_, res) => res.writeHead(status, { location: `${other.url}/repos/o/r?token=leak` }).end())
+        const other = await origin((_, res) =>
+          res.writeHead(201, { 'content-type': 'application/json' }).end('{"key_id":"1","key":"x"}'),
+        )
+        const service = await origin((_, res) =>
+          res.writeHead(status, { location: `${other.url}/repos/o/r?token=leak` }).end(),
+        )
         const error = (await github(service.url)
           .request(`${method} ${route}`, params)
           .catch((e: unknown) => e)) as Error
@@ -181,7 +211,9 @@ describe('GitHub follows redirects within its origin only', () => {
     it(`${method}: a same-origin 307 (a renamed repository) is followed with the token and the same body`, async () => {
       const service = await origin((req, res) => {
         if (!req.path.startsWith('/moved/')) return void res.writeHead(307, { location: `/moved${req.path}` }).end()
-        res.writeHead(method === 'GET' ? 200 : 201, { 'content-type': 'application/json' }).end('{"key_id":"1","key":"x"}')
+        res
+          .writeHead(method === 'GET' ? 200 : 201, { 'content-type': 'application/json' })
+          .end('{"key_id":"1","key":"x"}')
       })
       const response = await github(service.url).request(`${method} ${route}`, params)
       expect(response.status).toBe(method === 'GET' ? 200 : 201)
@@ -200,16 +232,27 @@ describe('GitHub follows redirects within its origin only', () => {
         ? res.writeHead(200, { 'content-type': 'application/json' }).end('{"key_id":"9","key":"x"}')
         : res.writeHead(301, { location: `${service.url}/repositories/42/actions/secrets/public-key` }).end(),
     )
-    const response = await github(service.url).request('GET /repos/{owner}/{repo}/actions/secrets/public-key', { owner: 'o', repo: 'old' })
+    const response = await github(service.url).request('GET /repos/{owner}/{repo}/actions/secrets/public-key', {
+      owner: 'o',
+      repo: 'old',
+    })
     expect(response.data).toMatchObject({ key_id: '9' })
   })
 
   it('refuses a 303 on a write: it would turn the write into a read whose 200 passes for success', async () => {
     const service = await origin((req, res) =>
-      req.method === 'GET' ? res.writeHead(200, { 'content-type': 'application/json' }).end('{}') : res.writeHead(303, { location: '/somewhere' }).end(),
+      req.method === 'GET'
+        ? res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+        : res.writeHead(303, { location: '/somewhere' }).end(),
     )
     const error = (await github(service.url)
-      .request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', { owner: 'o', repo: 'r', secret_name: 'S', encrypted_value: 'x', key_id: '1' })
+      .request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
+        owner: 'o',
+        repo: 'r',
+        secret_name: 'S',
+        encrypted_value: 'x',
+        key_id: '1',
+      })
       .catch((e: unknown) => e)) as Error
     expect(error.message).toContain('a 303 answer')
     expect(service.seen.map((s) => s.method)).toEqual(['PUT'])
@@ -218,7 +261,11 @@ describe('GitHub follows redirects within its origin only', () => {
   it('stops a redirect loop and fails', async () => {
     const service = await origin((req, res) => res.writeHead(307, { location: `${req.path}x` }).end())
     const error = (await github(service.url)
-      .request('DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}', { owner: 'o', repo: 'r', secret_name: 'S' })
+      .request('DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
+        owner: 'o',
+        repo: 'r',
+        secret_name: 'S',
+      })
       .catch((e: unknown) => e)) as Error
     expect(error.message).toContain('more than 5 redirects')
     expect(service.seen).toHaveLength(6)
@@ -227,14 +274,31 @@ describe('GitHub follows redirects within its origin only', () => {
 
 describe('judgeRedirect', () => {
   it('never goes from https to http, even on the same host', () => {
-    const verdict = judgeRedirect('https://api.github.com/x', 'https://api.github.com/x', 301, 'GET', 'http://api.github.com/y', 0)
-    expect(verdict).toEqual({ follow: false, reason: 'a 301 redirect from https to http://api.github.com, which would send the credential in clear' })
+    const verdict = judgeRedirect(
+      'https://api.github.com/x',
+      'https://api.github.com/x',
+      301,
+      'GET',
+      'http://api.github.com/y',
+      0,
+    )
+    expect(verdict).toEqual({
+      follow: false,
+      reason: 'a 301 redirect from https to http://api.github.com, which would send the credential in clear',
+    })
   })
 
   it('compares with the first request, not the last hop', () => {
-    expect(judgeRedirect('https://a.test/x', 'https://a.test/y', 307, 'PUT', '/z', 1)).toEqual({ follow: true, url: 'https://a.test/z' })
-    expect(judgeRedirect('https://a.test/x', 'https://a.test/y', 307, 'PUT', 'https://a.test:8443/z', 1)).toMatchObject({ follow: false })
-    expect(judgeRedirect('https://a.test/x', 'https://a.test/y', 307, 'PUT', '//b.test/z', 1)).toMatchObject({ follow: false })
+    expect(judgeRedirect('https://a.test/x', 'https://a.test/y', 307, 'PUT', '/z', 1)).toEqual({
+      follow: true,
+      url: 'https://a.test/z',
+    })
+    expect(judgeRedirect('https://a.test/x', 'https://a.test/y', 307, 'PUT', 'https://a.test:8443/z', 1)).toMatchObject(
+      { follow: false },
+    )
+    expect(judgeRedirect('https://a.test/x', 'https://a.test/y', 307, 'PUT', '//b.test/z', 1)).toMatchObject({
+      follow: false,
+    })
   })
 
   it('names the origin only, without userinfo', () => {

@@ -30,7 +30,10 @@ const rotate = (extra: Record<string, string> = {}) => runAgainst(capgo, github,
 
 /** Every request to either fake, in the order they were sent. */
 function timeline(): string[] {
-  return [...capgo.requests.map((r) => ({ r, service: 'capgo' })), ...github.requests.map((r) => ({ r, service: 'github' }))]
+  return [
+    ...capgo.requests.map((r) => ({ r, service: 'capgo' })),
+    ...github.requests.map((r) => ({ r, service: 'github' })),
+  ]
     .sort((a, b) => a.r.seq - b.r.seq)
     .map(({ r, service }) => `${service} ${r.method} ${r.path}`)
 }
@@ -66,7 +69,9 @@ describe('classic Capgo, strategy create', () => {
 
     // The delete comes only after the write.
     const steps = timeline()
-    expect(steps.indexOf(`capgo DELETE /apikey/${old.id}`)).toBeGreaterThan(steps.indexOf('github PUT /api/v3/repos/octo/app/actions/secrets/CAPGO_TOKEN'))
+    expect(steps.indexOf(`capgo DELETE /apikey/${old.id}`)).toBeGreaterThan(
+      steps.indexOf('github PUT /api/v3/repos/octo/app/actions/secrets/CAPGO_TOKEN'),
+    )
 
     expect(run.outputs).toMatchObject({
       rotated: 'true',
@@ -111,7 +116,8 @@ describe('classic Capgo, strategy create', () => {
 
     expect(run.failed).toBe(false)
     const key = capgo.named(DEFAULT_NAME)[0]!.key
-    for (const repo of ['octo/app', 'octo/web', 'other-org/tool']) expect(github.decrypt({ repo }, 'CAPGO_TOKEN')).toBe(key)
+    for (const repo of ['octo/app', 'octo/web', 'other-org/tool'])
+      expect(github.decrypt({ repo }, 'CAPGO_TOKEN')).toBe(key)
     expect(JSON.parse(run.outputs.targets!).map((t: { repo: string }) => t.repo)).toEqual(['app', 'web', 'tool'])
     // Exactly one public-key read and one write per repository.
     expect(github.requests.filter((r) => r.method === 'GET')).toHaveLength(3)
@@ -127,11 +133,16 @@ describe('classic Capgo, strategy create', () => {
     expect(capgo.requests.some((r) => r.method === 'DELETE' && r.path === `/apikey/${foreign.id}`)).toBe(true)
     expect(capgo.keys.has(foreign.id)).toBe(true)
     expect(run.outputs['deleted-key-ids']).toBe('[]')
-    expect(run.log).toContain(`Previous key ${foreign.id} was not found: it is already gone, or not visible to the managing key`)
+    expect(run.log).toContain(
+      `Previous key ${foreign.id} was not found: it is already gone, or not visible to the managing key`,
+    )
   })
 
   it('refuses, before any change, an input that points the rotation at the managing key', async () => {
-    const pointers: Record<string, string>[] = [{ 'previous-key-id': String(capgo.managingKey.id) }, { 'key-name': capgo.managingKey.name }]
+    const pointers: Record<string, string>[] = [
+      { 'previous-key-id': String(capgo.managingKey.id) },
+      { 'key-name': capgo.managingKey.name },
+    ]
     for (const inputs of pointers) {
       capgo.requests.length = 0
       const run = await rotate(inputs)
@@ -161,7 +172,11 @@ describe('classic Capgo, strategy create', () => {
 
   it('rolls back the new key when the only target write fails', async () => {
     const old = capgo.addKey({ name: DEFAULT_NAME })
-    github.fault('PUT', /secrets\/CAPGO_TOKEN$/, [403, { message: 'Resource not accessible by personal access token' }, { 'x-accepted-github-permissions': 'secrets=write' }])
+    github.fault('PUT', /secrets\/CAPGO_TOKEN$/, [
+      403,
+      { message: 'Resource not accessible by personal access token' },
+      { 'x-accepted-github-permissions': 'secrets=write' },
+    ])
     const run = await rotate()
 
     expect(run.failed).toBe(true)
@@ -193,7 +208,9 @@ describe('classic Capgo, strategy create', () => {
     expect(github.stored({ repo: 'octo/web' }, 'CAPGO_TOKEN') !== undefined).toBe(false)
     expect(run.error).toContain('Only 1 of 2 targets were written. Both the new and the previous keys were left alive.')
     expect(run.error).toContain(`octo/app (repository actions secret CAPGO_TOKEN): created, holds new key ${fresh.id}`)
-    expect(run.error).toContain(`octo/web (repository actions secret CAPGO_TOKEN): failed, holds its previous value (previous key ${old.id})`)
+    expect(run.error).toContain(
+      `octo/web (repository actions secret CAPGO_TOKEN): failed, holds its previous value (previous key ${old.id})`,
+    )
     expect(run.outputs.rotated).toBe('true')
     expect(JSON.parse(run.outputs.targets!).map((t: { result: string }) => t.result)).toEqual(['created', 'failed'])
     expect(run.outputs['deleted-key-ids']).toBe('[]')
@@ -362,7 +379,9 @@ describe('current Capgo', () => {
     const run = await rotate({ strategy: 'regenerate' })
 
     expect(run.failed).toBe(true)
-    expect(run.error).toContain(`Capgo key ${existing.id} was regenerated, so the value the targets hold no longer works`)
+    expect(run.error).toContain(
+      `Capgo key ${existing.id} was regenerated, so the value the targets hold no longer works`,
+    )
     expect(run.error).toContain('run again')
     expect(run.outputs.key).toBeUndefined()
   })
@@ -370,7 +389,11 @@ describe('current Capgo', () => {
   it('checks write access before regenerating, so a read-only token kills no key', async () => {
     const existing = capgo.addKey({ name: DEFAULT_NAME })
     const before = existing.key
-    github.fault('PUT', /CAPGO_ROTATION_WRITE_CHECK_[0-9A-F]{32}$/, [403, { message: 'Resource not accessible by personal access token' }, { 'x-accepted-github-permissions': 'secrets=write' }])
+    github.fault('PUT', /CAPGO_ROTATION_WRITE_CHECK_[0-9A-F]{32}$/, [
+      403,
+      { message: 'Resource not accessible by personal access token' },
+      { 'x-accepted-github-permissions': 'secrets=write' },
+    ])
     const run = await rotate()
 
     expect(run.failed).toBe(true)
@@ -409,16 +432,48 @@ describe('bad inputs fail before any request', () => {
   const cases: Array<[string, Record<string, string>, string]> = [
     ['unknown key-mode', { 'key-mode': 'admin' }, "key-mode: 'admin' is not one of read, upload, write, all"],
     ['unknown strategy', { strategy: 'rotate' }, "strategy: 'rotate' is not one of auto, create, regenerate"],
-    ['secret name with GITHUB_ prefix', { 'secret-name': 'GITHUB_CAPGO' }, "secret-name: 'GITHUB_CAPGO' starts with GITHUB_"],
-    ['secret name with a leading digit', { 'secret-name': '1CAPGO' }, "secret-name: '1CAPGO' is not a valid secret name"],
-    ['secret name with a hyphen', { 'secret-name': 'CAPGO-TOKEN' }, "secret-name: 'CAPGO-TOKEN' is not a valid secret name"],
-    ['secret name with a space', { 'secret-name': 'CAPGO TOKEN' }, "secret-name: 'CAPGO TOKEN' is not a valid secret name"],
+    [
+      'secret name with GITHUB_ prefix',
+      { 'secret-name': 'GITHUB_CAPGO' },
+      "secret-name: 'GITHUB_CAPGO' starts with GITHUB_",
+    ],
+    [
+      'secret name with a leading digit',
+      { 'secret-name': '1CAPGO' },
+      "secret-name: '1CAPGO' is not a valid secret name",
+    ],
+    [
+      'secret name with a hyphen',
+      { 'secret-name': 'CAPGO-TOKEN' },
+      "secret-name: 'CAPGO-TOKEN' is not a valid secret name",
+    ],
+    [
+      'secret name with a space',
+      { 'secret-name': 'CAPGO TOKEN' },
+      "secret-name: 'CAPGO TOKEN' is not a valid secret name",
+    ],
     ['non-numeric previous-key-id', { 'previous-key-id': 'abc' }, "previous-key-id: 'abc' is not a whole number"],
     ['expires-in-days of 0', { 'expires-in-days': '0' }, "expires-in-days: '0' is not a whole number from 1 to 365"],
-    ['expires-in-days of 366', { 'expires-in-days': '366' }, "expires-in-days: '366' is not a whole number from 1 to 365"],
-    ['a malformed repository', { repositories: 'octo/app/extra' }, "repositories: 'octo/app/extra' is not of the form owner/repo or repo"],
-    ['a plain-http capgo-api-url', { 'capgo-api-url': 'http://capgo.example.com' }, "capgo-api-url: 'http://capgo.example.com' must use https://"],
-    ['a capgo-api-url that is not a URL', { 'capgo-api-url': 'capgo.example.com' }, "capgo-api-url: 'capgo.example.com' is not a URL"],
+    [
+      'expires-in-days of 366',
+      { 'expires-in-days': '366' },
+      "expires-in-days: '366' is not a whole number from 1 to 365",
+    ],
+    [
+      'a malformed repository',
+      { repositories: 'octo/app/extra' },
+      "repositories: 'octo/app/extra' is not of the form owner/repo or repo",
+    ],
+    [
+      'a plain-http capgo-api-url',
+      { 'capgo-api-url': 'http://capgo.example.com' },
+      "capgo-api-url: 'http://capgo.example.com' must use https://",
+    ],
+    [
+      'a capgo-api-url that is not a URL',
+      { 'capgo-api-url': 'capgo.example.com' },
+      "capgo-api-url: 'capgo.example.com' is not a URL",
+    ],
     ['an empty capgo-api-key', { 'capgo-api-key': '' }, 'capgo-api-key is empty'],
     ['an empty github-token', { 'github-token': '' }, 'github-token is empty'],
     ['a non-boolean dry-run', { 'dry-run': 'yes' }, "dry-run: 'yes' is not a boolean"],

@@ -21,7 +21,10 @@ afterAll(async () => {
   nock.disableNetConnect()
 })
 
-const capgoHeaders = (sandbox: Sandbox) => ({ capgkey: sandbox.capgo.managingKey.key, authorization: sandbox.capgo.managingKey.key })
+const capgoHeaders = (sandbox: Sandbox) => ({
+  capgkey: sandbox.capgo.managingKey.key,
+  authorization: sandbox.capgo.managingKey.key,
+})
 
 describe('sandbox', () => {
   it('listens on loopback only', () => {
@@ -45,10 +48,16 @@ describe('sandbox', () => {
   })
 
   it('speaks current Capgo: bare list without keys, creation refused', async () => {
-    const list = (await (await fetch(`${current.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(current) })).json()) as Array<Record<string, unknown>>
+    const list = (await (
+      await fetch(`${current.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(current) })
+    ).json()) as Array<Record<string, unknown>>
     expect(Array.isArray(list)).toBe(true)
     expect(list[0]).not.toHaveProperty('key')
-    const refused = await fetch(`${current.capgo.baseUrl}/apikey/`, { method: 'POST', headers: capgoHeaders(current), body: '{}' })
+    const refused = await fetch(`${current.capgo.baseUrl}/apikey/`, {
+      method: 'POST',
+      headers: capgoHeaders(current),
+      body: '{}',
+    })
     expect(refused.status).toBe(400)
     expect(await refused.json()).toMatchObject({ error: 'cannot_create_apikey' })
   })
@@ -73,7 +82,8 @@ describe('sandbox', () => {
     const before = classic.capgo.requests.length
     classic.capgo.fault('GET', /^\/apikey\/$/, [503, { error: 'down' }], { nth: 2 })
     const statuses = []
-    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${classic.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(classic) })).status)
+    for (let i = 0; i < 3; i++)
+      statuses.push((await fetch(`${classic.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(classic) })).status)
     expect(statuses).toEqual([200, 503, 200])
     expect(classic.capgo.requests.length - before).toBe(3)
     classic.capgo.clearFaults()
@@ -82,20 +92,26 @@ describe('sandbox', () => {
   it('injects a fault on every call', async () => {
     classic.capgo.fault('GET', /^\/apikey\/$/, [500, {}], { every: true })
     const statuses = []
-    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${classic.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(classic) })).status)
+    for (let i = 0; i < 3; i++)
+      statuses.push((await fetch(`${classic.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(classic) })).status)
     expect(statuses).toEqual([500, 500, 500])
     classic.capgo.clearFaults()
   })
 
   it('injects a hang that only a client timeout ends', async () => {
     classic.capgo.fault('GET', /^\/apikey\/$/, 'hang')
-    const error = await fetch(`${classic.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(classic), signal: AbortSignal.timeout(200) }).catch((e: Error) => e)
+    const error = await fetch(`${classic.capgo.baseUrl}/apikey/`, {
+      headers: capgoHeaders(classic),
+      signal: AbortSignal.timeout(200),
+    }).catch((e: Error) => e)
     expect((error as Error).name).toBe('TimeoutError')
   })
 
   it('injects a reset connection', async () => {
     classic.capgo.fault('GET', /^\/apikey\/$/, 'reset')
-    const error = await fetch(`${classic.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(classic) }).catch((e: Error) => e)
+    const error = await fetch(`${classic.capgo.baseUrl}/apikey/`, { headers: capgoHeaders(classic) }).catch(
+      (e: Error) => e,
+    )
     expect(error).toBeInstanceOf(TypeError)
     expect(String((error as Error & { cause?: Error }).cause?.message)).toMatch(/socket|closed|reset/i)
   })
@@ -119,14 +135,21 @@ describe('sandbox', () => {
     current.clearTimeline()
     current.github.latencyMs = 60
     const before = performance.now()
-    const slow = fetch(`${current.github.baseUrl}/repos/octo/none/actions/secrets/public-key`, { headers: { authorization: `token ${current.token}` } })
+    const slow = fetch(`${current.github.baseUrl}/repos/octo/none/actions/secrets/public-key`, {
+      headers: { authorization: `token ${current.token}` },
+    })
     await new Promise((resolve) => setTimeout(resolve, 5))
     const fast = await fetch(`${current.capgo.baseUrl}/apikey/?page=1`, { headers: capgoHeaders(current) })
     const answered = await slow
     current.github.latencyMs = 0
     const [first, second] = current.timeline()
     expect(current.timeline()).toHaveLength(2)
-    expect(first).toMatchObject({ service: 'github', method: 'GET', path: '/api/v3/repos/octo/none/actions/secrets/public-key', status: answered.status })
+    expect(first).toMatchObject({
+      service: 'github',
+      method: 'GET',
+      path: '/api/v3/repos/octo/none/actions/secrets/public-key',
+      status: answered.status,
+    })
     expect(second).toMatchObject({ service: 'capgo', method: 'GET', path: '/apikey/', status: fast.status })
     expect(first!.arrivedAt).toBeGreaterThanOrEqual(before)
     expect(first!.arrivedAt).toBeLessThan(second!.arrivedAt)

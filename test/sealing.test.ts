@@ -11,7 +11,11 @@ describe('seal', () => {
     const pair = sodium.crypto_box_keypair()
     const publicKey = sodium.to_base64(pair.publicKey, sodium.base64_variants.ORIGINAL)
     const sealed = await seal('a1b2c3d4-e5f6-4711-8899-aabbccddeeff', publicKey)
-    const opened = sodium.crypto_box_seal_open(sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL), pair.publicKey, pair.privateKey)
+    const opened = sodium.crypto_box_seal_open(
+      sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL),
+      pair.publicKey,
+      pair.privateKey,
+    )
     expect(sodium.to_string(opened)).toBe('a1b2c3d4-e5f6-4711-8899-aabbccddeeff')
   })
 
@@ -29,7 +33,11 @@ describe('seal', () => {
     const other = sodium.crypto_box_keypair()
     const sealed = await seal('value', sodium.to_base64(target.publicKey, sodium.base64_variants.ORIGINAL))
     expect(() =>
-      sodium.crypto_box_seal_open(sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL), other.publicKey, other.privateKey),
+      sodium.crypto_box_seal_open(
+        sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL),
+        other.publicKey,
+        other.privateKey,
+      ),
     ).toThrow()
   })
 })

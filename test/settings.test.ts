@@ -53,8 +53,13 @@ describe('readSettings', () => {
   })
 
   it('writes only the organization secret by default when organization is set', () => {
-    expect(settings({ organization: 'octo-org', 'key-name': 'k' })).toMatchObject({ repositories: [], organization: 'octo-org' })
-    expect(settings({ organization: 'octo-org', repositories: 'app', 'key-name': 'k' }).repositories).toEqual([{ owner: 'octo', repo: 'app' }])
+    expect(settings({ organization: 'octo-org', 'key-name': 'k' })).toMatchObject({
+      repositories: [],
+      organization: 'octo-org',
+    })
+    expect(settings({ organization: 'octo-org', repositories: 'app', 'key-name': 'k' }).repositories).toEqual([
+      { owner: 'octo', repo: 'app' },
+    ])
   })
 
   it('parses secret-types and org-selected-repositories', () => {
@@ -66,26 +71,47 @@ describe('readSettings', () => {
         'org-visibility': 'selected',
         'org-selected-repositories': 'app\nocto-org/web, APP',
       }),
-    ).toMatchObject({ secretTypes: ['dependabot', 'actions'], orgVisibility: 'selected', orgSelectedRepositories: ['app', 'web'] })
+    ).toMatchObject({
+      secretTypes: ['dependabot', 'actions'],
+      orgVisibility: 'selected',
+      orgSelectedRepositories: ['app', 'web'],
+    })
   })
 
   it('rejects the target combinations GitHub does not have', () => {
     expect(problems({ environment: 'production', 'secret-types': 'actions,dependabot' })).toEqual([
       "secret-types: 'dependabot' cannot go with environment 'production': GitHub has no Dependabot environment secrets. Use secret-types: actions, or a separate step without environment for the Dependabot secret",
     ])
-    expect(problems({ 'secret-types': 'actions,codespaces' })).toEqual(["secret-types: 'codespaces' is not one of actions, dependabot"])
+    expect(problems({ 'secret-types': 'actions,codespaces' })).toEqual([
+      "secret-types: 'codespaces' is not one of actions, dependabot",
+    ])
     expect(problems({ 'org-visibility': 'all' })).toEqual(["org-visibility: 'all' is set but organization is not"])
-    expect(problems({ 'org-selected-repositories': 'app' })).toEqual(['org-selected-repositories: set but organization is not'])
-    expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-visibility': 'selected' })[0]).toMatch(/^org-visibility: 'selected' needs org-selected-repositories/)
+    expect(problems({ 'org-selected-repositories': 'app' })).toEqual([
+      'org-selected-repositories: set but organization is not',
+    ])
+    expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-visibility': 'selected' })[0]).toMatch(
+      /^org-visibility: 'selected' needs org-selected-repositories/,
+    )
     expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-selected-repositories': 'app' })).toEqual([
       "org-selected-repositories: only applies with org-visibility: 'selected'",
     ])
-    expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-visibility': 'public' })).toEqual(["org-visibility: 'public' is not one of all, private, selected"])
-    expect(problems({ organization: 'octo_org!', 'key-name': 'k' })[0]).toBe("organization: 'octo_org!' is not an organization login (letters, digits and single hyphens)")
-    expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-visibility': 'selected', 'org-selected-repositories': 'other-org/app' })).toEqual([
-      "org-selected-repositories: 'other-org/app' is not a repository name of organization octo-org",
+    expect(problems({ 'key-name': 'k', organization: 'octo-org', 'org-visibility': 'public' })).toEqual([
+      "org-visibility: 'public' is not one of all, private, selected",
     ])
-    expect(problems({ 'key-name': 'k', organization: 'octo-org', environment: 'production' })[0]).toMatch(/^environment: 'production' is set but no repository is/)
+    expect(problems({ organization: 'octo_org!', 'key-name': 'k' })[0]).toBe(
+      "organization: 'octo_org!' is not an organization login (letters, digits and single hyphens)",
+    )
+    expect(
+      problems({
+        'key-name': 'k',
+        organization: 'octo-org',
+        'org-visibility': 'selected',
+        'org-selected-repositories': 'other-org/app',
+      }),
+    ).toEqual(["org-selected-repositories: 'other-org/app' is not a repository name of organization octo-org"])
+    expect(problems({ 'key-name': 'k', organization: 'octo-org', environment: 'production' })[0]).toMatch(
+      /^environment: 'production' is set but no repository is/,
+    )
   })
 
   it('returns a frozen object', () => {
@@ -97,19 +123,27 @@ describe('readSettings', () => {
   })
 
   it('takes github-api-url from GITHUB_API_URL when the input is empty', () => {
-    expect(settings({}, { ...env, GITHUB_API_URL: 'https://ghe.example.com/api/v3/' }).githubApiUrl).toBe('https://ghe.example.com/api/v3')
+    expect(settings({}, { ...env, GITHUB_API_URL: 'https://ghe.example.com/api/v3/' }).githubApiUrl).toBe(
+      'https://ghe.example.com/api/v3',
+    )
   })
 
   it('accepts loopback http URLs and strips a trailing slash', () => {
     expect(settings({ 'capgo-api-url': 'http://127.0.0.1:8787/' }).capgoApiUrl).toBe('http://127.0.0.1:8787')
-    expect(settings({ 'capgo-api-url': 'http://localhost:3000/functions/v1' }).capgoApiUrl).toBe('http://localhost:3000/functions/v1')
+    expect(settings({ 'capgo-api-url': 'http://localhost:3000/functions/v1' }).capgoApiUrl).toBe(
+      'http://localhost:3000/functions/v1',
+    )
     expect(settings({ 'capgo-api-url': 'http://[::1]:9000' }).capgoApiUrl).toBe('http://[::1]:9000')
   })
 
   it('rejects non-https, non-URL and credential-carrying URLs', () => {
-    expect(problems({ 'capgo-api-url': 'http://10.0.0.5' })[0]).toMatch(/^capgo-api-url: 'http:\/\/10.0.0.5' must use https:\/\//)
+    expect(problems({ 'capgo-api-url': 'http://10.0.0.5' })[0]).toMatch(
+      /^capgo-api-url: 'http:\/\/10.0.0.5' must use https:\/\//,
+    )
     expect(problems({ 'capgo-api-url': 'ftp://capgo.app' })[0]).toContain('must use https://')
-    expect(problems({ 'github-api-url': 'not a url' })[0]).toBe("github-api-url: 'not a url' is not a URL: use the form https://host[/path]")
+    expect(problems({ 'github-api-url': 'not a url' })[0]).toBe(
+      "github-api-url: 'not a url' is not a URL: use the form https://host[/path]",
+    )
     const [problem] = problems({ 'capgo-api-url': 'https://user:hunter2@capgo.app' })
     expect(problem).toContain('must not carry credentials')
     expect(problem).not.toContain('hunter2')
@@ -146,9 +180,14 @@ describe('readSettings', () => {
   })
 
   it('parses whole numbers at the edges of their ranges', () => {
-    expect(settings({ 'expires-in-days': '1', 'previous-key-id': '12' })).toMatchObject({ expiresInDays: 1, previousKeyId: 12 })
+    expect(settings({ 'expires-in-days': '1', 'previous-key-id': '12' })).toMatchObject({
+      expiresInDays: 1,
+      previousKeyId: 12,
+    })
     expect(settings({ 'expires-in-days': '365' }).expiresInDays).toBe(365)
-    expect(problems({ 'expires-in-days': '7.5' })).toEqual(["expires-in-days: '7.5' is not a whole number from 1 to 365"])
+    expect(problems({ 'expires-in-days': '7.5' })).toEqual([
+      "expires-in-days: '7.5' is not a whole number from 1 to 365",
+    ])
     expect(problems({ 'previous-key-id': '-3' })).toEqual(["previous-key-id: '-3' is not a whole number of at least 1"])
     expect(problems({ 'previous-key-id': '0' })).toEqual(["previous-key-id: '0' is not a whole number of at least 1"])
   })
@@ -159,7 +198,12 @@ describe('readSettings', () => {
   })
 
   it('names the input and the expected form in every message', () => {
-    const found = problems({ 'key-mode': 'admin', strategy: 'x', 'secret-name': 'github_token', 'limited-to-apps': 'com.a b' })
+    const found = problems({
+      'key-mode': 'admin',
+      strategy: 'x',
+      'secret-name': 'github_token',
+      'limited-to-apps': 'com.a b',
+    })
     expect(found).toEqual([
       "strategy: 'x' is not one of auto, create, regenerate",
       "key-mode: 'admin' is not one of read, upload, write, all",
@@ -171,7 +215,9 @@ describe('readSettings', () => {
 
 describe('lifecycle inputs', () => {
   it('reads key-id-variable, keep-previous and rotate-after-days', () => {
-    expect(settings({ 'key-id-variable': 'CAPGO_KEY_ID', 'keep-previous': '2', 'rotate-after-days': '7' })).toMatchObject({
+    expect(
+      settings({ 'key-id-variable': 'CAPGO_KEY_ID', 'keep-previous': '2', 'rotate-after-days': '7' }),
+    ).toMatchObject({
       keyIdVariable: 'CAPGO_KEY_ID',
       keepPrevious: 2,
       rotateAfterDays: 7,
@@ -179,8 +225,12 @@ describe('lifecycle inputs', () => {
   })
 
   it('checks the variable name like a secret name, and needs GITHUB_REPOSITORY', () => {
-    expect(problems({ 'key-id-variable': 'capgo-key-id' })[0]).toMatch(/^key-id-variable: 'capgo-key-id' is not a valid variable name/)
-    expect(problems({ 'key-id-variable': 'GITHUB_KEY' })[0]).toBe("key-id-variable: 'GITHUB_KEY' starts with GITHUB_, a prefix GitHub reserves")
+    expect(problems({ 'key-id-variable': 'capgo-key-id' })[0]).toMatch(
+      /^key-id-variable: 'capgo-key-id' is not a valid variable name/,
+    )
+    expect(problems({ 'key-id-variable': 'GITHUB_KEY' })[0]).toBe(
+      "key-id-variable: 'GITHUB_KEY' starts with GITHUB_, a prefix GitHub reserves",
+    )
     expect(problems({ 'key-id-variable': 'KEY_ID', repositories: 'octo/app', 'key-name': 'k' }, {})).toEqual([
       'key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable',
     ])
@@ -188,7 +238,9 @@ describe('lifecycle inputs', () => {
 
   it('rejects out-of-range numbers', () => {
     expect(problems({ 'keep-previous': '-1' })).toEqual(["keep-previous: '-1' is not a whole number from 0 to 100"])
-    expect(problems({ 'rotate-after-days': '0' })).toEqual(["rotate-after-days: '0' is not a whole number from 1 to 3650"])
+    expect(problems({ 'rotate-after-days': '0' })).toEqual([
+      "rotate-after-days: '0' is not a whole number from 1 to 3650",
+    ])
   })
 
   it('refuses a key-name with line breaks, control characters or over 256 characters, and app ids Capgo would refuse', () => {
@@ -196,7 +248,9 @@ describe('lifecycle inputs', () => {
     expect(problems({ 'key-name': 'rotation\r::error::x' })).toEqual(expected)
     expect(problems({ 'key-name': `a${'\u202e'}b` })).toEqual(expected)
     expect(problems({ 'key-name': 'k'.repeat(257) })).toEqual(expected)
-    expect(settings({ 'key-name': 'github-actions:acme/web:production:CAPGO_TOKEN' }).keyName).toBe('github-actions:acme/web:production:CAPGO_TOKEN')
+    expect(settings({ 'key-name': 'github-actions:acme/web:production:CAPGO_TOKEN' }).keyName).toBe(
+      'github-actions:acme/web:production:CAPGO_TOKEN',
+    )
     expect(problems({ 'limited-to-apps': '<script>' })[0]).toMatch(/^limited-to-apps: '<script>' is not a Capgo app id/)
     expect(settings({ 'limited-to-apps': 'com.example.app, io.ionic.starter' }).limitedToApps).toHaveLength(2)
   })
@@ -231,7 +285,9 @@ describe('parseList', () => {
 describe('key-name: one rotation, one name', () => {
   it('is required when a target lies in another repository, naming key-name and suggesting a value', () => {
     const [problem] = problems({ repositories: 'acme/web' })
-    expect(problem).toMatch(/^key-name: required when a target lies outside the workflow's repository octo\/app \(here: acme\/web\)/)
+    expect(problem).toMatch(
+      /^key-name: required when a target lies outside the workflow's repository octo\/app \(here: acme\/web\)/,
+    )
     expect(problem).toContain("e.g. 'github-actions:acme/web:CAPGO_TOKEN'")
   })
 
@@ -261,7 +317,11 @@ describe('names the action reserves', () => {
     expect(problems({ 'secret-name': 'CAPGO_ROTATION_WRITE_CHECK' })).toEqual([
       "secret-name: 'CAPGO_ROTATION_WRITE_CHECK' starts with CAPGO_ROTATION_, which this action reserves for its own throwaway secrets and variables",
     ])
-    expect(problems({ 'secret-name': 'capgo_rotation_write_check' })[0]).toMatch(/^secret-name: 'CAPGO_ROTATION_WRITE_CHECK' starts with/)
-    expect(problems({ 'key-id-variable': 'capgo_rotation_lease_x' })[0]).toMatch(/^key-id-variable: 'capgo_rotation_lease_x' starts with CAPGO_ROTATION_/)
+    expect(problems({ 'secret-name': 'capgo_rotation_write_check' })[0]).toMatch(
+      /^secret-name: 'CAPGO_ROTATION_WRITE_CHECK' starts with/,
+    )
+    expect(problems({ 'key-id-variable': 'capgo_rotation_lease_x' })[0]).toMatch(
+      /^key-id-variable: 'capgo_rotation_lease_x' starts with CAPGO_ROTATION_/,
+    )
   })
 })

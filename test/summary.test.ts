@@ -26,20 +26,43 @@ beforeAll(async () => {
   await FakeGitHub.ready()
 })
 
-function fakes(generation: 'classic' | 'current' = 'classic', capgoUrl?: string): { capgo: FakeCapgo; github: FakeGitHub } {
+function fakes(
+  generation: 'classic' | 'current' = 'classic',
+  capgoUrl?: string,
+): { capgo: FakeCapgo; github: FakeGitHub } {
   nock.cleanAll()
   return { capgo: new FakeCapgo(generation, capgoUrl).install(), github: new FakeGitHub(TOKEN).install() }
 }
 
-const ALLOWED_TAGS = new Set(['h2', 'h3', 'p', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'strong', 'a', 'br'])
+const ALLOWED_TAGS = new Set([
+  'h2',
+  'h3',
+  'p',
+  'ul',
+  'li',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'code',
+  'strong',
+  'a',
+  'br',
+])
 
 /** Every tag of the rendered summary is one we write, with no attribute but our own href. */
 function expectOnlyOurMarkup(html: string, hrefOrigin: string): void {
   for (const tag of html.match(/<[^>]*>/g) ?? []) {
     const name = /^<\/?\s*([a-zA-Z0-9]+)/.exec(tag)?.[1]?.toLowerCase()
     expect(ALLOWED_TAGS, tag).toContain(name)
-    const attributes = tag.replace(/^<\/?\s*[a-zA-Z0-9]+/, '').replace(/\/?>$/, '').trim()
-    if (attributes !== '') expect(attributes, tag).toMatch(new RegExp(`^href="${hrefOrigin.replace(/[.]/g, '\\.')}/[^"]*"$`))
+    const attributes = tag
+      .replace(/^<\/?\s*[a-zA-Z0-9]+/, '')
+      .replace(/\/?>$/, '')
+      .trim()
+    if (attributes !== '')
+      expect(attributes, tag).toMatch(new RegExp(`^href="${hrefOrigin.replace(/[.]/g, '\\.')}/[^"]*"$`))
   }
 }
 
@@ -57,7 +80,9 @@ const HOSTILE = [
 
 describe('escaping', () => {
   it.each(HOSTILE)('renders %j as its own text and nothing else', (text) => {
-    const html = summaryHtml(`| Where | What |\n| --- | --- |\n| ${escapeText(text)} | cell |\n\n- ${escapeText(text)}\n\n${escapeText(text)}`)
+    const html = summaryHtml(
+      `| Where | What |\n| --- | --- |\n| ${escapeText(text)} | cell |\n\n- ${escapeText(text)}\n\n${escapeText(text)}`,
+    )
     expectOnlyOurMarkup(html, 'https://none')
     // Still one table row of two cells: nothing broke out of the cell.
     expect(html.match(/<td>/g)).toHaveLength(2)
@@ -107,9 +132,13 @@ describe('what the summary says', () => {
     const text = summaryText(run.summary)
 
     expect(text.split('\n')[0]).toBe(`✅ Rotated key ${key.id} into 1 secret; retired key ${old.id}`)
-    expect(text).toMatch(/^Capgo key rotation took (under 0\.1 s|\d+\.\d s), finished \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/m)
+    expect(text).toMatch(
+      /^Capgo key rotation took (under 0\.1 s|\d+\.\d s), finished \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/m,
+    )
     expect(text).toContain(`Expires: ${humanTime(key.expires_at!)} (in 30 days)`)
-    expect(text).toContain(`Key ${key.id} github-actions:octo/app:CAPGO_TOKEN: new, mode upload, limited to apps com.example.app.`)
+    expect(text).toContain(
+      `Key ${key.id} github-actions:octo/app:CAPGO_TOKEN: new, mode upload, limited to apps com.example.app.`,
+    )
     expect(text).toContain(`Earlier keys: deleted ${old.id}`)
     // No raw ISO times with seconds or milliseconds.
     expect(text).not.toMatch(/\d\d:\d\d:\d\d|\.\d{3}Z/)
@@ -124,10 +153,16 @@ describe('what the summary says', () => {
     // runAction sets no GITHUB_SERVER_URL and a GHES-like GITHUB_API_URL: no server known, no links.
     expect(summaryHtml(linked.summary)).not.toContain('<a ')
 
-    expect(githubWebUrl('https://ghe.example.com/api/v3', { GITHUB_SERVER_URL: 'https://ghe.example.com' })).toBe('https://ghe.example.com')
+    expect(githubWebUrl('https://ghe.example.com/api/v3', { GITHUB_SERVER_URL: 'https://ghe.example.com' })).toBe(
+      'https://ghe.example.com',
+    )
     expect(githubWebUrl('https://api.github.com', {})).toBe('https://github.com')
-    expect(githubWebUrl('https://api.github.com', { GITHUB_SERVER_URL: 'https://github.com' })).toBe('https://github.com')
-    expect(githubWebUrl('https://api.octo.ghe.com', { GITHUB_SERVER_URL: 'https://octo.ghe.com' })).toBe('https://octo.ghe.com')
+    expect(githubWebUrl('https://api.github.com', { GITHUB_SERVER_URL: 'https://github.com' })).toBe(
+      'https://github.com',
+    )
+    expect(githubWebUrl('https://api.octo.ghe.com', { GITHUB_SERVER_URL: 'https://octo.ghe.com' })).toBe(
+      'https://octo.ghe.com',
+    )
     // A github.com runner writing to a GHES by github-api-url: the runner's server is the wrong one.
     expect(githubWebUrl('https://ghe.example.com/api/v3', { GITHUB_SERVER_URL: 'https://github.com' })).toBeUndefined()
   })
@@ -138,7 +173,9 @@ describe('what the summary says', () => {
     github.fault('PUT', /CAPGO_TOKEN$/, [429, { message: 'Too many requests' }, { 'retry-after': '0' }])
     const run = await rotate(capgo, github)
     expect(run.failed).toBe(false)
-    expect(summaryText(run.summary)).toContain('Warnings\n⚠️ GitHub answered 429 to PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}: waiting 0 s (Retry-After) before retrying.')
+    expect(summaryText(run.summary)).toContain(
+      'Warnings\n⚠️ GitHub answered 429 to PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}: waiting 0 s (Retry-After) before retrying.',
+    )
   })
 
   it('a self-hosted Capgo gets no Capgo link', async () => {
@@ -151,18 +188,25 @@ describe('what the summary says', () => {
   it('a regenerate says "in place", repeats the notice, and links each target', async () => {
     const { capgo, github } = fakes('current')
     github.addRepo('octo/app')
-    const existing = capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN', updated_at: '2026-01-01T00:00:00+00:00' })
+    const existing = capgo.addKey({
+      name: 'github-actions:octo/app:CAPGO_TOKEN',
+      updated_at: '2026-01-01T00:00:00+00:00',
+    })
     const other = capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN', updated_at: '2026-02-01T00:00:00+00:00' })
     const run = await rotate(capgo, github, { 'keep-previous': '1', 'previous-key-id': '', strategy: 'regenerate' })
     const text = summaryText(run.summary)
     expect(text.split('\n')[0]).toBe(`✅ Regenerated key ${existing.id} in place and wrote 1 secret`)
     expect(text).toContain('regenerated in place (same id, new value; the old value no longer works)')
-    expect(text).toContain(`Earlier keys: ${other.id} kept alive, so the value the secrets held until now works until the next run (keep-previous: 1)`)
+    expect(text).toContain(
+      `Earlier keys: ${other.id} kept alive, so the value the secrets held until now works until the next run (keep-previous: 1)`,
+    )
     expect(text).not.toMatch(/Previous key ids/)
-    expect(summaryHtml(run.summary)).toContain('<a href="https://github.test/octo/app/settings/secrets/actions">octo/app</a>')
+    expect(summaryHtml(run.summary)).toContain(
+      '<a href="https://github.test/octo/app/settings/secrets/actions">octo/app</a>',
+    )
   })
 
-  it('a skipped run shows what it observed (each secret\'s last update), not the settings', async () => {
+  it("a skipped run shows what it observed (each secret's last update), not the settings", async () => {
     const { capgo, github } = fakes()
     github.addRepo('octo/app')
     github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
@@ -197,4 +241,3 @@ describe('time words', () => {
     expect(relative('2026-11-28T00:01:00Z', now)).toBe('in 1 minute')
   })
 })
-

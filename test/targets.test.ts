@@ -24,8 +24,10 @@ function setup(baseUrl?: string): void {
 }
 
 // The default key-name applies only to the workflow's own repository: name the rotation as the old default did.
-const defaultName = (extra: Record<string, string>) => `github-actions:octo/app:${extra.environment ? `${extra.environment}:` : ''}CAPGO_TOKEN`
-const rotate = (extra: Record<string, string>, runOptions = {}) => runAgainst(capgo, github, { 'key-name': defaultName(extra), ...extra }, runOptions)
+const defaultName = (extra: Record<string, string>) =>
+  `github-actions:octo/app:${extra.environment ? `${extra.environment}:` : ''}CAPGO_TOKEN`
+const rotate = (extra: Record<string, string>, runOptions = {}) =>
+  runAgainst(capgo, github, { 'key-name': defaultName(extra), ...extra }, runOptions)
 
 function newKey(name: string): string {
   const keys = capgo.named(name)
@@ -64,7 +66,9 @@ describe('a mix of targets in one run', () => {
       { kind: 'organization', type: 'actions', owner: 'octo', secret: 'CAPGO_TOKEN', result: 'updated' },
       { kind: 'organization', type: 'dependabot', owner: 'octo', secret: 'CAPGO_TOKEN', result: 'created' },
     ])
-    expect(summaryText(run.summary)).toContain('octo | organization, Actions, visible to 2 selected repositories | updated')
+    expect(summaryText(run.summary)).toContain(
+      'octo | organization, Actions, visible to 2 selected repositories | updated',
+    )
     // One public-key read per target, one write per target, nothing read twice.
     const keyReads = github.requests.filter((r) => r.path.endsWith('/public-key')).map((r) => r.path)
     expect(keyReads).toHaveLength(6)
@@ -156,7 +160,11 @@ describe('organization secrets', () => {
   it('sets the visibility asked for, turning repository names into ids', async () => {
     github.addRepo('octo/app').addRepo('octo/web').addOrg('octo')
     github.seedSecret({ org: 'octo' }, 'CAPGO_TOKEN', { visibility: 'all' })
-    const run = await rotate({ organization: 'octo', 'org-visibility': 'selected', 'org-selected-repositories': 'app, octo/web' })
+    const run = await rotate({
+      organization: 'octo',
+      'org-visibility': 'selected',
+      'org-selected-repositories': 'app, octo/web',
+    })
 
     expect(run.error).toBeUndefined()
     expect(github.stored({ org: 'octo' }, 'CAPGO_TOKEN')).toMatchObject({
@@ -167,16 +175,24 @@ describe('organization secrets', () => {
 
   it('fails in preflight when a selected repository does not exist', async () => {
     github.addOrg('octo')
-    const run = await rotate({ organization: 'octo', 'org-visibility': 'selected', 'org-selected-repositories': 'ghost' })
+    const run = await rotate({
+      organization: 'octo',
+      'org-visibility': 'selected',
+      'org-selected-repositories': 'ghost',
+    })
     expect(run.failed).toBe(true)
     expect(run.error).toContain('looking up repository octo/ghost for org-selected-repositories: 404')
     expect(capgo.mutatingRequests()).toHaveLength(0)
   })
 
   it('dry-run shows the visibility it would keep, and changes nothing', async () => {
-    github.addOrg('octo').seedSecret({ org: 'octo' }, 'CAPGO_TOKEN', { visibility: 'selected', selected_repository_ids: [7] })
+    github
+      .addOrg('octo')
+      .seedSecret({ org: 'octo' }, 'CAPGO_TOKEN', { visibility: 'selected', selected_repository_ids: [7] })
     const run = await rotate({ organization: 'octo', 'dry-run': 'true' })
-    expect(run.log).toContain('Dry run: write organization octo (organization actions secret CAPGO_TOKEN): updated, keeping visibility selected (repository ids 7)')
+    expect(run.log).toContain(
+      'Dry run: write organization octo (organization actions secret CAPGO_TOKEN): updated, keeping visibility selected (repository ids 7)',
+    )
     expect(github.mutatingRequests()).toHaveLength(0)
     expect(capgo.mutatingRequests()).toHaveLength(0)
   })
@@ -234,14 +250,20 @@ describe('rate limits and a flaky service', () => {
     github.fault('GET', /public-key$/, [503, { message: 'Secrets service unavailable' }], { times: 10 })
     const run = await rotate({}, { githubRetries: 1 })
     expect(run.failed).toBe(true)
-    expect(run.error).toContain('reading the public key of octo/app (repository actions secret CAPGO_TOKEN): 503 Secrets service unavailable')
+    expect(run.error).toContain(
+      'reading the public key of octo/app (repository actions secret CAPGO_TOKEN): 503 Secrets service unavailable',
+    )
     expect(run.error).toContain('GitHub kept failing after retries')
     expect(github.requests.filter((r) => r.path.endsWith('public-key'))).toHaveLength(2)
   })
 
   it('fails on a rate limit that resets too late, saying when to run again', async () => {
     const reset = Math.floor(Date.now() / 1000) + 3600
-    github.fault('GET', /public-key$/, [403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }])
+    github.fault('GET', /public-key$/, [
+      403,
+      { message: 'API rate limit exceeded' },
+      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+    ])
     const run = await rotate({})
     expect(run.failed).toBe(true)
     expect(run.error).toContain(`rate limit is used up until ${new Date(reset * 1000).toISOString()}`)
@@ -281,7 +303,9 @@ describe('messages a user can act on', () => {
       { 'x-accepted-github-permissions': 'organization_secrets=read' },
     ])
     const run = await rotate({ organization: 'octo' })
-    expect(run.error).toContain('reading the public key of organization octo (organization actions secret CAPGO_TOKEN): 403')
+    expect(run.error).toContain(
+      'reading the public key of organization octo (organization actions secret CAPGO_TOKEN): 403',
+    )
     expect(run.error).toContain('GitHub accepts these permissions: organization_secrets=read')
   })
 

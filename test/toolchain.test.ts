@@ -37,7 +37,9 @@ describe('the Node version check before the tests', () => {
   it.skipIf(!old)(`stops with a clear message on an older Node (${old?.path ?? 'none on this machine'})`, () => {
     const result = spawnSync(old!.path, [CHECK], { encoding: 'utf8' })
     expect(result.status).toBe(1)
-    expect(result.stderr).toContain(`the tests need Node 24 or later (the action's runtime); npm scripts run on Node ${old!.major}.`)
+    expect(result.stderr).toContain(
+      `the tests need Node 24 or later (the action's runtime); npm scripts run on Node ${old!.major}.`,
+    )
     expect(result.stderr).toContain('npm ci            # not --ignore-scripts')
   })
 })
@@ -47,14 +49,20 @@ describe('test output', () => {
   // failing one: test/support/setup.ts shows them only for failing tests.
   it('hides workflow commands of passing tests and shows those of failing ones', () => {
     const root = join(import.meta.dirname, '..')
-    const result = spawnSync(join(root, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'test/fixtures/noisy.config.ts'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
-    })
+    const result = spawnSync(
+      join(root, 'node_modules', '.bin', 'vitest'),
+      ['run', '--config', 'test/fixtures/noisy.config.ts'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      },
+    )
     expect(result.status).toBe(1)
     expect(result.stdout).not.toContain('printed-by-a-passing-test')
-    expect(result.stdout).toContain('--- workflow commands printed by "fails, printing workflow commands" ---\n::warning::printed-by-a-failing-test')
+    expect(result.stdout).toContain(
+      '--- workflow commands printed by "fails, printing workflow commands" ---\n::warning::printed-by-a-failing-test',
+    )
     expect(result.stdout).toMatch(/1 failed/)
   })
 })

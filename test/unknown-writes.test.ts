@@ -65,7 +65,7 @@ describe('a write whose answer was lost', () => {
     expect(JSON.parse(run.outputs.targets!)[0].result).toBe('updated')
   })
 
-  it('uses GitHub\'s Date header, not the runner\'s clock: GitHub an hour behind still proves the write', async () => {
+  it("uses GitHub's Date header, not the runner's clock: GitHub an hour behind still proves the write", async () => {
     previousRotation()
     github.clockSkewMs = -3_600_000
     github.clockStepMs = 1500
@@ -101,7 +101,9 @@ describe('a write whose answer was lost', () => {
     expect(run.failed).toBe(true)
     const id = Number(run.outputs['key-id'])
     expect(run.error).toContain('may or may not hold the new key')
-    expect(run.error).toContain(`octo/app (repository actions secret CAPGO_TOKEN): outcome unknown, holds new key ${id} or its previous value (previous key ${previous.id})`)
+    expect(run.error).toContain(
+      `octo/app (repository actions secret CAPGO_TOKEN): outcome unknown, holds new key ${id} or its previous value (previous key ${previous.id})`,
+    )
     expect(run.error).toContain('reading it back failed too')
     // The secret does hold the new key: deleting either key would have killed something.
     expect(capgo.keys.has(id)).toBe(true)
@@ -113,7 +115,12 @@ describe('a write whose answer was lost', () => {
   it('does not roll the new key back while one target is unknown, even if the others are proven unwritten', async () => {
     github.addRepo('octo/web')
     const previous = previousRotation()
-    github.fault('PUT', /\/repos\/octo\/web\/actions\/secrets\/CAPGO_TOKEN$/, [403, { message: 'Resource not accessible by personal access token' }], { every: true })
+    github.fault(
+      'PUT',
+      /\/repos\/octo\/web\/actions\/secrets\/CAPGO_TOKEN$/,
+      [403, { message: 'Resource not accessible by personal access token' }],
+      { every: true },
+    )
     github.fault('PUT', SECRET_PUT, LOST, { every: true, afterHandling: true })
     github.fault('GET', SECRET_PUT, [503, { message: 'Service unavailable' }], { every: true })
     const run = await rotate({ repositories: 'app,web', 'key-name': NAME })
@@ -124,7 +131,9 @@ describe('a write whose answer was lost', () => {
     expect(capgo.keys.has(previous.id)).toBe(true)
     expect(held()).toBe(capgo.keys.get(id)!.key)
     // A refused write (4xx) is proven unwritten: it is not read back.
-    expect(github.requests.filter((r) => r.method === 'GET' && /octo\/web\/actions\/secrets\/CAPGO_TOKEN$/.test(r.path))).toHaveLength(0)
+    expect(
+      github.requests.filter((r) => r.method === 'GET' && /octo\/web\/actions\/secrets\/CAPGO_TOKEN$/.test(r.path)),
+    ).toHaveLength(0)
   })
 
   it('is not read back on the normal path: no extra request when every answer arrives', async () => {

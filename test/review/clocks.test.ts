@@ -22,31 +22,34 @@ describe('GitHub clocks that disagree', () => {
   // A write whose answer is lost is settled by comparing the secret's updated_at with the Date of
   // GitHub's answers. GitHub's API front ends and the store that stamps updated_at are different
   // machines: when the store's clock is behind, a write that landed looks "unchanged since before".
-  it.each([5, 30, 120])('lost write, updated_at stamped %i s behind the Date headers: the secret must not end on a deleted key', async (seconds) => {
-    const box = await sandbox('classic')
-    try {
-      const previous = box.capgo.addKey({ name: NAME })
-      box.github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', previous.key)
-      box.github.age(2)
-      const fake = box.github as unknown as { handle: Handle }
-      const original = fake.handle.bind(box.github)
-      fake.handle = (m, p, h, b) => {
-        if (m !== 'PUT' || !p.endsWith('/actions/secrets/CAPGO_TOKEN')) return original(m, p, h, b)
-        box.github.clockSkewMs -= seconds * 1000
-        try {
-          return original(m, p, h, b)
-        } finally {
-          box.github.clockSkewMs += seconds * 1000
+  it.each([5, 30, 120])(
+    'lost write, updated_at stamped %i s behind the Date headers: the secret must not end on a deleted key',
+    async (seconds) => {
+      const box = await sandbox('classic')
+      try {
+        const previous = box.capgo.addKey({ name: NAME })
+        box.github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', previous.key)
+        box.github.age(2)
+        const fake = box.github as unknown as { handle: Handle }
+        const original = fake.handle.bind(box.github)
+        fake.handle = (m, p, h, b) => {
+          if (m !== 'PUT' || !p.endsWith('/actions/secrets/CAPGO_TOKEN')) return original(m, p, h, b)
+          box.github.clockSkewMs -= seconds * 1000
+          try {
+            return original(m, p, h, b)
+          } finally {
+            box.github.clockSkewMs += seconds * 1000
+          }
         }
+        box.github.fault('PUT', /\/actions\/secrets\/CAPGO_TOKEN$/, 'reset', { every: true, afterHandling: true })
+        const result = await run(box, { strategy: 'create' })
+        console.log(seconds, result.exitCode, result.error)
+        expect(liveSecret(box)).toEqual([])
+      } finally {
+        await box.close()
       }
-      box.github.fault('PUT', /\/actions\/secrets\/CAPGO_TOKEN$/, 'reset', { every: true, afterHandling: true })
-      const result = await run(box, { strategy: 'create' })
-      console.log(seconds, result.exitCode, result.error)
-      expect(liveSecret(box)).toEqual([])
-    } finally {
-      await box.close()
-    }
-  })
+    },
+  )
 })
 
 describe('Capgo clock ahead of the runner (or the runner behind)', () => {
@@ -69,7 +72,10 @@ describe('Capgo clock ahead of the runner (or the runner behind)', () => {
       const result = await run(box)
       console.log(result.exitCode, result.error)
       // Either refused in preflight (the contract's rule) or it sent a new expiry.
-      if (result.exitCode === 0) expect(new Date(box.capgo.keys.get(target.id)!.expires_at!).getTime()).toBeGreaterThan(box.capgo.now().getTime() + DAY)
+      if (result.exitCode === 0)
+        expect(new Date(box.capgo.keys.get(target.id)!.expires_at!).getTime()).toBeGreaterThan(
+          box.capgo.now().getTime() + DAY,
+        )
     } finally {
       await box.close()
     }

@@ -26,10 +26,22 @@ export async function sandbox(generation: Generation, repo = 'octo/app'): Promis
 }
 
 const GUARD = join(import.meta.dirname, 'loopback-guard.cjs')
-export const FAST = { CAPGO_ROTATION_TIMEOUT_MS: '1000', CAPGO_ROTATION_RETRY_BASE_MS: '10', NODE_OPTIONS: `--require ${GUARD}` }
+export const FAST = {
+  CAPGO_ROTATION_TIMEOUT_MS: '1000',
+  CAPGO_ROTATION_RETRY_BASE_MS: '10',
+  NODE_OPTIONS: `--require ${GUARD}`,
+}
 
-export async function run(box: Sandbox, extra: Record<string, string> = {}, env: Record<string, string> = {}): Promise<BundleRun> {
-  return runBundle(box.inputs(extra), { githubApiUrl: box.github.baseUrl, env: { ...FAST, ...env }, killAfterMs: 90_000 })
+export async function run(
+  box: Sandbox,
+  extra: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<BundleRun> {
+  return runBundle(box.inputs(extra), {
+    githubApiUrl: box.github.baseUrl,
+    env: { ...FAST, ...env },
+    killAfterMs: 90_000,
+  })
 }
 
 /**
@@ -51,10 +63,13 @@ export function unmaskedLeaks(result: BundleRun, secrets: readonly string[]): st
     } else if (trimmed.startsWith('::stop-commands::')) {
       stopped = trimmed.slice('::stop-commands::'.length)
     }
-    for (const secret of secrets) if (secret && line.includes(secret) && !masked.has(secret)) leaks.push(`stdout line shows ${secret.slice(0, 6)}… unmasked: ${line.slice(0, 80)}`)
+    for (const secret of secrets)
+      if (secret && line.includes(secret) && !masked.has(secret))
+        leaks.push(`stdout line shows ${secret.slice(0, 6)}… unmasked: ${line.slice(0, 80)}`)
   }
   // stderr is interleaved by the runner; anything there counts.
-  for (const secret of secrets) if (secret && result.stderr.includes(secret)) leaks.push(`stderr shows ${secret.slice(0, 6)}…`)
+  for (const secret of secrets)
+    if (secret && result.stderr.includes(secret)) leaks.push(`stderr shows ${secret.slice(0, 6)}…`)
   leaks.push(...findLeaks({ log: '', stderr: '', summary: result.summary, outputs: result.outputs }, secrets))
   return leaks
 }
@@ -62,8 +77,8 @@ export function unmaskedLeaks(result: BundleRun, secrets: readonly string[]): st
 /** Workflow commands the action's output issues, other than the ones it legitimately uses. */
 export function forgedCommands(result: BundleRun): string[] {
   const allowed = new Set(['add-mask', 'error', 'warning', 'notice', 'debug', 'group', 'endgroup'])
-  return commandsIn(result.stdout + '\n' + result.stderr)
-    .filter((c) => !allowed.has(c.name) || /##\[/.test(c.line) && !c.line.trimStart().startsWith('::'))
+  return commandsIn(`${result.stdout}\n${result.stderr}`)
+    .filter((c) => !allowed.has(c.name) || (/##\[/.test(c.line) && !c.line.trimStart().startsWith('::')))
     .map((c) => c.line)
 }
 

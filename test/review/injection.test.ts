@@ -20,7 +20,8 @@ const PAYLOADS = {
 
 function summaryInjected(summary: string): string[] {
   const found: string[] = []
-  for (const pattern of [/<img/i, /<script/i, /<details/i, /<\/table/i, /!\[[^\]]*\]\(/, /\]\(http:\/\/evil/]) if (pattern.test(summary)) found.push(String(pattern))
+  for (const pattern of [/<img/i, /<script/i, /<details/i, /<\/table/i, /!\[[^\]]*\]\(/, /\]\(http:\/\/evil/])
+    if (pattern.test(summary)) found.push(String(pattern))
   return found
 }
 
@@ -50,19 +51,30 @@ describe('input text', () => {
     })
   })
 
-  it.each(Object.entries(PAYLOADS))('environment %s: refused before any request, or kept as data', async (_, payload) => {
-    await withBox('classic', async (box) => {
-      const result = await run(box, { environment: payload })
-      const refusedEarly = result.exitCode !== 0 && box.capgo.requests.length === 0 && box.github.requests.length === 0
-      expect(refusedEarly ? [] : problems(box, result)).toEqual([])
-    })
-  })
+  it.each(Object.entries(PAYLOADS))(
+    'environment %s: refused before any request, or kept as data',
+    async (_, payload) => {
+      await withBox('classic', async (box) => {
+        const result = await run(box, { environment: payload })
+        const refusedEarly =
+          result.exitCode !== 0 && box.capgo.requests.length === 0 && box.github.requests.length === 0
+        expect(refusedEarly ? [] : problems(box, result)).toEqual([])
+      })
+    },
+  )
 })
 
 describe('server text', () => {
   it.each(Object.entries(PAYLOADS))('Capgo create refusal message %s', async (_, payload) => {
     await withBox('classic', async (box) => {
-      box.capgo.fault('POST', /^\/apikey\/?$/, [400, { error: `bad_${payload}`, message: payload, moreInfo: { detail: payload } }], { every: true })
+      box.capgo.fault(
+        'POST',
+        /^\/apikey\/?$/,
+        [400, { error: `bad_${payload}`, message: payload, moreInfo: { detail: payload } }],
+        {
+          every: true,
+        },
+      )
       const result = await run(box, { strategy: 'create' })
       expect(result.exitCode).not.toBe(0)
       expect(problems(box, result)).toEqual([])
@@ -81,7 +93,12 @@ describe('server text', () => {
   it.each(Object.entries(PAYLOADS))('GitHub 403 message and accepted-permissions header %s', async (_, payload) => {
     await withBox('classic', async (box) => {
       const header = payload.replace(/[\r\n]/g, ' ') // a header cannot carry CR or LF
-      box.github.fault('GET', /public-key$/, [403, { message: payload, documentation_url: payload }, { 'x-accepted-github-permissions': header }], { every: true })
+      box.github.fault(
+        'GET',
+        /public-key$/,
+        [403, { message: payload, documentation_url: payload }, { 'x-accepted-github-permissions': header }],
+        { every: true },
+      )
       const result = await run(box)
       expect(result.exitCode).not.toBe(0)
       expect(problems(box, result)).toEqual([])
@@ -116,13 +133,38 @@ describe('server text', () => {
     })
   })
 
-  it.each(Object.entries(PAYLOADS))('current Capgo: regenerated key with admin rights, warning names it, %s', async (_, payload) => {
-    await withBox('current', async (box) => {
-      // The key to regenerate is found by key-name; give it that name but hostile scope data.
-      box.capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN', global_permissions: ['org.create'], role: 'org_admin' })
-      box.capgo.fault('GET', /^\/apikey\/?$/, [200, [...box.capgo.keys.values()].map((k) => ({ id: k.id, name: k.name, rbac_id: k.rbac_id, created_at: k.created_at, updated_at: k.updated_at, expires_at: k.expires_at, user_id: k.user_id, is_hashed_key: false, global_permissions: k.name.startsWith('github-actions') ? ['org.create', payload] : [] }))], { every: true })
-      const result = await run(box)
-      expect(problems(box, result)).toEqual([])
-    })
-  })
+  it.each(Object.entries(PAYLOADS))(
+    'current Capgo: regenerated key with admin rights, warning names it, %s',
+    async (_, payload) => {
+      await withBox('current', async (box) => {
+        // The key to regenerate is found by key-name; give it that name but hostile scope data.
+        box.capgo.addKey({
+          name: 'github-actions:octo/app:CAPGO_TOKEN',
+          global_permissions: ['org.create'],
+          role: 'org_admin',
+        })
+        box.capgo.fault(
+          'GET',
+          /^\/apikey\/?$/,
+          [
+            200,
+            [...box.capgo.keys.values()].map((k) => ({
+              id: k.id,
+              name: k.name,
+              rbac_id: k.rbac_id,
+              created_at: k.created_at,
+              updated_at: k.updated_at,
+              expires_at: k.expires_at,
+              user_id: k.user_id,
+              is_hashed_key: false,
+              global_permissions: k.name.startsWith('github-actions') ? ['org.create', payload] : [],
+            })),
+          ],
+          { every: true },
+        )
+        const result = await run(box)
+        expect(problems(box, result)).toEqual([])
+      })
+    },
+  )
 })

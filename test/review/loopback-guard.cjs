@@ -10,7 +10,12 @@ const blocked = (what) => {
 }
 const connect = net.Socket.prototype.connect
 net.Socket.prototype.connect = function (...args) {
-  const options = typeof args[0] === 'object' && args[0] !== null ? (Array.isArray(args[0]) ? args[0][0] : args[0]) : { port: args[0], host: typeof args[1] === 'string' ? args[1] : 'localhost' }
+  const options =
+    typeof args[0] === 'object' && args[0] !== null
+      ? Array.isArray(args[0])
+        ? args[0][0]
+        : args[0]
+      : { port: args[0], host: typeof args[1] === 'string' ? args[1] : 'localhost' }
   const host = options.host ?? 'localhost'
   if (!options.path && !LOOPBACK.test(host)) {
     const error = blocked(`connect ${host}:${options.port}`)

@@ -39,7 +39,9 @@ function managingKeyTouched(box: Sandbox, before: string): string[] {
   const id = box.capgo.managingKey.id
   if (!box.capgo.keys.has(id)) problems.push(`managing key ${id} was deleted`)
   else if (box.capgo.managingKey.key !== before) problems.push(`managing key ${id} was regenerated`)
-  const touching = box.capgo.mutatingRequests().filter((r) => r.path.replace(/\/$/, '').endsWith(`/${id}`) || (r.body as { id?: unknown } | undefined)?.id === id)
+  const touching = box.capgo
+    .mutatingRequests()
+    .filter((r) => r.path.replace(/\/$/, '').endsWith(`/${id}`) || (r.body as { id?: unknown } | undefined)?.id === id)
   for (const r of touching) problems.push(`${r.method} ${r.path} reached Capgo`)
   return problems
 }
@@ -66,7 +68,10 @@ describe('the managing key survives', () => {
     await withBox(async (box, original) => {
       // An account with 1000 other keys: PostgREST's max_rows cuts the list; a lookup by id still finds the key.
       const others = Array.from({ length: 1000 }, (_, i) => box.capgo.addKey({ name: `device-${i}` }))
-      serveList(box, others.map((k) => classicRow(k)))
+      serveList(
+        box,
+        others.map((k) => classicRow(k)),
+      )
       const result = await run(box, { 'previous-key-id': String(box.capgo.managingKey.id), strategy: 'create' })
       console.log(result.exitCode, result.error)
       expect(managingKeyTouched(box, original)).toEqual([])
@@ -76,7 +81,10 @@ describe('the managing key survives', () => {
   it('same, strategy regenerate', async () => {
     await withBox(async (box, original) => {
       const others = Array.from({ length: 1000 }, (_, i) => box.capgo.addKey({ name: `device-${i}` }))
-      serveList(box, others.map((k) => classicRow(k)))
+      serveList(
+        box,
+        others.map((k) => classicRow(k)),
+      )
       const result = await run(box, { 'previous-key-id': String(box.capgo.managingKey.id), strategy: 'regenerate' })
       console.log(result.exitCode, result.error)
       expect(managingKeyTouched(box, original)).toEqual([])
@@ -86,7 +94,10 @@ describe('the managing key survives', () => {
   it('key-id-variable holds the managing key id, the key past the list cut', async () => {
     await withBox(async (box, original) => {
       const others = Array.from({ length: 1000 }, (_, i) => box.capgo.addKey({ name: `device-${i}` }))
-      serveList(box, others.map((k) => classicRow(k)))
+      serveList(
+        box,
+        others.map((k) => classicRow(k)),
+      )
       box.github.setVariable('octo/app', 'CAPGO_KEY_ID', String(box.capgo.managingKey.id))
       const result = await run(box, { 'key-id-variable': 'CAPGO_KEY_ID', strategy: 'create' })
       console.log(result.exitCode, result.error)
@@ -126,7 +137,12 @@ describe('the managing key survives', () => {
     await withBox(async (box, original) => {
       box.capgo.managingKey.name = NAME
       box.capgo.managingKey.hashed = true
-      serveList(box, [...box.capgo.keys.values()].map((k) => classicRow(k, k.hashed ? { key_hash: sha256Hex(k.key).toUpperCase() } : {})))
+      serveList(
+        box,
+        [...box.capgo.keys.values()].map((k) =>
+          classicRow(k, k.hashed ? { key_hash: sha256Hex(k.key).toUpperCase() } : {}),
+        ),
+      )
       const result = await run(box, { strategy: 'create' })
       console.log(result.exitCode, result.error)
       expect(managingKeyTouched(box, original)).toEqual([])
@@ -136,7 +152,10 @@ describe('the managing key survives', () => {
   it('a list row with neither key nor key_hash for the managing key (a server that hides both)', async () => {
     await withBox(async (box, original) => {
       box.capgo.managingKey.name = NAME
-      serveList(box, [...box.capgo.keys.values()].map((k) => classicRow(k, { key: null, key_hash: null })))
+      serveList(
+        box,
+        [...box.capgo.keys.values()].map((k) => classicRow(k, { key: null, key_hash: null })),
+      )
       const result = await run(box, { strategy: 'create' })
       console.log(result.exitCode, result.error)
       expect(managingKeyTouched(box, original)).toEqual([])
@@ -146,7 +165,10 @@ describe('the managing key survives', () => {
   it('duplicate ids: the managing key id appears twice, once as a key of this rotation', async () => {
     await withBox(async (box, original) => {
       const m = box.capgo.managingKey
-      serveList(box, [classicRow(m), classicRow(m, { key: 'aaaaaaaa-0000-4000-8000-000000000000', name: NAME, mode: 'upload' })])
+      serveList(box, [
+        classicRow(m),
+        classicRow(m, { key: 'aaaaaaaa-0000-4000-8000-000000000000', name: NAME, mode: 'upload' }),
+      ])
       const result = await run(box, { strategy: 'create' })
       console.log(result.exitCode, result.error)
       expect(managingKeyTouched(box, original)).toEqual([])
@@ -156,7 +178,10 @@ describe('the managing key survives', () => {
   it('ids as strings in the list', async () => {
     await withBox(async (box, original) => {
       box.capgo.managingKey.name = NAME
-      serveList(box, [...box.capgo.keys.values()].map((k) => classicRow(k, { id: String(k.id) })))
+      serveList(
+        box,
+        [...box.capgo.keys.values()].map((k) => classicRow(k, { id: String(k.id) })),
+      )
       const result = await run(box, { strategy: 'create', 'previous-key-id': String(box.capgo.managingKey.id) })
       console.log(result.exitCode, result.error)
       expect(managingKeyTouched(box, original)).toEqual([])

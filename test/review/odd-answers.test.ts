@@ -33,7 +33,8 @@ function secretProblems(box: Sandbox, exitCode: number | null): string[] {
   const stored = box.github.stored({ repo: 'octo/app' }, 'CAPGO_TOKEN')
   if (stored) {
     const value = box.github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')
-    if (!box.capgo.isAlive(value)) problems.push(`CAPGO_TOKEN holds a dead value ${JSON.stringify(value.slice(0, 8))} (exit ${exitCode})`)
+    if (!box.capgo.isAlive(value))
+      problems.push(`CAPGO_TOKEN holds a dead value ${JSON.stringify(value.slice(0, 8))} (exit ${exitCode})`)
   }
   return problems
 }
@@ -47,7 +48,10 @@ const CREATE_SHAPES: Array<[string, (row: Record<string, unknown>) => unknown]> 
   ['the row with key empty', (row) => ({ ...row, key: '', secret: row.key })],
   ['the row with key null and the value in another field', (row) => ({ ...row, key: null, value: row.key })],
   ['the row with a different name', (row) => ({ ...row, name: 'someone-else' })],
-  ['the row wrapped with an error field', (row) => ({ ...row, error: 'partial', message: `created ${String(row.key)}` })],
+  [
+    'the row wrapped with an error field',
+    (row) => ({ ...row, error: 'partial', message: `created ${String(row.key)}` }),
+  ],
 ]
 
 describe('classic create answered in an odd shape', () => {
@@ -58,12 +62,21 @@ describe('classic create answered in an odd shape', () => {
       box.github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', previous.key)
       rewrite(box, 'POST', /^\/apikey\/?$/, ([status, body]) => [status, shape(body as Record<string, unknown>)])
       const first = await run(box, { strategy: 'create' })
-      const problems = [...unmaskedLeaks(first, [...box.capgo.allKeyValues(), box.token]), ...secretProblems(box, first.exitCode)]
+      const problems = [
+        ...unmaskedLeaks(first, [...box.capgo.allKeyValues(), box.token]),
+        ...secretProblems(box, first.exitCode),
+      ]
       const second = await run(box, { strategy: 'create' })
-      problems.push(...unmaskedLeaks(second, [...box.capgo.allKeyValues(), box.token]), ...secretProblems(box, second.exitCode))
+      problems.push(
+        ...unmaskedLeaks(second, [...box.capgo.allKeyValues(), box.token]),
+        ...secretProblems(box, second.exitCode),
+      )
       if (second.exitCode !== 0) problems.push(`re-run failed: ${second.error}`)
       const named = box.capgo.named(NAME)
-      if (named.length !== 1) problems.push(`after the re-run ${named.length} keys are named key-name (ids ${named.map((k) => k.id).join(', ')})`)
+      if (named.length !== 1)
+        problems.push(
+          `after the re-run ${named.length} keys are named key-name (ids ${named.map((k) => k.id).join(', ')})`,
+        )
       const orphans = [...box.capgo.keys.values()].filter((k) => k.name === 'someone-else')
       if (orphans.length > 0) problems.push(`orphan key(s) ${orphans.map((k) => k.id).join(', ')} left alive`)
       console.log(_, first.exitCode, first.error?.slice(0, 200))
@@ -95,7 +108,10 @@ describe('current regenerate answered in an odd shape', () => {
       const problems = [...unmaskedLeaks(first, [...box.capgo.allKeyValues(), box.token])]
       if (first.exitCode === 0) problems.push(...secretProblems(box, first.exitCode))
       const second = await run(box)
-      problems.push(...unmaskedLeaks(second, [...box.capgo.allKeyValues(), box.token]), ...secretProblems(box, second.exitCode))
+      problems.push(
+        ...unmaskedLeaks(second, [...box.capgo.allKeyValues(), box.token]),
+        ...secretProblems(box, second.exitCode),
+      )
       if (second.exitCode !== 0) problems.push(`re-run failed: ${second.error}`)
       console.log(_, first.exitCode, first.error?.slice(0, 300))
       expect(problems).toEqual([])

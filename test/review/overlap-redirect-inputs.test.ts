@@ -24,7 +24,11 @@ describe('overlapping runs', () => {
       box.github.latencyMs = 30
       const results = await Promise.all([run(box), run(box), run(box)])
       const exits = results.map((r) => r.exitCode)
-      console.log(generation, exits, results.map((r) => r.error?.slice(0, 120)))
+      console.log(
+        generation,
+        exits,
+        results.map((r) => r.error?.slice(0, 120)),
+      )
       expect(exits.filter((e) => e === 0).length).toBeGreaterThanOrEqual(1)
       expect(state(box)).toEqual([])
       box.github.latencyMs = 0
@@ -42,12 +46,27 @@ describe('overlapping runs', () => {
     try {
       const first = box.capgo.addKey({ name: NAME })
       box.github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', first.key)
-      box.github.fault('POST', /\/actions\/variables$/, [403, { message: 'Resource not accessible by personal access token' }], { every: true })
-      box.github.fault('GET', /\/actions\/variables\/CAPGO_ROTATION_LEASE_/, [403, { message: 'Resource not accessible by personal access token' }], { every: true })
+      box.github.fault(
+        'POST',
+        /\/actions\/variables$/,
+        [403, { message: 'Resource not accessible by personal access token' }],
+        {
+          every: true,
+        },
+      )
+      box.github.fault(
+        'GET',
+        /\/actions\/variables\/CAPGO_ROTATION_LEASE_/,
+        [403, { message: 'Resource not accessible by personal access token' }],
+        { every: true },
+      )
       box.github.latencyMs = 40
       const results = await Promise.all([run(box), run(box)])
       const exits = results.map((r) => r.exitCode)
-      console.log(exits, results.map((r) => r.error?.slice(0, 160)))
+      console.log(
+        exits,
+        results.map((r) => r.error?.slice(0, 160)),
+      )
       const dead = state(box)
       // Documented: at worst one run fails. A dead secret with every run passing breaks the contract.
       if (exits.every((e) => e === 0)) expect(dead).toEqual([])
@@ -73,25 +92,44 @@ async function evilOrigin(): Promise<{ url: string; seen: IncomingHttpHeaders[];
 }
 
 describe('redirects to another origin', () => {
-  it.each([301, 302, 303, 307, 308])('Capgo list and GitHub public key answer %i: no credential reaches the other origin', async (status) => {
-    const box = await sandbox('classic')
-    const evil = await evilOrigin()
-    try {
-      box.capgo.fault('GET', /^\/apikey\/?$/, [status, '', { location: `${evil.url}/apikey/` }], { every: true })
-      box.github.fault('GET', /public-key$/, [status, '', { location: `${evil.url}/repos/octo/app/actions/secrets/public-key` }], { every: true })
-      await run(box)
-      const leaked = evil.seen.filter((h) => JSON.stringify(h).includes(box.capgo.managingKey.key) || JSON.stringify(h).includes(box.token))
-      expect(leaked).toEqual([])
-    } finally {
-      await box.close()
-      await evil.close()
-    }
-  })
+  it.each([301, 302, 303, 307, 308])(
+    'Capgo list and GitHub public key answer %i: no credential reaches the other origin',
+    async (status) => {
+      const box = await sandbox('classic')
+      const evil = await evilOrigin()
+      try {
+        box.capgo.fault('GET', /^\/apikey\/?$/, [status, '', { location: `${evil.url}/apikey/` }], { every: true })
+        box.github.fault(
+          'GET',
+          /public-key$/,
+          [status, '', { location: `${evil.url}/repos/octo/app/actions/secrets/public-key` }],
+          {
+            every: true,
+          },
+        )
+        await run(box)
+        const leaked = evil.seen.filter(
+          (h) => JSON.stringify(h).includes(box.capgo.managingKey.key) || JSON.stringify(h).includes(box.token),
+        )
+        expect(leaked).toEqual([])
+      } finally {
+        await box.close()
+        await evil.close()
+      }
+    },
+  )
 
   it('capgo-api-url with credentials in it, or a different origin spelled as loopback', async () => {
     const box = await sandbox('classic')
     try {
-      for (const url of [`http://user:pass@127.0.0.1:${new URL(box.capgo.baseUrl).port}`, 'http://localhost.example.com:1', 'http://127.0.0.1.nip.io:1', 'http://2130706433:1', 'ftp://127.0.0.1:1', 'javascript:alert(1)']) {
+      for (const url of [
+        `http://user:pass@127.0.0.1:${new URL(box.capgo.baseUrl).port}`,
+        'http://localhost.example.com:1',
+        'http://127.0.0.1.nip.io:1',
+        'http://2130706433:1',
+        'ftp://127.0.0.1:1',
+        'javascript:alert(1)',
+      ]) {
         const before = box.capgo.requests.length + box.github.requests.length
         const result = await run(box, { 'capgo-api-url': url })
         const sent = box.capgo.requests.length + box.github.requests.length - before
@@ -144,7 +182,12 @@ describe('bad inputs are refused before any request', () => {
     try {
       const result = await run(box, extra)
       const sent = [...box.capgo.requests, ...box.github.requests].map((r) => `${r.method} ${r.path}`)
-      console.log(JSON.stringify(extra).slice(0, 60), result.exitCode, sent.join(' | ').slice(0, 400), JSON.stringify(result.error?.slice(0, 140)))
+      console.log(
+        JSON.stringify(extra).slice(0, 60),
+        result.exitCode,
+        sent.join(' | ').slice(0, 400),
+        JSON.stringify(result.error?.slice(0, 140)),
+      )
       expect({ exit: result.exitCode === 0 ? 0 : 1, sent }).toEqual({ exit: 1, sent: [] })
     } finally {
       await box.close()

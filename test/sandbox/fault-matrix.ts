@@ -35,27 +35,117 @@ export interface Step {
 
 export const STEPS: readonly Step[] = [
   { name: 'Capgo list', service: 'capgo', method: 'GET', path: /^\/apikey\/$/, generation: 'classic' },
-  { name: 'public key octo/app', service: 'github', method: 'GET', path: /\/repos\/octo\/app\/actions\/secrets\/public-key$/, generation: 'classic' },
-  { name: 'public key org octo', service: 'github', method: 'GET', path: /\/orgs\/octo\/actions\/secrets\/public-key$/, generation: 'classic' },
-  { name: 'org visibility read', service: 'github', method: 'GET', path: /\/orgs\/octo\/actions\/secrets\/CAPGO_TOKEN$/, generation: 'classic' },
-  { name: 'org selected repos read', service: 'github', method: 'GET', path: /\/orgs\/octo\/actions\/secrets\/CAPGO_TOKEN\/repositories$/, generation: 'classic' },
-  { name: 'variable read', service: 'github', method: 'GET', path: /\/actions\/variables\/CAPGO_KEY_ID$/, generation: 'classic' },
+  {
+    name: 'public key octo/app',
+    service: 'github',
+    method: 'GET',
+    path: /\/repos\/octo\/app\/actions\/secrets\/public-key$/,
+    generation: 'classic',
+  },
+  {
+    name: 'public key org octo',
+    service: 'github',
+    method: 'GET',
+    path: /\/orgs\/octo\/actions\/secrets\/public-key$/,
+    generation: 'classic',
+  },
+  {
+    name: 'org visibility read',
+    service: 'github',
+    method: 'GET',
+    path: /\/orgs\/octo\/actions\/secrets\/CAPGO_TOKEN$/,
+    generation: 'classic',
+  },
+  {
+    name: 'org selected repos read',
+    service: 'github',
+    method: 'GET',
+    path: /\/orgs\/octo\/actions\/secrets\/CAPGO_TOKEN\/repositories$/,
+    generation: 'classic',
+  },
+  {
+    name: 'variable read',
+    service: 'github',
+    method: 'GET',
+    path: /\/actions\/variables\/CAPGO_KEY_ID$/,
+    generation: 'classic',
+  },
   { name: 'create', service: 'capgo', method: 'POST', path: /^\/apikey\/$/, generation: 'classic' },
-  { name: 'write octo/app', service: 'github', method: 'PUT', path: /\/repos\/octo\/app\/actions\/secrets\/CAPGO_TOKEN$/, generation: 'classic' },
-  { name: 'write org octo', service: 'github', method: 'PUT', path: /\/orgs\/octo\/actions\/secrets\/CAPGO_TOKEN$/, generation: 'classic' },
-  { name: 'variable write', service: 'github', method: 'PATCH', path: /\/actions\/variables\/CAPGO_KEY_ID$/, generation: 'classic' },
+  {
+    name: 'write octo/app',
+    service: 'github',
+    method: 'PUT',
+    path: /\/repos\/octo\/app\/actions\/secrets\/CAPGO_TOKEN$/,
+    generation: 'classic',
+  },
+  {
+    name: 'write org octo',
+    service: 'github',
+    method: 'PUT',
+    path: /\/orgs\/octo\/actions\/secrets\/CAPGO_TOKEN$/,
+    generation: 'classic',
+  },
+  {
+    name: 'variable write',
+    service: 'github',
+    method: 'PATCH',
+    path: /\/actions\/variables\/CAPGO_KEY_ID$/,
+    generation: 'classic',
+  },
   { name: 'delete previous', service: 'capgo', method: 'DELETE', path: /^\/apikey\/\d+$/, generation: 'classic' },
-  { name: 'write check (regen)', service: 'github', method: 'PUT', path: /\/CAPGO_ROTATION_WRITE_CHECK(?:_[0-9A-F]{32})?$/, generation: 'current' },
+  {
+    name: 'write check (regen)',
+    service: 'github',
+    method: 'PUT',
+    path: /\/CAPGO_ROTATION_WRITE_CHECK(?:_[0-9A-F]{32})?$/,
+    generation: 'current',
+  },
   { name: 'regenerate', service: 'capgo', method: 'PUT', path: /^\/apikey\/\d+$/, generation: 'current' },
-  { name: 'write octo/app (regen)', service: 'github', method: 'PUT', path: /\/repos\/octo\/app\/actions\/secrets\/CAPGO_TOKEN$/, generation: 'current' },
+  {
+    name: 'write octo/app (regen)',
+    service: 'github',
+    method: 'PUT',
+    path: /\/repos\/octo\/app\/actions\/secrets\/CAPGO_TOKEN$/,
+    generation: 'current',
+  },
 ]
 
 export const FAULTS: ReadonlyArray<readonly [string, (service: 'capgo' | 'github') => FaultAction]> = [
-  ['500', (s) => [500, s === 'capgo' ? { error: 'internal_error', message: 'Internal error' } : { message: 'Server Error' }]],
-  ['503', (s) => [503, s === 'capgo' ? { error: 'unavailable', message: 'Unavailable' } : { message: 'Secrets service unavailable' }]],
-  ['429 Retry-After', (s) => [429, s === 'capgo' ? { error: 'too_many_requests', message: 'Too many requests' } : { message: 'Too many requests' }, { 'retry-after': '1' }]],
-  ['401', (s) => [401, s === 'capgo' ? { error: 'invalid_apikey', message: 'Invalid API key' } : { message: 'Bad credentials' }]],
-  ['403', (s) => [403, s === 'capgo' ? { error: 'forbidden', message: 'Forbidden' } : { message: 'Resource not accessible by personal access token' }]],
+  [
+    '500',
+    (s) => [500, s === 'capgo' ? { error: 'internal_error', message: 'Internal error' } : { message: 'Server Error' }],
+  ],
+  [
+    '503',
+    (s) => [
+      503,
+      s === 'capgo' ? { error: 'unavailable', message: 'Unavailable' } : { message: 'Secrets service unavailable' },
+    ],
+  ],
+  [
+    '429 Retry-After',
+    (s) => [
+      429,
+      s === 'capgo' ? { error: 'too_many_requests', message: 'Too many requests' } : { message: 'Too many requests' },
+      { 'retry-after': '1' },
+    ],
+  ],
+  [
+    '401',
+    (s) => [
+      401,
+      s === 'capgo' ? { error: 'invalid_apikey', message: 'Invalid API key' } : { message: 'Bad credentials' },
+    ],
+  ],
+  [
+    '403',
+    (s) => [
+      403,
+      s === 'capgo'
+        ? { error: 'forbidden', message: 'Forbidden' }
+        : { message: 'Resource not accessible by personal access token' },
+    ],
+  ],
   ['404', (s) => [404, s === 'capgo' ? { error: 'not_found', message: 'Not found' } : { message: 'Not Found' }]],
   ['connection reset', () => 'reset'],
   ['hang past timeout', () => 'hang'],
@@ -78,7 +168,9 @@ const TARGETS: Record<'classic' | 'current', Scope[]> = {
   current: [{ repo: 'octo/app' }],
 }
 
-async function scenario(generation: 'classic' | 'current'): Promise<{ sandbox: Sandbox; inputs: Record<string, string> }> {
+async function scenario(
+  generation: 'classic' | 'current',
+): Promise<{ sandbox: Sandbox; inputs: Record<string, string> }> {
   const sandbox = await startSandbox({ generation })
   const { capgo, github } = sandbox
   github.addRepo('octo/app').addRepo('octo/web').addOrg('octo')
@@ -87,8 +179,14 @@ async function scenario(generation: 'classic' | 'current'): Promise<{ sandbox: S
   github.sealAndStore({ repo: 'octo/app' }, SECRET, previous.key)
   github.setVariable('octo/app', VARIABLE, String(previous.id))
   if (generation === 'classic') {
-    github.sealAndStore({ org: 'octo' }, SECRET, previous.key, { visibility: 'selected', selected_repository_ids: [github.repoIds.get('octo/web')!] })
-    return { sandbox, inputs: { repositories: 'app', organization: 'octo', 'key-id-variable': VARIABLE, 'key-name': NAME } }
+    github.sealAndStore({ org: 'octo' }, SECRET, previous.key, {
+      visibility: 'selected',
+      selected_repository_ids: [github.repoIds.get('octo/web')!],
+    })
+    return {
+      sandbox,
+      inputs: { repositories: 'app', organization: 'octo', 'key-id-variable': VARIABLE, 'key-name': NAME },
+    }
   }
   return { sandbox, inputs: { 'key-id-variable': VARIABLE } }
 }
@@ -128,7 +226,9 @@ export async function runCell(step: Step, faultName: string, fault: FaultAction,
     const violations = checkInvariants(sandbox, step.generation, run, keysBefore)
     // Whether the faulted run left a target on a dead value (only a regenerate can, and says so).
     const deadValueReported =
-      step.generation === 'current' && run.exitCode === 1 && holdings(sandbox, step.generation).some((h) => h.keyId === undefined)
+      step.generation === 'current' &&
+      run.exitCode === 1 &&
+      holdings(sandbox, step.generation).some((h) => h.keyId === undefined)
 
     sandbox.capgo.clearFaults()
     sandbox.github.clearFaults()
@@ -145,13 +245,25 @@ export async function runCell(step: Step, faultName: string, fault: FaultAction,
           : deadValueReported
             ? 'failed cleanly, old value dead (regenerate)'
             : 'failed cleanly'
-    return { step: step.name, fault: every ? `${faultName}, every call` : faultName, outcome, violations, rerunProblems, durationMs: run.durationMs }
+    return {
+      step: step.name,
+      fault: every ? `${faultName}, every call` : faultName,
+      outcome,
+      violations,
+      rerunProblems,
+      durationMs: run.durationMs,
+    }
   } finally {
     await sandbox.close()
   }
 }
 
-function checkInvariants(sandbox: Sandbox, generation: 'classic' | 'current', run: BundleRun, keysBefore: Set<number>): string[] {
+function checkInvariants(
+  sandbox: Sandbox,
+  generation: 'classic' | 'current',
+  run: BundleRun,
+  keysBefore: Set<number>,
+): string[] {
   const problems: string[] = []
   const held = holdings(sandbox, generation)
   // No secret is left pointing at a dead key. The one exception is inherent to regenerating (the
@@ -165,12 +277,14 @@ function checkInvariants(sandbox: Sandbox, generation: 'classic' | 'current', ru
   }
   // A partial write is reported, not hidden.
   const distinct = new Set(held.map((h) => h.value))
-  if (distinct.size > 1 && (run.exitCode !== 1 || !/its previous value/.test(run.summary))) problems.push('a partial write was not reported')
+  if (distinct.size > 1 && (run.exitCode !== 1 || !/its previous value/.test(run.summary)))
+    problems.push('a partial write was not reported')
   // A success leaves every target on one live key, and the variable on its id.
   if (run.exitCode === 0) {
     if (distinct.size !== 1) problems.push('success, but targets hold different keys')
     const id = held[0]?.keyId
-    if (id !== undefined && sandbox.github.variable('octo/app', VARIABLE) !== String(id)) problems.push('success, but the variable is stale')
+    if (id !== undefined && sandbox.github.variable('octo/app', VARIABLE) !== String(id))
+      problems.push('success, but the variable is stale')
   }
   // A failure is clean: an error annotation, no stack trace, nothing on stderr.
   if (run.exitCode !== 0 && run.exitCode !== 1) problems.push(`exit code ${run.exitCode}`)
@@ -178,7 +292,8 @@ function checkInvariants(sandbox: Sandbox, generation: 'classic' | 'current', ru
   if (/\n\s+at .+:\d+:\d+/.test(run.stdout) || run.stderr !== '') problems.push('a stack trace or stderr output')
   // Secrets never leak, and the run ends within its bound.
   problems.push(...leaks(sandbox, run))
-  if (run.durationMs > RUN_BOUND_MS) problems.push(`took ${Math.round(run.durationMs)} ms, over the ${RUN_BOUND_MS} ms bound`)
+  if (run.durationMs > RUN_BOUND_MS)
+    problems.push(`took ${Math.round(run.durationMs)} ms, over the ${RUN_BOUND_MS} ms bound`)
   return problems
 }
 
@@ -190,7 +305,8 @@ function checkConverged(sandbox: Sandbox, generation: 'classic' | 'current', rer
   if (ids.size !== 1 || ids.has(undefined)) problems.push('targets do not all hold one live key')
   const named = sandbox.capgo.named(NAME)
   if (named.length !== 1) problems.push(`${named.length} keys named ${NAME}, not 1`)
-  if (sandbox.github.variable('octo/app', VARIABLE) !== String(named[0]?.id)) problems.push('the variable does not hold the live id')
+  if (sandbox.github.variable('octo/app', VARIABLE) !== String(named[0]?.id))
+    problems.push('the variable does not hold the live id')
   problems.push(...leaks(sandbox, rerun))
   return problems
 }

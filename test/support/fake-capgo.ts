@@ -153,7 +153,9 @@ export class FakeCapgo extends FakeService {
 
   /** Another key that manages keys: mode all on classic; on current, role apikey_manager (H baseline.sql:27462-27481). */
   addManagingKey(name: string): FakeKey {
-    return this.addKey(this.generation === 'current' ? { name, mode: null, role: 'apikey_manager' } : { name, mode: 'all' })
+    return this.addKey(
+      this.generation === 'current' ? { name, mode: null, role: 'apikey_manager' } : { name, mode: 'all' },
+    )
   }
 
   /** A key of another user of the same Capgo. */
@@ -262,7 +264,8 @@ export class FakeCapgo extends FakeService {
   private classic(route: Route, caller: FakeKey, body: unknown): Reply {
     const documented = this.generation === 'documented'
     const limited = caller.limited_to_apps.length > 0 || caller.limited_to_orgs.length > 0
-    const limitedError = (code: string) => new Refusal(401, code, 'You cannot do that as a limited API key', { apikeyId: caller.id })
+    const limitedError = (code: string) =>
+      new Refusal(401, code, 'You cannot do that as a limited API key', { apikeyId: caller.id })
     switch (route.kind) {
       case 'list': {
         if (limited) throw limitedError('cannot_list_apikeys') // C get.ts:21-25
@@ -275,7 +278,8 @@ export class FakeCapgo extends FakeService {
         const id = this.classicId(route.id)
         // C get.ts:64-72: `key.eq.<id>,id.eq.<id>` of the caller's user.
         const key = this.classicLookup(id, caller)
-        if (!key) throw new Refusal(404, 'failed_to_get_apikey', 'Failed to get API key', { supabaseError: NOT_FOUND_ROW })
+        if (!key)
+          throw new Refusal(404, 'failed_to_get_apikey', 'Failed to get API key', { supabaseError: NOT_FOUND_ROW })
         const row = this.classicRow(key, false)
         return [200, documented ? { apikey: row } : row]
       }
@@ -304,10 +308,19 @@ export class FakeCapgo extends FakeService {
   private classicCreate(caller: FakeKey, limited: boolean, body: unknown): Record<string, unknown> {
     const request = this.jsonBody(body) // :97
     // :102-115
-    const apps = this.stringArray(request.limited_to_apps, 'invalid_limited_to_apps', 'limited_to_apps must be an array of app ids')
-    const orgs = this.stringArray(request.limited_to_orgs, 'invalid_limited_to_orgs', 'limited_to_orgs must be an array of org ids')
+    const apps = this.stringArray(
+      request.limited_to_apps,
+      'invalid_limited_to_apps',
+      'limited_to_apps must be an array of app ids',
+    )
+    const orgs = this.stringArray(
+      request.limited_to_orgs,
+      'invalid_limited_to_orgs',
+      'limited_to_orgs must be an array of org ids',
+    )
     // :117-121: simpleError, so 400 (only an `all` key reaches here: the middleware refused the rest).
-    if (caller.mode !== 'all' || limited) throw simple('cannot_create_apikey', 'You cannot create API keys with this API key', { keyId: caller.id })
+    if (caller.mode !== 'all' || limited)
+      throw simple('cannot_create_apikey', 'You cannot create API keys with this API key', { keyId: caller.id })
     if (Array.isArray(request.bindings) && request.bindings.length > 0) {
       // :194-297: RBAC bindings at creation are outside what the action does.
       throw new Refusal(501, 'not_modelled', 'the fake does not model keys created with bindings')
@@ -324,13 +337,17 @@ export class FakeCapgo extends FakeService {
     this.checkPolicy(this.resolvePolicyOrgIds(apps, orgs), expiresAt)
     // :298-330: insert (or create_hashed_apikey). limited_to_orgs is uuid[]: a non-UUID fails the insert.
     if ((orgs ?? []).some((org) => !UUID.test(org))) {
-      throw simple('failed_to_create_apikey', 'Failed to create API key', { supabaseError: { code: '22P02', message: 'invalid input syntax for type uuid' } })
+      throw simple('failed_to_create_apikey', 'Failed to create API key', {
+        supabaseError: { code: '22P02', message: 'invalid input syntax for type uuid' },
+      })
     }
     // The enforce_apikey_expiration_policy trigger (20260507090436_fix_apikey_rbac_rpc_oracle_and_
     // expiration_scope.sql:159-235) also covers an unlimited key, through the user's orgs.
     const violation = this.triggerViolation(apps, orgs, caller.user_id, expiresAt)
     if (violation) {
-      throw simple('failed_to_create_apikey', 'Failed to create API key', { supabaseError: { code: 'P0001', message: violation.code, details: violation.message } })
+      throw simple('failed_to_create_apikey', 'Failed to create API key', {
+        supabaseError: { code: 'P0001', message: violation.code, details: violation.message },
+      })
     }
     const created = this.addKey({
       name: String(name),
@@ -353,7 +370,8 @@ export class FakeCapgo extends FakeService {
     // :44-52
     const resolvedId = routeId ? routeId : id !== undefined ? String(id) : ''
     if (!resolvedId) throw simple('api_key_id_required', 'API key ID is required')
-    if (!UUID.test(resolvedId) && !NUMERIC.test(resolvedId)) throw simple('invalid_id_format', 'API key ID must be a valid UUID or number')
+    if (!UUID.test(resolvedId) && !NUMERIC.test(resolvedId))
+      throw simple('invalid_id_format', 'API key ID must be a valid UUID or number')
     this.validateExpirationDate(expires_at) // :55
     // :59-102
     const hasUpdates = [name, mode, limited_to_apps, limited_to_orgs, expires_at].some((v) => v !== undefined)
@@ -361,17 +379,32 @@ export class FakeCapgo extends FakeService {
     if (mode !== undefined && (typeof mode !== 'string' || !KEY_MODES.includes(mode))) {
       throw simple('invalid_mode', `Invalid mode. Must be one of: ${KEY_MODES.join(', ')}`)
     }
-    const apps = this.stringArray(limited_to_apps, 'limited_to_apps_must_be_an_array_of_strings', 'limited_to_apps must be an array of strings')
-    const orgs = this.stringArray(limited_to_orgs, 'limited_to_orgs_must_be_an_array_of_strings', 'limited_to_orgs must be an array of strings')
-    if (regenerate !== undefined && typeof regenerate !== 'boolean') throw simple('regenerate_must_be_boolean', 'regenerate must be a boolean')
+    const apps = this.stringArray(
+      limited_to_apps,
+      'limited_to_apps_must_be_an_array_of_strings',
+      'limited_to_apps must be an array of strings',
+    )
+    const orgs = this.stringArray(
+      limited_to_orgs,
+      'limited_to_orgs_must_be_an_array_of_strings',
+      'limited_to_orgs must be an array of strings',
+    )
+    if (regenerate !== undefined && typeof regenerate !== 'boolean')
+      throw simple('regenerate_must_be_boolean', 'regenerate must be a boolean')
     if (!hasUpdates && !regenerate) {
-      throw simple('no_valid_fields_provided_for_update', 'No valid fields provided for update. Provide name, mode, limited_to_apps, limited_to_orgs, or expires_at.')
+      throw simple(
+        'no_valid_fields_provided_for_update',
+        'No valid fields provided for update. Provide name, mode, limited_to_apps, limited_to_orgs, or expires_at.',
+      )
     }
     // :108-129: by id, or by the plain key column for a UUID; the caller's user only. No self check.
     const target = NUMERIC.test(resolvedId)
       ? this.ownedBy(caller).find((k) => k.id === Number(resolvedId))
       : this.ownedBy(caller).find((k) => !k.hashed && k.key === resolvedId)
-    if (!target) throw new Refusal(404, 'api_key_not_found_or_access_denied', 'API key not found or access denied', { supabaseError: NOT_FOUND_ROW })
+    if (!target)
+      throw new Refusal(404, 'api_key_not_found_or_access_denied', 'API key not found or access denied', {
+        supabaseError: NOT_FOUND_ROW,
+      })
     const nextApps = apps ?? target.limited_to_apps
     const nextOrgs = orgs ?? target.limited_to_orgs
     // :134-144: the policies of the orgs it is limited to, when expiry or scope change.
@@ -383,10 +416,18 @@ export class FakeCapgo extends FakeService {
       // :149-162: the update. The expiry trigger (see classicCreate) refuses it with a 500 when an
       // unlimited key's new expiry breaks the user's org policy; uuid[] refuses a non-UUID org.
       const nextExpiry = expires_at !== undefined ? this.storedTimestamp(expires_at) : target.expires_at
-      const scopeChanged = !sameInstant(nextExpiry, target.expires_at) || !sameList(nextApps, target.limited_to_apps) || !sameList(nextOrgs, target.limited_to_orgs)
+      const scopeChanged =
+        !sameInstant(nextExpiry, target.expires_at) ||
+        !sameList(nextApps, target.limited_to_apps) ||
+        !sameList(nextOrgs, target.limited_to_orgs)
       const violation = scopeChanged ? this.triggerViolation(nextApps, nextOrgs, target.user_id, nextExpiry) : undefined
       if (violation || nextOrgs.some((org) => !UUID.test(org))) {
-        throw new Refusal(500, 'failed_to_update_apikey', 'Failed to update API key', { supabaseError: { code: violation ? 'P0001' : '22P02', message: violation?.code ?? 'invalid input syntax for type uuid' } })
+        throw new Refusal(500, 'failed_to_update_apikey', 'Failed to update API key', {
+          supabaseError: {
+            code: violation ? 'P0001' : '22P02',
+            message: violation?.code ?? 'invalid input syntax for type uuid',
+          },
+        })
       }
       if (name !== undefined) target.name = name as string
       if (mode !== undefined) target.mode = mode as string
@@ -427,7 +468,8 @@ export class FakeCapgo extends FakeService {
   // C get.ts:11-15, delete.ts:11-15
   private classicId(id: string | undefined): string {
     if (!id) throw simple('api_key_id_required', 'API key ID is required')
-    if (!UUID.test(id) && !NUMERIC.test(id)) throw simple('invalid_id_format', 'API key ID must be a valid UUID or number')
+    if (!UUID.test(id) && !NUMERIC.test(id))
+      throw simple('invalid_id_format', 'API key ID must be a valid UUID or number')
     return id
   }
 
@@ -447,7 +489,10 @@ export class FakeCapgo extends FakeService {
       if (owner) orgIds.add(owner)
       else unresolvedAppIds.push(app)
     }
-    if (unresolvedAppIds.length > 0) throw simple('failed_to_resolve_apikey_policy_scope', 'Failed to resolve API key policy scope', { unresolvedAppIds })
+    if (unresolvedAppIds.length > 0)
+      throw simple('failed_to_resolve_apikey_policy_scope', 'Failed to resolve API key policy scope', {
+        unresolvedAppIds,
+      })
     return [...orgIds]
   }
 
@@ -465,9 +510,13 @@ export class FakeCapgo extends FakeService {
     const managed = this.manageableOrgIds(caller)
     // H scope.ts:195-210: a key that manages no org may not touch keys at all.
     const management = (code: string) => {
-      if (managed.size === 0) throw new Refusal(401, code, 'API key management requires RBAC org role management permission', { apikeyId: caller.id })
+      if (managed.size === 0)
+        throw new Refusal(401, code, 'API key management requires RBAC org role management permission', {
+          apikeyId: caller.id,
+        })
     }
-    const cannotManage = (code: string) => new Refusal(401, code, 'API key cannot manage this API key', { apikeyId: caller.id })
+    const cannotManage = (code: string) =>
+      new Refusal(401, code, 'API key cannot manage this API key', { apikeyId: caller.id })
     switch (route.kind) {
       case 'list': {
         management('cannot_list_apikeys') // H get.ts:57
@@ -481,7 +530,8 @@ export class FakeCapgo extends FakeService {
       case 'get': {
         management('cannot_get_apikey') // H get.ts:77
         const key = this.currentLookup(route.id, caller) // H get.ts:79-92
-        if (!key) throw new Refusal(404, 'failed_to_get_apikey', 'Failed to get API key', { supabaseError: NOT_FOUND_ROW })
+        if (!key)
+          throw new Refusal(404, 'failed_to_get_apikey', 'Failed to get API key', { supabaseError: NOT_FOUND_ROW })
         if (!this.canManage(managed, key)) throw cannotManage('cannot_get_apikey') // H get.ts:93
         return [200, { ...this.publicRow(key), global_permissions: [...key.global_permissions] }]
       }
@@ -495,7 +545,8 @@ export class FakeCapgo extends FakeService {
         management('cannot_delete_apikey') // H delete.ts:12
         const key = this.currentLookup(route.id, caller) // H delete.ts:14-27: missing or another user's: 404
         if (!key) throw new Refusal(404, 'api_key_not_found', 'API key not found', { supabaseError: NOT_FOUND_ROW })
-        if (key.id === caller.id) throw new Refusal(401, 'cannot_delete_apikey', 'API keys cannot delete themselves', { apikeyId: caller.id }) // :28-30
+        if (key.id === caller.id)
+          throw new Refusal(401, 'cannot_delete_apikey', 'API keys cannot delete themselves', { apikeyId: caller.id }) // :28-30
         if (!this.canManage(managed, key)) throw cannotManage('cannot_delete_apikey') // :31
         this.keys.delete(key.id)
         return [200, { status: 'ok' }] // :39, hono.ts:249 BRES
@@ -504,16 +555,25 @@ export class FakeCapgo extends FakeService {
   }
 
   // H put.ts:277-462
-  private currentUpdate(routeId: string | undefined, caller: FakeKey, managed: Set<string>, body: unknown): Record<string, unknown> {
+  private currentUpdate(
+    routeId: string | undefined,
+    caller: FakeKey,
+    managed: Set<string>,
+    body: unknown,
+  ): Record<string, unknown> {
     const request = this.jsonBody(body) // :284
     const { id, name, expires_at, regenerate } = request
     // :45-59, global_permissions.ts:23-40
-    if (request.bindings !== undefined && !Array.isArray(request.bindings)) throw simple('invalid_bindings', 'bindings must be an array')
-    if (Array.isArray(request.bindings) && request.bindings.length === 0) throw simple('bindings_required', 'API key bindings are required')
+    if (request.bindings !== undefined && !Array.isArray(request.bindings))
+      throw simple('invalid_bindings', 'bindings must be an array')
+    if (Array.isArray(request.bindings) && request.bindings.length === 0)
+      throw simple('bindings_required', 'API key bindings are required')
     const hasBindingUpdates = request.bindings !== undefined
     const permissions = request.global_permissions
-    if (permissions !== undefined && !Array.isArray(permissions)) throw simple('invalid_global_permissions', 'global_permissions must be an array')
-    if (Array.isArray(permissions) && permissions.some((p) => p !== 'org.create')) throw simple('invalid_global_permissions', 'Unsupported API key global permission')
+    if (permissions !== undefined && !Array.isArray(permissions))
+      throw simple('invalid_global_permissions', 'global_permissions must be an array')
+    if (Array.isArray(permissions) && permissions.some((p) => p !== 'org.create'))
+      throw simple('invalid_global_permissions', 'Unsupported API key global permission')
     // :291-299
     const resolvedId = routeId ? routeId : id !== undefined ? String(id) : ''
     if (!resolvedId) throw simple('api_key_id_required', 'API key ID is required')
@@ -522,21 +582,35 @@ export class FakeCapgo extends FakeService {
     // :306-327
     const hasUpdates = name !== undefined || expires_at !== undefined
     if (name !== undefined && typeof name !== 'string') throw simple('name_must_be_a_string', 'Name must be a string')
-    if (regenerate !== undefined && typeof regenerate !== 'boolean') throw simple('regenerate_must_be_boolean', 'regenerate must be a boolean')
+    if (regenerate !== undefined && typeof regenerate !== 'boolean')
+      throw simple('regenerate_must_be_boolean', 'regenerate must be a boolean')
     if (!hasUpdates && !regenerate && !hasBindingUpdates && permissions === undefined) {
-      throw simple('no_valid_fields_provided_for_update', 'No valid fields provided for update. Provide name, expires_at, bindings, global_permissions, or regenerate.')
+      throw simple(
+        'no_valid_fields_provided_for_update',
+        'No valid fields provided for update. Provide name, expires_at, bindings, global_permissions, or regenerate.',
+      )
     }
     // :333-341: missing or another user's key.
     const target = this.currentLookup(resolvedId, caller)
-    if (!target) throw new Refusal(404, 'api_key_not_found_or_access_denied', 'API key not found or access denied', { supabaseError: NOT_FOUND_ROW })
+    if (!target)
+      throw new Refusal(404, 'api_key_not_found_or_access_denied', 'API key not found or access denied', {
+        supabaseError: NOT_FOUND_ROW,
+      })
     // :342-344 (rbac_id is NOT NULL in baseline.sql:1813, so only a forced row gets here)
-    if (!target.rbac_id) throw new Refusal(409, 'apikey_missing_rbac_bindings', 'API key is missing RBAC bindings and cannot be updated', { apikeyId: target.id })
-    if (target.id === caller.id) throw new Refusal(401, 'cannot_update_apikey', 'API keys cannot update themselves', { apikeyId: caller.id }) // :345-347
+    if (!target.rbac_id)
+      throw new Refusal(409, 'apikey_missing_rbac_bindings', 'API key is missing RBAC bindings and cannot be updated', {
+        apikeyId: target.id,
+      })
+    if (target.id === caller.id)
+      throw new Refusal(401, 'cannot_update_apikey', 'API keys cannot update themselves', { apikeyId: caller.id }) // :345-347
     if (hasBindingUpdates || permissions !== undefined) {
-      throw new Refusal(401, 'cannot_update_apikey', 'API keys cannot update API key permissions', { apikeyId: caller.id }) // :348-350
+      throw new Refusal(401, 'cannot_update_apikey', 'API keys cannot update API key permissions', {
+        apikeyId: caller.id,
+      }) // :348-350
     }
     // :353-354: every org the target is bound in must be managed; a key without bindings is not.
-    if (!this.canManage(managed, target)) throw new Refusal(401, 'cannot_update_apikey', 'API key cannot manage this API key', { apikeyId: caller.id })
+    if (!this.canManage(managed, target))
+      throw new Refusal(401, 'cannot_update_apikey', 'API key cannot manage this API key', { apikeyId: caller.id })
     // :356-362: the policies of the target's binding orgs, only when expires_at is sent.
     if (expires_at !== undefined && target.org_ids.includes(FAKE_ORG_ID)) this.checkPolicy([FAKE_ORG_ID], expires_at)
     if (hasUpdates) {
@@ -594,7 +668,9 @@ export class FakeCapgo extends FakeService {
   private currentLookup(id: string | undefined, caller: FakeKey): FakeKey | undefined {
     if (!id) throw simple('api_key_id_required', 'API key ID is required')
     if (!validCurrentId(id)) throw simple('invalid_id_format', 'API key ID must be a valid UUID or number')
-    return NUMERIC.test(id) ? this.ownedBy(caller).find((k) => k.id === Number(id)) : this.ownedBy(caller).find((k) => !k.hashed && k.key === id)
+    return NUMERIC.test(id)
+      ? this.ownedBy(caller).find((k) => k.id === Number(id))
+      : this.ownedBy(caller).find((k) => !k.hashed && k.key === id)
   }
 
   // ---- shared ----
@@ -627,7 +703,8 @@ export class FakeCapgo extends FakeService {
     if (value === null || value === undefined) return
     const date = new Date(value as string)
     if (Number.isNaN(date.getTime())) throw simple('invalid_expiration_date', 'Invalid expiration date format')
-    if (date.getTime() <= this.now().getTime()) throw simple('invalid_expiration_date', 'Expiration date must be in the future')
+    if (date.getTime() <= this.now().getTime())
+      throw simple('invalid_expiration_date', 'Expiration date must be in the future')
   }
 
   // C utils/supabase.ts:1644-1678, H :1875-1909 (only the fake org has a policy).
@@ -639,11 +716,15 @@ export class FakeCapgo extends FakeService {
 
   private policyViolation(expiresAt: unknown): { code: string; message: string } | undefined {
     const { requireExpiry, maxDays } = this.orgPolicy
-    if (requireExpiry && !expiresAt) return { code: 'expiration_required', message: 'This organization requires API keys to have an expiration date' }
+    if (requireExpiry && !expiresAt)
+      return { code: 'expiration_required', message: 'This organization requires API keys to have an expiration date' }
     if (maxDays && expiresAt) {
       const max = this.now().getTime() + maxDays * 86_400_000
       if (new Date(expiresAt as string).getTime() > max) {
-        return { code: 'expiration_exceeds_max', message: `API key expiration cannot exceed ${maxDays} days for this organization` }
+        return {
+          code: 'expiration_exceeds_max',
+          message: `API key expiration cannot exceed ${maxDays} days for this organization`,
+        }
       }
     }
     return undefined

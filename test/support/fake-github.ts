@@ -35,13 +35,18 @@ export type SecretKind = 'actions' | 'dependabot'
 
 const LEASE_PATH = /\/actions\/variables\/CAPGO_ROTATION_LEASE_[0-9A-F]+$/
 const isLeasePost = (r: RecordedRequest) =>
-  r.method === 'POST' && /\/actions\/variables$/.test(r.path) && /^CAPGO_ROTATION_LEASE_/.test(String((r.body as { name?: unknown } | undefined)?.name))
+  r.method === 'POST' &&
+  /\/actions\/variables$/.test(r.path) &&
+  /^CAPGO_ROTATION_LEASE_/.test(String((r.body as { name?: unknown } | undefined)?.name))
 
 let keyIds = 1000
 let repoIds = 5000
 
 /** Names a secrets collection: a repository's, an environment's, or an organization's. */
-export type Scope = { repo: string; type?: SecretKind } | { repo: string; environment: string } | { org: string; type?: SecretKind }
+export type Scope =
+  | { repo: string; type?: SecretKind }
+  | { repo: string; environment: string }
+  | { org: string; type?: SecretKind }
 
 function scopeKey(scope: Scope): string {
   if ('org' in scope) return `orgs/${scope.org}/${scope.type ?? 'actions'}`.toLowerCase()
@@ -111,7 +116,13 @@ export class FakeGitHub extends FakeService {
   seedSecret(scope: Scope, name: string, fields: Partial<StoredSecret> = {}): this {
     const collection = this.collection(scope)
     const at = fields.updated_at ?? this.iso()
-    collection.secrets.set(name.toUpperCase(), { encrypted_value: 'seeded', key_id: collection.keyId, created_at: at, updated_at: at, ...fields })
+    collection.secrets.set(name.toUpperCase(), {
+      encrypted_value: 'seeded',
+      key_id: collection.keyId,
+      created_at: at,
+      updated_at: at,
+      ...fields,
+    })
     return this
   }
 
@@ -125,7 +136,9 @@ export class FakeGitHub extends FakeService {
   }
 
   setVariable(repo: string, name: string, value: string, updatedAt: string = this.iso()): this {
-    this.variables.get(repo.toLowerCase())!.set(name.toUpperCase(), { value, created_at: updatedAt, updated_at: updatedAt })
+    this.variables
+      .get(repo.toLowerCase())!
+      .set(name.toUpperCase(), { value, created_at: updatedAt, updated_at: updatedAt })
     return this
   }
 
@@ -149,7 +162,10 @@ export class FakeGitHub extends FakeService {
   sealAndStore(scope: Scope, name: string, value: string, fields: Partial<StoredSecret> = {}): this {
     const collection = this.collection(scope)
     const sealed = sodium.crypto_box_seal(sodium.from_string(value), collection.publicKey)
-    return this.seedSecret(scope, name, { ...fields, encrypted_value: sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL) })
+    return this.seedSecret(scope, name, {
+      ...fields,
+      encrypted_value: sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL),
+    })
   }
 
   stored(scope: Scope, name: string): StoredSecret | undefined {
@@ -203,7 +219,9 @@ export class FakeGitHub extends FakeService {
     const repo = /^\/repos\/([^/]+)\/([^/]+)$/.exec(relative)
     if (repo && method === 'GET') {
       const id = this.repoIds.get(`${repo[1]}/${repo[2]}`.toLowerCase())
-      return id === undefined ? [404, { message: 'Not Found' }] : [200, { id, name: repo[2], full_name: `${repo[1]}/${repo[2]}` }]
+      return id === undefined
+        ? [404, { message: 'Not Found' }]
+        : [200, { id, name: repo[2], full_name: `${repo[1]}/${repo[2]}` }]
     }
 
     const variables = /^\/repos\/([^/]+\/[^/]+)\/actions\/variables(?:\/([^/]+))?$/.exec(relative)
@@ -219,7 +237,10 @@ export class FakeGitHub extends FakeService {
     const rest = match[2] ?? ''
 
     if (method === 'GET' && rest === 'public-key') {
-      return [200, { key_id: collection.keyId, key: sodium.to_base64(collection.publicKey, sodium.base64_variants.ORIGINAL) }]
+      return [
+        200,
+        { key_id: collection.keyId, key: sodium.to_base64(collection.publicKey, sodium.base64_variants.ORIGINAL) },
+      ]
     }
     const [rawName, sub] = rest.split('/')
     if (!rawName) return [404, { message: 'Not Found' }]

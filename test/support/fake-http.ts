@@ -104,7 +104,13 @@ export abstract class FakeService {
     for (const fault of this.faults) {
       if (fault.method !== method || !fault.path.test(path)) continue
       fault.seen++
-      const fires = fault.every ? true : fault.from !== undefined ? fault.seen >= fault.from : fault.nth !== undefined ? fault.seen === fault.nth : fault.seen <= (fault.times ?? 1)
+      const fires = fault.every
+        ? true
+        : fault.from !== undefined
+          ? fault.seen >= fault.from
+          : fault.nth !== undefined
+            ? fault.seen === fault.nth
+            : fault.seen <= (fault.times ?? 1)
       if (fires) return fault
     }
     return undefined
@@ -119,7 +125,12 @@ export abstract class FakeService {
         // nock 15 hands the reply function the request as a Fetch Request.
         .reply(async (request: Request) => {
           const text = await request.text()
-          const outcome = await this.dispatch(method, new URL(request.url).pathname, Object.fromEntries(request.headers.entries()), parseBody(text))
+          const outcome = await this.dispatch(
+            method,
+            new URL(request.url).pathname,
+            Object.fromEntries(request.headers.entries()),
+            parseBody(text),
+          )
           if (outcome.kind === 'reply') return outcome.reply
           if (outcome.kind === 'malformed') return [200, '{"data": [', { 'content-type': 'application/json' }]
           throw new Error(`a ${outcome.kind} fault needs the HTTP sandbox, not nock`)
@@ -132,7 +143,11 @@ export abstract class FakeService {
 }
 
 /** A real HTTP server on 127.0.0.1 for a fake (the sandbox). The fake's base URL gets its port. */
-export async function serve<T extends FakeService>(fake: T, basePath = '', port = 0): Promise<{ fake: T; server: Server; close: () => Promise<void> }> {
+export async function serve<T extends FakeService>(
+  fake: T,
+  basePath = '',
+  port = 0,
+): Promise<{ fake: T; server: Server; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     void readBody(req).then(async (text) => {
       const path = new URL(req.url ?? '/', 'http://sandbox').pathname
@@ -149,7 +164,12 @@ export async function serve<T extends FakeService>(fake: T, basePath = '', port 
         case 'reply': {
           const [status, body, headers] = outcome.reply
           const payload = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)
-          res.writeHead(status, { ...(typeof body === 'object' ? { 'content-type': 'application/json' } : {}), ...headers }).end(payload)
+          res
+            .writeHead(status, {
+              ...(typeof body === 'object' ? { 'content-type': 'application/json' } : {}),
+              ...headers,
+            })
+            .end(payload)
         }
       }
     })

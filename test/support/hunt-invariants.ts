@@ -37,7 +37,10 @@ export function checkAfterFaults(world: World, runs: readonly RunRecord[], stdou
   for (const h of holdings(world)) {
     if (h.absent || h.liveId !== undefined) continue
     if (saidDead || unguardedOverlap) continue
-    const was = h.formerId === undefined ? 'a value no live key has' : `the value of key ${h.formerId}, which is gone or was regenerated`
+    const was =
+      h.formerId === undefined
+        ? 'a value no live key has'
+        : `the value of key ${h.formerId}, which is gone or was regenerated`
     const outcomes = runs.map((r) => `${r.label} ${r.failure === undefined ? 'succeeded' : 'failed'}`).join(', ')
     problems.push(`dead-key: ${h.label} holds ${was} (${outcomes})`)
   }
@@ -57,7 +60,9 @@ export function checkLeaseReleased(world: World, runs: readonly RunRecord[]): st
   const left = leftLeases(world)
   if (left.length === 0) return []
   const warned = runs.some((run) => run.warnings.some((w) => /expires by itself/.test(w)))
-  return warned ? [] : [`lease-left: the lease ${left.join(', ')} is still held after every run ended, and no run said so`]
+  return warned
+    ? []
+    : [`lease-left: the lease ${left.join(', ')} is still held after every run ended, and no run said so`]
 }
 
 /** Two runs overlapped, and one of them went on without the lease (it warned so). */
@@ -79,7 +84,8 @@ export function checkLeaks(world: World, runs: readonly RunRecord[], stdout: str
   const printed = [stdout, ...runs.flatMap((run) => [...run.log, run.printedError ?? ''])].join('\n')
   for (const leak of findLeaks({ log: printed, summary: '', outputs: {} }, secrets)) problems.push(`leak: ${leak}`)
   for (const run of runs) {
-    for (const leak of findLeaks({ log: '', summary: run.summary, outputs: run.outputs }, secrets)) problems.push(`leak: run ${run.label}: ${leak}`)
+    for (const leak of findLeaks({ log: '', summary: run.summary, outputs: run.outputs }, secrets))
+      problems.push(`leak: run ${run.label}: ${leak}`)
   }
   return problems
 }
@@ -95,7 +101,10 @@ export function checkConverged(world: World, rerun: RunRecord, stdout: string, u
   if (rerun.failure !== undefined) problems.push(`rerun-failed: the clean re-run failed: ${firstLine(rerun.failure)}`)
   if (unguardedOverlap && rerun.report?.nextDueAt !== undefined) {
     const deleted = rerun.report.deletedKeyIds
-    if (deleted.length > 0) problems.push(`rerun-unguarded-delete: a not-due re-run after unguarded overlapping runs deleted key(s) ${deleted.join(', ')}`)
+    if (deleted.length > 0)
+      problems.push(
+        `rerun-unguarded-delete: a not-due re-run after unguarded overlapping runs deleted key(s) ${deleted.join(', ')}`,
+      )
     problems.push(...checkManagingKey(world).map((p) => `rerun-${p}`))
     problems.push(...checkLeaks(world, [rerun], stdout).map((p) => `rerun-${p}`))
     return problems
@@ -106,7 +115,8 @@ export function checkConverged(world: World, rerun: RunRecord, stdout: string, u
     else if (h.liveId === undefined) problems.push(`rerun-dead-key: ${h.label} holds a dead key after the re-run`)
   }
   const ids = new Set(held.map((h) => h.liveId))
-  if (ids.size > 1) problems.push(`rerun-split: the targets hold different keys (${[...ids].map((id) => id ?? 'dead').join(', ')})`)
+  if (ids.size > 1)
+    problems.push(`rerun-split: the targets hold different keys (${[...ids].map((id) => id ?? 'dead').join(', ')})`)
   const heldId = held[0]?.liveId
   const { settings } = world
   const creates = world.scenario.generation === 'classic'
@@ -124,7 +134,8 @@ export function checkConverged(world: World, rerun: RunRecord, stdout: string, u
   if (settings.keyIdVariable && rerun.failure === undefined && heldId !== undefined) {
     const value = world.github.variable(WORKFLOW_REPO, VARIABLE)
     // A not-due run leaves the variable as it was; one that rotated must leave it on the held key.
-    if (value === undefined ? !notDue : value !== String(heldId)) problems.push(`rerun-variable: ${VARIABLE} holds ${value}, the targets hold ${heldId}`)
+    if (value === undefined ? !notDue : value !== String(heldId))
+      problems.push(`rerun-variable: ${VARIABLE} holds ${value}, the targets hold ${heldId}`)
   }
   problems.push(...checkManagingKey(world).map((p) => `rerun-${p}`))
   problems.push(...checkLeaks(world, [rerun], stdout).map((p) => `rerun-${p}`))

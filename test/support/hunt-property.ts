@@ -3,7 +3,15 @@ import { forgetSecrets } from '../../src/secrets.js'
 import { LEASE_TTL_SECONDS } from '../../src/lease.js'
 import { checkAfterFaults, checkConverged, leftLeases, overlappedUnguarded } from './hunt-invariants.js'
 import { scenario, type Scenario } from './hunt-scenario.js'
-import { buildWorld, CLEAN_TIMEOUT_MS, captureStdout, runRotation, stopLatency, writeOutputsAndSummary, type RunRecord } from './hunt-world.js'
+import {
+  buildWorld,
+  CLEAN_TIMEOUT_MS,
+  captureStdout,
+  runRotation,
+  stopLatency,
+  writeOutputsAndSummary,
+  type RunRecord,
+} from './hunt-world.js'
 
 // The hunt's property, shared by test/hunt.test.ts (fixed seed) and scripts/hunt.ts (random
 // seed, longer): whatever the faults and however two runs interleave, the invariants hold after
@@ -23,7 +31,9 @@ export async function huntCase(s: Scenario): Promise<CaseResult> {
     const faulted = await captureStdout(async () => {
       const first = runRotation(world, 'run A')
       const second =
-        s.overlapAfterMs === null ? undefined : new Promise((resolve) => setTimeout(resolve, s.overlapAfterMs!)).then(() => runRotation(world, 'run B'))
+        s.overlapAfterMs === null
+          ? undefined
+          : new Promise((resolve) => setTimeout(resolve, s.overlapAfterMs!)).then(() => runRotation(world, 'run B'))
       const runs = await Promise.all([first, ...(second ? [second] : [])])
       for (const run of runs) await writeOutputsAndSummary(world, run)
       return runs
@@ -53,7 +63,8 @@ export async function huntCase(s: Scenario): Promise<CaseResult> {
 /** What a failing case shows: the broken invariants, then how each run ended. */
 export function describeCase(result: CaseResult): string {
   const ends = [...result.runs, ...(result.rerun ? [result.rerun] : [])].map(
-    (run) => `  ${run.label}: ${run.failure === undefined ? 'succeeded' : `failed: ${oneLine(run.printedError ?? run.failure)}`}`,
+    (run) =>
+      `  ${run.label}: ${run.failure === undefined ? 'succeeded' : `failed: ${oneLine(run.printedError ?? run.failure)}`}`,
   )
   return ['Broken invariants:', ...result.violations.map((v) => `  - ${v}`), 'Runs:', ...ends].join('\n')
 }

@@ -28,17 +28,37 @@ export const STEPS = {
   'github secret read': { service: 'github', method: 'GET', path: /\/secrets\/CAPGO_TOKEN$/ },
   'github org selection read': { service: 'github', method: 'GET', path: /\/secrets\/CAPGO_TOKEN\/repositories$/ },
   'github write (any)': { service: 'github', method: 'PUT', path: /\/secrets\/CAPGO_TOKEN$/ },
-  'github write (repository)': { service: 'github', method: 'PUT', path: /^\/api\/v3\/repos\/[^/]+\/[^/]+\/(?:actions|dependabot)\/secrets\/CAPGO_TOKEN$/ },
-  'github write (environment)': { service: 'github', method: 'PUT', path: /\/environments\/[^/]+\/secrets\/CAPGO_TOKEN$/ },
-  'github write (organization)': { service: 'github', method: 'PUT', path: /^\/api\/v3\/orgs\/[^/]+\/(?:actions|dependabot)\/secrets\/CAPGO_TOKEN$/ },
+  'github write (repository)': {
+    service: 'github',
+    method: 'PUT',
+    path: /^\/api\/v3\/repos\/[^/]+\/[^/]+\/(?:actions|dependabot)\/secrets\/CAPGO_TOKEN$/,
+  },
+  'github write (environment)': {
+    service: 'github',
+    method: 'PUT',
+    path: /\/environments\/[^/]+\/secrets\/CAPGO_TOKEN$/,
+  },
+  'github write (organization)': {
+    service: 'github',
+    method: 'PUT',
+    path: /^\/api\/v3\/orgs\/[^/]+\/(?:actions|dependabot)\/secrets\/CAPGO_TOKEN$/,
+  },
   'github write check': { service: 'github', method: 'PUT', path: /\/secrets\/CAPGO_ROTATION_WRITE_CHECK$/ },
   'github write check removal': { service: 'github', method: 'DELETE', path: /\/secrets\/CAPGO_ROTATION_WRITE_CHECK$/ },
   'github variable read': { service: 'github', method: 'GET', path: /\/actions\/variables\/CAPGO_KEY_ID$/ },
   'github variable update': { service: 'github', method: 'PATCH', path: /\/actions\/variables\/CAPGO_KEY_ID$/ },
   // Creates key-id-variable, and takes the lease (src/lease.ts): both POST a variable.
   'github variable create': { service: 'github', method: 'POST', path: /\/actions\/variables$/ },
-  'github lease read': { service: 'github', method: 'GET', path: /\/actions\/variables\/CAPGO_ROTATION_LEASE_[0-9A-F]+$/ },
-  'github lease release': { service: 'github', method: 'DELETE', path: /\/actions\/variables\/CAPGO_ROTATION_LEASE_[0-9A-F]+$/ },
+  'github lease read': {
+    service: 'github',
+    method: 'GET',
+    path: /\/actions\/variables\/CAPGO_ROTATION_LEASE_[0-9A-F]+$/,
+  },
+  'github lease release': {
+    service: 'github',
+    method: 'DELETE',
+    path: /\/actions\/variables\/CAPGO_ROTATION_LEASE_[0-9A-F]+$/,
+  },
 } as const satisfies Record<string, { service: 'capgo' | 'github'; method: string; path: RegExp }>
 
 export type StepName = keyof typeof STEPS
@@ -98,10 +118,26 @@ const targetShape: fc.Arbitrary<TargetShape> = fc
     orgVisibility: fc.constantFrom<'private' | 'selected'>('private', 'selected'),
   })
   // Settings refuse an environment without a repository, and Dependabot environment secrets.
-  .map((shape) => (shape.environment ? { ...shape, repos: shape.repos === 0 ? (1 as const) : shape.repos, types: ['actions'] as const } : shape))
+  .map((shape) =>
+    shape.environment
+      ? { ...shape, repos: shape.repos === 0 ? (1 as const) : shape.repos, types: ['actions'] as const }
+      : shape,
+  )
   .filter((shape) => targetCount(shape) <= 4)
 
-const faultKind: fc.Arbitrary<FaultKind> = fc.constantFrom<FaultKind>(500, 'reset', 'hang', 502, 503, 429, 401, 403, 404, 'malformed', 'echo')
+const faultKind: fc.Arbitrary<FaultKind> = fc.constantFrom<FaultKind>(
+  500,
+  'reset',
+  'hang',
+  502,
+  503,
+  429,
+  401,
+  403,
+  404,
+  'malformed',
+  'echo',
+)
 
 /** Answers that can follow a request the server carried out: its answer lost, or a server error after the work. */
 export function canFollowTheWork(kind: FaultKind): boolean {
@@ -111,7 +147,10 @@ export function canFollowTheWork(kind: FaultKind): boolean {
 export const faultSpec: fc.Arbitrary<FaultSpec> = fc
   .record({
     step: fc.constantFrom(...(Object.keys(STEPS) as StepName[])),
-    occurrence: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constant('every' as const) }),
+    occurrence: fc.oneof(
+      { weight: 4, arbitrary: fc.integer({ min: 1, max: 3 }) },
+      { weight: 1, arbitrary: fc.constant('every' as const) },
+    ),
     kind: faultKind,
     applied: fc.boolean(),
   })
@@ -119,7 +158,10 @@ export const faultSpec: fc.Arbitrary<FaultSpec> = fc
   // GitHub answers a delete with 404 only when the variable is gone: a lease release's 404 follows the work.
   .map((fault) => ({
     ...fault,
-    applied: fault.kind === 'malformed' || (fault.applied && canFollowTheWork(fault.kind)) || (fault.step === 'github lease release' && fault.kind === 404),
+    applied:
+      fault.kind === 'malformed' ||
+      (fault.applied && canFollowTheWork(fault.kind)) ||
+      (fault.step === 'github lease release' && fault.kind === 404),
   }))
 
 export const scenario: fc.Arbitrary<Scenario> = fc.record({

@@ -93,7 +93,10 @@ export async function buildWorld(scenario: Scenario): Promise<World> {
     await Promise.all([capgoServer.close(), githubServer.close()])
   }
   try {
-    github.addRepo('octo/app', { environments: ['production'] }).addRepo('octo/web', { environments: ['production'] }).addOrg('octo')
+    github
+      .addRepo('octo/app', { environments: ['production'] })
+      .addRepo('octo/web', { environments: ['production'] })
+      .addOrg('octo')
     const inputs = inputsOf(scenario, capgo, github)
     const env = { GITHUB_REPOSITORY: WORKFLOW_REPO, GITHUB_API_URL: github.baseUrl }
     const settings = readSettings((name) => inputs[name] ?? '', env)
@@ -111,7 +114,9 @@ export async function buildWorld(scenario: Scenario): Promise<World> {
           : scenario.earlierKeys
     const earlier: FakeKey[] = []
     for (let i = 0; i < count; i++) {
-      earlier.push(capgo.addKey({ name: settings.keyName, created_at: new Date(Date.now() - (i + 1) * DAY_MS).toISOString() }))
+      earlier.push(
+        capgo.addKey({ name: settings.keyName, created_at: new Date(Date.now() - (i + 1) * DAY_MS).toISOString() }),
+      )
     }
     const idOfValue = new Map<string, number>([...capgo.keys.values()].map((k) => [k.key, k.id]))
 
@@ -132,7 +137,18 @@ export async function buildWorld(scenario: Scenario): Promise<World> {
     randomLatency(capgo, scenario.latencySeed, scenario.maxLatencyMs)
     randomLatency(github, scenario.latencySeed ^ 0x5bd1e995, scenario.maxLatencyMs)
     if (!scenario.leaseWritable) denyLease(github)
-    return { scenario, capgo, github, settings, inputs, env, targets, managingValue: capgo.managingKey.key, idOfValue, close }
+    return {
+      scenario,
+      capgo,
+      github,
+      settings,
+      inputs,
+      env,
+      targets,
+      managingValue: capgo.managingKey.key,
+      idOfValue,
+      close,
+    }
   } catch (error) {
     await close()
     throw error
@@ -194,8 +210,16 @@ export function faultAction(service: 'capgo' | 'github', kind: FaultSpec['kind']
     return [500, service === 'capgo' ? { error: 'internal_error', message } : { message }]
   }
   if (typeof kind === 'string') return kind
-  const capgoCode: Record<number, string> = { 401: 'invalid_apikey', 403: 'forbidden', 404: 'not_found', 429: 'too_many_requests' }
-  const body = service === 'capgo' ? { error: capgoCode[kind] ?? 'internal_error', message: `fault ${kind}` } : { message: `fault ${kind}` }
+  const capgoCode: Record<number, string> = {
+    401: 'invalid_apikey',
+    403: 'forbidden',
+    404: 'not_found',
+    429: 'too_many_requests',
+  }
+  const body =
+    service === 'capgo'
+      ? { error: capgoCode[kind] ?? 'internal_error', message: `fault ${kind}` }
+      : { message: `fault ${kind}` }
   // Retry-After: 0 keeps a rate-limit retry cheap, and still goes through the code that honours it.
   return [kind, body, kind === 429 ? { 'retry-after': '0' } : {}]
 }
@@ -205,7 +229,10 @@ export function applyFault(fault: FaultSpec, capgo: FakeCapgo, github: FakeGitHu
   const service: FakeService = step.service === 'capgo' ? capgo : github
   const credential = step.service === 'capgo' ? capgo.managingKey.key : github.token
   const when = fault.occurrence === 'every' ? { every: true } : { nth: fault.occurrence }
-  service.fault(step.method, step.path, faultAction(step.service, fault.kind, credential), { ...when, afterHandling: fault.applied })
+  service.fault(step.method, step.path, faultAction(step.service, fault.kind, credential), {
+    ...when,
+    afterHandling: fault.applied,
+  })
 }
 
 /**
@@ -296,27 +323,43 @@ export async function runRotation(world: World, label: string, options: RunOptio
           baseDelayMs: RETRY_BASE_MS,
           maxDelayMs: 60_000,
           sleep: defaultSleep,
-          onRetry: (attempt, delayMs, error) => log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+          onRetry: (attempt, delayMs, error) =>
+            log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
         },
         onKeyMaterial: registerSecret,
       })
     const capgo = capgoAs(settings.capgoApiKey)
-    const octokit = createGitHubClient({ token: settings.githubToken, baseUrl: settings.githubApiUrl, timeoutMs, retryBaseMs: RETRY_BASE_MS, log })
+    const octokit = createGitHubClient({
+      token: settings.githubToken,
+      baseUrl: settings.githubApiUrl,
+      timeoutMs,
+      retryBaseMs: RETRY_BASE_MS,
+      log,
+    })
     const variable =
-      settings.keyIdVariable && settings.workflowRepository ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable) : undefined
+      settings.keyIdVariable && settings.workflowRepository
+        ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
+        : undefined
     renewal =
       settings.managingKeySecret && settings.workflowRepository
         ? new ManagingKeyRenewal({
             settings,
             capgo,
             clientFor: capgoAs,
-            secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
+            secret: new GitHubManagingSecret(
+              octokit,
+              settings.workflowRepository,
+              settings.managingKeySecret,
+              settings.managingKeyEnvironment,
+            ),
             log,
           })
         : undefined
     const runId = `${label.replace(/[^\w]+/g, '-')}/1`
     const lease = settings.workflowRepository
-      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
+      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) =>
+          log.warning(message),
+        )
       : undefined
     const deps: RotationDeps = { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal }
     report = await rotate(settings, options.wrap ? options.wrap(deps) : deps)
@@ -325,7 +368,8 @@ export async function runRotation(world: World, label: string, options: RunOptio
     failure = errorMessage(error)
   }
   if (failure) log.setFailed(failure)
-  for (const key of [report?.newKey].filter((k): k is IssuedKey => k !== undefined)) world.idOfValue.set(key.key, key.id)
+  for (const key of [report?.newKey].filter((k): k is IssuedKey => k !== undefined))
+    world.idOfValue.set(key.key, key.id)
   return {
     label,
     settings,
@@ -349,7 +393,7 @@ const outputDir = mkdtempSync(join(tmpdir(), 'capgo-hunt-'))
  * Step 8 of each run, one after the other (they share process.env): the outputs and the job
  * summary as src/main.ts writes them, read back from their files.
  */
-export async function writeOutputsAndSummary(world: World, run: RunRecord): Promise<void> {
+export async function writeOutputsAndSummary(_world: World, run: RunRecord): Promise<void> {
   const outputFile = join(outputDir, 'output')
   const summaryFile = join(outputDir, 'summary')
   writeFileSync(outputFile, '')
@@ -363,7 +407,17 @@ export async function writeOutputsAndSummary(world: World, run: RunRecord): Prom
     if (run.settings && run.report) setOutputs(run.settings, run.report, run.renewal)
     else core.setOutput('rotated', 'false')
     const { settings, report, failure, startedAt, finishedAt, warnings, notices, renewal } = run
-    await writeSummary({ settings, report, failure, startedAt, finishedAt, warnings, notices, env: process.env, renewal })
+    await writeSummary({
+      settings,
+      report,
+      failure,
+      startedAt,
+      finishedAt,
+      warnings,
+      notices,
+      env: process.env,
+      renewal,
+    })
   } finally {
     restoreEnv('GITHUB_OUTPUT', saved.output)
     restoreEnv('GITHUB_STEP_SUMMARY', saved.summary)

@@ -43,7 +43,8 @@ export function findLeaks(run: PrintedByRun, secrets: readonly string[]): string
   const leaks: string[] = []
   for (const secret of secrets) {
     if (secret === '') continue
-    for (const [place, text] of places) if (text.includes(secret)) leaks.push(`a credential (${secret.slice(0, 4)}…) appears in ${place}`)
+    for (const [place, text] of places)
+      if (text.includes(secret)) leaks.push(`a credential (${secret.slice(0, 4)}…) appears in ${place}`)
   }
   return leaks
 }

@@ -26,7 +26,12 @@ const noWait = { attempts: 3, baseDelayMs: 1, maxDelayMs: 60_000, sleep: async (
 
 export async function runAction(
   inputs: Record<string, string>,
-  options: { env?: Record<string, string>; mustNotLeak?: () => string[]; runOptions?: RunOptions; afterRun?: () => void } = {},
+  options: {
+    env?: Record<string, string>
+    mustNotLeak?: () => string[]
+    runOptions?: RunOptions
+    afterRun?: () => void
+  } = {},
 ): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'capgo-rotation-'))
   const outputFile = join(dir, 'output')
@@ -69,7 +74,8 @@ export async function runAction(
 
 /** Every run gives its lease back, whatever happened. */
 export function expectLeaseReleased(github: FakeGitHub): void {
-  for (const repo of github.variables.keys()) expect(github.variableNames(repo).filter((n) => n.startsWith('CAPGO_ROTATION_LEASE_'))).toEqual([])
+  for (const repo of github.variables.keys())
+    expect(github.variableNames(repo).filter((n) => n.startsWith('CAPGO_ROTATION_LEASE_'))).toEqual([])
 }
 
 function decodeCommand(text: string): string {
@@ -82,8 +88,17 @@ export function expectNoLeak(result: Pick<ActionRun, 'log' | 'outputs' | 'summar
 }
 
 /** A whole run against the fakes, checked for leaks of the token and of every Capgo key. */
-export function runAgainst(capgo: FakeCapgo, github: FakeGitHub, extra: Record<string, string> = {}, runOptions: RunOptions = {}): Promise<ActionRun> {
-  return runAction(fakeInputs(capgo, github, extra), { mustNotLeak: () => [github.token, ...capgo.allKeyValues()], runOptions, afterRun: () => expectLeaseReleased(github) })
+export function runAgainst(
+  capgo: FakeCapgo,
+  github: FakeGitHub,
+  extra: Record<string, string> = {},
+  runOptions: RunOptions = {},
+): Promise<ActionRun> {
+  return runAction(fakeInputs(capgo, github, extra), {
+    mustNotLeak: () => [github.token, ...capgo.allKeyValues()],
+    runOptions,
+    afterRun: () => expectLeaseReleased(github),
+  })
 }
 
 export { fakeInputs }

@@ -5,13 +5,18 @@ import { afterEach, beforeAll, beforeEach } from 'vitest'
 // (`npm test` checks this earlier, in scripts/check-node.cjs; this catches `npx vitest` too.)
 const major = Number(process.versions.node.split('.')[0])
 if (major < 24) {
-  throw new Error(`Tests need Node 24 or later (the action's runtime); this is Node ${process.version}. Run them through npm, which uses the node devDependency.`)
+  throw new Error(
+    `Tests need Node 24 or later (the action's runtime); this is Node ${process.version}. Run them through npm, which uses the node devDependency.`,
+  )
 }
 
 // Code under test talks to the runner through workflow commands on stdout (`::add-mask::…`,
 // `::warning::…`). They are noise in a passing run, and evidence in a failing one: hold them back
 // per test and print them only when that test fails. Anything else on stdout passes through.
-const writeStdout = process.stdout.write.bind(process.stdout) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean
+const writeStdout = process.stdout.write.bind(process.stdout) as (
+  chunk: string | Uint8Array,
+  ...rest: unknown[]
+) => boolean
 let held: string[] = []
 const WORKFLOW_COMMAND = /^::[A-Za-z-]+(?: [^\n]*?)?::/
 
@@ -32,7 +37,8 @@ beforeAll(() => {
 beforeEach((context) => {
   held = []
   context.onTestFailed(() => {
-    if (held.length > 0) writeStdout(`\n--- workflow commands printed by "${context.task.name}" ---\n${held.join('')}--- end ---\n`)
+    if (held.length > 0)
+      writeStdout(`\n--- workflow commands printed by "${context.task.name}" ---\n${held.join('')}--- end ---\n`)
   })
 })
 
