@@ -831,10 +831,10 @@ class GitHubLease {
             catch (error) {
                 const status = error.status;
                 if (lacksVariableAccess(error)) {
-                    // The token may not write variables here (or cannot see the repository): run without the
-                    // lease rather than not at all; the other guards still hold (docs: README, security).
+                    // The token cannot see the workflow's repository: run without the lease rather than not at
+                    // all, with a warning; the other guards still hold (README, security notes).
                     this.warn(`${(0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
-                        'same rotation is not kept out: give the token Variables: Read and write on this repository, or use a concurrency group.');
+                        'same rotation is not kept out: give the token access to this repository with Variables: Read and write, or use a concurrency group.');
                     this.state = 'unguarded';
                     return;
                 }
@@ -939,13 +939,10 @@ function parseValue(raw) {
 }
 /** 403 (not a rate limit) or 404 on the variable: the token may not write variables in the repository. */
 function lacksVariableAccess(error) {
-    const { status, message, response } = error;
-    if (status === 404)
-        return true;
-    if (status !== 403)
-        return false;
-    const rateLimited = String(response?.headers?.['x-ratelimit-remaining']) === '0' || /rate limit/i.test(String(message ?? ''));
-    return !rateLimited;
+    // 404: the token cannot see the workflow's repository at all (it may cover only the targets).
+    // A 403 (no Variables permission) is not waived: that token can be given the permission, and the
+    // lease is what keeps the contract's promise about overlapping runs.
+    return error.status === 404;
 }
 
 

@@ -98,11 +98,11 @@ export class GitHubLease implements Lease {
       } catch (error) {
         const status = (error as { status?: unknown }).status
         if (lacksVariableAccess(error)) {
-          // The token may not write variables here (or cannot see the repository): run without the
-          // lease rather than not at all; the other guards still hold (docs: README, security).
+          // The token cannot see the workflow's repository: run without the lease rather than not at
+          // all, with a warning; the other guards still hold (README, security notes).
           this.warn(
             `${explainGitHubError(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
-              'same rotation is not kept out: give the token Variables: Read and write on this repository, or use a concurrency group.',
+              'same rotation is not kept out: give the token access to this repository with Variables: Read and write, or use a concurrency group.',
           )
           this.state = 'unguarded'
           return
@@ -216,14 +216,8 @@ function parseValue(raw: unknown): LeaseValue | undefined {
 
 /** 403 (not a rate limit) or 404 on the variable: the token may not write variables in the repository. */
 function lacksVariableAccess(error: unknown): boolean {
-  const { status, message, response } = error as {
-    status?: unknown
-    message?: unknown
-    response?: { headers?: Record<string, unknown> }
-  }
-  if (status === 404) return true
-  if (status !== 403) return false
-  const rateLimited =
-    String(response?.headers?.['x-ratelimit-remaining']) === '0' || /rate limit/i.test(String(message ?? ''))
-  return !rateLimited
+  // 404: the token cannot see the workflow's repository at all (it may cover only the targets).
+  // A 403 (no Variables permission) is not waived: that token can be given the permission, and the
+  // lease is what keeps the contract's promise about overlapping runs.
+  return (error as { status?: unknown }).status === 404
 }

@@ -244,20 +244,27 @@ describe('the lease', () => {
     expect(github.variableNames('octo/app')).toEqual([])
   })
 
-  it('a token that may not write variables in the workflow repository runs unguarded, with a warning that says what to grant', async () => {
+  it('a token that may not write variables in the workflow repository (403) fails clearly, before any change', async () => {
     previousRotation()
-    github.fault('POST', /\/actions\/variables$/, [
-      403,
-      { message: 'Resource not accessible by personal access token' },
-    ])
+    github.fault('POST', /\/actions\/variables$/, [403, { message: 'Resource not accessible by personal access token' }])
+    const error = (await outcome(start())).error
+    expect(error).toContain(`taking the lease (variable ${leaseName(NAME)} of octo/app`)
+    expect(error).toContain('"Variables: Read and write"')
+    expect(error).toContain('Nothing was changed')
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+  })
+
+  it('a token that cannot see the workflow repository (404) runs unguarded, with a warning that says what to grant', async () => {
+    previousRotation()
+    github.fault('POST', /\/actions\/variables$/, [404, { message: 'Not Found' }])
     const run = start()
     const result = await outcome(run)
     expect(result.error).toBeUndefined()
     expect(result.report?.failure).toBeUndefined()
     const warning = run.log.find((line) => line.startsWith('warning: taking the lease'))
-    expect(warning).toContain(`taking the lease (variable ${leaseName(NAME)} of octo/app`)
     expect(warning).toContain('goes on without the lease')
     expect(warning).toContain('Variables: Read and write')
     expect(heldIsLive()).toBe(true)
   })
+
 })

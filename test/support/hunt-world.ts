@@ -236,15 +236,16 @@ export function applyFault(fault: FaultSpec, capgo: FakeCapgo, github: FakeGitHu
 }
 
 /**
- * The token may not write the lease's variable: every run goes on unguarded, with a warning
- * (src/lease.ts). Stands for any way two runs miss each other's lease; key-id-variable stays writable.
+ * The token cannot see the lease's place (GitHub answers 404): every run goes on unguarded, with a
+ * warning (src/lease.ts). Stands for any way two runs miss each other's lease; key-id-variable
+ * stays writable. (A 403 would stop the run in preflight instead.)
  */
 function denyLease(github: FakeGitHub): void {
   const dispatch = github.dispatch.bind(github)
   github.dispatch = async (method, path, headers, body) => {
     const name = String((body as { name?: unknown } | undefined)?.name ?? '')
     if (method === 'POST' && /\/actions\/variables$/.test(path) && name.startsWith('CAPGO_ROTATION_LEASE_')) {
-      return { kind: 'reply', reply: [403, { message: 'Resource not accessible by personal access token' }] }
+      return { kind: 'reply', reply: [404, { message: 'Not Found' }] }
     }
     return dispatch(method, path, headers, body)
   }
