@@ -754,6 +754,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _github_clock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(211);
 /* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(706);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8750);
+/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6587);
+
 
 
 
@@ -868,7 +870,7 @@ class GitHubLease {
             return this.releasing ?? Promise.resolve();
         this.state = 'released';
         this.releasing = this.releaseNow().catch((error) => {
-            this.warn(`${error instanceof Error ? error.message : String(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`);
+            this.warn(`${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .g)(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`);
         });
         return this.releasing;
     }
@@ -963,7 +965,9 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(706);
 /* harmony import */ var _github_targets_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59);
 /* harmony import */ var _previous_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8571);
-/* harmony import */ var _sealing_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9552);
+/* harmony import */ var _sealing_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9552);
+/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6587);
+
 
 
 
@@ -1096,7 +1100,7 @@ class ManagingKeyRenewal {
                 .then((key) => ({ ok: true, key }), (error) => ({ ok: false, error })),
         ]);
         if (!created.ok) {
-            const cause = message(created.error);
+            const cause = (0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(created.error);
             // Never retried: a create whose answer was lost may have made a key. Sweep it up instead.
             if (created.error instanceof _capgo_client_js__WEBPACK_IMPORTED_MODULE_0__.CapgoError && created.error.outcomeUnknown)
                 return `${cause} ${await this.sweep(step)} ${kept}`;
@@ -1114,7 +1118,7 @@ class ManagingKeyRenewal {
             await successor.listKeys();
         }
         catch (error) {
-            return undo(`The new managing key ${fresh.id} does not work (${message(error)}), so it was not stored.`);
+            return undo(`The new managing key ${fresh.id} does not work (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error)}), so it was not stored.`);
         }
         const stored = await this.store(fresh, before);
         if (stored === 'not-written')
@@ -1136,7 +1140,7 @@ class ManagingKeyRenewal {
         }
         catch (error) {
             return (`${this.deps.secret.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
-                `failed (${message(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}) if it is still listed.`);
+                `failed (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}) if it is still listed.`);
         }
     }
     async renewCurrent(step) {
@@ -1166,7 +1170,7 @@ class ManagingKeyRenewal {
                     `keys named '${step.name}' the role apikey_manager, and store one of them in ${this.deps.secret.where}. ${kept}`);
             }
             // Retried already; even if the regenerate went through, no secret held the other key's value.
-            return `${message(issued.error)} ${kept}`;
+            return `${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(issued.error)} ${kept}`;
         }
         const fresh = issued.key;
         log.info(`Regenerated managing key ${fresh.id}.`);
@@ -1192,7 +1196,7 @@ class ManagingKeyRenewal {
             return 'written';
         }
         catch (error) {
-            this.writeFailure = message(error);
+            this.writeFailure = (0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error);
             if (!(error instanceof SecretWriteError) || !error.unknown)
                 return 'not-written';
         }
@@ -1214,7 +1218,7 @@ class ManagingKeyRenewal {
             return await this.deps.secret.probe();
         }
         catch (error) {
-            this.deps.log.warning(message(error));
+            this.deps.log.warning((0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error));
             return undefined;
         }
     }
@@ -1224,7 +1228,7 @@ class ManagingKeyRenewal {
             return `Key ${id} was deleted again.`;
         }
         catch (error) {
-            return `Deleting key ${id} again failed too (${message(error)}): delete it in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}).`;
+            return `Deleting key ${id} again failed too (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error)}): delete it in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}).`;
         }
     }
     /** A create whose answer was lost: delete a key of that name that preflight did not see. */
@@ -1239,7 +1243,7 @@ class ManagingKeyRenewal {
             return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again.`;
         }
         catch (error) {
-            return `Whether Capgo created a key is unknown (${message(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}).`;
+            return `Whether Capgo created a key is unknown (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}).`;
         }
     }
 }
@@ -1255,9 +1259,6 @@ function pairProblem(name, pair, where) {
 }
 function isSelf(error) {
     return error instanceof _capgo_client_js__WEBPACK_IMPORTED_MODULE_0__.CapgoError && error.status === 401 && error.code === 'cannot_update_apikey';
-}
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 /** The managing-key secret of the workflow's repository (or of one of its environments). */
 class GitHubManagingSecret {
@@ -1325,7 +1326,7 @@ class GitHubManagingSecret {
         if (!this.publicKey)
             throw new SecretWriteError(`writing ${this.where}: its public key was not read`, false);
         const { key, key_id } = this.publicKey;
-        const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_5__/* .seal */ .o)(value, key);
+        const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_6__/* .seal */ .o)(value, key);
         try {
             await this.octokit.request(`PUT ${this.route}/{secret_name}`, {
                 ...this.params,
@@ -1480,7 +1481,6 @@ __webpack_require__.r(__webpack_exports__);
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   PreflightError: () => (/* binding */ PreflightError),
-  errorMessage: () => (/* binding */ errorMessage),
   rotate: () => (/* binding */ rotate)
 });
 
@@ -1558,7 +1558,10 @@ function issuedAt(key) {
     return Math.max(Number.isNaN(created) ? Number.NEGATIVE_INFINITY : created, Number.isNaN(updated) ? Number.NEGATIVE_INFINITY : updated);
 }
 
+// EXTERNAL MODULE: ./src/error-message.ts
+var error_message = __webpack_require__(6587);
 ;// CONCATENATED MODULE: ./src/regenerate-check.ts
+
 // After a regenerate and its writes: was the key regenerated again meanwhile (an overlapping run,
 // or a person in the dashboard)? If so the value just written is already dead, and a write that
 // landed after the other run's may have overwritten its live value. The key list's row tells:
@@ -1572,7 +1575,7 @@ async function checkNotRegeneratedAgain(capgo, key, warn) {
         row = (await capgo.listKeys()).keys.find((k) => k.id === key.id);
     }
     catch (error) {
-        warn(`Could not check that key ${key.id} was not regenerated again by another run (${error instanceof Error ? error.message : String(error)}).`);
+        warn(`Could not check that key ${key.id} was not regenerated again by another run (${(0,error_message/* errorMessage */.g)(error)}).`);
         return undefined;
     }
     const now = row?.updatedAt ? Date.parse(row.updatedAt) : Number.NaN;
@@ -1592,6 +1595,7 @@ var expiry = __webpack_require__(6440);
 // EXTERNAL MODULE: ./src/write-verification.ts
 var write_verification = __webpack_require__(5314);
 ;// CONCATENATED MODULE: ./src/rotation.ts
+
 
 
 
@@ -1717,7 +1721,7 @@ async function rotateUnderLease(settings, deps) {
     // Step 4: a new key, by create or regenerate.
     const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, capgoNow());
     // The throwaway secrets go while the key is issued: one round trip, not two.
-    const removing = removeWriteChecks?.().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
+    const removing = removeWriteChecks?.().catch((error) => log.warning(`${(0,error_message/* errorMessage */.g)(error)}; delete it by hand.`));
     let issued;
     try {
         issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, capgoNow);
@@ -1806,7 +1810,7 @@ async function writeVariable(deps, report, current, id) {
     }
     catch (error) {
         report.variable.result = 'failed';
-        return `${errorMessage(error)} It should hold ${value}, the id of the key every target now holds.`;
+        return `${(0,error_message/* errorMessage */.g)(error)} It should hold ${value}, the id of the key every target now holds.`;
     }
 }
 async function preflight(settings, deps, concurrency) {
@@ -1817,16 +1821,16 @@ async function preflight(settings, deps, concurrency) {
     deps.log.info(`Preflight: listing Capgo keys, reading ${refs.length} target(s)${deps.variable ? ` and variable ${deps.variable.name}.` : '.'}`);
     // The lease is taken alongside the reads: it costs no round trip of its own. A dry run changes nothing, so takes none.
     const [listing, targets, variable, lease, followUp] = await Promise.all([
-        settle(deps.capgo.listKeys()),
+        (0,src_concurrency/* settle */.G9)(deps.capgo.listKeys()),
         (0,src_concurrency/* settleAll */.j3)(refs, concurrency, (ref) => deps.store.prepare(ref, { readExisting })),
-        settle(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
-        settle(deps.lease && !settings.dryRun ? deps.lease.acquire() : Promise.resolve()),
-        settle(deps.followUp ? deps.followUp.preflight() : Promise.resolve()),
+        (0,src_concurrency/* settle */.G9)(deps.variable ? deps.variable.read() : Promise.resolve(undefined)),
+        (0,src_concurrency/* settle */.G9)(deps.lease && !settings.dryRun ? deps.lease.acquire() : Promise.resolve()),
+        (0,src_concurrency/* settle */.G9)(deps.followUp ? deps.followUp.preflight() : Promise.resolve()),
     ]);
     const problems = [];
     for (const result of [lease, listing, ...targets, variable, followUp])
         if (!result.ok)
-            problems.push(errorMessage(result.error));
+            problems.push((0,error_message/* errorMessage */.g)(result.error));
     if (!listing.ok || !variable.ok || problems.length > 0)
         throw new PreflightError(problems);
     return {
@@ -1834,9 +1838,6 @@ async function preflight(settings, deps, concurrency) {
         targets: targets.map((t) => t.value),
         variableValue: variable.value,
     };
-}
-async function settle(promise) {
-    return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
 }
 /** previous-key-id first, then the id remembered in key-id-variable. */
 function explicitIds(settings, variableValue) {
@@ -1862,13 +1863,13 @@ async function checkWriteAccess(targets, log, concurrency) {
     const removals = checks.flatMap((check) => (check.ok ? [check.value] : []));
     const remove = async () => {
         const results = await (0,src_concurrency/* settleAll */.j3)(removals, concurrency, (removal) => removal());
-        const failed = results.flatMap((r) => (r.ok ? [] : [errorMessage(r.error)]));
+        const failed = results.flatMap((r) => (r.ok ? [] : [(0,error_message/* errorMessage */.g)(r.error)]));
         if (failed.length > 0)
             throw new Error(failed.join('\n'));
     };
-    const problems = checks.flatMap((check) => (check.ok ? [] : [errorMessage(check.error)]));
+    const problems = checks.flatMap((check) => (check.ok ? [] : [(0,error_message/* errorMessage */.g)(check.error)]));
     if (problems.length > 0) {
-        await remove().catch((error) => log.warning(`${errorMessage(error)}; delete it by hand.`));
+        await remove().catch((error) => log.warning(`${(0,error_message/* errorMessage */.g)(error)}; delete it by hand.`));
         throw new PreflightError(problems);
     }
     return remove;
@@ -1985,7 +1986,7 @@ async function refuseDeadKey(issued, problem, deps) {
         return `${head} The new key was deleted again; the previous key is untouched.`;
     }
     catch (error) {
-        return `${head} Deleting it again failed too (${errorMessage(error)}); the next run deletes it. The previous key is untouched.`;
+        return `${head} Deleting it again failed too (${(0,error_message/* errorMessage */.g)(error)}); the next run deletes it. The previous key is untouched.`;
     }
 }
 /**
@@ -2009,7 +2010,7 @@ async function sweepUnconfirmedKey(settings, deps, before) {
         return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again. Nothing else was changed.`;
     }
     catch (error) {
-        return (`Whether Capgo created a key is unknown (${errorMessage(error)}). If it did, it is named '${settings.keyName}' ` +
+        return (`Whether Capgo created a key is unknown (${(0,error_message/* errorMessage */.g)(error)}). If it did, it is named '${settings.keyName}' ` +
             `and the next run deletes it; no secret was changed.`);
     }
 }
@@ -2025,7 +2026,7 @@ async function handleNoTargetWritten(issued, deps, report) {
         return `No target could be written, so the new key ${issued.key.id} was deleted again; the previous key is untouched.\n${causes}`;
     }
     catch (error) {
-        return (`No target could be written, and deleting the new key ${issued.key.id} again failed too (${errorMessage(error)}): ` +
+        return (`No target could be written, and deleting the new key ${issued.key.id} again failed too (${(0,error_message/* errorMessage */.g)(error)}): ` +
             `delete it in Capgo, or run again (a run deletes every earlier key named '${issued.key.name}'). The previous key is untouched.\n${causes}`);
     }
 }
@@ -2058,7 +2059,7 @@ async function retirePreviousKeys(previous, newId, deps, report, concurrency, ke
                 'It is the managing key itself, or a key capgo-api-key may not manage: delete it in Capgo if it should go.');
         }
         else {
-            failures.push(`key ${key.id}: ${errorMessage(result.error)}`);
+            failures.push(`key ${key.id}: ${(0,error_message/* errorMessage */.g)(result.error)}`);
         }
     });
     if (failures.length === 0)
@@ -2096,9 +2097,6 @@ async function retireLeftovers(settings, deps, report, leftovers, concurrency, l
     const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName, listing);
     if (failure)
         report.failure = `Every target holds key ${newest.id}, but ${failure}`;
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 

@@ -28376,6 +28376,7 @@ module.exports = {
 __nccwpck_require__.d(__webpack_exports__, {
   HJ: () => (/* binding */ READ_CONCURRENCY),
   Qx: () => (/* binding */ WRITE_CONCURRENCY),
+  G9: () => (/* binding */ settle),
   j3: () => (/* binding */ settleAll)
 });
 
@@ -28641,6 +28642,24 @@ async function settleAll(items, limit, fn) {
         }
     })));
 }
+/** One promise as a Settled result: never rejects. */
+function settle(promise) {
+    return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
+
+
+/***/ }),
+
+/***/ 6587:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/** The message of anything thrown: an Error's message, else its text. One spelling for every module. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 
 
 /***/ }),
@@ -28693,6 +28712,8 @@ class GitHubClock {
 /* harmony export */ });
 /* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3529);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7194);
+/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6587);
+
 
 
 function isOctokitFailure(error) {
@@ -28724,7 +28745,7 @@ function githubMessage(error) {
 function explainGitHubError(context, error) {
     if (!isOctokitFailure(error)) {
         // Ours or a library's (a refused redirect, a lost connection): longer, and still made safe.
-        return `${context.doing}: ${quoted(error instanceof Error ? error.message : String(error), 1000)}`;
+        return `${context.doing}: ${quoted((0,_error_message_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .g)(error), 1000)}`;
     }
     const message = quoted(githubMessage(error));
     const headers = error.response?.headers ?? {};
@@ -29758,7 +29779,10 @@ function describeManaging(managing) {
     }
 }
 
+// EXTERNAL MODULE: ./src/error-message.ts
+var error_message = __nccwpck_require__(6587);
 ;// CONCATENATED MODULE: ./src/report.ts
+
 
 
 // Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
@@ -29799,7 +29823,7 @@ async function writeSummary(input) {
         await core.summary.emptyBuffer().addRaw(renderSummary(input), true).write({ overwrite: false });
     }
     catch (error) {
-        core.debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        core.debug(`Could not write the job summary: ${(0,error_message/* errorMessage */.g)(error)}`);
     }
 }
 
@@ -29853,6 +29877,7 @@ var src_settings = __nccwpck_require__(8750);
 
 
 
+
 async function run(options = {}) {
     // Before any input is read: reading the credentials masks them, which a wrong @actions/core prints.
     const refusal = localActionProblem(process.env, process.cwd());
@@ -29894,7 +29919,7 @@ async function run(options = {}) {
             retry: {
                 ...(options.capgoRetry ?? { ...retry/* DEFAULT_RETRY_POLICY */.cO, baseDelayMs: tuning.retryBaseMs }),
                 // The error's message already starts with "Capgo:".
-                onRetry: (attempt, delayMs, error) => log.info(`${messageOf(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+                onRetry: (attempt, delayMs, error) => log.info(`${(0,error_message/* errorMessage */.g)(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
             },
             onKeyMaterial: secrets/* registerSecret */.cl,
         });
@@ -29945,7 +29970,7 @@ async function run(options = {}) {
         setOutputs(settings, report, renewal?.outcome);
     }
     catch (error) {
-        failure = messageOf(error);
+        failure = (0,error_message/* errorMessage */.g)(error);
         // Nothing was written (a failure after a write returns a report instead): say so to later steps.
         core.setOutput('rotated', 'false');
     }
@@ -29962,9 +29987,6 @@ async function run(options = {}) {
     });
     if (failure)
         log.setFailed(failure);
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 
@@ -30791,6 +30813,8 @@ function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
 /* unused harmony export CLOCK_TOLERANCE_MS */
 /* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4808);
 /* harmony import */ var _github_targets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59);
+/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6587);
+
 
 
 /**
@@ -30858,7 +30882,7 @@ async function settleWrites(targets, writes, concurrency, log) {
         if (write.ok)
             return { target, state: 'written', result: write.value, error: undefined };
         const error = write.error;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = (0,_error_message_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .g)(error);
         if (!(error instanceof _github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .WriteError */ .QM) || !error.outcomeUnknown)
             return { target, state: 'not-written', result: undefined, error: message };
         let check;
@@ -30868,7 +30892,7 @@ async function settleWrites(targets, writes, concurrency, log) {
         catch (readError) {
             check = {
                 state: 'unknown',
-                reason: `reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})`,
+                reason: `reading it back failed too (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .g)(readError)})`,
             };
         }
         const where = (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .describeTarget */ .ff)(target.ref);

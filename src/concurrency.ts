@@ -28,3 +28,11 @@ export async function settleAll<I, T>(
     ),
   )
 }
+
+/** One promise as a Settled result: never rejects. */
+export function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value): Settled<T> => ({ ok: true, value }),
+    (error: unknown): Settled<T> => ({ ok: false, error }),
+  )
+}

@@ -1,5 +1,6 @@
 import { safeText } from './log-text.js'
 import { redact } from './secrets.js'
+import { errorMessage } from './error-message.js'
 
 // Turns an Octokit failure into a sentence a CI maintainer can act on. Only GitHub's own message
 // and permission header are quoted, redacted first (any later change could hide a secret from the
@@ -53,7 +54,7 @@ function githubMessage(error: OctokitFailure): string {
 export function explainGitHubError(context: GitHubErrorContext, error: unknown): string {
   if (!isOctokitFailure(error)) {
     // Ours or a library's (a refused redirect, a lost connection): longer, and still made safe.
-    return `${context.doing}: ${quoted(error instanceof Error ? error.message : String(error), 1000)}`
+    return `${context.doing}: ${quoted(errorMessage(error), 1000)}`
   }
   const message = quoted(githubMessage(error))
   const headers = error.response?.headers ?? {}

@@ -3,6 +3,7 @@ import type { GitHubClient } from './github-client.js'
 import { localNow } from './github-clock.js'
 import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
 import { RESERVED_PREFIX, type RepositoryRef } from './settings.js'
+import { errorMessage } from './error-message.js'
 
 // The lease: one run of a rotation at a time, even without a `concurrency` group (a schedule and a
 // manual run, two workflows). It is a repository Actions variable in the workflow's repository,
@@ -140,9 +141,7 @@ export class GitHubLease implements Lease {
     if (this.state !== 'held') return this.releasing ?? Promise.resolve()
     this.state = 'released'
     this.releasing = this.releaseNow().catch((error: unknown) => {
-      this.warn(
-        `${error instanceof Error ? error.message : String(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`,
-      )
+      this.warn(`${errorMessage(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`)
     })
     return this.releasing
   }

@@ -10,6 +10,7 @@ import { CollectingLogger } from './run-log.js'
 import { initSodium } from './sealing.js'
 import { registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings } from './settings.js'
+import { errorMessage } from './error-message.js'
 
 /** Knobs for tests; a workflow run uses the defaults. */
 export interface RunOptions {
@@ -72,7 +73,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
           ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
           // The error's message already starts with "Capgo:".
           onRetry: (attempt, delayMs, error) =>
-            log.info(`${messageOf(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
+            log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
         },
         onKeyMaterial: registerSecret,
       })
@@ -129,7 +130,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     failure = report.failure
     setOutputs(settings, report, renewal?.outcome)
   } catch (error) {
-    failure = messageOf(error)
+    failure = errorMessage(error)
     // Nothing was written (a failure after a write returns a report instead): say so to later steps.
     core.setOutput('rotated', 'false')
   }
@@ -145,8 +146,4 @@ export async function run(options: RunOptions = {}): Promise<void> {
     renewal: renewal?.outcome,
   })
   if (failure) log.setFailed(failure)
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

@@ -7,6 +7,7 @@ import { CAPGO_KEYS_PAGE, leastRecentlyRegeneratedFirst } from './previous-keys.
 import type { FollowUpStep, Logger } from './rotation.js'
 import { seal } from './sealing.js'
 import type { Settings } from './settings.js'
+import { errorMessage } from './error-message.js'
 
 // The opt-in renewal of the managing key (capgo-api-key) after a successful rotation, stored in
 // managing-key-secret. The invariant: that secret never holds a dead key. Per generation
@@ -207,7 +208,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
         ),
     ])
     if (!created.ok) {
-      const cause = message(created.error)
+      const cause = errorMessage(created.error)
       // Never retried: a create whose answer was lost may have made a key. Sweep it up instead.
       if (created.error instanceof CapgoError && created.error.outcomeUnknown)
         return `${cause} ${await this.sweep(step)} ${kept}`
@@ -228,7 +229,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
     try {
       await successor.listKeys()
     } catch (error) {
-      return undo(`The new managing key ${fresh.id} does not work (${message(error)}), so it was not stored.`)
+      return undo(`The new managing key ${fresh.id} does not work (${errorMessage(error)}), so it was not stored.`)
     }
 
     const stored = await this.store(fresh, before)
@@ -255,7 +256,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
     } catch (error) {
       return (
         `${this.deps.secret.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
-        `failed (${message(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${CAPGO_KEYS_PAGE}) if it is still listed.`
+        `failed (${errorMessage(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${CAPGO_KEYS_PAGE}) if it is still listed.`
       )
     }
   }
@@ -292,7 +293,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
         )
       }
       // Retried already; even if the regenerate went through, no secret held the other key's value.
-      return `${message(issued.error)} ${kept}`
+      return `${errorMessage(issued.error)} ${kept}`
     }
     const fresh = issued.key
     log.info(`Regenerated managing key ${fresh.id}.`)
@@ -323,7 +324,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
       await this.deps.secret.write(fresh.key)
       return 'written'
     } catch (error) {
-      this.writeFailure = message(error)
+      this.writeFailure = errorMessage(error)
       if (!(error instanceof SecretWriteError) || !error.unknown) return 'not-written'
     }
     const start = before ?? this.preflightProbe
@@ -346,7 +347,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
     try {
       return await this.deps.secret.probe()
     } catch (error) {
-      this.deps.log.warning(message(error))
+      this.deps.log.warning(errorMessage(error))
       return undefined
     }
   }
@@ -356,7 +357,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
       await capgo.deleteKey(id)
       return `Key ${id} was deleted again.`
     } catch (error) {
-      return `Deleting key ${id} again failed too (${message(error)}): delete it in Capgo (${CAPGO_KEYS_PAGE}).`
+      return `Deleting key ${id} again failed too (${errorMessage(error)}): delete it in Capgo (${CAPGO_KEYS_PAGE}).`
     }
   }
 
@@ -369,7 +370,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
       for (const stray of strays) await this.deps.capgo.deleteKey(stray.id)
       return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again.`
     } catch (error) {
-      return `Whether Capgo created a key is unknown (${message(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${CAPGO_KEYS_PAGE}).`
+      return `Whether Capgo created a key is unknown (${errorMessage(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${CAPGO_KEYS_PAGE}).`
     }
   }
 }
@@ -387,10 +388,6 @@ function pairProblem(name: string, pair: readonly CapgoKey[], where: string): st
 
 function isSelf(error: unknown): boolean {
   return error instanceof CapgoError && error.status === 401 && error.code === 'cannot_update_apikey'
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 /** The managing-key secret of the workflow's repository (or of one of its environments). */

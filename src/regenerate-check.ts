@@ -1,4 +1,5 @@
 import type { CapgoApi, CapgoKey, IssuedKey } from './capgo-client.js'
+import { errorMessage } from './error-message.js'
 
 // After a regenerate and its writes: was the key regenerated again meanwhile (an overlapping run,
 // or a person in the dashboard)? If so the value just written is already dead, and a write that
@@ -16,9 +17,7 @@ export async function checkNotRegeneratedAgain(
   try {
     row = (await capgo.listKeys()).keys.find((k) => k.id === key.id)
   } catch (error) {
-    warn(
-      `Could not check that key ${key.id} was not regenerated again by another run (${error instanceof Error ? error.message : String(error)}).`,
-    )
+    warn(`Could not check that key ${key.id} was not regenerated again by another run (${errorMessage(error)}).`)
     return undefined
   }
   const now = row?.updatedAt ? Date.parse(row.updatedAt) : Number.NaN

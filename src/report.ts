@@ -3,6 +3,7 @@ import type { RotationReport, TargetOutcome } from './rotation.js'
 import type { Settings } from './settings.js'
 import type { ManagingKeyOutcome } from './managing-key.js'
 import { renderSummary, type SummaryInput } from './summary.js'
+import { errorMessage } from './error-message.js'
 
 // Step 8: outputs for later steps and a job summary for people. The plaintext key goes to the
 // `key` output only (masked since Capgo returned it); everything else here is ids and names.
@@ -47,6 +48,6 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
   try {
     await core.summary.emptyBuffer().addRaw(renderSummary(input), true).write({ overwrite: false })
   } catch (error) {
-    core.debug(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+    core.debug(`Could not write the job summary: ${errorMessage(error)}`)
   }
 }

@@ -1,5 +1,5 @@
 import { CapgoError, type CapgoApi, type IssuedKey, type KeyListing } from './capgo-client.js'
-import { READ_CONCURRENCY, settleAll, WRITE_CONCURRENCY } from './concurrency.js'
+import { READ_CONCURRENCY, settle, settleAll, WRITE_CONCURRENCY } from './concurrency.js'
 import {
   describeTarget,
   targetsOf,
@@ -27,6 +27,7 @@ import {
 } from './previous-keys.js'
 import type { Settings } from './settings.js'
 import { describeIncompleteWrite, settleWrites } from './write-verification.js'
+import { errorMessage } from './error-message.js'
 
 // The order of steps and the invariants of docs/contract.md, with Capgo and GitHub
 // passed in as interfaces. The invariants in one place:
@@ -395,13 +396,6 @@ async function preflight(settings: Settings, deps: RotationDeps, concurrency: nu
   }
 }
 
-async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  )
-}
-
 /** previous-key-id first, then the id remembered in key-id-variable. */
 function explicitIds(settings: Settings, variableValue: string | undefined): ExplicitId[] {
   const ids: ExplicitId[] = []
@@ -725,8 +719,4 @@ async function retireLeftovers(
     listing,
   )
   if (failure) report.failure = `Every target holds key ${newest.id}, but ${failure}`
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

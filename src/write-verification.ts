@@ -4,6 +4,7 @@ import { settleAll } from './concurrency.js'
 import type { TimeWindow } from './github-clock.js'
 import { describeTarget, WriteError, type PreparedTarget, type WriteResult } from './github-targets.js'
 import type { PreviousKeys } from './previous-keys.js'
+import { errorMessage } from './error-message.js'
 
 // A write whose outcome is unknown (a timeout, a reset, a 5xx after the request left) may have
 // been applied: GitHub stored the secret and the answer was lost. Such a write is settled by
@@ -99,7 +100,7 @@ export async function settleWrites(
     const write = writes[targets.indexOf(target)]!
     if (write.ok) return { target, state: 'written', result: write.value, error: undefined }
     const error = write.error
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     if (!(error instanceof WriteError) || !error.outcomeUnknown)
       return { target, state: 'not-written', result: undefined, error: message }
     let check: WriteCheck
@@ -108,7 +109,7 @@ export async function settleWrites(
     } catch (readError) {
       check = {
         state: 'unknown',
-        reason: `reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})`,
+        reason: `reading it back failed too (${errorMessage(readError)})`,
       }
     }
     const where = describeTarget(target.ref)

@@ -246,7 +246,10 @@ describe('the lease', () => {
 
   it('a token that may not write variables in the workflow repository (403) fails clearly, before any change', async () => {
     previousRotation()
-    github.fault('POST', /\/actions\/variables$/, [403, { message: 'Resource not accessible by personal access token' }])
+    github.fault('POST', /\/actions\/variables$/, [
+      403,
+      { message: 'Resource not accessible by personal access token' },
+    ])
     const error = (await outcome(start())).error
     expect(error).toContain(`taking the lease (variable ${leaseName(NAME)} of octo/app`)
     expect(error).toContain('"Variables: Read and write"')
@@ -266,5 +269,4 @@ describe('the lease', () => {
     expect(warning).toContain('Variables: Read and write')
     expect(heldIsLive()).toBe(true)
   })
-
 })
