@@ -29898,18 +29898,9 @@ async function run(options = {}) {
         const tuning = (0,src_settings/* readTuning */.mW)();
         const timeoutMs = options.timeoutMs ?? tuning.timeoutMs;
         // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
-        // starts with @actions/core and the settings alone.
-        const [{ CapgoClient, proxyAwareFetch }, { createGitHubClient }, { GitHubKeyIdVariable }, { rotate }, { GitHubManagingSecret, ManagingKeyRenewal }, { GitHubLease },] = await Promise.all([
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8041)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4964)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 989)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 53)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 773)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121)),
-        ]);
-        log.debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
-            `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
-            `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`);
+        // starts with @actions/core and the settings alone. The Capgo client comes first, so that the
+        // preflight's key list leaves while the GitHub client (Octokit) is still being loaded.
+        const { CapgoClient, proxyAwareFetch } = await __nccwpck_require__.e(/* import() | capgo */ 739).then(__nccwpck_require__.bind(__nccwpck_require__, 8041));
         const { capgoApiUrl } = settings;
         const capgoAs = (apiKey) => new CapgoClient({
             baseUrl: capgoApiUrl,
@@ -29923,7 +29914,17 @@ async function run(options = {}) {
             },
             onKeyMaterial: secrets/* registerSecret */.cl,
         });
-        const capgo = capgoAs(settings.capgoApiKey);
+        const capgo = withFirstListStarted(capgoAs(settings.capgoApiKey));
+        const [{ createGitHubClient }, { GitHubKeyIdVariable }, { rotate }, { GitHubManagingSecret, ManagingKeyRenewal }, { GitHubLease },] = await Promise.all([
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4964)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 989)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 53)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 773)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121)),
+        ]);
+        log.debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
+            `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
+            `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`);
         const octokit = createGitHubClient({
             token: settings.githubToken,
             baseUrl: settings.githubApiUrl,
@@ -29987,6 +29988,27 @@ async function run(options = {}) {
     });
     if (failure)
         log.setFailed(failure);
+}
+/**
+ * The preflight's key list, sent as soon as the Capgo client exists: the first listKeys() call
+ * (the preflight's) takes that request's answer; every later call asks anew. Read-only, so sending
+ * it before the rest is loaded changes nothing.
+ */
+function withFirstListStarted(capgo) {
+    let first = capgo.listKeys();
+    // Its failure is reported by the preflight that takes it, not as an unhandled rejection.
+    first.catch(() => undefined);
+    return {
+        listKeys: () => {
+            const listing = first ?? capgo.listKeys();
+            first = undefined;
+            return listing;
+        },
+        createKey: (request) => capgo.createKey(request),
+        regenerateKey: (id, expiresAt) => capgo.regenerateKey(id, expiresAt),
+        deleteKey: (id) => capgo.deleteKey(id),
+        now: () => capgo.now?.(),
+    };
 }
 
 

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { GitHubSecretStore } from './github-targets.js'
 import { localActionProblem } from './local-action-guard.js'
 import { createLogger, type ActionLogger } from './logger.js'
+import type { CapgoApi, KeyListing } from './capgo-client.js'
 import type { ManagingKeyRenewal } from './managing-key.js'
 import { setOutputs, writeSummary } from './report.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
@@ -41,27 +42,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const tuning = readTuning()
     const timeoutMs = options.timeoutMs ?? tuning.timeoutMs
     // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
-    // starts with @actions/core and the settings alone.
-    const [
-      { CapgoClient, proxyAwareFetch },
-      { createGitHubClient },
-      { GitHubKeyIdVariable },
-      { rotate },
-      { GitHubManagingSecret, ManagingKeyRenewal },
-      { GitHubLease },
-    ] = await Promise.all([
-      import(/* webpackChunkName: "rotation" */ './capgo-client.js'),
-      import(/* webpackChunkName: "rotation" */ './github-client.js'),
-      import(/* webpackChunkName: "rotation" */ './key-id-variable.js'),
-      import(/* webpackChunkName: "rotation" */ './rotation.js'),
-      import(/* webpackChunkName: "rotation" */ './managing-key.js'),
-      import(/* webpackChunkName: "rotation" */ './lease.js'),
-    ])
-    log.debug(
-      `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
-        `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
-        `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`,
-    )
+    // starts with @actions/core and the settings alone. The Capgo client comes first, so that the
+    // preflight's key list leaves while the GitHub client (Octokit) is still being loaded.
+    const { CapgoClient, proxyAwareFetch } = await import(/* webpackChunkName: "capgo" */ './capgo-client.js')
     const { capgoApiUrl } = settings
     const capgoAs = (apiKey: string) =>
       new CapgoClient({
@@ -77,7 +60,25 @@ export async function run(options: RunOptions = {}): Promise<void> {
         },
         onKeyMaterial: registerSecret,
       })
-    const capgo = capgoAs(settings.capgoApiKey)
+    const capgo = withFirstListStarted(capgoAs(settings.capgoApiKey))
+    const [
+      { createGitHubClient },
+      { GitHubKeyIdVariable },
+      { rotate },
+      { GitHubManagingSecret, ManagingKeyRenewal },
+      { GitHubLease },
+    ] = await Promise.all([
+      import(/* webpackChunkName: "rotation" */ './github-client.js'),
+      import(/* webpackChunkName: "rotation" */ './key-id-variable.js'),
+      import(/* webpackChunkName: "rotation" */ './rotation.js'),
+      import(/* webpackChunkName: "rotation" */ './managing-key.js'),
+      import(/* webpackChunkName: "rotation" */ './lease.js'),
+    ])
+    log.debug(
+      `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
+        `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
+        `repositories=${settings.repositories.map((r) => `${r.owner}/${r.repo}`).join(',')} dry-run=${settings.dryRun}`,
+    )
     const octokit = createGitHubClient({
       token: settings.githubToken,
       baseUrl: settings.githubApiUrl,
@@ -146,4 +147,26 @@ export async function run(options: RunOptions = {}): Promise<void> {
     renewal: renewal?.outcome,
   })
   if (failure) log.setFailed(failure)
+}
+
+/**
+ * The preflight's key list, sent as soon as the Capgo client exists: the first listKeys() call
+ * (the preflight's) takes that request's answer; every later call asks anew. Read-only, so sending
+ * it before the rest is loaded changes nothing.
+ */
+function withFirstListStarted(capgo: CapgoApi): CapgoApi {
+  let first: Promise<KeyListing> | undefined = capgo.listKeys()
+  // Its failure is reported by the preflight that takes it, not as an unhandled rejection.
+  first.catch(() => undefined)
+  return {
+    listKeys: () => {
+      const listing = first ?? capgo.listKeys()
+      first = undefined
+      return listing
+    },
+    createKey: (request) => capgo.createKey(request),
+    regenerateKey: (id, expiresAt) => capgo.regenerateKey(id, expiresAt),
+    deleteKey: (id) => capgo.deleteKey(id),
+    now: () => capgo.now?.(),
+  }
 }
