@@ -250,14 +250,22 @@ function waitMessage(wait, status, what, retrying, waits) {
 
 /***/ }),
 
-/***/ 989:
+/***/ 980:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
 __webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   GitHubKeyIdVariable: () => (/* binding */ GitHubKeyIdVariable)
-/* harmony export */ });
-/* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(706);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  wireRotation: () => (/* binding */ wireRotation)
+});
+
+// EXTERNAL MODULE: ./src/github-targets.ts
+var github_targets = __webpack_require__(59);
+// EXTERNAL MODULE: ./src/github-errors.ts
+var github_errors = __webpack_require__(706);
+;// CONCATENATED MODULE: ./src/key-id-variable.ts
 
 const PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
 class GitHubKeyIdVariable {
@@ -286,9 +294,9 @@ class GitHubKeyIdVariable {
             return String(response.data.value ?? '');
         }
         catch (error) {
-            if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c)(error))
+            if ((0,github_errors/* isNotFound */.c)(error))
                 return undefined;
-            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .explainGitHubError */ .P)(this.context('reading'), error));
+            throw new Error((0,github_errors/* explainGitHubError */.P)(this.context('reading'), error));
         }
     }
     async write(value, existed) {
@@ -314,7 +322,7 @@ class GitHubKeyIdVariable {
                     return 'updated';
                 }
                 catch (error) {
-                    if (!(0,_github_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c)(error))
+                    if (!(0,github_errors/* isNotFound */.c)(error))
                         throw error;
                     await create();
                     return 'created';
@@ -332,30 +340,20 @@ class GitHubKeyIdVariable {
             }
         }
         catch (error) {
-            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .explainGitHubError */ .P)(this.context('writing'), error));
+            throw new Error((0,github_errors/* explainGitHubError */.P)(this.context('writing'), error));
         }
     }
 }
 
-
-/***/ }),
-
-/***/ 7121:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   GitHubLease: () => (/* binding */ GitHubLease),
-/* harmony export */   LEASE_TTL_SECONDS: () => (/* binding */ LEASE_TTL_SECONDS),
-/* harmony export */   LeaseBusyError: () => (/* binding */ LeaseBusyError),
-/* harmony export */   leaseName: () => (/* binding */ leaseName)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _github_clock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(211);
-/* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(706);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8750);
-/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6587);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./src/github-clock.ts
+var github_clock = __webpack_require__(211);
+// EXTERNAL MODULE: ./src/settings.ts
+var settings = __webpack_require__(8750);
+// EXTERNAL MODULE: ./src/error-message.ts
+var error_message = __webpack_require__(6587);
+;// CONCATENATED MODULE: ./src/lease.ts
 
 
 
@@ -377,9 +375,9 @@ class LeaseBusyError extends Error {
 }
 /** A valid GitHub variable name, the same for every run of a rotation, different across rotations. */
 function leaseName(keyName) {
-    return `${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .RESERVED_PREFIX */ .Uy}LEASE_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(keyName).digest('hex').slice(0, 20).toUpperCase()}`;
+    return `${settings/* RESERVED_PREFIX */.Uy}LEASE_${(0,external_node_crypto_.createHash)('sha256').update(keyName).digest('hex').slice(0, 20).toUpperCase()}`;
 }
-const PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
+const lease_PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
 class GitHubLease {
     octokit;
     repository;
@@ -398,7 +396,7 @@ class GitHubLease {
         this.run = run;
         this.warn = warn;
         this.name = leaseName(keyName);
-        this.holder = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(12).toString('hex');
+        this.holder = (0,external_node_crypto_.randomBytes)(12).toString('hex');
     }
     get held() {
         return this.state === 'held';
@@ -408,7 +406,7 @@ class GitHubLease {
         return {
             doing: `${doing} the lease (variable ${this.name} of ${owner}/${repo}, which keeps overlapping runs of this rotation apart)`,
             subject: `repository ${owner}/${repo}`,
-            permission: PERMISSION,
+            permission: lease_PERMISSION,
         };
     }
     async acquire() {
@@ -436,13 +434,13 @@ class GitHubLease {
                 if (lacksVariableAccess(error)) {
                     // The token cannot see the workflow's repository: run without the lease rather than not at
                     // all, with a warning; the other guards still hold (README, security notes).
-                    this.warn(`${(0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
+                    this.warn(`${(0,github_errors/* explainGitHubError */.P)(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
                         'same rotation is not kept out: give the token access to this repository with Variables: Read and write, or use a concurrency group.');
                     this.state = 'unguarded';
                     return;
                 }
                 if (typeof status === 'number' && status >= 400 && status < 500 && status !== 409) {
-                    throw new Error(`${(0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(this.context('taking'), error)} Nothing was changed.`);
+                    throw new Error(`${(0,github_errors/* explainGitHubError */.P)(this.context('taking'), error)} Nothing was changed.`);
                 }
                 // 409, or an unknown outcome (5xx, timeout, reset): see who holds it now.
                 const current = await this.read();
@@ -464,20 +462,20 @@ class GitHubLease {
     }
     took() {
         this.state = 'held';
-        this.acquiredAt = (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_3__/* .localNow */ .A)();
+        this.acquiredAt = (0,github_clock/* localNow */.A)();
     }
     release() {
         if (this.state !== 'held')
             return this.releasing ?? Promise.resolve();
         this.state = 'released';
         this.releasing = this.releaseNow().catch((error) => {
-            this.warn(`${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .g)(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`);
+            this.warn(`${(0,error_message/* errorMessage */.g)(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`);
         });
         return this.releasing;
     }
     async releaseNow() {
         // Past half its life the lease may have been taken over: delete it only if it is still ours.
-        if ((0,_github_clock_js__WEBPACK_IMPORTED_MODULE_3__/* .localNow */ .A)() - this.acquiredAt > (LEASE_TTL_SECONDS * 1000) / 2) {
+        if ((0,github_clock/* localNow */.A)() - this.acquiredAt > (LEASE_TTL_SECONDS * 1000) / 2) {
             const current = await this.read();
             if (current?.value?.holder !== this.holder)
                 return;
@@ -492,9 +490,9 @@ class GitHubLease {
             });
         }
         catch (error) {
-            if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c)(error))
+            if ((0,github_errors/* isNotFound */.c)(error))
                 return;
-            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(this.context('releasing'), error));
+            throw new Error((0,github_errors/* explainGitHubError */.P)(this.context('releasing'), error));
         }
     }
     /** The lease as it stands, or undefined when nobody holds it. */
@@ -507,9 +505,9 @@ class GitHubLease {
             });
         }
         catch (error) {
-            if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c)(error))
+            if ((0,github_errors/* isNotFound */.c)(error))
                 return undefined;
-            throw new Error(`${(0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(this.context('reading'), error)} Nothing was changed.`);
+            throw new Error(`${(0,github_errors/* explainGitHubError */.P)(this.context('reading'), error)} Nothing was changed.`);
         }
         const data = (typeof response.data === 'object' && response.data !== null ? response.data : {});
         const value = parseValue(data.value);
@@ -548,26 +546,15 @@ function lacksVariableAccess(error) {
     return error.status === 404;
 }
 
-
-/***/ }),
-
-/***/ 773:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   GitHubManagingSecret: () => (/* binding */ GitHubManagingSecret),
-/* harmony export */   ManagingKeyRenewal: () => (/* binding */ ManagingKeyRenewal),
-/* harmony export */   SecretWriteError: () => (/* binding */ SecretWriteError),
-/* harmony export */   managingKeyName: () => (/* binding */ managingKeyName)
-/* harmony export */ });
-/* harmony import */ var _capgo_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8041);
-/* harmony import */ var _expiry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6440);
-/* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(706);
-/* harmony import */ var _github_targets_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59);
-/* harmony import */ var _previous_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8571);
-/* harmony import */ var _sealing_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9552);
-/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6587);
+// EXTERNAL MODULE: ./src/capgo-client.ts
+var capgo_client = __webpack_require__(8041);
+// EXTERNAL MODULE: ./src/expiry.ts
+var expiry = __webpack_require__(6440);
+// EXTERNAL MODULE: ./src/previous-keys.ts
+var previous_keys = __webpack_require__(8571);
+// EXTERNAL MODULE: ./src/sealing.ts
+var sealing = __webpack_require__(9552);
+;// CONCATENATED MODULE: ./src/managing-key.ts
 
 
 
@@ -643,7 +630,7 @@ class ManagingKeyRenewal {
         }
         if (settings.expiresInDays === undefined) {
             for (const key of pair) {
-                if ((0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .expiryProblem */ .rD)(key.expiresAt, this.now(), (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .minimumLifetimeMs */ .Qj)(settings.rotateAfterDays))) {
+                if ((0,expiry/* expiryProblem */.rD)(key.expiresAt, this.now(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays))) {
                     problems.push(`managing key ${key.id} expires at ${key.expiresAt}, before a next run could renew it again, and a regenerate keeps its ` +
                         'expiry: set expires-in-days (1 to 365) to give the renewed managing key a new expiry.');
                 }
@@ -686,7 +673,7 @@ class ManagingKeyRenewal {
         const { capgo, settings, log } = this.deps;
         const { self } = step;
         const kept = `capgo-api-key (key ${self.id}) still works and ${this.deps.secret.where} is unchanged; the next run tries again.`;
-        const expiresAt = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .newExpiry */ .AQ)(settings.expiresInDays, this.now());
+        const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, this.now());
         // GitHub's clock before the write is read while Capgo creates the key: no extra round trip.
         const [before, created] = await Promise.all([
             this.probeQuietly(),
@@ -701,16 +688,16 @@ class ManagingKeyRenewal {
                 .then((key) => ({ ok: true, key }), (error) => ({ ok: false, error })),
         ]);
         if (!created.ok) {
-            const cause = (0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(created.error);
+            const cause = (0,error_message/* errorMessage */.g)(created.error);
             // Never retried: a create whose answer was lost may have made a key. Sweep it up instead.
-            if (created.error instanceof _capgo_client_js__WEBPACK_IMPORTED_MODULE_0__/* .CapgoError */ .tk && created.error.outcomeUnknown)
+            if (created.error instanceof capgo_client/* CapgoError */.tk && created.error.outcomeUnknown)
                 return `${cause} ${await this.sweep(step)} ${kept}`;
             return `${cause} ${kept}`;
         }
         const fresh = created.key;
         log.info(`Created Capgo key ${fresh.id} to succeed managing key ${self.id}.`);
         const undo = async (why) => `${why} ${await this.deleteQuietly(capgo, fresh.id)} ${kept}`;
-        const dead = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .expiryProblem */ .rD)(fresh.expiresAt, this.now(), (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .minimumLifetimeMs */ .Qj)(settings.rotateAfterDays));
+        const dead = (0,expiry/* expiryProblem */.rD)(fresh.expiresAt, this.now(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
         if (dead)
             return undo(`Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored.`);
         // The proof, before anything depends on the new key: Capgo answers a list made with it.
@@ -719,7 +706,7 @@ class ManagingKeyRenewal {
             await successor.listKeys();
         }
         catch (error) {
-            return undo(`The new managing key ${fresh.id} does not work (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error)}), so it was not stored.`);
+            return undo(`The new managing key ${fresh.id} does not work (${(0,error_message/* errorMessage */.g)(error)}), so it was not stored.`);
         }
         const stored = await this.store(fresh, before);
         if (stored === 'not-written')
@@ -741,15 +728,15 @@ class ManagingKeyRenewal {
         }
         catch (error) {
             return (`${this.deps.secret.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
-                `failed (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}) if it is still listed.`);
+                `failed (${(0,error_message/* errorMessage */.g)(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${previous_keys/* CAPGO_KEYS_PAGE */.IT}) if it is still listed.`);
         }
     }
     async renewCurrent(step) {
         const { capgo, settings, log } = this.deps;
         const kept = `${this.deps.secret.where} still holds capgo-api-key, which stays valid; the next run tries again.`;
-        const expiresAt = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .newExpiry */ .AQ)(settings.expiresInDays, this.now());
+        const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, this.now());
         // The one regenerated longest ago is most likely the other; Capgo's 401 on itself settles it.
-        const [first, second] = [...step.pair].sort(_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .leastRecentlyRegeneratedFirst */ ._T);
+        const [first, second] = [...step.pair].sort(previous_keys/* leastRecentlyRegeneratedFirst */._T);
         const regenerate = async () => {
             try {
                 return await capgo.regenerateKey(first.id, expiresAt);
@@ -771,11 +758,11 @@ class ManagingKeyRenewal {
                     `keys named '${step.name}' the role apikey_manager, and store one of them in ${this.deps.secret.where}. ${kept}`);
             }
             // Retried already; even if the regenerate went through, no secret held the other key's value.
-            return `${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(issued.error)} ${kept}`;
+            return `${(0,error_message/* errorMessage */.g)(issued.error)} ${kept}`;
         }
         const fresh = issued.key;
         log.info(`Regenerated managing key ${fresh.id}.`);
-        const dead = (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .expiryProblem */ .rD)(fresh.expiresAt, this.now(), (0,_expiry_js__WEBPACK_IMPORTED_MODULE_4__/* .minimumLifetimeMs */ .Qj)(settings.rotateAfterDays));
+        const dead = (0,expiry/* expiryProblem */.rD)(fresh.expiresAt, this.now(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
         if (dead) {
             return `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored: set expires-in-days. ${kept}`;
         }
@@ -797,7 +784,7 @@ class ManagingKeyRenewal {
             return 'written';
         }
         catch (error) {
-            this.writeFailure = (0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error);
+            this.writeFailure = (0,error_message/* errorMessage */.g)(error);
             if (!(error instanceof SecretWriteError) || !error.unknown)
                 return 'not-written';
         }
@@ -819,7 +806,7 @@ class ManagingKeyRenewal {
             return await this.deps.secret.probe();
         }
         catch (error) {
-            this.deps.log.warning((0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error));
+            this.deps.log.warning((0,error_message/* errorMessage */.g)(error));
             return undefined;
         }
     }
@@ -829,7 +816,7 @@ class ManagingKeyRenewal {
             return `Key ${id} was deleted again.`;
         }
         catch (error) {
-            return `Deleting key ${id} again failed too (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error)}): delete it in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}).`;
+            return `Deleting key ${id} again failed too (${(0,error_message/* errorMessage */.g)(error)}): delete it in Capgo (${previous_keys/* CAPGO_KEYS_PAGE */.IT}).`;
         }
     }
     /** A create whose answer was lost: delete a key of that name that preflight did not see. */
@@ -844,14 +831,14 @@ class ManagingKeyRenewal {
             return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again.`;
         }
         catch (error) {
-            return `Whether Capgo created a key is unknown (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .g)(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}).`;
+            return `Whether Capgo created a key is unknown (${(0,error_message/* errorMessage */.g)(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${previous_keys/* CAPGO_KEYS_PAGE */.IT}).`;
         }
     }
 }
 function pairProblem(name, pair, where) {
     const make = `On current Capgo a key cannot renew itself, so managing-key-secret needs two managing keys that renew each other: ` +
         `API keys named exactly '${name}', both with the role apikey_manager (in the organizations of the keys this action rotates), ` +
-        `made in the Capgo dashboard (${_previous_keys_js__WEBPACK_IMPORTED_MODULE_3__/* .CAPGO_KEYS_PAGE */ .IT}). ${where} and capgo-api-key hold one of them.`;
+        `made in the Capgo dashboard (${previous_keys/* CAPGO_KEYS_PAGE */.IT}). ${where} and capgo-api-key hold one of them.`;
     if (pair.length === 0)
         return `${make} Capgo has no key of that name: create both.`;
     if (pair.length === 1)
@@ -859,7 +846,7 @@ function pairProblem(name, pair, where) {
     return `${make} Capgo has ${pair.length} (ids ${pair.map((k) => k.id).join(', ')}): delete all but two, keeping the one capgo-api-key holds.`;
 }
 function isSelf(error) {
-    return error instanceof _capgo_client_js__WEBPACK_IMPORTED_MODULE_0__/* .CapgoError */ .tk && error.status === 401 && error.code === 'cannot_update_apikey';
+    return error instanceof capgo_client/* CapgoError */.tk && error.status === 401 && error.code === 'cannot_update_apikey';
 }
 /** The managing-key secret of the workflow's repository (or of one of its environments). */
 class GitHubManagingSecret {
@@ -878,21 +865,21 @@ class GitHubManagingSecret {
         const ref = environment === undefined
             ? { kind: 'repository', type: 'actions', owner, repo, secret: name }
             : { kind: 'environment', type: 'actions', owner, repo, environment, secret: name };
-        ({ route: this.route, params: this.params } = (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .collection */ .rJ)(ref));
+        ({ route: this.route, params: this.params } = (0,github_targets/* collection */.rJ)(ref));
         this.where =
             environment === undefined
                 ? `repository secret ${name} of ${owner}/${repo}`
                 : `environment secret ${name} of ${owner}/${repo} environment '${environment}'`;
         this.context = {
             doing: `reading the public key of ${this.where}`,
-            subject: (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .notFoundSubject */ .s6)(ref),
-            permission: (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_2__/* .permissionFor */ .Tj)(ref),
+            subject: (0,github_targets/* notFoundSubject */.s6)(ref),
+            permission: (0,github_targets/* permissionFor */.Tj)(ref),
         };
     }
     async prepare() {
         const [response, probe] = await Promise.all([
             this.octokit.request(`GET ${this.route}/public-key`, this.params).catch((error) => {
-                throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(this.context, error));
+                throw new Error((0,github_errors/* explainGitHubError */.P)(this.context, error));
             }),
             this.probe(),
         ]);
@@ -915,19 +902,19 @@ class GitHubManagingSecret {
         }
         catch (error) {
             // Not there yet: GitHub's clock still comes with the 404.
-            if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c)(error))
+            if ((0,github_errors/* isNotFound */.c)(error))
                 return {
                     updatedAt: undefined,
                     serverTime: time(error.response?.headers?.date),
                 };
-            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(reading, error));
+            throw new Error((0,github_errors/* explainGitHubError */.P)(reading, error));
         }
     }
     async write(value) {
         if (!this.publicKey)
             throw new SecretWriteError(`writing ${this.where}: its public key was not read`, false);
         const { key, key_id } = this.publicKey;
-        const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_6__/* .seal */ .o)(value, key);
+        const encrypted_value = await (0,sealing/* seal */.o)(value, key);
         try {
             await this.octokit.request(`PUT ${this.route}/{secret_name}`, {
                 ...this.params,
@@ -940,7 +927,7 @@ class GitHubManagingSecret {
             const status = error.status;
             // Octokit reports a timeout or a lost connection as status 500 (or none): maybe applied.
             const unknown = typeof status !== 'number' || status >= 500;
-            throw new SecretWriteError((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)({ ...this.context, doing: `writing ${this.where}` }, error), unknown);
+            throw new SecretWriteError((0,github_errors/* explainGitHubError */.P)({ ...this.context, doing: `writing ${this.where}` }, error), unknown);
         }
     }
 }
@@ -949,6 +936,33 @@ function time(value) {
         return undefined;
     const parsed = Date.parse(value);
     return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+;// CONCATENATED MODULE: ./src/rotation-deps.ts
+
+
+
+
+function wireRotation(input) {
+    const { settings, capgo, capgoAs, octokit, log, runId } = input;
+    const home = settings.workflowRepository;
+    const variable = settings.keyIdVariable && home ? new GitHubKeyIdVariable(octokit, home, settings.keyIdVariable) : undefined;
+    const renewal = settings.managingKeySecret && home
+        ? new ManagingKeyRenewal({
+            settings,
+            capgo,
+            clientFor: capgoAs,
+            secret: new GitHubManagingSecret(octokit, home, settings.managingKeySecret, settings.managingKeyEnvironment),
+            log,
+        })
+        : undefined;
+    // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
+    const lease = home
+        ? new GitHubLease(octokit, home, settings.keyName, runId, (message) => log.warning(message))
+        : undefined;
+    if (!lease && !settings.dryRun)
+        log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
+    return { deps: { capgo, store: new github_targets/* GitHubSecretStore */.ZH(octokit), variable, lease, log, followUp: renewal }, renewal };
 }
 
 

@@ -29343,8 +29343,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(3340);
-// EXTERNAL MODULE: ./src/github-targets.ts
-var github_targets = __nccwpck_require__(59);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/local-action-guard.ts
@@ -29877,7 +29875,6 @@ var src_settings = __nccwpck_require__(8750);
 
 
 
-
 async function run(options = {}) {
     // Before any input is read: reading the credentials masks them, which a wrong @actions/core prints.
     const refusal = localActionProblem(process.env, process.cwd());
@@ -29915,12 +29912,10 @@ async function run(options = {}) {
             onKeyMaterial: secrets/* registerSecret */.cl,
         });
         const capgo = withFirstListStarted(capgoAs(settings.capgoApiKey));
-        const [{ createGitHubClient }, { GitHubKeyIdVariable }, { rotate }, { GitHubManagingSecret, ManagingKeyRenewal }, { GitHubLease },] = await Promise.all([
+        const [{ createGitHubClient }, { rotate }, { wireRotation }] = await Promise.all([
             Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4964)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 989)),
             Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 53)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 773)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7121)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 980)),
         ]);
         log.debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
             `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
@@ -29933,36 +29928,12 @@ async function run(options = {}) {
             retryBaseMs: tuning.retryBaseMs,
             log,
         });
-        const variable = settings.keyIdVariable && settings.workflowRepository
-            ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
-            : undefined;
-        renewal =
-            settings.managingKeySecret && settings.workflowRepository
-                ? new ManagingKeyRenewal({
-                    settings,
-                    capgo,
-                    clientFor: capgoAs,
-                    secret: new GitHubManagingSecret(octokit, settings.workflowRepository, settings.managingKeySecret, settings.managingKeyEnvironment),
-                    log,
-                })
-                : undefined;
-        // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
         const runId = process.env.GITHUB_RUN_ID
             ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`
             : undefined;
-        const lease = settings.workflowRepository
-            ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) => log.warning(message))
-            : undefined;
-        if (!lease && !settings.dryRun)
-            log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
-        const rotation = rotate(settings, {
-            capgo,
-            store: new github_targets/* GitHubSecretStore */.ZH(octokit),
-            variable,
-            lease,
-            log,
-            followUp: renewal,
-        });
+        const wired = wireRotation({ settings, capgo, capgoAs, octokit, log, runId });
+        renewal = wired.renewal;
+        const rotation = rotate(settings, wired.deps);
         // libsodium loads while the preflight's requests are in flight; a dry run never seals.
         if (!settings.dryRun)
             (0,sealing/* initSodium */.Q)().catch(() => undefined);

@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { GitHubSecretStore } from './github-targets.js'
 import { localActionProblem } from './local-action-guard.js'
 import { createLogger, type ActionLogger } from './logger.js'
 import type { CapgoApi, KeyListing } from './capgo-client.js'
@@ -61,18 +60,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
         onKeyMaterial: registerSecret,
       })
     const capgo = withFirstListStarted(capgoAs(settings.capgoApiKey))
-    const [
-      { createGitHubClient },
-      { GitHubKeyIdVariable },
-      { rotate },
-      { GitHubManagingSecret, ManagingKeyRenewal },
-      { GitHubLease },
-    ] = await Promise.all([
+    const [{ createGitHubClient }, { rotate }, { wireRotation }] = await Promise.all([
       import(/* webpackChunkName: "rotation" */ './github-client.js'),
-      import(/* webpackChunkName: "rotation" */ './key-id-variable.js'),
       import(/* webpackChunkName: "rotation" */ './rotation.js'),
-      import(/* webpackChunkName: "rotation" */ './managing-key.js'),
-      import(/* webpackChunkName: "rotation" */ './lease.js'),
+      import(/* webpackChunkName: "rotation" */ './rotation-deps.js'),
     ])
     log.debug(
       `Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
@@ -87,44 +78,12 @@ export async function run(options: RunOptions = {}): Promise<void> {
       retryBaseMs: tuning.retryBaseMs,
       log,
     })
-    const variable =
-      settings.keyIdVariable && settings.workflowRepository
-        ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
-        : undefined
-    renewal =
-      settings.managingKeySecret && settings.workflowRepository
-        ? new ManagingKeyRenewal({
-            settings,
-            capgo,
-            clientFor: capgoAs,
-            secret: new GitHubManagingSecret(
-              octokit,
-              settings.workflowRepository,
-              settings.managingKeySecret,
-              settings.managingKeyEnvironment,
-            ),
-            log,
-          })
-        : undefined
-    // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
     const runId = process.env.GITHUB_RUN_ID
       ? `${process.env.GITHUB_RUN_ID}/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`
       : undefined
-    const lease = settings.workflowRepository
-      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) =>
-          log.warning(message),
-        )
-      : undefined
-    if (!lease && !settings.dryRun)
-      log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
-    const rotation = rotate(settings, {
-      capgo,
-      store: new GitHubSecretStore(octokit),
-      variable,
-      lease,
-      log,
-      followUp: renewal,
-    })
+    const wired = wireRotation({ settings, capgo, capgoAs, octokit, log, runId })
+    renewal = wired.renewal
+    const rotation = rotate(settings, wired.deps)
     // libsodium loads while the preflight's requests are in flight; a dry run never seals.
     if (!settings.dryRun) initSodium().catch(() => undefined)
     report = await rotation

@@ -4,15 +4,14 @@ import { join } from 'node:path'
 import * as core from '@actions/core'
 import { CapgoClient, proxyAwareFetch, type IssuedKey } from '../../src/capgo-client.js'
 import { createGitHubClient } from '../../src/github-client.js'
-import { GitHubSecretStore, targetsOf, type TargetRef } from '../../src/github-targets.js'
-import { GitHubKeyIdVariable } from '../../src/key-id-variable.js'
-import { GitHubLease } from '../../src/lease.js'
+import { targetsOf, type TargetRef } from '../../src/github-targets.js'
 import { createLogger, type LogSink } from '../../src/logger.js'
-import { GitHubManagingSecret, ManagingKeyRenewal, type ManagingKeyOutcome } from '../../src/managing-key.js'
+import type { ManagingKeyOutcome, ManagingKeyRenewal } from '../../src/managing-key.js'
 import { setOutputs, writeSummary } from '../../src/report.js'
 import { defaultSleep } from '../../src/retry.js'
 import { errorMessage } from '../../src/error-message.js'
 import { rotate, type RotationDeps, type RotationReport } from '../../src/rotation.js'
+import { wireRotation } from '../../src/rotation-deps.js'
 import { CollectingLogger } from '../../src/run-log.js'
 import { initSodium } from '../../src/sealing.js'
 import { registerSecret } from '../../src/secrets.js'
@@ -338,32 +337,9 @@ export async function runRotation(world: World, label: string, options: RunOptio
       retryBaseMs: RETRY_BASE_MS,
       log,
     })
-    const variable =
-      settings.keyIdVariable && settings.workflowRepository
-        ? new GitHubKeyIdVariable(octokit, settings.workflowRepository, settings.keyIdVariable)
-        : undefined
-    renewal =
-      settings.managingKeySecret && settings.workflowRepository
-        ? new ManagingKeyRenewal({
-            settings,
-            capgo,
-            clientFor: capgoAs,
-            secret: new GitHubManagingSecret(
-              octokit,
-              settings.workflowRepository,
-              settings.managingKeySecret,
-              settings.managingKeyEnvironment,
-            ),
-            log,
-          })
-        : undefined
-    const runId = `${label.replace(/[^\w]+/g, '-')}/1`
-    const lease = settings.workflowRepository
-      ? new GitHubLease(octokit, settings.workflowRepository, settings.keyName, runId, (message) =>
-          log.warning(message),
-        )
-      : undefined
-    const deps: RotationDeps = { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal }
+    const wired = wireRotation({ settings, capgo, capgoAs, octokit, log, runId: `${label.replace(/[^\w]+/g, '-')}/1` })
+    renewal = wired.renewal
+    const deps: RotationDeps = wired.deps
     report = await rotate(settings, options.wrap ? options.wrap(deps) : deps)
     failure = report.failure
   } catch (error) {

@@ -1,0 +1,52 @@
+import type { CapgoApi } from './capgo-client.js'
+import type { GitHubClient } from './github-client.js'
+import { GitHubSecretStore } from './github-targets.js'
+import { GitHubKeyIdVariable } from './key-id-variable.js'
+import { GitHubLease } from './lease.js'
+import { GitHubManagingSecret, ManagingKeyRenewal } from './managing-key.js'
+import type { Logger, RotationDeps } from './rotation.js'
+import type { Settings } from './settings.js'
+
+// What a rotation runs against, wired from the settings: the secret store, key-id-variable, the
+// lease and the managing-key renewal. One place, so that run() and the tests that hunt for broken
+// invariants (test/support/hunt-world.ts) exercise the same wiring.
+
+export interface WiredRotation {
+  readonly deps: RotationDeps
+  /** Present with managing-key-secret: its outcome feeds the outputs and the summary. */
+  readonly renewal: ManagingKeyRenewal | undefined
+}
+
+export function wireRotation(input: {
+  readonly settings: Settings
+  /** Capgo as capgo-api-key. */
+  readonly capgo: CapgoApi
+  /** Capgo as another key (the renewal's proof that a new managing key works). */
+  readonly capgoAs: (apiKey: string) => CapgoApi
+  readonly octokit: GitHubClient
+  readonly log: Logger
+  /** "<run id>/<attempt>", written into the lease for people reading it. */
+  readonly runId: string | undefined
+}): WiredRotation {
+  const { settings, capgo, capgoAs, octokit, log, runId } = input
+  const home = settings.workflowRepository
+  const variable =
+    settings.keyIdVariable && home ? new GitHubKeyIdVariable(octokit, home, settings.keyIdVariable) : undefined
+  const renewal =
+    settings.managingKeySecret && home
+      ? new ManagingKeyRenewal({
+          settings,
+          capgo,
+          clientFor: capgoAs,
+          secret: new GitHubManagingSecret(octokit, home, settings.managingKeySecret, settings.managingKeyEnvironment),
+          log,
+        })
+      : undefined
+  // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
+  const lease = home
+    ? new GitHubLease(octokit, home, settings.keyName, runId, (message) => log.warning(message))
+    : undefined
+  if (!lease && !settings.dryRun)
+    log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
+  return { deps: { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal }, renewal }
+}
