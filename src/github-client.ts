@@ -9,6 +9,7 @@ import {
   WriteWindow,
   type LimitWait,
 } from './github-rate-limits.js'
+import { statusOf } from './github-errors.js'
 import { createLogger, type Logger } from './logger.js'
 import { guardRedirects, refuseRedirect } from './redirects.js'
 import { defaultSleep } from './retry.js'
@@ -130,7 +131,7 @@ function attemptPolicy(
           const wait = limitWait(error, limits.now())
           if (wait === undefined) throw error
           const retrying = waits < MAX_LIMIT_RETRIES && wait.seconds <= MAX_WAIT_SECONDS
-          log.warning(waitMessage(wait, (error as { status?: unknown }).status, what, retrying, waits))
+          log.warning(waitMessage(wait, statusOf(error), what, retrying, waits))
           if (!retrying) throw error
           await limits.sleep(wait.seconds * 1000)
         }
@@ -140,7 +141,13 @@ function attemptPolicy(
   }
 }
 
-function waitMessage(wait: LimitWait, status: unknown, what: string, retrying: boolean, waits: number): string {
+function waitMessage(
+  wait: LimitWait,
+  status: number | undefined,
+  what: string,
+  retrying: boolean,
+  waits: number,
+): string {
   const head =
     wait.kind === 'retry-after' ? `GitHub answered ${String(status)} to ${what}` : `GitHub ${wait.kind} hit on ${what}`
   if (!retrying) return `${head}: not retrying (asked to wait ${wait.seconds} s, retry ${waits + 1}).`

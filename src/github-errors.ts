@@ -6,18 +6,33 @@ import { errorMessage } from './error-message.js'
 // and permission header are quoted, redacted first (any later change could hide a secret from the
 // mask) and made one safe line; request headers (the token) and bodies never are.
 
-interface OctokitFailure {
-  status: number
-  message: string
-  response?: { headers?: Record<string, string | number | undefined>; data?: unknown }
+/**
+ * What Octokit throws for a failed request (its RequestError), the one shape every file reads:
+ * the HTTP status (500 without a response when no answer came at all), the answer when one came,
+ * and the request, for its URL. Headers and data are the server's text, never trusted.
+ */
+export interface OctokitFailure extends Error {
+  readonly status: number
+  readonly response?: { readonly headers?: Readonly<Record<string, unknown>>; readonly data?: unknown }
+  readonly request?: { readonly url?: unknown }
 }
 
-function isOctokitFailure(error: unknown): error is OctokitFailure {
-  return error instanceof Error && typeof (error as Partial<OctokitFailure>).status === 'number'
+export function isOctokitFailure(error: unknown): error is OctokitFailure {
+  return error instanceof Error && typeof (error as { status?: unknown }).status === 'number'
+}
+
+/** The HTTP status of an Octokit failure; undefined for any other error (ours, a refused redirect). */
+export function statusOf(error: unknown): number | undefined {
+  return isOctokitFailure(error) ? error.status : undefined
+}
+
+/** The Date header of a failure's answer: GitHub's clock comes with its errors too. */
+export function dateOf(error: unknown): unknown {
+  return isOctokitFailure(error) ? error.response?.headers?.date : undefined
 }
 
 export function isNotFound(error: unknown): boolean {
-  return isOctokitFailure(error) && error.status === 404
+  return statusOf(error) === 404
 }
 
 export interface GitHubErrorContext {
@@ -114,8 +129,8 @@ function isGitHubAnswer(error: OctokitFailure): boolean {
 }
 
 /** Where the request went: the scheme, host and port only (never a query or a credential). */
-function originOf(error: unknown): string {
-  const url = (error as { request?: { url?: unknown } }).request?.url
+function originOf(error: OctokitFailure): string {
+  const url = error.request?.url
   try {
     return typeof url === 'string' ? new URL(url).origin : 'the GitHub API'
   } catch {

@@ -1,6 +1,8 @@
 // GitHub's rate-limit rules (docs/github-secrets.md, "Limits and retries"), without queues: a
 // request goes out at once unless a rule says to wait, so the usual run sets no timer at all.
 
+import { isOctokitFailure } from './github-errors.js'
+
 /** A rate-limit wait longer than this fails the run instead of stalling it. */
 export const MAX_WAIT_SECONDS = 120
 /** Waits for one request, of every kind together; a further limit fails it. */
@@ -18,12 +20,6 @@ export interface LimitWait {
   readonly seconds: number
 }
 
-interface Failure {
-  status?: unknown
-  message?: unknown
-  response?: { headers?: Record<string, unknown> }
-}
-
 /**
  * What a failed attempt asks to wait for, or undefined when it is no rate limit (or a wait it
  * names is unreadable). Every header is the server's text: only a number or an HTTP date counts.
@@ -33,8 +29,8 @@ interface Failure {
  * - a plain 503 with retry-after: that long (plugin-retry's own backoff ignores the header).
  */
 export function limitWait(error: unknown, nowMs: number): LimitWait | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const { status, message, response } = error as Failure
+  if (!isOctokitFailure(error)) return undefined
+  const { status, message, response } = error
   const headers = response?.headers ?? {}
   const header = (name: string) =>
     headers[name] === undefined || headers[name] === null ? null : String(headers[name])
@@ -53,7 +49,7 @@ export function limitWait(error: unknown, nowMs: number): LimitWait | undefined 
       seconds: untilReset === undefined && retryAfter === undefined ? FALLBACK_WAIT_SECONDS : seconds,
     }
   }
-  if (/\bsecondary rate\b/i.test(typeof message === 'string' ? message : '')) {
+  if (/\bsecondary rate\b/i.test(message)) {
     return { kind: 'secondary rate limit', seconds: retryAfter ?? FALLBACK_WAIT_SECONDS }
   }
   // A bare 429 or 403 with retry-after: GitHub's secondary limits answer this way too.

@@ -1,5 +1,5 @@
 import type { GitHubClient } from './github-client.js'
-import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
+import { explainGitHubError, isNotFound, statusOf, type GitHubErrorContext } from './github-errors.js'
 import type { RepositoryRef } from './settings.js'
 
 // key-id-variable: a repository Actions variable in the workflow's repository that remembers the
@@ -80,7 +80,7 @@ export class GitHubKeyIdVariable implements KeyIdVariable {
         await create()
         return 'created'
       } catch (error) {
-        if ((error as { status?: number }).status !== 409) throw error
+        if (statusOf(error) !== 409) throw error
         await update()
         return 'updated'
       }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { GitHubClient } from './github-client.js'
 import { localNow } from './github-clock.js'
-import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
+import { explainGitHubError, isNotFound, statusOf, type GitHubErrorContext } from './github-errors.js'
 import { RESERVED_PREFIX, type RepositoryRef } from './settings.js'
 import { errorMessage } from './error-message.js'
 
@@ -97,7 +97,7 @@ export class GitHubLease implements Lease {
         })
         return this.took()
       } catch (error) {
-        const status = (error as { status?: unknown }).status
+        const status = statusOf(error)
         if (lacksVariableAccess(error)) {
           // The token cannot see the workflow's repository: run without the lease rather than not at
           // all, with a warning; the other guards still hold (README, security notes).
@@ -108,7 +108,7 @@ export class GitHubLease implements Lease {
           this.state = 'unguarded'
           return
         }
-        if (typeof status === 'number' && status >= 400 && status < 500 && status !== 409) {
+        if (status !== undefined && status >= 400 && status < 500 && status !== 409) {
           throw new Error(`${explainGitHubError(this.context('taking'), error)} Nothing was changed.`)
         }
         // 409, or an unknown outcome (5xx, timeout, reset): see who holds it now.
@@ -218,5 +218,5 @@ function lacksVariableAccess(error: unknown): boolean {
   // 404: the token cannot see the workflow's repository at all (it may cover only the targets).
   // A 403 (no Variables permission) is not waived: that token can be given the permission, and the
   // lease is what keeps the contract's promise about overlapping runs.
-  return (error as { status?: unknown }).status === 404
+  return isNotFound(error)
 }

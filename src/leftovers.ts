@@ -1,5 +1,6 @@
 import type { CapgoKey, KeyListing } from './capgo-client.js'
-import { describeTarget, type PreparedTarget } from './github-targets.js'
+import type { PreparedTarget } from './github-secret-store.js'
+import { describeTarget } from './targets.js'
 import { findPreviousKeys, type ExplicitId, type PreviousKeys } from './previous-keys.js'
 
 // rotate-after-days: a run that is not due by age is a no-op only when the rotation has converged:

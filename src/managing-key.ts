@@ -1,12 +1,11 @@
 import { CapgoError, type CapgoApi, type CapgoKey, type IssuedKey, type KeyListing } from './capgo-client.js'
 import { expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
-import type { GitHubClient } from './github-client.js'
-import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
-import { collection, notFoundSubject, permissionFor, type TargetRef } from './github-targets.js'
+import type { ExistingSecret, PreparedTarget, SecretStore } from './github-secret-store.js'
 import { CAPGO_KEYS_PAGE, leastRecentlyRegeneratedFirst } from './previous-keys.js'
 import type { FollowUpStep, Logger } from './rotation.js'
-import { seal } from './sealing.js'
 import type { Settings } from './settings.js'
+import type { RepositoryTargetRef } from './targets.js'
+import { checkFailedWrite } from './write-verification.js'
 import { errorMessage } from './error-message.js'
 
 // The opt-in renewal of the managing key (capgo-api-key) after a successful rotation, stored in
@@ -17,8 +16,9 @@ import { errorMessage } from './error-message.js'
 // - current: a key cannot act on itself (401 cannot_update_apikey), so the user keeps two managing
 //   keys of one name. Each run regenerates the one it is not using and stores that; the key used
 //   in the run stays valid until the next run regenerates it in turn.
-// A write whose outcome is unknown is verified from the secret's updated_at against GitHub's own
-// clock; unverified, no key is given up.
+// The secret is written through the same store as the targets (github-secret-store.ts), and a
+// write whose outcome is unknown is judged as theirs are (write-verification.ts); unverified, no
+// key is given up.
 
 export type ManagingKeyStatus = 'not-run' | 'planned' | 'renewed' | 'failed'
 
@@ -33,43 +33,32 @@ export interface ManagingKeyOutcome {
   retiredKeyId: number | undefined
 }
 
-/** GitHub's view of the secret: when it was last written, and GitHub's clock when it answered (ms). */
-export interface SecretProbe {
-  readonly updatedAt: number | undefined
-  readonly serverTime: number | undefined
-}
-
-/** A write that failed: `unknown` when it may have been applied (timeout, reset, 5xx). */
-export class SecretWriteError extends Error {
-  constructor(
-    message: string,
-    readonly unknown: boolean,
-  ) {
-    super(message)
-    this.name = 'SecretWriteError'
-  }
-}
-
-/** The managing-key secret at GitHub; GitHubManagingSecret is the HTTP implementation. */
-export interface ManagingSecret {
-  readonly where: string
-  /** Reads its collection's public key (preflight), with the secret's metadata. */
-  prepare(): Promise<SecretProbe>
-  probe(): Promise<SecretProbe>
-  /** Throws SecretWriteError. */
-  write(value: string): Promise<void>
-}
-
 export interface ManagingKeyDeps {
   readonly settings: Settings
   /** Capgo as capgo-api-key. */
   readonly capgo: CapgoApi
   /** Capgo as another key: the proof that a new managing key works. */
   readonly clientFor: (apiKey: string) => CapgoApi
-  readonly secret: ManagingSecret
+  /** Where managing-key-secret is stored (targets.ts, managingKeyTarget). */
+  readonly secret: RepositoryTargetRef
+  /** Where it is written: the rotation's own store, whose clock the rotation's answers fed. */
+  readonly store: SecretStore
   readonly log: Logger
   readonly now?: () => Date
 }
+
+/** managing-key-secret in words, for the log and the summary. */
+export function managingSecretWhere(ref: RepositoryTargetRef): string {
+  return ref.kind === 'repository'
+    ? `repository secret ${ref.secret} of ${ref.owner}/${ref.repo}`
+    : `environment secret ${ref.secret} of ${ref.owner}/${ref.repo} environment '${ref.environment}'`
+}
+
+/** How storing the new managing key ended; `failure` says why it is not (known to be) stored. */
+type Stored =
+  | { readonly state: 'written' }
+  | { readonly state: 'not-written'; readonly failure: string }
+  | { readonly state: 'unverified'; readonly failure: string; readonly reason: string }
 
 /** The default name of the current-Capgo pair, derived like key-name's default. */
 export function managingKeyName(
@@ -87,16 +76,19 @@ type Plan =
 export class ManagingKeyRenewal implements FollowUpStep {
   readonly outcome: ManagingKeyOutcome
   private plannedStep: Plan | undefined
-  private preflightProbe: SecretProbe | undefined
+  /** managing-key-secret, prepared in preflight: its public key and its metadata. */
+  private target: PreparedTarget | undefined
+  private readonly where: string
   private readonly now: () => Date
 
   constructor(private readonly deps: ManagingKeyDeps) {
     // Expiry is judged by Capgo's clock once it has answered (see rotation.ts).
     const runner = deps.now ?? (() => new Date())
     this.now = () => deps.capgo.now?.() ?? runner()
+    this.where = managingSecretWhere(deps.secret)
     this.outcome = {
       status: 'not-run',
-      where: deps.secret.where,
+      where: this.where,
       generation: undefined,
       storedKeyId: undefined,
       retiredKeyId: undefined,
@@ -104,7 +96,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
   }
 
   async preflight(): Promise<void> {
-    this.preflightProbe = await this.deps.secret.prepare()
+    this.target = await this.deps.store.prepare(this.deps.secret, { readExisting: true })
   }
 
   check(listing: KeyListing): string[] {
@@ -137,7 +129,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
       )
     }
     if (pair.length !== 2) {
-      problems.push(pairProblem(name, pair, this.deps.secret.where))
+      problems.push(pairProblem(name, pair, this.where))
       return problems
     }
     if (settings.expiresInDays === undefined) {
@@ -164,36 +156,34 @@ export class ManagingKeyRenewal implements FollowUpStep {
     if (step.generation === 'classic') {
       return [
         `then renew the managing key ${step.self.id}: create a key of the same name and scope (mode all, ${expiry}), prove it works, ` +
-          `store it in ${this.deps.secret.where}, and delete key ${step.self.id} last`,
+          `store it in ${this.where}, and delete key ${step.self.id} last`,
       ]
     }
     return [
       `then renew the managing key: regenerate whichever of keys ${step.pair.map((k) => k.id).join(' and ')} ('${step.name}') ` +
-        `capgo-api-key is not (${expiry}) and store it in ${this.deps.secret.where}; capgo-api-key stays valid until the next run`,
+        `capgo-api-key is not (${expiry}) and store it in ${this.where}; capgo-api-key stays valid until the next run`,
     ]
   }
 
   async run(): Promise<string | undefined> {
     const step = this.plannedStep
     if (!step) return undefined
-    this.deps.log.info(`Renewing the managing key (managing-key-secret: ${this.deps.secret.where}).`)
+    this.deps.log.info(`Renewing the managing key (managing-key-secret: ${this.where}).`)
     const failure = step.generation === 'classic' ? await this.renewClassic(step) : await this.renewCurrent(step)
     this.outcome.status = failure ? 'failed' : 'renewed'
     if (!failure)
-      this.deps.log.info(
-        `Managing key renewed: ${this.deps.secret.where} now holds Capgo key ${this.outcome.storedKeyId}.`,
-      )
+      this.deps.log.info(`Managing key renewed: ${this.where} now holds Capgo key ${this.outcome.storedKeyId}.`)
     return failure && `Every target holds the new key, but renewing the managing key failed: ${failure}`
   }
 
   private async renewClassic(step: Extract<Plan, { generation: 'classic' }>): Promise<string | undefined> {
     const { capgo, settings, log } = this.deps
     const { self } = step
-    const kept = `capgo-api-key (key ${self.id}) still works and ${this.deps.secret.where} is unchanged; the next run tries again.`
+    const kept = `capgo-api-key (key ${self.id}) still works and ${this.where} is unchanged; the next run tries again.`
     const expiresAt = newExpiry(settings.expiresInDays, this.now())
-    // GitHub's clock before the write is read while Capgo creates the key: no extra round trip.
+    // The secret just before the write is read while Capgo creates the key: no extra round trip.
     const [before, created] = await Promise.all([
-      this.probeQuietly(),
+      this.rereadQuietly(),
       capgo
         .createKey({
           name: self.name,
@@ -233,11 +223,11 @@ export class ManagingKeyRenewal implements FollowUpStep {
     }
 
     const stored = await this.store(fresh, before)
-    if (stored === 'not-written') return undo(`${this.writeFailure}`)
-    if (stored === 'unverified') {
+    if (stored.state === 'not-written') return undo(stored.failure)
+    if (stored.state === 'unverified') {
       return (
-        `${this.writeFailure} Whether ${this.deps.secret.where} holds the new managing key ${fresh.id} or still the old one (key ${self.id}) ` +
-        `could not be verified, so both were left alive: check the secret's "Last updated" in the repository settings, and once a run ` +
+        `${stored.failure} Whether ${this.where} holds the new managing key ${fresh.id} or still the old one (key ${self.id}) ` +
+        `could not be verified (${stored.reason}), so both were left alive: check the secret's "Last updated" in the repository settings, and once a run ` +
         `has succeeded with it, delete whichever of keys ${fresh.id} and ${self.id} it does not hold.`
       )
     }
@@ -255,7 +245,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
       return undefined
     } catch (error) {
       return (
-        `${this.deps.secret.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
+        `${this.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
         `failed (${errorMessage(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${CAPGO_KEYS_PAGE}) if it is still listed.`
       )
     }
@@ -263,7 +253,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
 
   private async renewCurrent(step: Extract<Plan, { generation: 'current' }>): Promise<string | undefined> {
     const { capgo, settings, log } = this.deps
-    const kept = `${this.deps.secret.where} still holds capgo-api-key, which stays valid; the next run tries again.`
+    const kept = `${this.where} still holds capgo-api-key, which stays valid; the next run tries again.`
     const expiresAt = newExpiry(settings.expiresInDays, this.now())
     // The one regenerated longest ago is most likely the other; Capgo's 401 on itself settles it.
     const [first, second] = [...step.pair].sort(leastRecentlyRegeneratedFirst) as [CapgoKey, CapgoKey]
@@ -279,7 +269,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
       }
     }
     const [before, issued] = await Promise.all([
-      this.probeQuietly(),
+      this.rereadQuietly(),
       regenerate().then(
         (key) => ({ ok: true as const, key }),
         (error: unknown) => ({ ok: false as const, error }),
@@ -289,7 +279,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
       if (isSelf(issued.error)) {
         return (
           `Capgo refused to regenerate either managing key (${first.id}, ${second.id}): capgo-api-key may not manage them. Give both ` +
-          `keys named '${step.name}' the role apikey_manager, and store one of them in ${this.deps.secret.where}. ${kept}`
+          `keys named '${step.name}' the role apikey_manager, and store one of them in ${this.where}. ${kept}`
         )
       }
       // Retried already; even if the regenerate went through, no secret held the other key's value.
@@ -302,50 +292,50 @@ export class ManagingKeyRenewal implements FollowUpStep {
       return `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored: set expires-in-days. ${kept}`
     }
     const stored = await this.store(fresh, before)
-    if (stored === 'not-written') return `${this.writeFailure} ${kept}`
-    if (stored === 'unverified') {
+    if (stored.state === 'not-written') return `${stored.failure} ${kept}`
+    if (stored.state === 'unverified') {
       return (
-        `${this.writeFailure} Whether ${this.deps.secret.where} holds managing key ${fresh.id} or still capgo-api-key could not be ` +
-        'verified; both stay valid until the next run, which regenerates the one it is not using.'
+        `${stored.failure} Whether ${this.where} holds managing key ${fresh.id} or still capgo-api-key could not be ` +
+        `verified (${stored.reason}); both stay valid until the next run, which regenerates the one it is not using.`
       )
     }
     this.outcome.storedKeyId = fresh.id
     return undefined
   }
 
-  private writeFailure = ''
-
-  /** Writes the secret; an unknown outcome is settled from its metadata against GitHub's clock. */
-  private async store(
-    fresh: IssuedKey,
-    before: SecretProbe | undefined,
-  ): Promise<'written' | 'not-written' | 'unverified'> {
+  /**
+   * Writes the secret; a write whose answer was lost is read back and judged against the secret
+   * as it was just before (`before`, else as preflight read it) and GitHub's clock.
+   */
+  private async store(fresh: IssuedKey, before: ExistingSecret | undefined): Promise<Stored> {
+    const target = this.target
+    if (!target) return { state: 'not-written', failure: `writing ${this.where}: its public key was not read` }
+    let error: unknown
     try {
-      await this.deps.secret.write(fresh.key)
-      return 'written'
-    } catch (error) {
-      this.writeFailure = errorMessage(error)
-      if (!(error instanceof SecretWriteError) || !error.unknown) return 'not-written'
+      await target.write(fresh.key)
+      return { state: 'written' }
+    } catch (thrown) {
+      error = thrown
     }
-    const start = before ?? this.preflightProbe
-    const after = await this.probeQuietly()
-    // GitHub's Date has whole seconds, and so has updated_at: a write in the same second counts.
-    const since = start?.serverTime === undefined ? undefined : Math.floor(start.serverTime / 1000) * 1000
-    const landed =
-      after?.updatedAt !== undefined &&
-      since !== undefined &&
-      after.updatedAt >= since &&
-      after.updatedAt !== start?.updatedAt
-    if (!landed) return 'unverified'
+    const failure = errorMessage(error)
+    const check = await checkFailedWrite(target, error, before)
+    if (!check) return { state: 'not-written', failure }
+    if (check.state === 'not-applied')
+      return { state: 'not-written', failure: `${failure} (verified not written: ${check.reason})` }
+    if (check.state === 'unknown') return { state: 'unverified', failure, reason: check.reason }
     this.deps.log.notice(
-      `The write of ${this.deps.secret.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`,
+      `The write of ${this.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`,
     )
-    return 'written'
+    return { state: 'written' }
   }
 
-  private async probeQuietly(): Promise<SecretProbe | undefined> {
+  /**
+   * The secret just before the write: what a lost write is judged against, fresher than preflight's
+   * read (the renewal follows the whole rotation). Undefined when the read fails: preflight's stands.
+   */
+  private async rereadQuietly(): Promise<ExistingSecret | undefined> {
     try {
-      return await this.deps.secret.probe()
+      return await this.target?.reread()
     } catch (error) {
       this.deps.log.warning(errorMessage(error))
       return undefined
@@ -388,100 +378,4 @@ function pairProblem(name: string, pair: readonly CapgoKey[], where: string): st
 
 function isSelf(error: unknown): boolean {
   return error instanceof CapgoError && error.status === 401 && error.code === 'cannot_update_apikey'
-}
-
-/** The managing-key secret of the workflow's repository (or of one of its environments). */
-export class GitHubManagingSecret implements ManagingSecret {
-  readonly where: string
-  private readonly route: string
-  private readonly params: Record<string, string>
-  private readonly context: GitHubErrorContext
-  private publicKey: { key: string; key_id: string } | undefined
-
-  constructor(
-    private readonly octokit: GitHubClient,
-    repository: { readonly owner: string; readonly repo: string },
-    private readonly name: string,
-    environment: string | undefined,
-  ) {
-    const { owner, repo } = repository
-    // The same collections, routes and permissions as the rotation's targets (github-targets.ts).
-    const ref: TargetRef =
-      environment === undefined
-        ? { kind: 'repository', type: 'actions', owner, repo, secret: name }
-        : { kind: 'environment', type: 'actions', owner, repo, environment, secret: name }
-    ;({ route: this.route, params: this.params } = collection(ref))
-    this.where =
-      environment === undefined
-        ? `repository secret ${name} of ${owner}/${repo}`
-        : `environment secret ${name} of ${owner}/${repo} environment '${environment}'`
-    this.context = {
-      doing: `reading the public key of ${this.where}`,
-      subject: notFoundSubject(ref),
-      permission: permissionFor(ref),
-    }
-  }
-
-  async prepare(): Promise<SecretProbe> {
-    const [response, probe] = await Promise.all([
-      this.octokit.request(`GET ${this.route}/public-key`, this.params).catch((error: unknown) => {
-        throw new Error(explainGitHubError(this.context, error))
-      }),
-      this.probe(),
-    ])
-    const data = response.data as { key?: unknown; key_id?: unknown }
-    if (typeof data.key !== 'string' || (typeof data.key_id !== 'string' && typeof data.key_id !== 'number')) {
-      throw new Error(`${this.context.doing}: GitHub's answer has no key and key_id`)
-    }
-    this.publicKey = { key: data.key, key_id: String(data.key_id) }
-    return probe
-  }
-
-  async probe(): Promise<SecretProbe> {
-    const reading = { ...this.context, doing: `reading the metadata of ${this.where}` }
-    try {
-      const response = await this.octokit.request(`GET ${this.route}/{secret_name}`, {
-        ...this.params,
-        secret_name: this.name,
-      })
-      const data = response.data as { updated_at?: unknown }
-      return { updatedAt: time(data.updated_at), serverTime: time(response.headers.date) }
-    } catch (error) {
-      // Not there yet: GitHub's clock still comes with the 404.
-      if (isNotFound(error))
-        return {
-          updatedAt: undefined,
-          serverTime: time((error as { response?: { headers?: { date?: unknown } } }).response?.headers?.date),
-        }
-      throw new Error(explainGitHubError(reading, error))
-    }
-  }
-
-  async write(value: string): Promise<void> {
-    if (!this.publicKey) throw new SecretWriteError(`writing ${this.where}: its public key was not read`, false)
-    const { key, key_id } = this.publicKey
-    const encrypted_value = await seal(value, key)
-    try {
-      await this.octokit.request(`PUT ${this.route}/{secret_name}`, {
-        ...this.params,
-        secret_name: this.name,
-        encrypted_value,
-        key_id,
-      })
-    } catch (error) {
-      const status = (error as { status?: unknown }).status
-      // Octokit reports a timeout or a lost connection as status 500 (or none): maybe applied.
-      const unknown = typeof status !== 'number' || status >= 500
-      throw new SecretWriteError(
-        explainGitHubError({ ...this.context, doing: `writing ${this.where}` }, error),
-        unknown,
-      )
-    }
-  }
-}
-
-function time(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined
-  const parsed = Date.parse(value)
-  return Number.isNaN(parsed) ? undefined : parsed
 }

@@ -1,5 +1,6 @@
 import type { CapgoGeneration, CapgoKey } from './capgo-client.js'
-import { describeTarget, type OrgAccess, type PreparedTarget, type TargetRef } from './github-targets.js'
+import type { OrgAccess, PreparedTarget } from './github-secret-store.js'
+import { describeTarget, type TargetRef } from './targets.js'
 import type { PreviousKeys, RegenerateChoice } from './previous-keys.js'
 import type { Settings } from './settings.js'
 

@@ -1,11 +1,12 @@
 import type { CapgoApi } from './capgo-client.js'
 import type { GitHubClient } from './github-client.js'
-import { GitHubSecretStore } from './github-targets.js'
+import { GitHubSecretStore } from './github-secret-store.js'
 import { GitHubKeyIdVariable } from './key-id-variable.js'
 import { GitHubLease } from './lease.js'
-import { GitHubManagingSecret, ManagingKeyRenewal } from './managing-key.js'
+import { ManagingKeyRenewal } from './managing-key.js'
 import type { Logger, RotationDeps } from './rotation.js'
 import type { Settings } from './settings.js'
+import { managingKeyTarget } from './targets.js'
 
 // What a rotation runs against, wired from the settings: the secret store, key-id-variable, the
 // lease and the managing-key renewal. One place, so that run() and the tests that hunt for broken
@@ -32,21 +33,17 @@ export function wireRotation(input: {
   const home = settings.workflowRepository
   const variable =
     settings.keyIdVariable && home ? new GitHubKeyIdVariable(octokit, home, settings.keyIdVariable) : undefined
-  const renewal =
-    settings.managingKeySecret && home
-      ? new ManagingKeyRenewal({
-          settings,
-          capgo,
-          clientFor: capgoAs,
-          secret: new GitHubManagingSecret(octokit, home, settings.managingKeySecret, settings.managingKeyEnvironment),
-          log,
-        })
-      : undefined
+  // One store for the targets and managing-key-secret: one way to seal and write, one GitHub clock.
+  const store = new GitHubSecretStore(octokit)
+  const managingSecret = managingKeyTarget(settings)
+  const renewal = managingSecret
+    ? new ManagingKeyRenewal({ settings, capgo, clientFor: capgoAs, secret: managingSecret, store, log })
+    : undefined
   // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
   const lease = home
     ? new GitHubLease(octokit, home, settings.keyName, runId, (message) => log.warning(message))
     : undefined
   if (!lease && !settings.dryRun)
     log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
-  return { deps: { capgo, store: new GitHubSecretStore(octokit), variable, lease, log, followUp: renewal }, renewal }
+  return { deps: { capgo, store, variable, lease, log, followUp: renewal }, renewal }
 }

@@ -1,14 +1,7 @@
 import { CapgoError, type CapgoApi, type IssuedKey, type KeyListing } from './capgo-client.js'
 import { READ_CONCURRENCY, settle, settleAll, WRITE_CONCURRENCY } from './concurrency.js'
-import {
-  describeTarget,
-  targetsOf,
-  WRITE_CHECK_PREFIX,
-  type OrgAccess,
-  type PreparedTarget,
-  type SecretStore,
-  type TargetRef,
-} from './github-targets.js'
+import { WRITE_CHECK_PREFIX, type OrgAccess, type PreparedTarget, type SecretStore } from './github-secret-store.js'
+import { describeTarget, targetsOf, type TargetRef } from './targets.js'
 import type { KeyIdVariable, VariableWrite } from './key-id-variable.js'
 import type { Lease } from './lease.js'
 import { checkConvergence, CROSS_CLOCK_TOLERANCE_MS, findLeftovers } from './leftovers.js'

@@ -1,4 +1,4 @@
-import type { TargetRef } from './github-targets.js'
+import type { TargetRef } from './targets.js'
 import { CAPGO_KEYS_PAGE } from './previous-keys.js'
 
 // Where a person goes from the job summary: the settings page that lists each secret, and Capgo's

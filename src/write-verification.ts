@@ -2,9 +2,10 @@ import type { IssuedKey } from './capgo-client.js'
 import type { Settled } from './concurrency.js'
 import { settleAll } from './concurrency.js'
 import type { TimeWindow } from './github-clock.js'
-import { describeTarget, WriteError, type PreparedTarget, type WriteResult } from './github-targets.js'
+import { WriteError, type ExistingSecret, type PreparedTarget, type WriteResult } from './github-secret-store.js'
 import type { PreviousKeys } from './previous-keys.js'
 import { errorMessage } from './error-message.js'
+import { describeTarget } from './targets.js'
 
 // A write whose outcome is unknown (a timeout, a reset, a 5xx after the request left) may have
 // been applied: GitHub stored the secret and the answer was lost. Such a write is settled by
@@ -28,7 +29,7 @@ export type WriteCheck =
 export function judgeWrite(
   secret: SecretTimes | null,
   start: TimeWindow | undefined,
-  before?: { readonly updatedAt: string | undefined } | null,
+  before?: ExistingSecret,
 ): WriteCheck {
   if (before !== undefined) {
     if (before === null) {
@@ -80,6 +81,24 @@ interface SecretTimes {
   readonly updatedAt: string | undefined
 }
 
+/**
+ * What became of a write that threw (a WriteError): undefined when it surely was not applied
+ * (GitHub refused it, or it never left); when its answer was lost, the secret read back and judged
+ * (judgeWrite) against `before` (by default as preflight read it), a failed read leaving it unknown.
+ */
+export async function checkFailedWrite(
+  target: PreparedTarget,
+  error: unknown,
+  before?: ExistingSecret,
+): Promise<WriteCheck | undefined> {
+  if (!(error instanceof WriteError) || !error.outcomeUnknown) return undefined
+  try {
+    return await target.verifyWrite(error.startedAt, before)
+  } catch (readError) {
+    return { state: 'unknown', reason: `reading it back failed too (${errorMessage(readError)})` }
+  }
+}
+
 export type TargetState = 'written' | 'not-written' | 'unknown'
 
 export interface SettledTarget {
@@ -99,19 +118,9 @@ export async function settleWrites(
   const checks = await settleAll(targets, concurrency, async (target): Promise<SettledTarget> => {
     const write = writes[targets.indexOf(target)]!
     if (write.ok) return { target, state: 'written', result: write.value, error: undefined }
-    const error = write.error
-    const message = errorMessage(error)
-    if (!(error instanceof WriteError) || !error.outcomeUnknown)
-      return { target, state: 'not-written', result: undefined, error: message }
-    let check: WriteCheck
-    try {
-      check = await target.verifyWrite(error.startedAt)
-    } catch (readError) {
-      check = {
-        state: 'unknown',
-        reason: `reading it back failed too (${errorMessage(readError)})`,
-      }
-    }
+    const message = errorMessage(write.error)
+    const check = await checkFailedWrite(target, write.error)
+    if (!check) return { target, state: 'not-written', result: undefined, error: message }
     const where = describeTarget(target.ref)
     if (check.state === 'applied') {
       log.info(`${where}: the write's answer was lost, but the secret changed after it began: written.`)

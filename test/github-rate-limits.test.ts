@@ -4,11 +4,9 @@ import { isWrite, limitWait, WriteWindow, WRITES_PER_MINUTE } from '../src/githu
 // GitHub's rate-limit rules as pure decisions, and the write window on a fake clock.
 
 const NOW = Date.parse('2026-03-01T12:00:00Z')
-const failure = (status: number, headers: Record<string, string>, message = 'Forbidden') => ({
-  status,
-  message,
-  response: { headers },
-})
+// As Octokit throws them (a RequestError): an Error with a status and the answer's headers.
+const failure = (status: number, headers: Record<string, string>, message = 'Forbidden') =>
+  Object.assign(new Error(message), { status, response: { headers } })
 
 describe('limitWait', () => {
   it('waits for the primary limit until x-ratelimit-reset, plus the second GitHub resets at', () => {

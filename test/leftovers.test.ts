@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CapgoKey, KeyListing } from '../src/capgo-client.js'
-import type { PreparedTarget } from '../src/github-targets.js'
+import type { PreparedTarget } from '../src/github-secret-store.js'
 import { checkConvergence, CROSS_CLOCK_TOLERANCE_MS, findLeftovers } from '../src/leftovers.js'
 
 // rotate-after-days' pure decisions: has the rotation converged (every target updated after the

@@ -16,6 +16,7 @@ const ADMIN = 'CAPGO_ADMIN_KEY'
 const ROTATED = 'github-actions:octo/app:CAPGO_TOKEN'
 const PAIR = 'github-actions:octo/app:CAPGO_ADMIN_KEY'
 const REPO: Scope = { repo: 'octo/app' }
+const GITHUB_SECRET = new RegExp(`/repos/octo/app/actions/secrets/${ADMIN}$`)
 // Short timeouts and backoffs: a hang costs a few hundred milliseconds.
 const FAST = { timeoutMs: 300, githubRetries: 2 }
 
@@ -241,6 +242,39 @@ describe('settings', () => {
   })
 })
 
+describe('classic Capgo: a write of the managing key whose answer was lost', () => {
+  beforeEach(() => setup('classic'))
+  const SERVER_ERROR: FaultAction = [500, { message: 'Server Error' }]
+
+  it("is read back like a target's: proven not written, the new key is deleted again", async () => {
+    const before = held()
+    github.fault('PUT', GITHUB_SECRET, SERVER_ERROR, { from: 1 })
+    const run = await renew()
+    expect(run.failed).toBe(true)
+    expect(run.error).toMatch(/writing octo\/app \(repository actions secret CAPGO_ADMIN_KEY\): 500 Server Error/)
+    expect(run.error).toMatch(/\(verified not written: the secret is still as preflight read it \(updated at [^)]+\)\)/)
+    expect(run.error).toMatch(/Key \d+ was deleted again/)
+    expect(held()).toBe(before)
+    expect(capgo.isAlive(before)).toBe(true)
+    // No successor left for a person to delete.
+    expect(capgo.named('ci key manager')).toHaveLength(1)
+  })
+
+  it('leaves both keys alive, saying why, when reading it back fails too', async () => {
+    const before = held()
+    github.fault('PUT', GITHUB_SECRET, SERVER_ERROR, { from: 1 })
+    // Spares preflight's read; fails the one before the write and the read back.
+    github.fault('GET', GITHUB_SECRET, SERVER_ERROR, { from: 2 })
+    const run = await renew()
+    expect(run.failed).toBe(true)
+    expect(run.error).toMatch(/could not be verified \(reading it back failed too \(verifying the write of octo\/app/)
+    expect(run.error).toMatch(/delete whichever of keys \d+ and \d+ it does not hold/)
+    expect(held()).toBe(before)
+    expect(capgo.isAlive(before)).toBe(true)
+    expect(capgo.named('ci key manager')).toHaveLength(2)
+  })
+})
+
 // ---- faults in every request of the renewal ----
 
 interface Cell {
@@ -253,7 +287,6 @@ interface Cell {
   readonly from: number
 }
 
-const GITHUB_SECRET = new RegExp(`/repos/octo/app/actions/secrets/${ADMIN}$`)
 const either = (ids: readonly number[]) => new RegExp(`^/apikey/(?:${ids.join('|')})$`)
 
 const CELLS: Record<Exclude<Generation, 'documented'>, Cell[]> = {

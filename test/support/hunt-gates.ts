@@ -1,5 +1,6 @@
 import type { CapgoApi } from '../../src/capgo-client.js'
-import type { SecretStore, TargetRef } from '../../src/github-targets.js'
+import type { SecretStore } from '../../src/github-secret-store.js'
+import type { TargetRef } from '../../src/targets.js'
 import type { RotationDeps } from '../../src/rotation.js'
 
 // Orderings of two overlapping runs, made deterministic: a run's Capgo or GitHub calls wait at a

@@ -103,7 +103,7 @@ export interface Scenario {
   readonly maxLatencyMs: 0 | 5 | 20
 }
 
-/** How many targets a shape makes, as targetsOf in src/github-targets.ts counts them. */
+/** How many targets a shape makes, as targetsOf in src/targets.ts counts them. */
 export function targetCount(shape: TargetShape): number {
   const repos = shape.repos > 0 ? shape.repos : shape.organization ? 0 : 1
   return repos * (shape.environment ? 1 : shape.types.length) + (shape.organization ? shape.types.length : 0)

@@ -1,44 +1,29 @@
 import { randomBytes } from 'node:crypto'
 import type { GitHubClient } from './github-client.js'
-import { explainGitHubError, isNotFound, type GitHubErrorContext } from './github-errors.js'
 import { GitHubClock, localNow } from './github-clock.js'
-import { judgeWrite, type WriteCheck } from './write-verification.js'
+import {
+  dateOf,
+  explainGitHubError,
+  isNotFound,
+  isOctokitFailure,
+  statusOf,
+  type GitHubErrorContext,
+} from './github-errors.js'
 import { seal } from './sealing.js'
-import { RESERVED_PREFIX, type OrgVisibility, type SecretType, type Settings } from './settings.js'
+import { RESERVED_PREFIX, type OrgVisibility } from './settings.js'
+import { collection, describeTarget, notFoundSubject, permissionFor, type TargetRef } from './targets.js'
+import { judgeWrite, type WriteCheck } from './write-verification.js'
 
-// The places a secret is written to (docs/github-secrets.md). A target is first prepared (its
-// own public key fetched, which also proves the token can reach it; for an organization, the
-// visibility to send back) and the prepared target is the only thing that can write: it seals
-// with the key it fetched itself, so no code path can seal for one target with another's key.
+// Where a secret is written: the GitHub secret store, for the rotation's targets and for
+// managing-key-secret alike. A target is first prepared (its own public key fetched, which also
+// proves the token can reach it; for an organization, the visibility to send back) and the
+// prepared target is the only thing that can write: it seals (sealing.ts) with the key it fetched
+// itself, so no code path can seal for one target with another's key.
 
-export type TargetKind = 'repository' | 'environment' | 'organization'
 export type WriteResult = 'created' | 'updated'
 
-export type TargetRef =
-  | {
-      readonly kind: 'repository'
-      readonly type: SecretType
-      readonly owner: string
-      readonly repo: string
-      readonly secret: string
-    }
-  | {
-      readonly kind: 'environment'
-      readonly type: 'actions'
-      readonly owner: string
-      readonly repo: string
-      readonly environment: string
-      readonly secret: string
-    }
-  | {
-      readonly kind: 'organization'
-      readonly type: SecretType
-      readonly owner: string
-      readonly secret: string
-      /** What the user asked for; undefined keeps the existing visibility. */
-      readonly visibility: OrgVisibility | undefined
-      readonly selectedRepositories: readonly string[]
-    }
+/** The secret as a read found it: its last update, or null when it does not exist yet. */
+export type ExistingSecret = { readonly updatedAt: string | undefined } | null
 
 export interface OrgAccess {
   readonly visibility: OrgVisibility
@@ -52,17 +37,20 @@ export interface PreparedTarget {
   /** For organization targets: the visibility the write will send. */
   readonly orgAccess: OrgAccess | undefined
   /**
-   * The secret as it is now: its last update, or null when it does not exist yet. Undefined when
-   * it was not read (only rotate-after-days, a dry run and organization targets need it).
+   * The secret as preflight read it. Undefined when it was not read (only rotate-after-days, a dry
+   * run, organization targets and managing-key-secret need it).
    */
-  readonly existing: { readonly updatedAt: string | undefined } | null | undefined
+  readonly existing: ExistingSecret | undefined
   /** Throws a WriteError, which says whether the secret may have been written all the same. */
   write(value: string): Promise<WriteResult>
+  /** Reads the secret's metadata again (never its value): a fresher `existing` for verifyWrite. */
+  reread(): Promise<ExistingSecret>
   /**
    * After a write whose outcome is unknown: reads the secret's metadata (never its value) to tell
-   * whether it changed after the write began (`startedAt`, WriteError's local time).
+   * whether it changed after the write began (`startedAt`, WriteError's local time), judged
+   * against `before` (by default `existing`).
    */
-  verifyWrite(startedAt: number): Promise<WriteCheck>
+  verifyWrite(startedAt: number, before?: ExistingSecret): Promise<WriteCheck>
   /**
    * Proves the token may write here without touching the real secret: writes a throwaway secret
    * (writeCheckSecretName(), a random value). Returns its removal, for the caller to overlap with
@@ -103,12 +91,13 @@ export class WriteError extends Error {
   }
 }
 
+/** Anything but GitHub's refusal (4xx) may have been applied: Octokit reports no answer as 500. */
 function outcomeUnknown(error: unknown): boolean {
-  const status = (error as { status?: unknown }).status
-  return !(typeof status === 'number' && status >= 400 && status < 500)
+  const status = statusOf(error)
+  return !(status !== undefined && status >= 400 && status < 500)
 }
 
-/** What the rotation needs from GitHub; GitHubSecretStore is the HTTP implementation. */
+/** What the rotation and the renewal need from GitHub; GitHubSecretStore is the HTTP implementation. */
 export interface SecretStore {
   prepare(ref: TargetRef, options: PrepareOptions): Promise<PreparedTarget>
 }
@@ -117,98 +106,6 @@ interface SecretMetadata {
   readonly createdAt: string | undefined
   readonly updatedAt: string | undefined
   readonly visibility: OrgVisibility | undefined
-}
-
-/** Every target the settings ask for, repositories (or their environment) first, then the org. */
-export function targetsOf(settings: Settings): TargetRef[] {
-  const secret = settings.secretName
-  const targets: TargetRef[] = []
-  for (const { owner, repo } of settings.repositories) {
-    if (settings.environment !== undefined) {
-      targets.push({ kind: 'environment', type: 'actions', owner, repo, environment: settings.environment, secret })
-    } else {
-      for (const type of settings.secretTypes) targets.push({ kind: 'repository', type, owner, repo, secret })
-    }
-  }
-  if (settings.organization !== undefined) {
-    for (const type of settings.secretTypes) {
-      targets.push({
-        kind: 'organization',
-        type,
-        owner: settings.organization,
-        secret,
-        visibility: settings.orgVisibility,
-        selectedRepositories: settings.orgSelectedRepositories,
-      })
-    }
-  }
-  return targets
-}
-
-export function describeTarget(ref: TargetRef): string {
-  switch (ref.kind) {
-    case 'repository':
-      return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`
-    case 'environment':
-      return `${ref.owner}/${ref.repo} environment '${ref.environment}' (environment secret ${ref.secret})`
-    case 'organization':
-      return `organization ${ref.owner} (organization ${ref.type} secret ${ref.secret})`
-  }
-}
-
-/** Where the target lives, for the summary's first column. */
-export function targetLocation(ref: TargetRef): string {
-  switch (ref.kind) {
-    case 'repository':
-      return `${ref.owner}/${ref.repo}`
-    case 'environment':
-      return `${ref.owner}/${ref.repo} → ${ref.environment}`
-    case 'organization':
-      return ref.owner
-  }
-}
-
-/** The secrets collection of a target as an Octokit route prefix and its parameters. */
-export function collection(ref: TargetRef): { route: string; params: Record<string, string> } {
-  switch (ref.kind) {
-    case 'repository':
-      return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } }
-    case 'environment':
-      // Octokit URL-encodes {environment_name}, so names with spaces or slashes are safe.
-      return {
-        route: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
-        params: { owner: ref.owner, repo: ref.repo, environment_name: ref.environment },
-      }
-    case 'organization':
-      return { route: `/orgs/{org}/${ref.type}/secrets`, params: { org: ref.owner } }
-  }
-}
-
-/** The permission a fine-grained token or GitHub App needs, and the classic PAT scope. */
-export function permissionFor(ref: TargetRef): string {
-  switch (ref.kind) {
-    case 'repository':
-      return ref.type === 'actions'
-        ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
-        : 'the repository permission "Dependabot secrets: Read and write" (classic PAT: repo)'
-    case 'environment':
-      return 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)'
-    case 'organization':
-      return ref.type === 'actions'
-        ? 'the organization permission "Secrets: Read and write" (classic PAT: admin:org)'
-        : 'the organization permission "Dependabot secrets: Read and write" (classic PAT: admin:org)'
-  }
-}
-
-export function notFoundSubject(ref: TargetRef): string {
-  switch (ref.kind) {
-    case 'repository':
-      return `repository ${ref.owner}/${ref.repo}`
-    case 'environment':
-      return `environment '${ref.environment}' of ${ref.owner}/${ref.repo} (create it under Settings → Environments) or the repository`
-    case 'organization':
-      return `organization ${ref.owner}`
-  }
 }
 
 export class GitHubSecretStore implements SecretStore {
@@ -240,7 +137,7 @@ export class GitHubSecretStore implements SecretStore {
     ])
     const orgAccess =
       ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined
-    const existing = metadata === undefined ? undefined : metadata && { updatedAt: metadata.updatedAt }
+    const existing = metadata === undefined ? undefined : existingOf(metadata)
     if (!isPublicKey(publicKey)) throw new Error(`${context.doing}: GitHub's answer has no key and key_id`)
     const { key, key_id } = publicKey
     const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` }
@@ -279,12 +176,13 @@ export class GitHubSecretStore implements SecretStore {
           throw new WriteError(explainGitHubError(writeContext, error), outcomeUnknown(error), startedAt)
         }
       },
-      verifyWrite: async (startedAt) => {
+      reread: async () => existingOf(await this.readMetadata(route, params, ref.secret, reading)),
+      verifyWrite: async (startedAt, before = existing) => {
         const metadata = await this.readMetadata(route, params, ref.secret, {
           ...context,
           doing: `verifying the write of ${describeTarget(ref)}`,
         })
-        return judgeWrite(metadata, this.clock.at(startedAt), existing)
+        return judgeWrite(metadata, this.clock.at(startedAt), before)
       },
       checkWriteAccess: async () => {
         const name = this.writeCheckSecret
@@ -384,7 +282,7 @@ export class GitHubSecretStore implements SecretStore {
         visibility,
       }
     } catch (error) {
-      if (error instanceof Error && !('status' in error)) throw error
+      if (error instanceof Error && !isOctokitFailure(error)) throw error
       // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
       if (isNotFound(error)) return null
       throw new Error(explainGitHubError(context, error))
@@ -411,11 +309,7 @@ export class GitHubSecretStore implements SecretStore {
       this.clock.observe(response.headers.date, sentAt, localNow())
       return response
     } catch (error) {
-      this.clock.observe(
-        (error as { response?: { headers?: Record<string, unknown> } }).response?.headers?.date,
-        sentAt,
-        localNow(),
-      )
+      this.clock.observe(dateOf(error), sentAt, localNow())
       throw error
     }
   }
@@ -427,6 +321,10 @@ export class GitHubSecretStore implements SecretStore {
       throw new Error(explainGitHubError(context, error))
     }
   }
+}
+
+function existingOf(metadata: SecretMetadata | null): ExistingSecret {
+  return metadata && { updatedAt: metadata.updatedAt }
 }
 
 function isPublicKey(value: unknown): value is { key: string; key_id: string } {
