@@ -5,6 +5,7 @@ import { safeText, urlForMessage } from './log-text.js'
 import { isRedirect, originOf, resolveLocation } from './redirects.js'
 import type { KeyMode } from './settings.js'
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from './retry.js'
+import { readBoundedText, ResponseTooLargeError } from './response-size.js'
 import { redact } from './secrets.js'
 
 // Capgo's /apikey API in both generations (see docs/capgo-api.md): the classic one that can
@@ -179,6 +180,8 @@ export interface CapgoResponse {
   readonly status: number
   readonly ok: boolean
   readonly headers: { get(name: string): string | null }
+  /** Read with a bound when present (src/response-size.ts); text() otherwise. */
+  readonly body?: ReadableStream<Uint8Array> | null
   text(): Promise<string>
 }
 
@@ -338,9 +341,11 @@ export class CapgoClient implements CapgoApi {
         // Never followed: the managing key would go wherever the Location points.
         redirect: 'manual',
       })
-      text = await response.text()
+      text = await readBoundedText(response)
       this.observeClock(response.headers.get('date'), sentAt)
     } catch (error) {
+      // Like a garbled answer: retried where that is safe, and a create's outcome stays unknown.
+      if (error instanceof ResponseTooLargeError) throw malformed(operation, error.message)
       throw transportError(operation, error, url, this.timeoutMs, signal.aborted)
     }
     if (isRedirect(response.status)) {

@@ -12,6 +12,7 @@ import {
 import { statusOf } from './github-errors.js'
 import { createLogger, type Logger } from './logger.js'
 import { guardRedirects, refuseRedirect } from './redirects.js'
+import { isBounded, limitResponseBodies } from './response-size.js'
 import { defaultSleep } from './retry.js'
 
 // Octokit as the action uses it: the runner's proxy support from @actions/github, retries of 5xx
@@ -111,7 +112,9 @@ function attemptPolicy(
           // Set on this call's own options object rather than passed as a copy: the hooks inside
           // this one (the token auth) are bound to that object and ignore what is passed to them.
           // The fetch is @actions/github's proxy-aware one; wrapped, never replaced.
-          const fetch = guardRedirects((options.request?.fetch as never) ?? undiciFetch)
+          // Answers are read up to a bound (src/response-size.ts). A retry finds its own fetch here.
+          const given = (options.request?.fetch as never) ?? undiciFetch
+          const fetch = isBounded(given) ? given : limitResponseBodies(guardRedirects(given))
           // request.log: without it, @octokit/request writes its warnings (which quote response
           // headers) to the console, where the runner reads commands too.
           options.request = {
