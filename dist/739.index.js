@@ -18,7 +18,9 @@ export const modules = {
 /* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3529);
 /* harmony import */ var _redirects_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4534);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9809);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7194);
+/* harmony import */ var _response_size_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9952);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7194);
+
 
 
 
@@ -241,10 +243,13 @@ class CapgoClient {
                 // Never followed: the managing key would go wherever the Location points.
                 redirect: 'manual',
             });
-            text = await response.text();
+            text = await (0,_response_size_js__WEBPACK_IMPORTED_MODULE_6__/* .readBoundedText */ .Ht)(response);
             this.observeClock(response.headers.get('date'), sentAt);
         }
         catch (error) {
+            // Like a garbled answer: retried where that is safe, and a create's outcome stays unknown.
+            if (error instanceof _response_size_js__WEBPACK_IMPORTED_MODULE_6__/* .ResponseTooLargeError */ .by)
+                throw malformed(operation, error.message);
             throw transportError(operation, error, url, this.timeoutMs, signal.aborted);
         }
         if ((0,_redirects_js__WEBPACK_IMPORTED_MODULE_4__/* .isRedirect */ .N6)(response.status)) {
@@ -319,7 +324,7 @@ function policyCode(body) {
 }
 /** Server text as a message may quote it: redacted first (a later change could hide a secret from the mask), then one safe line. */
 function quote(text) {
-    return (0,_log_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_6__/* .redact */ .E$)(text), MAX_QUOTED).trim();
+    return (0,_log_text_js__WEBPACK_IMPORTED_MODULE_3__/* .safeText */ .Hk)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_7__/* .redact */ .E$)(text), MAX_QUOTED).trim();
 }
 // Classic errors: {"error": "<human text>", "status": "KO"}.
 // Current errors: {"error": "<snake_case code>", "message": "<text>", "moreInfo": {...}}.
@@ -512,6 +517,104 @@ function refuseRedirect(options, response) {
     const reason = verdict.follow ? `more than ${MAX_REDIRECTS} redirects` : verdict.reason;
     throw new RedirectRefusedError(`GitHub answered ${options.method} ${options.url} with ${reason}. Not followed (the token goes only to github-api-url's ` +
         'origin) and not taken as a success: check github-api-url (on GitHub Enterprise Server: https://HOST/api/v3).');
+}
+
+
+/***/ }),
+
+/***/ 9952:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bb: () => (/* binding */ limitResponseBodies),
+/* harmony export */   Ct: () => (/* binding */ isBounded),
+/* harmony export */   Ht: () => (/* binding */ readBoundedText),
+/* harmony export */   by: () => (/* binding */ ResponseTooLargeError)
+/* harmony export */ });
+/* unused harmony export MAX_RESPONSE_BYTES */
+// A bound on how much of an answer is read. Neither Capgo's /apikey answers (a list is capped at
+// 1000 rows) nor GitHub's secrets endpoints come near it; a server or proxy that sends without end
+// would otherwise grow the heap until the runner kills the job mid-rotation (lease held, a new key
+// orphaned), since the request timeout leaves it 20 s of streaming.
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+class ResponseTooLargeError extends Error {
+    constructor() {
+        super(`the answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB`);
+        this.name = 'ResponseTooLargeError';
+    }
+}
+function declaredTooLarge(response) {
+    const declared = Number(response.headers.get('content-length'));
+    return Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES;
+}
+/** The body as text (UTF-8, as fetch's text() decodes it), or ResponseTooLargeError past the bound. */
+async function readBoundedText(response) {
+    if (declaredTooLarge(response)) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new ResponseTooLargeError();
+    }
+    if (!response.body) {
+        const text = await response.text();
+        if (Buffer.byteLength(text, 'utf8') > MAX_RESPONSE_BYTES)
+            throw new ResponseTooLargeError();
+        return text;
+    }
+    const decoder = new TextDecoder();
+    let size = 0;
+    let text = '';
+    // Leaving the loop early cancels the stream, which frees the connection.
+    for await (const chunk of response.body) {
+        size += chunk.byteLength;
+        if (size > MAX_RESPONSE_BYTES)
+            throw new ResponseTooLargeError();
+        text += decoder.decode(chunk, { stream: true });
+    }
+    return text + decoder.decode();
+}
+function boundedStream() {
+    let size = 0;
+    return new TransformStream({
+        transform(chunk, controller) {
+            size += chunk.byteLength;
+            if (size > MAX_RESPONSE_BYTES)
+                controller.error(new ResponseTooLargeError());
+            else
+                controller.enqueue(chunk);
+        },
+    });
+}
+const bounded = new WeakSet();
+/** Whether a fetch is already one of limitResponseBodies' (a retried request keeps its options). */
+function isBounded(fetch) {
+    return typeof fetch === 'function' && bounded.has(fetch);
+}
+/**
+ * A fetch whose answers stop being read past MAX_RESPONSE_BYTES. Octokit takes a body it could not
+ * read as empty, so an oversized answer reads as a garbled one: every caller already refuses those.
+ */
+function limitResponseBodies(inner) {
+    const wrapped = async (url, init) => {
+        const response = await inner(url, init);
+        if (!response.body)
+            return response;
+        if (declaredTooLarge(response)) {
+            await response.body.cancel().catch(() => undefined);
+            return withBody(response, null);
+        }
+        return withBody(response, response.body.pipeThrough(boundedStream()));
+    };
+    bounded.add(wrapped);
+    return wrapped;
+}
+function withBody(response, body) {
+    const limited = new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+    });
+    // Octokit reports the answer's URL; a new Response has none.
+    Object.defineProperty(limited, 'url', { value: response.url });
+    return limited;
 }
 
 

@@ -2,12 +2,51 @@ export const id = 901;
 export const ids = [901];
 export const modules = {
 
+/***/ 1532:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G9: () => (/* binding */ settle),
+/* harmony export */   HJ: () => (/* binding */ READ_CONCURRENCY),
+/* harmony export */   Qx: () => (/* binding */ WRITE_CONCURRENCY),
+/* harmony export */   j3: () => (/* binding */ settleAll)
+/* harmony export */ });
+/* harmony import */ var p_limit__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(370);
+
+// How many requests go out at once. Reads are cheap for GitHub (its secondary limit is 100
+// concurrent requests); content-creating writes are not: a sync writing 16 secrets at once was
+// stopped by abuse detection, and GitHub documents 80 such writes a minute. github-client.ts
+// enforces the per-minute count; these bound the bursts.
+const READ_CONCURRENCY = 10;
+const WRITE_CONCURRENCY = 5;
+/** Runs fn over items with at most `limit` at once; never rejects, one settled result per item. */
+async function settleAll(items, limit, fn) {
+    const run = (0,p_limit__WEBPACK_IMPORTED_MODULE_0__/* ["default"] */ .A)(limit);
+    return Promise.all(items.map((item) => run(async () => {
+        try {
+            return { ok: true, value: await fn(item) };
+        }
+        catch (error) {
+            return { ok: false, error };
+        }
+    })));
+}
+/** One promise as a Settled result: never rejects. */
+function settle(promise) {
+    return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
+
+
+/***/ }),
+
 /***/ 6440:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   AQ: () => (/* binding */ newExpiry),
+/* harmony export */   MN: () => (/* binding */ expiryClock),
 /* harmony export */   Qj: () => (/* binding */ minimumLifetimeMs),
+/* harmony export */   bN: () => (/* binding */ CLOCK_SKEW_WORTH_NAMING_MS),
 /* harmony export */   rD: () => (/* binding */ expiryProblem),
 /* harmony export */   sO: () => (/* binding */ DAY_MS)
 /* harmony export */ });
@@ -32,6 +71,22 @@ function expiryProblem(expiresAt, now, minimumLifetime) {
     if (at <= now.getTime())
         return 'expired';
     return at < now.getTime() + minimumLifetime ? 'too-soon' : undefined;
+}
+/** A disagreement between the clocks past which a failure names it as the cause. */
+const CLOCK_SKEW_WORTH_NAMING_MS = 60 * 60 * 1000;
+function expiryClock(runner, capgo) {
+    const both = () => {
+        const own = runner().getTime();
+        return [own, capgo()?.getTime() ?? own];
+    };
+    return {
+        issueFrom: () => new Date(Math.min(...both())),
+        judgeAt: () => new Date(Math.max(...both())),
+        skewMs: () => {
+            const [own, theirs] = both();
+            return theirs - own;
+        },
+    };
 }
 /** expires-in-days as the expires_at to send, or undefined for a key that does not expire. */
 function newExpiry(expiresInDays, now) {
@@ -58,9 +113,12 @@ var github = __webpack_require__(1758);
 var dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./src/github-errors.ts
+var github_errors = __webpack_require__(706);
 ;// CONCATENATED MODULE: ./src/github-rate-limits.ts
 // GitHub's rate-limit rules (docs/github-secrets.md, "Limits and retries"), without queues: a
 // request goes out at once unless a rule says to wait, so the usual run sets no timer at all.
+
 /** A rate-limit wait longer than this fails the run instead of stalling it. */
 const MAX_WAIT_SECONDS = 120;
 /** Waits for one request, of every kind together; a further limit fails it. */
@@ -79,7 +137,7 @@ const FALLBACK_WAIT_SECONDS = 60;
  * - a plain 503 with retry-after: that long (plugin-retry's own backoff ignores the header).
  */
 function limitWait(error, nowMs) {
-    if (typeof error !== 'object' || error === null)
+    if (!(0,github_errors/* isOctokitFailure */.cZ)(error))
         return undefined;
     const { status, message, response } = error;
     const headers = response?.headers ?? {};
@@ -98,7 +156,7 @@ function limitWait(error, nowMs) {
             seconds: untilReset === undefined && retryAfter === undefined ? FALLBACK_WAIT_SECONDS : seconds,
         };
     }
-    if (/\bsecondary rate\b/i.test(typeof message === 'string' ? message : '')) {
+    if (/\bsecondary rate\b/i.test(message)) {
         return { kind: 'secondary rate limit', seconds: retryAfter ?? FALLBACK_WAIT_SECONDS };
     }
     // A bare 429 or 403 with retry-after: GitHub's secondary limits answer this way too.
@@ -158,9 +216,13 @@ class WriteWindow {
 var logger = __webpack_require__(6999);
 // EXTERNAL MODULE: ./src/redirects.ts
 var redirects = __webpack_require__(4534);
+// EXTERNAL MODULE: ./src/response-size.ts
+var response_size = __webpack_require__(9952);
 // EXTERNAL MODULE: ./src/retry.ts
 var retry = __webpack_require__(9809);
 ;// CONCATENATED MODULE: ./src/github-client.ts
+
+
 
 
 
@@ -211,7 +273,9 @@ function attemptPolicy(timeoutMs, log, octokitLog, limits) {
                     // Set on this call's own options object rather than passed as a copy: the hooks inside
                     // this one (the token auth) are bound to that object and ignore what is passed to them.
                     // The fetch is @actions/github's proxy-aware one; wrapped, never replaced.
-                    const fetch = (0,redirects/* guardRedirects */.lv)(options.request?.fetch ?? undici.fetch);
+                    // Answers are read up to a bound (src/response-size.ts). A retry finds its own fetch here.
+                    const given = options.request?.fetch ?? undici.fetch;
+                    const fetch = (0,response_size/* isBounded */.Ct)(given) ? given : (0,response_size/* limitResponseBodies */.Bb)((0,redirects/* guardRedirects */.lv)(given));
                     // request.log: without it, @octokit/request writes its warnings (which quote response
                     // headers) to the console, where the runner reads commands too.
                     options.request = {
@@ -230,7 +294,7 @@ function attemptPolicy(timeoutMs, log, octokitLog, limits) {
                     if (wait === undefined)
                         throw error;
                     const retrying = waits < MAX_LIMIT_RETRIES && wait.seconds <= MAX_WAIT_SECONDS;
-                    log.warning(waitMessage(wait, error.status, what, retrying, waits));
+                    log.warning(waitMessage(wait, (0,github_errors/* statusOf */.c2)(error), what, retrying, waits));
                     if (!retrying)
                         throw error;
                     await limits.sleep(wait.seconds * 1000);
@@ -250,6 +314,436 @@ function waitMessage(wait, status, what, retrying, waits) {
 
 /***/ }),
 
+/***/ 211:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ localNow),
+/* harmony export */   Q: () => (/* binding */ GitHubClock)
+/* harmony export */ });
+// GitHub's clock as seen from the runner. Secret timestamps (updated_at) are GitHub's; the runner's
+// clock may be off by any amount. Each answer's Date header (whole seconds, truncated) was made
+// between the request's departure and the answer's arrival, which bounds GitHub's clock minus the
+// runner's: offset in (date - arrival, date + 1 s - departure). Local times are monotonic.
+const localNow = () => performance.timeOrigin + performance.now();
+class GitHubClock {
+    low = Number.NEGATIVE_INFINITY;
+    high = Number.POSITIVE_INFINITY;
+    /** Feeds one answer's Date header, with the local times the request left and the answer came. */
+    observe(dateHeader, sentAt, receivedAt) {
+        const date = typeof dateHeader === 'string' ? Date.parse(dateHeader) : Number.NaN;
+        if (Number.isNaN(date))
+            return;
+        const low = date - receivedAt;
+        const high = date + 1000 - sentAt;
+        // Answers that disagree with the bounds so far (a cache's stale Date, say) are ignored.
+        if (high < this.low || low > this.high)
+            return;
+        this.low = Math.max(this.low, low);
+        this.high = Math.min(this.high, high);
+    }
+    /** Where GitHub's clock stood at a local time, or undefined before any Date header was seen. */
+    at(local) {
+        if (!Number.isFinite(this.low) || !Number.isFinite(this.high))
+            return undefined;
+        return { earliest: local + this.low, latest: local + this.high };
+    }
+}
+
+
+/***/ }),
+
+/***/ 706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Pm: () => (/* binding */ explainGitHubError),
+/* harmony export */   Q$: () => (/* binding */ dateOf),
+/* harmony export */   c2: () => (/* binding */ statusOf),
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   cZ: () => (/* binding */ isOctokitFailure)
+/* harmony export */ });
+/* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3529);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7194);
+/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6587);
+
+
+
+function isOctokitFailure(error) {
+    return error instanceof Error && typeof error.status === 'number';
+}
+/** The HTTP status of an Octokit failure; undefined for any other error (ours, a refused redirect). */
+function statusOf(error) {
+    return isOctokitFailure(error) ? error.status : undefined;
+}
+/** The Date header of a failure's answer: GitHub's clock comes with its errors too. */
+function dateOf(error) {
+    return isOctokitFailure(error) ? error.response?.headers?.date : undefined;
+}
+function isNotFound(error) {
+    return statusOf(error) === 404;
+}
+// Long enough for GitHub's messages, short enough that a proxy's page cannot flood the log.
+const MAX_QUOTED = 300;
+/** Server or library text as a message may quote it. */
+function quoted(text, maxLength = MAX_QUOTED) {
+    return (0,_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(String(text)), maxLength)
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+// GitHub's own `message` only: Octokit's error message is the raw body when it is not JSON (a
+// proxy's page, say), and no raw body is ever quoted (docs/contract.md).
+function githubMessage(error) {
+    // No answer at all (a lost connection, a timeout): the library's own words.
+    if (!error.response)
+        return error.message;
+    const data = error.response.data;
+    if (typeof data === 'object' && data !== null && typeof data.message === 'string') {
+        return data.message;
+    }
+    return '';
+}
+function explainGitHubError(context, error) {
+    if (!isOctokitFailure(error)) {
+        // Ours or a library's (a refused redirect, a lost connection): longer, and still made safe.
+        return `${context.doing}: ${quoted((0,_error_message_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .g)(error), 1000)}`;
+    }
+    const message = quoted(githubMessage(error));
+    const headers = error.response?.headers ?? {};
+    const head = `${context.doing}: ${error.status}${message ? ` ${message}` : ''}`;
+    // Rate limits come as 403 or 429; the throttling plugin already waited as long as allowed.
+    if (error.status === 403 || error.status === 429) {
+        if (String(headers['x-ratelimit-remaining']) === '0') {
+            const reset = Number(headers['x-ratelimit-reset']);
+            const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
+            return `${head}. The token's GitHub API rate limit is used up${when}: run again after that.`;
+        }
+        if (/secondary rate limit/i.test(message) || error.status === 429) {
+            return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again in a few minutes, or write fewer targets per run.`;
+        }
+    }
+    switch (error.status) {
+        // No answer at all (refused, unknown host, TLS, timeout): Octokit reports it as a 500 without a response.
+        case 500:
+            if (!error.response)
+                return unreachable(context, error);
+            break;
+    }
+    // An answer that is not GitHub's JSON: the URL points somewhere else (a web page, a proxy, another API).
+    if (!isGitHubAnswer(error))
+        return notGitHub(context, error);
+    switch (error.status) {
+        case 401:
+            return `${head}. github-token is invalid, expired or revoked: create a new token and update the secret that holds it.`;
+        case 403: {
+            if (/Resource not accessible by integration/i.test(message)) {
+                return (`${head}. The token is an installation token without the right permission. The workflow's own GITHUB_TOKEN ` +
+                    `cannot write secrets at all: pass a fine-grained personal access token, or a GitHub App token whose app has ${context.permission}.`);
+            }
+            const accepted = headers['x-accepted-github-permissions'];
+            const needs = accepted
+                ? `GitHub accepts these permissions: ${quoted(accepted, 200)}`
+                : `it needs ${context.permission}`;
+            return `${head}. The token lacks a permission: ${needs}.`;
+        }
+        case 404:
+            return (`${head}. The ${context.subject} does not exist, or the token cannot see it: a fine-grained token must include ` +
+                `it under "Repository access" (or be owned by the organization), and a GitHub App must be installed there.`);
+        case 422:
+            return `${head}. GitHub rejected the request as invalid (the reason is quoted above).`;
+        default:
+            return error.status >= 500 ? `${head}. GitHub kept failing after retries; run again later.` : head;
+    }
+}
+/** GitHub's REST API answers every error with a JSON object holding a `message`. */
+function isGitHubAnswer(error) {
+    const data = error.response?.data;
+    return typeof data === 'object' && data !== null && typeof data.message === 'string';
+}
+/** Where the request went: the scheme, host and port only (never a query or a credential). */
+function originOf(error) {
+    const url = error.request?.url;
+    try {
+        return typeof url === 'string' ? new URL(url).origin : 'the GitHub API';
+    }
+    catch {
+        return 'the GitHub API';
+    }
+}
+const API_URL_HINT = 'github-api-url must be https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server (on a GHES runner, leave it empty: it defaults to GITHUB_API_URL)';
+function unreachable(context, error) {
+    const cause = error.message.replace(/\s+/g, ' ').trim().slice(0, 200);
+    return (`${context.doing}: no answer from ${originOf(error)} (${cause}), even after retries. ` +
+        `Check github-api-url (${API_URL_HINT}) and that the runner can reach that host (network, proxy settings); ` +
+        'if both are right, GitHub may be unavailable: run again later.');
+}
+function notGitHub(context, error) {
+    const headers = error.response?.headers ?? {};
+    const type = String(headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim();
+    // The body is not quoted: it is a page or an error of something else, possibly long.
+    const what = type === '' ? 'an answer without a content type' : `a ${type.slice(0, 60)} answer`;
+    const head = `${context.doing}: ${originOf(error)} answered ${error.status} with ${what}, not GitHub's API JSON.`;
+    // GitHub itself sometimes fails with an HTML page; a wrong URL answers that way every time.
+    if (error.status >= 500)
+        return `${head} GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url: ${API_URL_HINT}.`;
+    return `${head} Check github-api-url: ${API_URL_HINT}.`;
+}
+
+
+/***/ }),
+
+/***/ 6673:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   QM: () => (/* binding */ WriteError),
+/* harmony export */   Yz: () => (/* binding */ WRITE_CHECK_PREFIX),
+/* harmony export */   ZH: () => (/* binding */ GitHubSecretStore)
+/* harmony export */ });
+/* unused harmony export writeCheckSecretName */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _github_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(211);
+/* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(706);
+/* harmony import */ var _sealing_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9552);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8750);
+/* harmony import */ var _targets_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8993);
+/* harmony import */ var _write_verification_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5314);
+
+
+
+
+
+
+
+/**
+ * The throwaway secret of checkWriteAccess: the reserved prefix (settings refuse it as secret-name)
+ * and 128 random bits, so it can be no target's secret nor any secret a user already has.
+ */
+const WRITE_CHECK_PREFIX = `${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .RESERVED_PREFIX */ .Uy}WRITE_CHECK_`;
+function writeCheckSecretName() {
+    return `${WRITE_CHECK_PREFIX}${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex').toUpperCase()}`;
+}
+/**
+ * A failed write. `outcomeUnknown`: the request may have been carried out (a timeout, a reset, a
+ * 5xx: GitHub may have stored the secret and lost the answer); otherwise GitHub refused it (4xx)
+ * or it was never sent.
+ */
+class WriteError extends Error {
+    outcomeUnknown;
+    startedAt;
+    constructor(message, outcomeUnknown, 
+    /** Local time (github-clock.ts) just before the request left. */
+    startedAt) {
+        super(message);
+        this.outcomeUnknown = outcomeUnknown;
+        this.startedAt = startedAt;
+        this.name = 'WriteError';
+    }
+}
+/** Anything but GitHub's refusal (4xx) may have been applied: Octokit reports no answer as 500. */
+function outcomeUnknown(error) {
+    const status = (0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(error);
+    return !(status !== undefined && status >= 400 && status < 500);
+}
+class GitHubSecretStore {
+    octokit;
+    /** One per run: every target's write check uses it. */
+    writeCheckSecret = writeCheckSecretName();
+    /** Fed by every answer's Date header, to compare GitHub's timestamps with the runner's times. */
+    clock = new _github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .GitHubClock */ .Q();
+    constructor(octokit) {
+        this.octokit = octokit;
+    }
+    async prepare(ref, options) {
+        const { route, params } = (0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .collection */ .rJ)(ref);
+        const context = {
+            doing: `reading the public key of ${(0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .describeTarget */ .ff)(ref)}`,
+            subject: (0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .notFoundSubject */ .s6)(ref),
+            permission: (0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .permissionFor */ .Tj)(ref),
+        };
+        const reading = { ...context, doing: `reading the secret ${(0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .describeTarget */ .ff)(ref)}` };
+        // All reads of a target at once: the public key, and the secret's metadata when needed.
+        const metadataRead = ref.kind === 'organization' || options.readExisting
+            ? this.readMetadata(route, params, ref.secret, reading)
+            : Promise.resolve(undefined);
+        const [publicKey, metadata] = await Promise.all([
+            this.call(context, () => this.timed(() => this.octokit.request(`GET ${route}/public-key`, params))).then((response) => response.data),
+            metadataRead,
+        ]);
+        const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined;
+        const existing = metadata === undefined ? undefined : existingOf(metadata);
+        if (!isPublicKey(publicKey))
+            throw new Error(`${context.doing}: GitHub's answer has no key and key_id.`);
+        const { key, key_id } = publicKey;
+        const writeContext = { ...context, doing: `writing ${(0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .describeTarget */ .ff)(ref)}` };
+        return {
+            ref,
+            orgAccess,
+            existing,
+            write: async (value) => {
+                let encrypted_value;
+                try {
+                    encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_6__/* .seal */ .o)(value, key);
+                }
+                catch (error) {
+                    throw new WriteError((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .Pm)(writeContext, error), false, (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)());
+                }
+                const access = orgAccess
+                    ? {
+                        visibility: orgAccess.visibility,
+                        ...(orgAccess.visibility === 'selected'
+                            ? { selected_repository_ids: orgAccess.selectedRepositoryIds }
+                            : {}),
+                    }
+                    : {};
+                const startedAt = (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)();
+                try {
+                    const response = await this.timed(() => this.octokit.request(`PUT ${route}/{secret_name}`, {
+                        ...params,
+                        secret_name: ref.secret,
+                        encrypted_value,
+                        key_id,
+                        ...access,
+                    }));
+                    return response.status === 201 ? 'created' : 'updated';
+                }
+                catch (error) {
+                    throw new WriteError((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .Pm)(writeContext, error), outcomeUnknown(error), startedAt);
+                }
+            },
+            reread: async () => existingOf(await this.readMetadata(route, params, ref.secret, reading)),
+            verifyWrite: async (startedAt, before = existing) => {
+                const metadata = await this.readMetadata(route, params, ref.secret, {
+                    ...context,
+                    doing: `verifying the write of ${(0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .describeTarget */ .ff)(ref)}`,
+                });
+                return (0,_write_verification_js__WEBPACK_IMPORTED_MODULE_3__/* .judgeWrite */ .RL)(metadata, this.clock.at(startedAt), before);
+            },
+            checkWriteAccess: async () => {
+                const name = this.writeCheckSecret;
+                const checking = {
+                    ...context,
+                    doing: `checking write access to ${(0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .describeTarget */ .ff)(ref)} (with a throwaway secret ${name})`,
+                };
+                const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_6__/* .seal */ .o)((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex'), key);
+                const probe = { ...params, secret_name: name };
+                await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, {
+                    ...probe,
+                    encrypted_value,
+                    key_id,
+                    ...(ref.kind === 'organization' ? { visibility: 'private' } : {}),
+                }));
+                return async () => {
+                    await this.call({ ...checking, doing: `removing the throwaway secret ${name} of ${(0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .describeTarget */ .ff)(ref)}` }, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
+                };
+            },
+        };
+    }
+    /**
+     * GitHub resets an org secret's visibility on every write unless it is sent back, so keep what
+     * is there now (read by readMetadata); names in org-selected-repositories become ids.
+     */
+    async orgAccess(ref, route, params, existing, context) {
+        const isNew = existing === null;
+        if (ref.visibility === 'selected') {
+            const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)));
+            return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
+        }
+        if (ref.visibility !== undefined)
+            return { visibility: ref.visibility, selectedRepositoryIds: [], isNew };
+        const visibility = existing?.visibility ?? 'private';
+        if (visibility !== 'selected')
+            return { visibility, selectedRepositoryIds: [], isNew };
+        const reading = { ...context, doing: `reading the selected repositories of ${(0,_targets_js__WEBPACK_IMPORTED_MODULE_5__/* .describeTarget */ .ff)(ref)}` };
+        const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, {
+            ...params,
+            secret_name: ref.secret,
+            per_page: 100,
+        }));
+        // Sending back a wrong list would silently change who can read the secret: accept only ids.
+        const ids = repositories.map((r) => typeof r === 'object' && r !== null ? r.id : undefined);
+        if (!ids.every((id) => typeof id === 'number')) {
+            throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`);
+        }
+        return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
+    }
+    /** The secret's metadata (never its value), or null when it does not exist yet. */
+    async readMetadata(route, params, secret, context) {
+        try {
+            const response = await this.timed(() => this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret }));
+            const data = response.data;
+            const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected'
+                ? data.visibility
+                : undefined;
+            // A garbled answer must not pass for "private": that would change who can read an org secret.
+            if (typeof data !== 'object' ||
+                data === null ||
+                typeof data.name !== 'string' ||
+                (route.startsWith('/orgs/') && !visibility)) {
+                throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`);
+            }
+            return {
+                createdAt: typeof data.created_at === 'string' ? data.created_at : undefined,
+                updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined,
+                visibility,
+            };
+        }
+        catch (error) {
+            if (error instanceof Error && !(0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isOctokitFailure */ .cZ)(error))
+                throw error;
+            // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
+            if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c4)(error))
+                return null;
+            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .Pm)(context, error));
+        }
+    }
+    async repositoryId(ref, name) {
+        const context = {
+            doing: `looking up repository ${ref.owner}/${name} for org-selected-repositories`,
+            subject: `repository ${ref.owner}/${name}`,
+            permission: 'the repository permission "Metadata: Read" on it',
+        };
+        const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }));
+        return response.data.id;
+    }
+    /** Runs a request, feeding the clock with the Date header of its answer (a failure's too). */
+    async timed(request) {
+        const sentAt = (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)();
+        try {
+            const response = await request();
+            this.clock.observe(response.headers.date, sentAt, (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)());
+            return response;
+        }
+        catch (error) {
+            this.clock.observe((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .dateOf */ .Q$)(error), sentAt, (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)());
+            throw error;
+        }
+    }
+    async call(context, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .Pm)(context, error));
+        }
+    }
+}
+function existingOf(metadata) {
+    return metadata && { updatedAt: metadata.updatedAt };
+}
+function isPublicKey(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const { key, key_id } = value;
+    return typeof key === 'string' && (typeof key_id === 'string' || typeof key_id === 'number');
+}
+
+
+/***/ }),
+
 /***/ 980:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -261,8 +755,8 @@ __webpack_require__.d(__webpack_exports__, {
   wireRotation: () => (/* binding */ wireRotation)
 });
 
-// EXTERNAL MODULE: ./src/github-targets.ts
-var github_targets = __webpack_require__(59);
+// EXTERNAL MODULE: ./src/github-secret-store.ts
+var github_secret_store = __webpack_require__(6673);
 // EXTERNAL MODULE: ./src/github-errors.ts
 var github_errors = __webpack_require__(706);
 ;// CONCATENATED MODULE: ./src/key-id-variable.ts
@@ -294,9 +788,9 @@ class GitHubKeyIdVariable {
             return String(response.data.value ?? '');
         }
         catch (error) {
-            if ((0,github_errors/* isNotFound */.c)(error))
+            if ((0,github_errors/* isNotFound */.c4)(error))
                 return undefined;
-            throw new Error((0,github_errors/* explainGitHubError */.P)(this.context('reading'), error));
+            throw new Error((0,github_errors/* explainGitHubError */.Pm)(this.context('reading'), error));
         }
     }
     async write(value, existed) {
@@ -322,7 +816,7 @@ class GitHubKeyIdVariable {
                     return 'updated';
                 }
                 catch (error) {
-                    if (!(0,github_errors/* isNotFound */.c)(error))
+                    if (!(0,github_errors/* isNotFound */.c4)(error))
                         throw error;
                     await create();
                     return 'created';
@@ -333,14 +827,14 @@ class GitHubKeyIdVariable {
                 return 'created';
             }
             catch (error) {
-                if (error.status !== 409)
+                if ((0,github_errors/* statusOf */.c2)(error) !== 409)
                     throw error;
                 await update();
                 return 'updated';
             }
         }
         catch (error) {
-            throw new Error((0,github_errors/* explainGitHubError */.P)(this.context('writing'), error));
+            throw new Error((0,github_errors/* explainGitHubError */.Pm)(this.context('writing'), error));
         }
     }
 }
@@ -386,6 +880,7 @@ class GitHubLease {
     name;
     holder;
     state = 'free';
+    taking;
     acquiredAt = 0;
     releasing;
     constructor(octokit, repository, keyName, 
@@ -409,7 +904,19 @@ class GitHubLease {
             permission: lease_PERMISSION,
         };
     }
-    async acquire() {
+    acquire() {
+        this.taking = this.take();
+        return this.taking;
+    }
+    /**
+     * For a cancelled run (cancellation.ts): gives the lease back, also when taking it is still in
+     * flight, since its POST may have landed.
+     */
+    async abandon() {
+        await this.taking?.catch(() => undefined);
+        await this.release();
+    }
+    async take() {
         const value = JSON.stringify({
             holder: this.holder,
             run: this.run,
@@ -430,17 +937,17 @@ class GitHubLease {
                 return this.took();
             }
             catch (error) {
-                const status = error.status;
+                const status = (0,github_errors/* statusOf */.c2)(error);
                 if (lacksVariableAccess(error)) {
                     // The token cannot see the workflow's repository: run without the lease rather than not at
                     // all, with a warning; the other guards still hold (README, security notes).
-                    this.warn(`${(0,github_errors/* explainGitHubError */.P)(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
+                    this.warn(`${(0,github_errors/* explainGitHubError */.Pm)(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
                         'same rotation is not kept out: give the token access to this repository with Variables: Read and write, or use a concurrency group.');
                     this.state = 'unguarded';
                     return;
                 }
-                if (typeof status === 'number' && status >= 400 && status < 500 && status !== 409) {
-                    throw new Error(`${(0,github_errors/* explainGitHubError */.P)(this.context('taking'), error)} Nothing was changed.`);
+                if (status !== undefined && status >= 400 && status < 500 && status !== 409) {
+                    throw new Error(`${(0,github_errors/* explainGitHubError */.Pm)(this.context('taking'), error)} Nothing was changed.`);
                 }
                 // 409, or an unknown outcome (5xx, timeout, reset): see who holds it now.
                 const current = await this.read();
@@ -490,9 +997,9 @@ class GitHubLease {
             });
         }
         catch (error) {
-            if ((0,github_errors/* isNotFound */.c)(error))
+            if ((0,github_errors/* isNotFound */.c4)(error))
                 return;
-            throw new Error((0,github_errors/* explainGitHubError */.P)(this.context('releasing'), error));
+            throw new Error((0,github_errors/* explainGitHubError */.Pm)(this.context('releasing'), error));
         }
     }
     /** The lease as it stands, or undefined when nobody holds it. */
@@ -505,9 +1012,9 @@ class GitHubLease {
             });
         }
         catch (error) {
-            if ((0,github_errors/* isNotFound */.c)(error))
+            if ((0,github_errors/* isNotFound */.c4)(error))
                 return undefined;
-            throw new Error(`${(0,github_errors/* explainGitHubError */.P)(this.context('reading'), error)} Nothing was changed.`);
+            throw new Error(`${(0,github_errors/* explainGitHubError */.Pm)(this.context('reading'), error)} Nothing was changed.`);
         }
         const data = (typeof response.data === 'object' && response.data !== null ? response.data : {});
         const value = parseValue(data.value);
@@ -543,7 +1050,7 @@ function lacksVariableAccess(error) {
     // 404: the token cannot see the workflow's repository at all (it may cover only the targets).
     // A 403 (no Variables permission) is not waived: that token can be given the permission, and the
     // lease is what keeps the contract's promise about overlapping runs.
-    return error.status === 404;
+    return (0,github_errors/* isNotFound */.c4)(error);
 }
 
 // EXTERNAL MODULE: ./src/capgo-client.ts
@@ -552,24 +1059,19 @@ var capgo_client = __webpack_require__(8041);
 var expiry = __webpack_require__(6440);
 // EXTERNAL MODULE: ./src/previous-keys.ts
 var previous_keys = __webpack_require__(8571);
-// EXTERNAL MODULE: ./src/sealing.ts
-var sealing = __webpack_require__(9552);
+// EXTERNAL MODULE: ./src/write-verification.ts
+var write_verification = __webpack_require__(5314);
 ;// CONCATENATED MODULE: ./src/managing-key.ts
 
 
 
 
 
-
-
-/** A write that failed: `unknown` when it may have been applied (timeout, reset, 5xx). */
-class SecretWriteError extends Error {
-    unknown;
-    constructor(message, unknown) {
-        super(message);
-        this.unknown = unknown;
-        this.name = 'SecretWriteError';
-    }
+/** managing-key-secret in words, for the log and the summary. */
+function managingSecretWhere(ref) {
+    return ref.kind === 'repository'
+        ? `repository secret ${ref.secret} of ${ref.owner}/${ref.repo}`
+        : `environment secret ${ref.secret} of ${ref.owner}/${ref.repo} environment '${ref.environment}'`;
 }
 /** The default name of the current-Capgo pair, derived like key-name's default. */
 function managingKeyName(settings) {
@@ -581,23 +1083,25 @@ class ManagingKeyRenewal {
     deps;
     outcome;
     plannedStep;
-    preflightProbe;
-    now;
+    /** managing-key-secret, prepared in preflight: its public key and its metadata. */
+    target;
+    where;
+    clock;
     constructor(deps) {
         this.deps = deps;
-        // Expiry is judged by Capgo's clock once it has answered (see rotation.ts).
-        const runner = deps.now ?? (() => new Date());
-        this.now = () => deps.capgo.now?.() ?? runner();
+        // Expiry meets two clocks, the runner's and Capgo's (expiry.ts).
+        this.clock = (0,expiry/* expiryClock */.MN)(deps.now ?? (() => new Date()), () => deps.capgo.now?.());
+        this.where = managingSecretWhere(deps.secret);
         this.outcome = {
             status: 'not-run',
-            where: deps.secret.where,
+            where: this.where,
             generation: undefined,
             storedKeyId: undefined,
             retiredKeyId: undefined,
         };
     }
     async preflight() {
-        this.preflightProbe = await this.deps.secret.prepare();
+        this.target = await this.deps.store.prepare(this.deps.secret, { readExisting: true });
     }
     check(listing) {
         const { settings } = this.deps;
@@ -625,12 +1129,12 @@ class ManagingKeyRenewal {
             problems.push(`previous-key-id ${settings.previousKeyId} is one of the managing keys named '${name}': give the id of the key the secret holds.`);
         }
         if (pair.length !== 2) {
-            problems.push(pairProblem(name, pair, this.deps.secret.where));
+            problems.push(pairProblem(name, pair, this.where));
             return problems;
         }
         if (settings.expiresInDays === undefined) {
             for (const key of pair) {
-                if ((0,expiry/* expiryProblem */.rD)(key.expiresAt, this.now(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays))) {
+                if ((0,expiry/* expiryProblem */.rD)(key.expiresAt, this.clock.judgeAt(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays))) {
                     problems.push(`managing key ${key.id} expires at ${key.expiresAt}, before a next run could renew it again, and a regenerate keeps its ` +
                         'expiry: set expires-in-days (1 to 365) to give the renewed managing key a new expiry.');
                 }
@@ -650,33 +1154,33 @@ class ManagingKeyRenewal {
         if (step.generation === 'classic') {
             return [
                 `then renew the managing key ${step.self.id}: create a key of the same name and scope (mode all, ${expiry}), prove it works, ` +
-                    `store it in ${this.deps.secret.where}, and delete key ${step.self.id} last`,
+                    `store it in ${this.where}, and delete key ${step.self.id} last`,
             ];
         }
         return [
             `then renew the managing key: regenerate whichever of keys ${step.pair.map((k) => k.id).join(' and ')} ('${step.name}') ` +
-                `capgo-api-key is not (${expiry}) and store it in ${this.deps.secret.where}; capgo-api-key stays valid until the next run`,
+                `capgo-api-key is not (${expiry}) and store it in ${this.where}; capgo-api-key stays valid until the next run`,
         ];
     }
     async run() {
         const step = this.plannedStep;
         if (!step)
             return undefined;
-        this.deps.log.info(`Renewing the managing key (managing-key-secret: ${this.deps.secret.where}).`);
+        this.deps.log.info(`Renewing the managing key (managing-key-secret: ${this.where}).`);
         const failure = step.generation === 'classic' ? await this.renewClassic(step) : await this.renewCurrent(step);
         this.outcome.status = failure ? 'failed' : 'renewed';
         if (!failure)
-            this.deps.log.info(`Managing key renewed: ${this.deps.secret.where} now holds Capgo key ${this.outcome.storedKeyId}.`);
+            this.deps.log.info(`Managing key renewed: ${this.where} now holds Capgo key ${this.outcome.storedKeyId}.`);
         return failure && `Every target holds the new key, but renewing the managing key failed: ${failure}`;
     }
     async renewClassic(step) {
         const { capgo, settings, log } = this.deps;
         const { self } = step;
-        const kept = `capgo-api-key (key ${self.id}) still works and ${this.deps.secret.where} is unchanged; the next run tries again.`;
-        const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, this.now());
-        // GitHub's clock before the write is read while Capgo creates the key: no extra round trip.
+        const kept = `capgo-api-key (key ${self.id}) still works and ${this.where} is unchanged; the next run tries again.`;
+        const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, this.clock.issueFrom());
+        // The secret just before the write is read while Capgo creates the key: no extra round trip.
         const [before, created] = await Promise.all([
-            this.probeQuietly(),
+            this.rereadQuietly(),
             capgo
                 .createKey({
                 name: self.name,
@@ -697,7 +1201,7 @@ class ManagingKeyRenewal {
         const fresh = created.key;
         log.info(`Created Capgo key ${fresh.id} to succeed managing key ${self.id}.`);
         const undo = async (why) => `${why} ${await this.deleteQuietly(capgo, fresh.id)} ${kept}`;
-        const dead = (0,expiry/* expiryProblem */.rD)(fresh.expiresAt, this.now(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
+        const dead = (0,expiry/* expiryProblem */.rD)(fresh.expiresAt, this.clock.judgeAt(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
         if (dead)
             return undo(`Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored.`);
         // The proof, before anything depends on the new key: Capgo answers a list made with it.
@@ -709,11 +1213,11 @@ class ManagingKeyRenewal {
             return undo(`The new managing key ${fresh.id} does not work (${(0,error_message/* errorMessage */.g)(error)}), so it was not stored.`);
         }
         const stored = await this.store(fresh, before);
-        if (stored === 'not-written')
-            return undo(`${this.writeFailure}`);
-        if (stored === 'unverified') {
-            return (`${this.writeFailure} Whether ${this.deps.secret.where} holds the new managing key ${fresh.id} or still the old one (key ${self.id}) ` +
-                `could not be verified, so both were left alive: check the secret's "Last updated" in the repository settings, and once a run ` +
+        if (stored.state === 'not-written')
+            return undo(stored.failure);
+        if (stored.state === 'unverified') {
+            return (`${stored.failure} Whether ${this.where} holds the new managing key ${fresh.id} or still the old one (key ${self.id}) ` +
+                `could not be verified (${stored.reason}), so both were left alive: check the secret's "Last updated" in the repository settings, and once a run ` +
                 `has succeeded with it, delete whichever of keys ${fresh.id} and ${self.id} it does not hold.`);
         }
         this.outcome.storedKeyId = fresh.id;
@@ -727,14 +1231,14 @@ class ManagingKeyRenewal {
             return undefined;
         }
         catch (error) {
-            return (`${this.deps.secret.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
+            return (`${this.where} holds the new managing key ${fresh.id}, which works, but deleting the old managing key ${self.id} ` +
                 `failed (${(0,error_message/* errorMessage */.g)(error)}): it may still be alive, and no later run retires it. Delete key ${self.id} in Capgo (${previous_keys/* CAPGO_KEYS_PAGE */.IT}) if it is still listed.`);
         }
     }
     async renewCurrent(step) {
         const { capgo, settings, log } = this.deps;
-        const kept = `${this.deps.secret.where} still holds capgo-api-key, which stays valid; the next run tries again.`;
-        const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, this.now());
+        const kept = `${this.where} still holds capgo-api-key, which stays valid; the next run tries again.`;
+        const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, this.clock.issueFrom());
         // The one regenerated longest ago is most likely the other; Capgo's 401 on itself settles it.
         const [first, second] = [...step.pair].sort(previous_keys/* leastRecentlyRegeneratedFirst */._T);
         const regenerate = async () => {
@@ -749,61 +1253,67 @@ class ManagingKeyRenewal {
             }
         };
         const [before, issued] = await Promise.all([
-            this.probeQuietly(),
+            this.rereadQuietly(),
             regenerate().then((key) => ({ ok: true, key }), (error) => ({ ok: false, error })),
         ]);
         if (!issued.ok) {
             if (isSelf(issued.error)) {
                 return (`Capgo refused to regenerate either managing key (${first.id}, ${second.id}): capgo-api-key may not manage them. Give both ` +
-                    `keys named '${step.name}' the role apikey_manager, and store one of them in ${this.deps.secret.where}. ${kept}`);
+                    `keys named '${step.name}' the role apikey_manager, and store one of them in ${this.where}. ${kept}`);
             }
             // Retried already; even if the regenerate went through, no secret held the other key's value.
             return `${(0,error_message/* errorMessage */.g)(issued.error)} ${kept}`;
         }
         const fresh = issued.key;
         log.info(`Regenerated managing key ${fresh.id}.`);
-        const dead = (0,expiry/* expiryProblem */.rD)(fresh.expiresAt, this.now(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
+        const dead = (0,expiry/* expiryProblem */.rD)(fresh.expiresAt, this.clock.judgeAt(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
         if (dead) {
             return `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored: set expires-in-days. ${kept}`;
         }
         const stored = await this.store(fresh, before);
-        if (stored === 'not-written')
-            return `${this.writeFailure} ${kept}`;
-        if (stored === 'unverified') {
-            return (`${this.writeFailure} Whether ${this.deps.secret.where} holds managing key ${fresh.id} or still capgo-api-key could not be ` +
-                'verified; both stay valid until the next run, which regenerates the one it is not using.');
+        if (stored.state === 'not-written')
+            return `${stored.failure} ${kept}`;
+        if (stored.state === 'unverified') {
+            return (`${stored.failure} Whether ${this.where} holds managing key ${fresh.id} or still capgo-api-key could not be ` +
+                `verified (${stored.reason}); both stay valid until the next run, which regenerates the one it is not using.`);
         }
         this.outcome.storedKeyId = fresh.id;
         return undefined;
     }
-    writeFailure = '';
-    /** Writes the secret; an unknown outcome is settled from its metadata against GitHub's clock. */
+    /**
+     * Writes the secret; a write whose answer was lost is read back and judged against the secret
+     * as it was just before (`before`, else as preflight read it) and GitHub's clock.
+     */
     async store(fresh, before) {
+        const target = this.target;
+        if (!target)
+            return { state: 'not-written', failure: `writing ${this.where}: its public key was not read` };
+        let error;
         try {
-            await this.deps.secret.write(fresh.key);
-            return 'written';
+            await target.write(fresh.key);
+            return { state: 'written' };
         }
-        catch (error) {
-            this.writeFailure = (0,error_message/* errorMessage */.g)(error);
-            if (!(error instanceof SecretWriteError) || !error.unknown)
-                return 'not-written';
+        catch (thrown) {
+            error = thrown;
         }
-        const start = before ?? this.preflightProbe;
-        const after = await this.probeQuietly();
-        // GitHub's Date has whole seconds, and so has updated_at: a write in the same second counts.
-        const since = start?.serverTime === undefined ? undefined : Math.floor(start.serverTime / 1000) * 1000;
-        const landed = after?.updatedAt !== undefined &&
-            since !== undefined &&
-            after.updatedAt >= since &&
-            after.updatedAt !== start?.updatedAt;
-        if (!landed)
-            return 'unverified';
-        this.deps.log.notice(`The write of ${this.deps.secret.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`);
-        return 'written';
+        const failure = (0,error_message/* errorMessage */.g)(error);
+        const check = await (0,write_verification/* checkFailedWrite */.Vm)(target, error, before);
+        if (!check)
+            return { state: 'not-written', failure };
+        if (check.state === 'not-applied')
+            return { state: 'not-written', failure: `${failure} (verified not written: ${check.reason})` };
+        if (check.state === 'unknown')
+            return { state: 'unverified', failure, reason: check.reason };
+        this.deps.log.notice(`The write of ${this.where} failed in transit, but GitHub shows it updated since the write began: it holds the new managing key.`);
+        return { state: 'written' };
     }
-    async probeQuietly() {
+    /**
+     * The secret just before the write: what a lost write is judged against, fresher than preflight's
+     * read (the renewal follows the whole rotation). Undefined when the read fails: preflight's stands.
+     */
+    async rereadQuietly() {
         try {
-            return await this.deps.secret.probe();
+            return await this.target?.reread();
         }
         catch (error) {
             this.deps.log.warning((0,error_message/* errorMessage */.g)(error));
@@ -848,97 +1358,11 @@ function pairProblem(name, pair, where) {
 function isSelf(error) {
     return error instanceof capgo_client/* CapgoError */.tk && error.status === 401 && error.code === 'cannot_update_apikey';
 }
-/** The managing-key secret of the workflow's repository (or of one of its environments). */
-class GitHubManagingSecret {
-    octokit;
-    name;
-    where;
-    route;
-    params;
-    context;
-    publicKey;
-    constructor(octokit, repository, name, environment) {
-        this.octokit = octokit;
-        this.name = name;
-        const { owner, repo } = repository;
-        // The same collections, routes and permissions as the rotation's targets (github-targets.ts).
-        const ref = environment === undefined
-            ? { kind: 'repository', type: 'actions', owner, repo, secret: name }
-            : { kind: 'environment', type: 'actions', owner, repo, environment, secret: name };
-        ({ route: this.route, params: this.params } = (0,github_targets/* collection */.rJ)(ref));
-        this.where =
-            environment === undefined
-                ? `repository secret ${name} of ${owner}/${repo}`
-                : `environment secret ${name} of ${owner}/${repo} environment '${environment}'`;
-        this.context = {
-            doing: `reading the public key of ${this.where}`,
-            subject: (0,github_targets/* notFoundSubject */.s6)(ref),
-            permission: (0,github_targets/* permissionFor */.Tj)(ref),
-        };
-    }
-    async prepare() {
-        const [response, probe] = await Promise.all([
-            this.octokit.request(`GET ${this.route}/public-key`, this.params).catch((error) => {
-                throw new Error((0,github_errors/* explainGitHubError */.P)(this.context, error));
-            }),
-            this.probe(),
-        ]);
-        const data = response.data;
-        if (typeof data.key !== 'string' || (typeof data.key_id !== 'string' && typeof data.key_id !== 'number')) {
-            throw new Error(`${this.context.doing}: GitHub's answer has no key and key_id`);
-        }
-        this.publicKey = { key: data.key, key_id: String(data.key_id) };
-        return probe;
-    }
-    async probe() {
-        const reading = { ...this.context, doing: `reading the metadata of ${this.where}` };
-        try {
-            const response = await this.octokit.request(`GET ${this.route}/{secret_name}`, {
-                ...this.params,
-                secret_name: this.name,
-            });
-            const data = response.data;
-            return { updatedAt: time(data.updated_at), serverTime: time(response.headers.date) };
-        }
-        catch (error) {
-            // Not there yet: GitHub's clock still comes with the 404.
-            if ((0,github_errors/* isNotFound */.c)(error))
-                return {
-                    updatedAt: undefined,
-                    serverTime: time(error.response?.headers?.date),
-                };
-            throw new Error((0,github_errors/* explainGitHubError */.P)(reading, error));
-        }
-    }
-    async write(value) {
-        if (!this.publicKey)
-            throw new SecretWriteError(`writing ${this.where}: its public key was not read`, false);
-        const { key, key_id } = this.publicKey;
-        const encrypted_value = await (0,sealing/* seal */.o)(value, key);
-        try {
-            await this.octokit.request(`PUT ${this.route}/{secret_name}`, {
-                ...this.params,
-                secret_name: this.name,
-                encrypted_value,
-                key_id,
-            });
-        }
-        catch (error) {
-            const status = error.status;
-            // Octokit reports a timeout or a lost connection as status 500 (or none): maybe applied.
-            const unknown = typeof status !== 'number' || status >= 500;
-            throw new SecretWriteError((0,github_errors/* explainGitHubError */.P)({ ...this.context, doing: `writing ${this.where}` }, error), unknown);
-        }
-    }
-}
-function time(value) {
-    if (typeof value !== 'string')
-        return undefined;
-    const parsed = Date.parse(value);
-    return Number.isNaN(parsed) ? undefined : parsed;
-}
 
+// EXTERNAL MODULE: ./src/targets.ts
+var targets = __webpack_require__(8993);
 ;// CONCATENATED MODULE: ./src/rotation-deps.ts
+
 
 
 
@@ -947,14 +1371,11 @@ function wireRotation(input) {
     const { settings, capgo, capgoAs, octokit, log, runId } = input;
     const home = settings.workflowRepository;
     const variable = settings.keyIdVariable && home ? new GitHubKeyIdVariable(octokit, home, settings.keyIdVariable) : undefined;
-    const renewal = settings.managingKeySecret && home
-        ? new ManagingKeyRenewal({
-            settings,
-            capgo,
-            clientFor: capgoAs,
-            secret: new GitHubManagingSecret(octokit, home, settings.managingKeySecret, settings.managingKeyEnvironment),
-            log,
-        })
+    // One store for the targets and managing-key-secret: one way to seal and write, one GitHub clock.
+    const store = new github_secret_store/* GitHubSecretStore */.ZH(octokit);
+    const managingSecret = (0,targets/* managingKeyTarget */.tq)(settings);
+    const renewal = managingSecret
+        ? new ManagingKeyRenewal({ settings, capgo, clientFor: capgoAs, secret: managingSecret, store, log })
         : undefined;
     // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
     const lease = home
@@ -962,13 +1383,13 @@ function wireRotation(input) {
         : undefined;
     if (!lease && !settings.dryRun)
         log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
-    return { deps: { capgo, store: new github_targets/* GitHubSecretStore */.ZH(octokit), variable, lease, log, followUp: renewal }, renewal };
+    return { deps: { capgo, store, variable, lease, log, followUp: renewal }, renewal, lease };
 }
 
 
 /***/ }),
 
-/***/ 53:
+/***/ 710:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -976,18 +1397,473 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  PreflightError: () => (/* binding */ PreflightError),
+  PreflightError: () => (/* reexport */ PreflightError),
   rotate: () => (/* binding */ rotate)
 });
 
+// EXTERNAL MODULE: ./src/concurrency.ts
+var src_concurrency = __webpack_require__(1532);
+// EXTERNAL MODULE: ./src/plan.ts
+var src_plan = __webpack_require__(2464);
+// EXTERNAL MODULE: ./src/expiry.ts
+var expiry = __webpack_require__(6440);
+// EXTERNAL MODULE: ./src/write-verification.ts
+var write_verification = __webpack_require__(5314);
+;// CONCATENATED MODULE: ./src/explain.ts
+
+
+// The rotation's outcome and failure sentences, in one place: the steps return facts (what they
+// did, what failed), and these functions word them. Tests and users read these words: change
+// them here, and only on purpose. Progress lines ("Deleted previous key 4.") stay in the steps.
+// Preflight
+function preflightFailed(problems) {
+    return problems.length === 1
+        ? `${problems[0]} Nothing was changed.`
+        : `Preflight found ${problems.length} problems; nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+}
+function variableNotAnId(variable, value) {
+    return `Variable ${variable} holds '${value.slice(0, 40)}', not a Capgo key id: set it to the id of the key the secrets hold, or delete it.`;
+}
+function writeCheckLeftBehind(message) {
+    return `${message}; delete it by hand.`;
+}
+function regenerateKeepsDeadExpiry(key, problem) {
+    const when = problem === 'expired'
+        ? `expired at ${key.expiresAt}`
+        : `expires at ${key.expiresAt}, before a next run could replace it`;
+    return (`Capgo key ${key.id} ${when}, and a regenerate keeps its expiry, so the secrets would hold a dead key: ` +
+        'set expires-in-days (1 to 365) to give the regenerated key a new expiry.');
+}
+function excessRightsWarning(id, name, rights) {
+    return (`Capgo key ${id} ('${name}') has ${rights}: the secrets will hold a key with those rights. ` +
+        'If the secret is meant for uploads, give the key only an upload role in Capgo (or rotate a key that has one).');
+}
+// rotate-after-days
+function dueAnyway(rotateAfterDays, reason) {
+    return `Rotating although every target secret was updated less than ${rotateAfterDays} days ago: ${reason}.`;
+}
+function notDuePlan(rotateAfterDays, nextDueAt) {
+    return `every target was updated less than ${rotateAfterDays} days ago: nothing to do until ${nextDueAt}`;
+}
+function notDue(rotateAfterDays, nextDueAt) {
+    return `Not rotating: every target secret was updated less than ${rotateAfterDays} days ago. Next rotation due ${nextDueAt}.`;
+}
+function noLeftoversRetired(reason) {
+    return `No leftovers retired: ${reason}.`;
+}
+function leftoversNeedLease(ids) {
+    return (`Earlier key(s) ${ids.join(', ')} left alive by an earlier run are not retired: without the lease, ` +
+        "the secrets' last updates do not prove which key they hold. The next due rotation retires them.");
+}
+function leftoversPlan(newestId, ids) {
+    return `every target holds key ${newestId}: delete earlier key(s) ${ids.join(', ')} left alive by an earlier run`;
+}
+function leftoversNotRetired(newestId, failure) {
+    return `Every target holds key ${newestId}, but ${failure}`;
+}
+// Issuing the key
+function nothingChanged(message) {
+    return `${message} Nothing was changed.`;
+}
+function regenerateOutcomeUnknown(message, id) {
+    return (`${message} Whether key ${id} was regenerated is unknown: if it was, the secrets hold a value ` +
+        `that no longer works. Run again: a re-run regenerates it and writes every target.`);
+}
+const CREATE_REFUSED_REGENERATING = 'Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.';
+function createRefused(keyName) {
+    return (`Capgo refused to create a key (400 cannot_create_apikey): on current Capgo an API key cannot create other keys. ` +
+        `Use \`strategy: regenerate\` (or \`auto\`) with a key named '${keyName}' or previous-key-id. Nothing was changed.`);
+}
+/** A create whose answer was lost, and what the sweep for its key found. */
+function lostCreate(message, keyName, sweep) {
+    return `${message} ${sweepResult(keyName, sweep)}`;
+}
+function sweepResult(keyName, sweep) {
+    switch (sweep.kind) {
+        case 'none':
+            return 'No key was created; nothing was changed.';
+        case 'unguarded':
+            return (`Key(s) ${sweep.ids.join(', ')} named '${keyName}' appeared after this run's preflight: this run's, or an ` +
+                `overlapping run's. Without the lease this run cannot tell, so it deletes none; the next run retires what no secret holds. No secret was changed.`);
+        case 'deleted':
+            return `The create went through after all; key(s) ${sweep.ids.join(', ')} were deleted again. Nothing else was changed.`;
+        case 'unknown':
+            return (`Whether Capgo created a key is unknown (${sweep.error}). If it did, it is named '${keyName}' ` +
+                `and the next run deletes it; no secret was changed.`);
+    }
+}
+function expiryNotConfirmed(id) {
+    return `Capgo did not confirm an expiry for key ${id}; this Capgo may not support expires_at.`;
+}
+/** Capgo answered with a key that is dead or dies before the next run: it was never written. */
+function deadOnArrival(issued, problem, withdrawal, clockSkewMs = 0) {
+    const when = problem === 'expired' ? 'already expired' : 'expires before a next run could replace it';
+    const cause = Math.abs(clockSkewMs) > expiry/* CLOCK_SKEW_WORTH_NAMING_MS */.bN
+        ? `Capgo's clock (the Date of its answers) is ${clockSkew(clockSkewMs)} the runner's, and a key is judged by the later of the two: check the clock of the server at capgo-api-url, or of a proxy in front of it.`
+        : 'Set expires-in-days.';
+    const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. ${cause}`;
+    switch (withdrawal.kind) {
+        case 'regenerated':
+            return `${head} The key was regenerated, so the value the targets hold no longer works: run again with expires-in-days set.`;
+        case 'deleted':
+            return `${head} The new key was deleted again; the previous key is untouched.`;
+        case 'delete-failed':
+            return `${head} Deleting it again failed too (${withdrawal.error}); the next run deletes it. The previous key is untouched.`;
+    }
+}
+// Writing the targets
+/** No target holds the new key; `causes` are the targets' errors. */
+function noTargetWritten(key, withdrawal, causes) {
+    const why = causes.join('\n');
+    switch (withdrawal.kind) {
+        case 'regenerated':
+            return (`Capgo key ${key.id} was regenerated, so the value the targets hold no longer works, and no target could be written. ` +
+                `Fix the cause and run again: a re-run regenerates the key and writes it.\n${why}`);
+        case 'deleted':
+            return `No target could be written, so the new key ${key.id} was deleted again; the previous key is untouched.\n${why}`;
+        case 'delete-failed':
+            return (`No target could be written, and deleting the new key ${key.id} again failed too (${withdrawal.error}): ` +
+                `delete it in Capgo, or run again (a run deletes every earlier key named '${key.name}'). The previous key is untouched.\n${why}`);
+    }
+}
+/** Some targets hold the new key, some may not: who holds what (write-verification.ts words it). */
+function incompleteWrite(issued, settled, previous) {
+    return (0,write_verification/* describeIncompleteWrite */.DQ)(issued.strategy, issued.key, settled, previous);
+}
+// After every target holds the new key
+/** What went wrong after every target was written, or undefined when nothing did. */
+function afterEveryTarget(keyId, results, keyName) {
+    const failures = [
+        results.variable?.result === 'failed'
+            ? variableNotWritten(results.variable.error, results.variable.value)
+            : undefined,
+        results.retirement ? retirementFailure(results.retirement, keyName) : undefined,
+        results.regeneratedAgain ? regeneratedAgain(results.regeneratedAgain) : undefined,
+    ].filter((f) => f !== undefined);
+    if (failures.length === 0)
+        return undefined;
+    return `Every target holds the new key ${keyId}, but:\n  - ${failures.join('\n  - ')}`;
+}
+function variableNotWritten(error, value) {
+    return `${error} It should hold ${value}, the id of the key every target now holds.`;
+}
+/** What keeps earlier keys alive that should have died, or undefined when none does. */
+function retirementFailure(retirement, keyName) {
+    if (retirement.unsafe)
+        return `${retirement.unsafe.reason} (ids ${retirement.unsafe.ids.join(', ')}).`;
+    if (retirement.failed.length === 0)
+        return undefined;
+    return (`deleting previous key(s) failed; they are still alive. Run again to retire them (a run deletes every earlier key ` +
+        `named '${keyName}'), or delete them in Capgo:\n    - ${retirement.failed.map((f) => `key ${f.id}: ${f.error}`).join('\n    - ')}`);
+}
+function previousKeyNotFound(id) {
+    return `Previous key ${id} was not found: it is already gone, or not visible to the managing key (another user's key).`;
+}
+function previousKeyDeleteRefused(id, status, code) {
+    return (`Capgo refused to delete previous key ${id} (${status}${code ? ` ${code}` : ''}); it stays alive. ` +
+        'It is the managing key itself, or a key capgo-api-key may not manage: delete it in Capgo if it should go.');
+}
+function regeneratedAgain(found) {
+    const what = found.kind === 'regenerated-again'
+        ? `was regenerated again at ${found.theirs}, after this run regenerated it at ${found.ours}`
+        : "is no longer in Capgo's list (deleted?)";
+    return (`key ${found.id} ${what}: another run or a person acted on it meanwhile, so the value this run wrote may no longer work. ` +
+        `Run again (with a concurrency group, or once the other run is done): a re-run regenerates it and writes every target.`);
+}
+function regenerateCheckFailed(id, error) {
+    return `Could not check that key ${id} was not regenerated again by another run (${error}).`;
+}
+function clockSkew(ms) {
+    const hours = Math.abs(ms) / 3_600_000;
+    const amount = hours >= 48 ? `${Math.round(hours / 24)} days` : `${Math.round(hours)} hours`;
+    return `${amount} ${ms > 0 ? 'ahead of' : 'behind'}`;
+}
+
+;// CONCATENATED MODULE: ./src/rotation-report.ts
+
+function emptyReport(settings) {
+    return {
+        dryRun: settings.dryRun,
+        rotated: false,
+        strategy: undefined,
+        plan: [],
+        newKey: undefined,
+        previousKeyIds: [],
+        deletedKeyIds: [],
+        keptKeyIds: [],
+        notFoundKeyIds: [],
+        targets: [],
+        rotatedAt: undefined,
+        nextDueAt: undefined,
+        variable: settings.keyIdVariable ? { name: settings.keyIdVariable, result: 'planned' } : undefined,
+        failure: undefined,
+    };
+}
+function targetOutcome(target, result, holdsKeyId) {
+    return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, before: target.existing, error: undefined };
+}
+/** rotate-after-days: nothing rotated; perhaps leftovers of a failed run retired (or planned). */
+function notDueReport(settings, targets, nextDueAt, leftovers) {
+    const report = emptyReport(settings);
+    report.nextDueAt = nextDueAt;
+    report.targets = targets.map((target) => targetOutcome(target, 'skipped', undefined));
+    report.plan.push(notDuePlan(settings.rotateAfterDays, nextDueAt));
+    if (report.variable)
+        report.variable.result = 'unchanged';
+    if (leftovers?.kind === 'planned') {
+        const { retire, newest } = leftovers;
+        report.previousKeyIds = retire.replaced.map((k) => k.id);
+        report.deletedKeyIds = retire.retired.map((k) => k.id);
+        report.keptKeyIds = retire.kept.map((k) => k.id);
+        if (retire.retired.length > 0)
+            report.plan.push(leftoversPlan(newest.id, report.deletedKeyIds));
+    }
+    else if (leftovers?.kind === 'retired') {
+        report.previousKeyIds = leftovers.retire.replaced.map((k) => k.id);
+        fillRetirement(report, leftovers.retirement);
+        const failure = retirementFailure(leftovers.retirement, settings.keyName);
+        if (failure)
+            report.failure = leftoversNotRetired(leftovers.newest.id, failure);
+    }
+    return report;
+}
+/** A dry run: the plan, and the ids it would replace, delete and keep. */
+function dryRunReport(settings, found, strategy, plan) {
+    const report = emptyReport(settings);
+    const { previous, regenerateChoice } = found;
+    const regenerated = strategy === 'regenerate' && regenerateChoice.ok ? regenerateChoice : undefined;
+    report.strategy = strategy;
+    report.plan.push(...plan);
+    report.previousKeyIds = regenerated ? [regenerated.id] : previous.replaced.map((k) => k.id);
+    report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id);
+    report.keptKeyIds = regenerated ? regenerated.kept.map((k) => k.id) : previous.kept.map((k) => k.id);
+    report.targets = found.targets.map((target) => targetOutcome(target, 'planned', undefined));
+    return report;
+}
+/** A key was issued: which ids it replaces, and which a regenerate leaves alive. */
+function issuedReport(settings, found, issued) {
+    const report = emptyReport(settings);
+    report.strategy = issued.strategy;
+    report.newKey = issued.key;
+    report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : found.previous.replaced.map((k) => k.id);
+    if (issued.strategy === 'regenerate' && found.regenerateChoice.ok)
+        report.keptKeyIds.push(...found.regenerateChoice.kept.map((k) => k.id));
+    return report;
+}
+/** Capgo issued a key already dead (or dying): written nowhere. */
+function deadKeyReport(settings, found, dead) {
+    const report = issuedReport(settings, found, dead.issued);
+    report.newKey = undefined;
+    report.failure = deadOnArrival(dead.issued, dead.problem, dead.withdrawal, dead.clockSkewMs);
+    return report;
+}
+function writtenReport(settings, found, issued, writes) {
+    const report = issuedReport(settings, found, issued);
+    report.targets = writes.outcomes;
+    if (writes.written > 0) {
+        report.rotated = true;
+        report.rotatedAt = writes.rotatedAt;
+    }
+    return report;
+}
+/** Every target provably does not hold the new key: it was withdrawn where it could be. */
+function noTargetReport(settings, found, issued, writes, withdrawal) {
+    const report = writtenReport(settings, found, issued, writes);
+    report.newKey = undefined;
+    report.failure = noTargetWritten(issued.key, withdrawal, writes.outcomes.map((t) => t.error));
+    return report;
+}
+/** Some targets hold the new key, others may not: both keys stay alive, the run fails. */
+function partialReport(settings, found, issued, writes) {
+    const report = writtenReport(settings, found, issued, writes);
+    report.failure = incompleteWrite(issued, writes.settled, found.previous);
+    return report;
+}
+/** Every target holds the new key; then the variable, the deletes and the regenerate check. */
+function rotatedReport(settings, found, issued, writes, after) {
+    const report = writtenReport(settings, found, issued, writes);
+    if (report.variable && after.variable)
+        report.variable.result = after.variable.result;
+    if (after.retirement)
+        fillRetirement(report, after.retirement);
+    report.failure = afterEveryTarget(issued.key.id, after, settings.keyName);
+    return report;
+}
+function fillRetirement(report, retirement) {
+    report.keptKeyIds.push(...retirement.kept, ...retirement.refused);
+    report.deletedKeyIds.push(...retirement.deleted);
+    report.notFoundKeyIds.push(...retirement.notFound);
+}
+
+;// CONCATENATED MODULE: ./src/dry-run.ts
+
+
+// Step 3 of docs/contract.md: a dry run stops after preflight with the plan (plan.ts) in the log,
+// the summary and the outputs. Nothing is changed.
+function planDryRun(settings, deps, found) {
+    const strategy = found.expectRegenerate ? 'regenerate' : 'create';
+    const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: found.variableValue } : undefined;
+    const plan = [
+        ...(0,src_plan/* describePlan */.df)({
+            settings,
+            strategy,
+            regenerateChoice: found.regenerateChoice,
+            generation: found.listing.generation,
+            previous: found.previous,
+            targets: found.targets,
+            variable,
+        }),
+        ...(deps.followUp?.plan() ?? []),
+    ];
+    for (const line of plan)
+        deps.log.info(`Dry run: ${line}`);
+    return dryRunReport(settings, found, strategy, plan);
+}
+
 // EXTERNAL MODULE: ./src/capgo-client.ts
 var capgo_client = __webpack_require__(8041);
-// EXTERNAL MODULE: ./src/concurrency.ts + 2 modules
-var src_concurrency = __webpack_require__(4808);
-// EXTERNAL MODULE: ./src/github-targets.ts
-var github_targets = __webpack_require__(59);
+// EXTERNAL MODULE: ./src/error-message.ts
+var error_message = __webpack_require__(6587);
+;// CONCATENATED MODULE: ./src/preflight-error.ts
+
+/** A run stopped before anything changed: every problem found, worded by explain.ts. */
+class PreflightError extends Error {
+    constructor(problems) {
+        super(preflightFailed(problems));
+        this.name = 'PreflightError';
+    }
+}
+
 // EXTERNAL MODULE: ./src/previous-keys.ts
 var previous_keys = __webpack_require__(8571);
+;// CONCATENATED MODULE: ./src/issue-key.ts
+
+
+
+
+
+
+async function issueKey(settings, deps, found, clock) {
+    const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, clock.issueFrom());
+    const issued = await createOrRegenerate(settings, deps, found, expiresAt, clock);
+    deps.log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`);
+    if (expiresAt && !issued.key.expiresAt)
+        deps.log.warning(expiryNotConfirmed(issued.key.id));
+    // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
+    const problem = (0,expiry/* expiryProblem */.rD)(issued.key.expiresAt, clock.judgeAt(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
+    if (!problem)
+        return { kind: 'issued', issued };
+    const withdrawal = await withdrawKey(issued, deps.capgo);
+    return { kind: 'dead-on-arrival', issued, problem, withdrawal, clockSkewMs: clock.skewMs() };
+}
+async function createOrRegenerate(settings, deps, found, expiresAt, clock) {
+    const { regenerateChoice } = found;
+    if (found.expectRegenerate)
+        return regenerate(settings, deps, regenerateChoice, expiresAt);
+    try {
+        const key = await deps.capgo.createKey({
+            name: settings.keyName,
+            mode: settings.keyMode,
+            limitedToApps: settings.limitedToApps,
+            limitedToOrgs: settings.limitedToOrgs,
+            expiresAt,
+        });
+        return { strategy: 'create', key };
+    }
+    catch (error) {
+        if (error instanceof capgo_client/* CapgoError */.tk && error.code === 'cannot_create_apikey') {
+            if (settings.strategy !== 'auto')
+                throw new Error(createRefused(settings.keyName));
+            deps.log.notice(CREATE_REFUSED_REGENERATING);
+            checkRegenerable(regenerateChoice, settings, clock.judgeAt(), deps.log);
+            return regenerate(settings, deps, regenerateChoice, expiresAt);
+        }
+        if (error instanceof capgo_client/* CapgoError */.tk && error.outcomeUnknown) {
+            const sweep = await sweepUnconfirmedKey(settings.keyName, deps, found.listing);
+            throw new Error(lostCreate(error.message, settings.keyName, sweep));
+        }
+        throw error;
+    }
+}
+async function regenerate(settings, deps, choice, expiresAt) {
+    if (!choice.ok)
+        throw new Error(nothingChanged(choice.problem));
+    const { id } = choice;
+    deps.log.info(`Regenerating Capgo key ${id}: key-mode and limited-to-* do not apply, the key keeps the rights set in Capgo.`);
+    try {
+        const key = await deps.capgo.regenerateKey(id, expiresAt);
+        // The answer is the whole row: it may show rights the list did not (current Capgo lists no mode).
+        const rights = (0,previous_keys/* excessRights */.Jy)({ mode: key.mode, globalPermissions: [] }, settings.keyMode);
+        if (rights && !(choice.key && (0,previous_keys/* excessRights */.Jy)(choice.key, settings.keyMode)))
+            deps.log.warning(excessRightsWarning(id, key.name, rights));
+        return { strategy: 'regenerate', key };
+    }
+    catch (error) {
+        if (!(error instanceof capgo_client/* CapgoError */.tk))
+            throw error;
+        if (error.outcomeUnknown)
+            throw new Error(regenerateOutcomeUnknown(error.message, id));
+        throw new Error(nothingChanged(error.message));
+    }
+}
+/**
+ * What must hold before a key is regenerated, from the preflight list: there is one to regenerate,
+ * it will not be dead on arrival (a regenerate keeps its expires_at unless one is sent), and any
+ * rights beyond the rotation's purpose are said out loud. Throws a PreflightError otherwise.
+ */
+function checkRegenerable(choice, settings, now, log) {
+    if (!choice.ok)
+        throw new PreflightError([choice.problem]);
+    const key = choice.key;
+    if (!key)
+        return;
+    if (settings.expiresInDays === undefined) {
+        const problem = (0,expiry/* expiryProblem */.rD)(key.expiresAt, now, (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
+        if (problem)
+            throw new PreflightError([regenerateKeepsDeadExpiry(key, problem)]);
+    }
+    const rights = (0,previous_keys/* excessRights */.Jy)(key, settings.keyMode);
+    if (rights)
+        log.warning(excessRightsWarning(key.id, key.name, rights));
+}
+/** Takes back a key no target may hold: deletes a created one; a regenerated one cannot be undone. */
+async function withdrawKey(issued, capgo) {
+    if (issued.strategy === 'regenerate')
+        return { kind: 'regenerated' };
+    try {
+        await capgo.deleteKey(issued.key.id);
+        return { kind: 'deleted' };
+    }
+    catch (error) {
+        return { kind: 'delete-failed', error: (0,error_message/* errorMessage */.g)(error) };
+    }
+}
+/**
+ * A create whose answer was lost may still have made a key. Look for a key of our name that the
+ * preflight list did not have and delete it, so that no live key is left that no secret holds.
+ */
+async function sweepUnconfirmedKey(keyName, deps, before) {
+    const known = new Set(before.keys.map((k) => k.id));
+    try {
+        const after = await deps.capgo.listKeys();
+        const strays = after.keys.filter((k) => k.name === keyName && !known.has(k.id) && !k.isManagingKey);
+        if (strays.length === 0)
+            return { kind: 'none' };
+        const ids = strays.map((k) => k.id);
+        // Without the lease a stray may be another run's fresh key, which its secrets may hold already.
+        if (!deps.lease?.held)
+            return { kind: 'unguarded', ids };
+        for (const stray of strays)
+            await deps.capgo.deleteKey(stray.id);
+        return { kind: 'deleted', ids };
+    }
+    catch (error) {
+        return { kind: 'unknown', error: (0,error_message/* errorMessage */.g)(error) };
+    }
+}
+
+// EXTERNAL MODULE: ./src/targets.ts
+var src_targets = __webpack_require__(8993);
 ;// CONCATENATED MODULE: ./src/leftovers.ts
 
 
@@ -1024,7 +1900,7 @@ function checkConvergence(keyName, explicit, listing, targets, toleranceMs = 0) 
         if (Number.isNaN(updated) || Math.floor((updated + toleranceMs) / 1000) < Math.floor(issued / 1000)) {
             return {
                 converged: false,
-                reason: `${(0,github_targets/* describeTarget */.ff)(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key or a dead value`,
+                reason: `${(0,src_targets/* describeTarget */.ff)(target.ref)} was not updated after key ${newest.id} was issued, so it may hold an earlier key or a dead value`,
             };
         }
     }
@@ -1054,43 +1930,39 @@ function issuedAt(key) {
     return Math.max(Number.isNaN(created) ? Number.NEGATIVE_INFINITY : created, Number.isNaN(updated) ? Number.NEGATIVE_INFINITY : updated);
 }
 
-// EXTERNAL MODULE: ./src/error-message.ts
-var error_message = __webpack_require__(6587);
-;// CONCATENATED MODULE: ./src/regenerate-check.ts
+;// CONCATENATED MODULE: ./src/not-due.ts
 
-// After a regenerate and its writes: was the key regenerated again meanwhile (an overlapping run,
-// or a person in the dashboard)? If so the value just written is already dead, and a write that
-// landed after the other run's may have overwritten its live value. The key list's row tells:
-// its updated_at moves with every regenerate. Returns the failure to report, if any.
-async function checkNotRegeneratedAgain(capgo, key, warn) {
-    const ours = key.updatedAt ? Date.parse(key.updatedAt) : Number.NaN;
-    if (Number.isNaN(ours))
-        return undefined; // this Capgo does not say when; the lease is the guard then
-    let row;
-    try {
-        row = (await capgo.listKeys()).keys.find((k) => k.id === key.id);
+
+function decideDue(input) {
+    const { keyName, explicit, listing, targets } = input;
+    if (input.rotateAfterDays === undefined)
+        return { due: true };
+    const nextDueAt = nextRotationIfNotDue(targets, input.rotateAfterDays, input.now);
+    if (!nextDueAt)
+        return { due: true };
+    const convergence = checkConvergence(keyName, explicit, listing, targets, CROSS_CLOCK_TOLERANCE_MS);
+    if (convergence.converged === false)
+        return { due: true, youngButUnconverged: convergence.reason };
+    const strict = checkConvergence(keyName, explicit, listing, targets);
+    return { due: false, nextDueAt, leftovers: findLeftovers(input.keepPrevious, strict) };
+}
+/** When every target is younger than the threshold, the time the oldest one comes due; else undefined. */
+function nextRotationIfNotDue(targets, days, now) {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const { existing } of targets) {
+        const updated = existing?.updatedAt ? Date.parse(existing.updatedAt) : Number.NaN;
+        // A missing secret, or one whose age is unknown, is due.
+        if (Number.isNaN(updated))
+            return undefined;
+        oldest = Math.min(oldest, updated);
     }
-    catch (error) {
-        warn(`Could not check that key ${key.id} was not regenerated again by another run (${(0,error_message/* errorMessage */.g)(error)}).`);
-        return undefined;
-    }
-    const now = row?.updatedAt ? Date.parse(row.updatedAt) : Number.NaN;
-    if (row && (Number.isNaN(now) || now <= ours))
-        return undefined;
-    const what = row
-        ? `was regenerated again at ${row.updatedAt}, after this run regenerated it at ${key.updatedAt}`
-        : "is no longer in Capgo's list (deleted?)";
-    return (`key ${key.id} ${what}: another run or a person acted on it meanwhile, so the value this run wrote may no longer work. ` +
-        `Run again (with a concurrency group, or once the other run is done): a re-run regenerates it and writes every target.`);
+    const due = oldest + days * expiry/* DAY_MS */.sO;
+    return due > now.getTime() ? new Date(due).toISOString() : undefined;
 }
 
-// EXTERNAL MODULE: ./src/plan.ts
-var plan = __webpack_require__(2464);
-// EXTERNAL MODULE: ./src/expiry.ts
-var expiry = __webpack_require__(6440);
-// EXTERNAL MODULE: ./src/write-verification.ts
-var write_verification = __webpack_require__(5314);
-;// CONCATENATED MODULE: ./src/rotation.ts
+// EXTERNAL MODULE: ./src/github-secret-store.ts
+var github_secret_store = __webpack_require__(6673);
+;// CONCATENATED MODULE: ./src/preflight.ts
 
 
 
@@ -1099,50 +1971,9 @@ var write_verification = __webpack_require__(5314);
 
 
 
-
-
-class PreflightError extends Error {
-    constructor(problems) {
-        super(problems.length === 1
-            ? `${problems[0]} Nothing was changed.`
-            : `Preflight found ${problems.length} problems; nothing was changed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.name = 'PreflightError';
-    }
-}
-async function rotate(settings, deps) {
-    try {
-        return await rotateUnderLease(settings, deps);
-    }
-    finally {
-        // Usually released already, in parallel with the last step; this covers every other exit.
-        await deps.lease?.release();
-    }
-}
-async function rotateUnderLease(settings, deps) {
+async function preflight(settings, deps, concurrency, clock) {
     const { log } = deps;
-    const now = deps.now ?? (() => new Date());
-    // Expiry is Capgo's to judge: by its clock (the Date of its answers), the runner's only until it answered.
-    const capgoNow = () => deps.capgo.now?.() ?? now();
-    const readConcurrency = deps.readConcurrency ?? src_concurrency/* READ_CONCURRENCY */.HJ;
-    const writeConcurrency = deps.writeConcurrency ?? src_concurrency/* WRITE_CONCURRENCY */.Qx;
-    const report = {
-        dryRun: settings.dryRun,
-        rotated: false,
-        strategy: undefined,
-        plan: [],
-        newKey: undefined,
-        previousKeyIds: [],
-        deletedKeyIds: [],
-        keptKeyIds: [],
-        notFoundKeyIds: [],
-        targets: [],
-        rotatedAt: undefined,
-        nextDueAt: undefined,
-        variable: settings.keyIdVariable ? { name: settings.keyIdVariable, result: 'planned' } : undefined,
-        failure: undefined,
-    };
-    // Step 2: preflight. Every read at once; any failure stops the run before anything changes.
-    const { listing, targets, variableValue } = await preflight(settings, deps, readConcurrency);
+    const { listing, targets, variableValue } = await readEverything(settings, deps, concurrency);
     log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
     const explicit = explicitIds(settings, variableValue);
     const guard = [
@@ -1161,156 +1992,18 @@ async function rotateUnderLease(settings, deps) {
         keepPrevious: settings.keepPrevious,
         listing,
     });
-    // Current Capgo refuses creation by API keys, so `auto` regenerates there: check that it can.
-    // Classic, or a list that does not tell: `auto` creates, and Capgo's answer to the create decides.
-    const expectRegenerate = settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
+    const expectRegenerate = expectsRegenerate(settings, listing);
+    // Expected to regenerate: check now that it can. Else Capgo's answer to the create decides.
     if (expectRegenerate)
-        checkRegenerable(regenerateChoice, settings, capgoNow(), log);
-    let notDue = settings.rotateAfterDays === undefined ? undefined : nextRotationIfNotDue(targets, settings.rotateAfterDays, now());
-    // Young secrets skip the run only when the rotation has converged (leftovers.ts); else it is due.
-    // Due or not: within the two services' clock tolerance. Leftovers: by strict proof only.
-    const convergence = notDue
-        ? checkConvergence(settings.keyName, explicit, listing, targets, CROSS_CLOCK_TOLERANCE_MS)
-        : undefined;
-    if (notDue && convergence?.converged === false) {
-        log.info(`Rotating although every target secret was updated less than ${settings.rotateAfterDays} days ago: ${convergence.reason}.`);
-        notDue = undefined;
-    }
-    if (notDue && convergence) {
-        report.nextDueAt = notDue;
-        report.targets = targets.map((target) => outcome(target, 'skipped', undefined));
-        report.plan.push(`every target was updated less than ${settings.rotateAfterDays} days ago: nothing to do until ${notDue}`);
-        if (report.variable)
-            report.variable.result = 'unchanged';
-        log.info(`Not rotating: every target secret was updated less than ${settings.rotateAfterDays} days ago. Next rotation due ${notDue}.`);
-        if (!expectRegenerate)
-            await retireLeftovers(settings, deps, report, findLeftovers(settings.keepPrevious, checkConvergence(settings.keyName, explicit, listing, targets)), writeConcurrency, listing);
-        return report;
-    }
-    // Regenerating kills the old value at once, and there is no rollback: make sure every target
-    // can be written before that (the public-key read only proved read access).
-    const removeWriteChecks = expectRegenerate && !settings.dryRun ? await checkWriteAccess(targets, log, writeConcurrency) : undefined;
-    // Step 3: dry run.
-    if (settings.dryRun) {
-        const strategy = expectRegenerate ? 'regenerate' : 'create';
-        const variable = settings.keyIdVariable ? { name: settings.keyIdVariable, current: variableValue } : undefined;
-        report.strategy = strategy;
-        report.plan.push(...(0,plan/* describePlan */.df)({
-            settings,
-            strategy,
-            regenerateChoice,
-            generation: listing.generation,
-            previous,
-            targets,
-            variable,
-        }));
-        const regenerated = strategy === 'regenerate' && regenerateChoice.ok ? regenerateChoice : undefined;
-        report.previousKeyIds = regenerated ? [regenerated.id] : previous.replaced.map((k) => k.id);
-        report.deletedKeyIds = regenerated ? [] : previous.retired.map((k) => k.id);
-        report.keptKeyIds = regenerated ? regenerated.kept.map((k) => k.id) : previous.kept.map((k) => k.id);
-        report.targets = targets.map((target) => outcome(target, 'planned', undefined));
-        report.plan.push(...(deps.followUp?.plan() ?? []));
-        for (const line of report.plan)
-            log.info(`Dry run: ${line}`);
-        return report;
-    }
-    // Step 4: a new key, by create or regenerate.
-    const expiresAt = (0,expiry/* newExpiry */.AQ)(settings.expiresInDays, capgoNow());
-    // The throwaway secrets go while the key is issued: one round trip, not two.
-    const removing = removeWriteChecks?.().catch((error) => log.warning(`${(0,error_message/* errorMessage */.g)(error)}; delete it by hand.`));
-    let issued;
-    try {
-        issued = await issueKey(settings, deps, listing, regenerateChoice, expiresAt, capgoNow);
-    }
-    finally {
-        await removing;
-    }
-    report.strategy = issued.strategy;
-    report.newKey = issued.key;
-    report.previousKeyIds = issued.strategy === 'regenerate' ? [issued.key.id] : previous.replaced.map((k) => k.id);
-    if (issued.strategy === 'regenerate' && regenerateChoice.ok)
-        report.keptKeyIds.push(...regenerateChoice.kept.map((k) => k.id));
-    log.info(`${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`);
-    if (expiresAt && !issued.key.expiresAt) {
-        log.warning(`Capgo did not confirm an expiry for key ${issued.key.id}; this Capgo may not support expires_at.`);
-    }
-    // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
-    const deadOnArrival = (0,expiry/* expiryProblem */.rD)(issued.key.expiresAt, capgoNow(), (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
-    if (deadOnArrival) {
-        report.newKey = undefined;
-        report.failure = await refuseDeadKey(issued, deadOnArrival, deps);
-        return report;
-    }
-    // Step 5: seal and write to every target.
-    const rotatedAt = now().toISOString();
-    const writes = await (0,src_concurrency/* settleAll */.j3)(targets, writeConcurrency, (target) => target.write(issued.key.key));
-    // A write whose answer was lost is read back (write-verification.ts) before anything is decided.
-    const settled = await (0,write_verification/* settleWrites */.Um)(targets, writes, writeConcurrency, log);
-    report.targets = settled.map(({ target, state, result, error }) => {
-        if (state === 'written') {
-            log.info(`${(0,github_targets/* describeTarget */.ff)(target.ref)}: ${result}.`);
-            return outcome(target, result, issued.key.id);
-        }
-        log.warning(error);
-        // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
-        return {
-            ...outcome(target, 'failed', undefined),
-            error,
-            mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined,
-        };
-    });
-    const written = settled.filter((s) => s.state === 'written').length;
-    if (written > 0) {
-        report.rotated = true;
-        report.rotatedAt = rotatedAt;
-    }
-    // The created key is deleted again only when every target is proven not to hold it.
-    if (settled.every((s) => s.state === 'not-written')) {
-        report.newKey = undefined;
-        report.failure = await handleNoTargetWritten(issued, deps, report);
-        return report;
-    }
-    if (written < targets.length) {
-        report.failure = (0,write_verification/* describeIncompleteWrite */.DQ)(issued.strategy, issued.key, settled, previous);
-        return report;
-    }
-    // Steps 6 and 7, at once since neither depends on the other: remember the new id, and retire
-    // the previous keys but for the newest keep-previous of them.
-    const [variableFailure, deleteFailure, regeneratedAgain] = await Promise.all([
-        writeVariable(deps, report, variableValue, issued.key.id),
-        issued.strategy === 'create'
-            ? retirePreviousKeys(previous, issued.key.id, deps, report, writeConcurrency, settings.keepPrevious, settings.keyName, listing)
-            : undefined,
-        issued.strategy === 'regenerate'
-            ? checkNotRegeneratedAgain(deps.capgo, issued.key, (m) => log.warning(m))
-            : undefined,
-        // With a managing-key renewal to follow, the lease covers it too (released in rotate()'s finally).
-        deps.followUp ? undefined : deps.lease?.release(),
-    ]);
-    const failures = [variableFailure, deleteFailure, regeneratedAgain].filter((f) => f !== undefined);
-    if (failures.length > 0)
-        report.failure = `Every target holds the new key ${issued.key.id}, but:\n  - ${failures.join('\n  - ')}`;
-    else if (deps.followUp)
-        report.failure = await deps.followUp.run();
-    return report;
+        checkRegenerable(regenerateChoice, settings, clock.judgeAt(), log);
+    return { listing, targets, variableValue, explicit, previous, regenerateChoice, expectRegenerate };
 }
-/** Writes key-id-variable; returns what failed, if anything. */
-async function writeVariable(deps, report, current, id) {
-    if (!deps.variable || !report.variable)
-        return undefined;
-    const value = String(id);
-    try {
-        report.variable.result = current === value ? 'unchanged' : await deps.variable.write(value, current !== undefined);
-        deps.log.info(`Variable ${deps.variable.name}: ${report.variable.result} (${value}).`);
-        return undefined;
-    }
-    catch (error) {
-        report.variable.result = 'failed';
-        return `${(0,error_message/* errorMessage */.g)(error)} It should hold ${value}, the id of the key every target now holds.`;
-    }
+/** On current Capgo (known from the list) a create is refused anyway: `auto` goes straight to a regenerate. */
+function expectsRegenerate(settings, listing) {
+    return settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current');
 }
-async function preflight(settings, deps, concurrency) {
-    const refs = (0,github_targets/* targetsOf */.QR)(settings);
+async function readEverything(settings, deps, concurrency) {
+    const refs = (0,src_targets/* targetsOf */.QR)(settings);
     // Secret metadata is read only when something needs it: the age check, or the dry run's plan.
     // (A write whose answer is lost is read back then, and judged against it when it was read.)
     const readExisting = settings.dryRun || settings.rotateAfterDays !== undefined;
@@ -1342,9 +2035,7 @@ function explicitIds(settings, variableValue) {
         ids.push({ id: settings.previousKeyId, source: 'previous-key-id' });
     if (variableValue !== undefined && variableValue.trim() !== '') {
         if (!/^\d+$/.test(variableValue.trim())) {
-            throw new PreflightError([
-                `Variable ${settings.keyIdVariable} holds '${variableValue.slice(0, 40)}', not a Capgo key id: set it to the id of the key the secrets hold, or delete it.`,
-            ]);
+            throw new PreflightError([variableNotAnId(settings.keyIdVariable, variableValue)]);
         }
         const id = Number(variableValue.trim());
         if (!ids.some((e) => e.id === id))
@@ -1352,247 +2043,403 @@ function explicitIds(settings, variableValue) {
     }
     return ids;
 }
-/** Proves every target writable; returns the removal of the throwaway secrets. */
+/**
+ * Regenerating kills the old value at once, and there is no rollback: proves every target
+ * writable first (the public-key read only proved read access). Throws a PreflightError otherwise.
+ */
 async function checkWriteAccess(targets, log, concurrency) {
-    log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (a throwaway secret ${github_targets/* WRITE_CHECK_PREFIX */.Yz}<random>, written and deleted).`);
+    log.info(`Regenerating invalidates the old value at once, so first checking that every target can be written (a throwaway secret ${github_secret_store/* WRITE_CHECK_PREFIX */.Yz}<random>, written and deleted).`);
     const checks = await (0,src_concurrency/* settleAll */.j3)(targets, concurrency, (target) => target.checkWriteAccess());
     const removals = checks.flatMap((check) => (check.ok ? [check.value] : []));
     const remove = async () => {
-        const results = await (0,src_concurrency/* settleAll */.j3)(removals, concurrency, (removal) => removal());
-        const failed = results.flatMap((r) => (r.ok ? [] : [(0,error_message/* errorMessage */.g)(r.error)]));
-        if (failed.length > 0)
-            throw new Error(failed.join('\n'));
+        try {
+            const results = await (0,src_concurrency/* settleAll */.j3)(removals, concurrency, (removal) => removal());
+            const failed = results.flatMap((r) => (r.ok ? [] : [(0,error_message/* errorMessage */.g)(r.error)]));
+            if (failed.length > 0)
+                throw new Error(failed.join('\n'));
+        }
+        catch (error) {
+            log.warning(writeCheckLeftBehind((0,error_message/* errorMessage */.g)(error)));
+        }
     };
     const problems = checks.flatMap((check) => (check.ok ? [] : [(0,error_message/* errorMessage */.g)(check.error)]));
     if (problems.length > 0) {
-        await remove().catch((error) => log.warning(`${(0,error_message/* errorMessage */.g)(error)}; delete it by hand.`));
+        await remove();
         throw new PreflightError(problems);
     }
-    return remove;
+    return { remove };
 }
-/** When every target is younger than the threshold, the time the oldest one comes due; else undefined. */
-function nextRotationIfNotDue(targets, days, now) {
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const { existing } of targets) {
-        const updated = existing?.updatedAt ? Date.parse(existing.updatedAt) : Number.NaN;
-        // A missing secret, or one whose age is unknown, is due.
-        if (Number.isNaN(updated))
-            return undefined;
-        oldest = Math.min(oldest, updated);
-    }
-    const due = oldest + days * expiry/* DAY_MS */.sO;
-    return due > now.getTime() ? new Date(due).toISOString() : undefined;
-}
-function outcome(target, result, holdsKeyId) {
-    return { ref: target.ref, result, holdsKeyId, orgAccess: target.orgAccess, before: target.existing, error: undefined };
-}
-async function issueKey(settings, deps, listing, regenerateChoice, expiresAt, now) {
-    const regenerate = async () => {
-        if (!regenerateChoice.ok)
-            throw new Error(`${regenerateChoice.problem} Nothing was changed.`);
-        const { id } = regenerateChoice;
-        deps.log.info(`Regenerating Capgo key ${id}: key-mode and limited-to-* do not apply, the key keeps the rights set in Capgo.`);
-        try {
-            const key = await deps.capgo.regenerateKey(id, expiresAt);
-            // The answer is the whole row: it may show rights the list did not (current Capgo lists no mode).
-            const rights = (0,previous_keys/* excessRights */.Jy)({ mode: key.mode, globalPermissions: [] }, settings.keyMode);
-            if (rights && !(regenerateChoice.key && (0,previous_keys/* excessRights */.Jy)(regenerateChoice.key, settings.keyMode)))
-                warnRights(id, key.name, rights, deps.log);
-            return { strategy: 'regenerate', key };
-        }
-        catch (error) {
-            if (!(error instanceof capgo_client/* CapgoError */.tk))
-                throw error;
-            if (error.outcomeUnknown) {
-                throw new Error(`${error.message} Whether key ${id} was regenerated is unknown: if it was, the secrets hold a value ` +
-                    `that no longer works. Run again: a re-run regenerates it and writes every target.`);
-            }
-            throw new Error(`${error.message} Nothing was changed.`);
-        }
-    };
-    // On current Capgo (known from the list) a create is refused anyway: no detour through it.
-    if (settings.strategy === 'regenerate' || (settings.strategy === 'auto' && listing.generation === 'current'))
-        return regenerate();
+
+;// CONCATENATED MODULE: ./src/regenerate-check.ts
+
+
+async function checkNotRegeneratedAgain(capgo, key, warn) {
+    const ours = key.updatedAt ? Date.parse(key.updatedAt) : Number.NaN;
+    if (!key.updatedAt || Number.isNaN(ours))
+        return undefined; // this Capgo does not say when; the lease is the guard then
+    let row;
     try {
-        const key = await deps.capgo.createKey({
-            name: settings.keyName,
-            mode: settings.keyMode,
-            limitedToApps: settings.limitedToApps,
-            limitedToOrgs: settings.limitedToOrgs,
-            expiresAt,
-        });
-        return { strategy: 'create', key };
+        row = (await capgo.listKeys()).keys.find((k) => k.id === key.id);
     }
     catch (error) {
-        if (error instanceof capgo_client/* CapgoError */.tk && error.code === 'cannot_create_apikey') {
-            if (settings.strategy === 'auto') {
-                deps.log.notice('Capgo refused to create a key (cannot_create_apikey: API keys cannot create keys on current Capgo); regenerating instead.');
-                checkRegenerable(regenerateChoice, settings, now(), deps.log);
-                return regenerate();
-            }
-            throw new Error(`Capgo refused to create a key (400 cannot_create_apikey): on current Capgo an API key cannot create other keys. ` +
-                `Use \`strategy: regenerate\` (or \`auto\`) with a key named '${settings.keyName}' or previous-key-id. Nothing was changed.`);
-        }
-        if (error instanceof capgo_client/* CapgoError */.tk && error.outcomeUnknown) {
-            throw new Error(`${error.message} ${await sweepUnconfirmedKey(settings, deps, listing)}`);
-        }
-        throw error;
+        warn(regenerateCheckFailed(key.id, (0,error_message/* errorMessage */.g)(error)));
+        return undefined;
     }
+    if (!row)
+        return { kind: 'gone', id: key.id };
+    const now = row.updatedAt ? Date.parse(row.updatedAt) : Number.NaN;
+    if (!row.updatedAt || Number.isNaN(now) || now <= ours)
+        return undefined;
+    return { kind: 'regenerated-again', id: key.id, ours: key.updatedAt, theirs: row.updatedAt };
 }
-/**
- * What must hold before a key is regenerated, from the preflight list: there is one to regenerate,
- * it will not be dead on arrival (a regenerate keeps its expires_at unless one is sent), and any
- * rights beyond the rotation's purpose are said out loud. Throws a PreflightError otherwise.
- */
-function checkRegenerable(choice, settings, now, log) {
-    if (!choice.ok)
-        throw new PreflightError([choice.problem]);
-    const key = choice.key;
-    if (!key)
-        return;
-    if (settings.expiresInDays === undefined) {
-        const problem = (0,expiry/* expiryProblem */.rD)(key.expiresAt, now, (0,expiry/* minimumLifetimeMs */.Qj)(settings.rotateAfterDays));
-        if (problem) {
-            const when = problem === 'expired'
-                ? `expired at ${key.expiresAt}`
-                : `expires at ${key.expiresAt}, before a next run could replace it`;
-            throw new PreflightError([
-                `Capgo key ${key.id} ${when}, and a regenerate keeps its expiry, so the secrets would hold a dead key: ` +
-                    'set expires-in-days (1 to 365) to give the regenerated key a new expiry.',
-            ]);
-        }
-    }
-    const rights = (0,previous_keys/* excessRights */.Jy)(key, settings.keyMode);
-    if (rights)
-        warnRights(key.id, key.name, rights, log);
-}
-function warnRights(id, name, rights, log) {
-    log.warning(`Capgo key ${id} ('${name}') has ${rights}: the secrets will hold a key with those rights. ` +
-        'If the secret is meant for uploads, give the key only an upload role in Capgo (or rotate a key that has one).');
-}
-/** Capgo answered with a key that is dead or dies before the next run: it is never written. */
-async function refuseDeadKey(issued, problem, deps) {
-    const when = problem === 'expired' ? 'already expired' : 'expires before a next run could replace it';
-    const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. Set expires-in-days.`;
-    if (issued.strategy === 'regenerate') {
-        return `${head} The key was regenerated, so the value the targets hold no longer works: run again with expires-in-days set.`;
-    }
+
+;// CONCATENATED MODULE: ./src/remember-key-id.ts
+
+async function rememberKeyId(variable, current, id, log) {
+    const value = String(id);
     try {
-        await deps.capgo.deleteKey(issued.key.id);
-        return `${head} The new key was deleted again; the previous key is untouched.`;
+        const result = current === value ? 'unchanged' : await variable.write(value, current !== undefined);
+        log.info(`Variable ${variable.name}: ${result} (${value}).`);
+        return { result, value };
     }
     catch (error) {
-        return `${head} Deleting it again failed too (${(0,error_message/* errorMessage */.g)(error)}); the next run deletes it. The previous key is untouched.`;
+        return { result: 'failed', value, error: (0,error_message/* errorMessage */.g)(error) };
     }
 }
-/**
- * A create whose answer was lost may still have made a key. Look for a key of our name that the
- * preflight list did not have and delete it, so that no live key is left that no secret holds.
- */
-async function sweepUnconfirmedKey(settings, deps, before) {
-    const known = new Set(before.keys.map((k) => k.id));
-    try {
-        const after = await deps.capgo.listKeys();
-        const strays = after.keys.filter((k) => k.name === settings.keyName && !known.has(k.id) && !k.isManagingKey);
-        if (strays.length === 0)
-            return 'No key was created; nothing was changed.';
-        // Without the lease a stray may be another run's fresh key, which its secrets may hold already.
-        if (!deps.lease?.held) {
-            return (`Key(s) ${strays.map((k) => k.id).join(', ')} named '${settings.keyName}' appeared after this run's preflight: this run's, or an ` +
-                `overlapping run's. Without the lease this run cannot tell, so it deletes none; the next run retires what no secret holds. No secret was changed.`);
-        }
-        for (const stray of strays)
-            await deps.capgo.deleteKey(stray.id);
-        return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again. Nothing else was changed.`;
-    }
-    catch (error) {
-        return (`Whether Capgo created a key is unknown (${(0,error_message/* errorMessage */.g)(error)}). If it did, it is named '${settings.keyName}' ` +
-            `and the next run deletes it; no secret was changed.`);
-    }
-}
-async function handleNoTargetWritten(issued, deps, report) {
-    const causes = report.targets.map((t) => t.error).join('\n');
-    if (issued.strategy === 'regenerate') {
-        return (`Capgo key ${issued.key.id} was regenerated, so the value the targets hold no longer works, and no target could be written. ` +
-            `Fix the cause and run again: a re-run regenerates the key and writes it.\n${causes}`);
-    }
-    try {
-        await deps.capgo.deleteKey(issued.key.id);
-        deps.log.info(`Rolled back: deleted the new key ${issued.key.id}, which reached no target.`);
-        return `No target could be written, so the new key ${issued.key.id} was deleted again; the previous key is untouched.\n${causes}`;
-    }
-    catch (error) {
-        return (`No target could be written, and deleting the new key ${issued.key.id} again failed too (${(0,error_message/* errorMessage */.g)(error)}): ` +
-            `delete it in Capgo, or run again (a run deletes every earlier key named '${issued.key.name}'). The previous key is untouched.\n${causes}`);
-    }
-}
-/** Deletes the retired keys; returns what failed, if anything. */
-async function retirePreviousKeys(previous, newId, deps, report, concurrency, keepPrevious, keyName, listing) {
-    report.keptKeyIds.push(...previous.kept.map((k) => k.id));
+
+;// CONCATENATED MODULE: ./src/retire-keys.ts
+
+
+
+
+
+async function retirePreviousKeys(previous, newId, listing, deps, concurrency, keepPrevious) {
+    const kept = previous.kept.map((k) => k.id);
     for (const key of previous.kept)
         deps.log.info(`Keeping previous key ${key.id} alive (keep-previous: ${keepPrevious}).`);
     const doomed = previous.retired.filter((k) => k.id !== newId);
+    const retirement = { kept, deleted: [], notFound: [], refused: [] };
     const unsafe = doomed.length > 0 ? (0,previous_keys/* canRetire */.Y)(listing) : undefined;
     if (unsafe)
-        return `${unsafe} (ids ${doomed.map((k) => k.id).join(', ')}).`;
+        return { ...retirement, failed: [], unsafe: { reason: unsafe, ids: doomed.map((k) => k.id) } };
     const results = await (0,src_concurrency/* settleAll */.j3)(doomed, concurrency, (key) => deps.capgo.deleteKey(key.id));
-    const failures = [];
+    const failed = [];
     doomed.forEach((key, index) => {
         const result = results[index];
         if (result.ok && result.value === 'deleted') {
-            report.deletedKeyIds.push(key.id);
+            retirement.deleted.push(key.id);
             deps.log.info(`Deleted previous key ${key.id}.`);
         }
         else if (result.ok) {
             // Capgo answers 404 alike for a key that is gone and for one the managing key may not see.
-            report.notFoundKeyIds.push(key.id);
-            deps.log.warning(`Previous key ${key.id} was not found: it is already gone, or not visible to the managing key (another user's key).`);
+            retirement.notFound.push(key.id);
+            deps.log.warning(previousKeyNotFound(key.id));
         }
         else if (result.error instanceof capgo_client/* CapgoError */.tk && (result.error.status === 401 || result.error.status === 403)) {
             // Current Capgo refuses to delete the managing key itself, or a key outside its organizations.
-            report.keptKeyIds.push(key.id);
-            deps.log.warning(`Capgo refused to delete previous key ${key.id} (${result.error.status}${result.error.code ? ` ${result.error.code}` : ''}); it stays alive. ` +
-                'It is the managing key itself, or a key capgo-api-key may not manage: delete it in Capgo if it should go.');
+            retirement.refused.push(key.id);
+            deps.log.warning(previousKeyDeleteRefused(key.id, result.error.status, result.error.code));
         }
         else {
-            failures.push(`key ${key.id}: ${(0,error_message/* errorMessage */.g)(result.error)}`);
+            failed.push({ id: key.id, error: (0,error_message/* errorMessage */.g)(result.error) });
         }
     });
-    if (failures.length === 0)
-        return undefined;
-    return (`deleting previous key(s) failed; they are still alive. Run again to retire them (a run deletes every earlier key ` +
-        `named '${keyName}'), or delete them in Capgo:\n    - ${failures.join('\n    - ')}`);
+    return { ...retirement, failed, unsafe: undefined };
 }
 /** A run that is not due: retires what a failed run left alive, when leftovers.ts proves it safe. */
-async function retireLeftovers(settings, deps, report, leftovers, concurrency, listing) {
+async function retireLeftovers(leftovers, listing, deps, options) {
     if ('reason' in leftovers) {
-        deps.log.debug(`No leftovers retired: ${leftovers.reason}.`);
-        return;
+        deps.log.debug(noLeftoversRetired(leftovers.reason));
+        return { kind: 'none' };
     }
     const { newest, retire } = leftovers;
     if (retire.retired.length === 0 && retire.kept.length === 0)
-        return;
+        return { kind: 'none' };
     // The proof is by timestamps, sound only while runs are kept apart: without the lease, an
     // overlapping run may have written an earlier key after the newest was issued.
-    if (!settings.dryRun && !deps.lease?.held) {
+    if (!options.dryRun && !deps.lease?.held) {
         if (retire.retired.length === 0)
-            return;
-        deps.log.info(`Earlier key(s) ${retire.retired.map((k) => k.id).join(', ')} left alive by an earlier run are not retired: without the lease, ` +
-            "the secrets' last updates do not prove which key they hold. The next due rotation retires them.");
-        return;
+            return { kind: 'none' };
+        const ids = retire.retired.map((k) => k.id);
+        deps.log.info(leftoversNeedLease(ids));
+        return { kind: 'unguarded', ids };
     }
-    report.previousKeyIds = retire.replaced.map((k) => k.id);
-    if (settings.dryRun) {
-        report.deletedKeyIds = retire.retired.map((k) => k.id);
-        report.keptKeyIds = retire.kept.map((k) => k.id);
-        if (retire.retired.length > 0)
-            report.plan.push(`every target holds key ${newest.id}: delete earlier key(s) ${report.deletedKeyIds.join(', ')} left alive by an earlier run`);
-        return;
-    }
+    if (options.dryRun)
+        return { kind: 'planned', newest, retire };
     deps.log.info(`Every target holds key ${newest.id}, the newest of this rotation: retiring the earlier keys an earlier run left alive.`);
-    const failure = await retirePreviousKeys(retire, newest.id, deps, report, concurrency, settings.keepPrevious, settings.keyName, listing);
-    if (failure)
-        report.failure = `Every target holds key ${newest.id}, but ${failure}`;
+    const retirement = await retirePreviousKeys(retire, newest.id, listing, deps, options.concurrency, options.keepPrevious);
+    return { kind: 'retired', newest, retire, retirement };
+}
+
+;// CONCATENATED MODULE: ./src/write-targets.ts
+
+
+
+
+
+async function writeTargets(targets, issued, deps, concurrency, now) {
+    const { log } = deps;
+    const rotatedAt = now().toISOString();
+    const writes = await (0,src_concurrency/* settleAll */.j3)(targets, concurrency, (target) => target.write(issued.key.key));
+    const settled = await (0,write_verification/* settleWrites */.Um)(targets, writes, concurrency, log);
+    const outcomes = settled.map(({ target, state, result, error }) => {
+        if (state === 'written') {
+            log.info(`${(0,src_targets/* describeTarget */.ff)(target.ref)}: ${result}.`);
+            return targetOutcome(target, result, issued.key.id);
+        }
+        log.warning(error);
+        // A failed target keeps whatever it held before: a previous key, or with regenerate a dead value.
+        return {
+            ...targetOutcome(target, 'failed', undefined),
+            error,
+            mayHoldKeyId: state === 'unknown' ? issued.key.id : undefined,
+        };
+    });
+    const written = settled.filter((s) => s.state === 'written').length;
+    // The created key is deleted again only when every target is proven not to hold it.
+    const reach = settled.every((s) => s.state === 'not-written') ? 'none' : written < targets.length ? 'some' : 'every';
+    return { rotatedAt, outcomes, settled, written, reach };
+}
+/** No target holds the new key: a created key is deleted again (the previous key untouched). */
+async function rollBack(issued, deps) {
+    const withdrawal = await withdrawKey(issued, deps.capgo);
+    if (withdrawal.kind === 'deleted')
+        deps.log.info(`Rolled back: deleted the new key ${issued.key.id}, which reached no target.`);
+    return withdrawal;
+}
+
+;// CONCATENATED MODULE: ./src/rotation.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+// The order of steps of docs/contract.md, each a named step in a file of its own, with Capgo and
+// GitHub passed in as interfaces (rotation-types.ts). The invariants, in this order:
+// - a previous key is deleted only after every target holds the new key (reach 'every');
+// - a created key that reached no target is deleted again (no orphan), the previous key untouched;
+// - a partial write leaves both keys alive and fails, naming which target holds which id.
+// Each step returns what it did; rotation-report.ts assembles the report, explain.ts words it.
+async function rotate(settings, deps) {
+    try {
+        return await rotateUnderLease(settings, deps);
+    }
+    finally {
+        // Usually released already, in parallel with the last step; this covers every other exit.
+        await deps.lease?.release();
+    }
+}
+async function rotateUnderLease(settings, deps) {
+    const { log, capgo, lease, followUp } = deps;
+    const now = deps.now ?? (() => new Date());
+    // Expiry meets two clocks, the runner's and Capgo's (the Date of its answers): expiry.ts.
+    const clock = (0,expiry/* expiryClock */.MN)(now, () => capgo.now?.());
+    const writeConcurrency = deps.writeConcurrency ?? src_concurrency/* WRITE_CONCURRENCY */.Qx;
+    const { keyName, keepPrevious, dryRun, rotateAfterDays } = settings;
+    const found = await preflight(settings, deps, deps.readConcurrency ?? src_concurrency/* READ_CONCURRENCY */.HJ, clock);
+    const due = decideDue({ ...found, keyName, keepPrevious, rotateAfterDays, now: now() });
+    if (!due.due) {
+        log.info(notDue(rotateAfterDays, due.nextDueAt));
+        const leftovers = found.expectRegenerate
+            ? undefined
+            : await retireLeftovers(due.leftovers, found.listing, deps, {
+                dryRun,
+                keepPrevious,
+                concurrency: writeConcurrency,
+            });
+        return notDueReport(settings, found.targets, due.nextDueAt, leftovers);
+    }
+    if (due.youngButUnconverged)
+        log.info(dueAnyway(rotateAfterDays, due.youngButUnconverged));
+    const writeCheck = found.expectRegenerate && !dryRun ? await checkWriteAccess(found.targets, log, writeConcurrency) : undefined;
+    if (dryRun)
+        return planDryRun(settings, deps, found);
+    // The throwaway secrets go while the key is issued: one round trip, not two.
+    const removing = writeCheck?.remove();
+    const issue = await issueKey(settings, deps, found, clock).finally(() => removing);
+    if (issue.kind === 'dead-on-arrival')
+        return deadKeyReport(settings, found, issue);
+    const { issued } = issue;
+    const writes = await writeTargets(found.targets, issued, deps, writeConcurrency, now);
+    if (writes.reach === 'none')
+        return noTargetReport(settings, found, issued, writes, await rollBack(issued, deps));
+    if (writes.reach === 'some')
+        return partialReport(settings, found, issued, writes);
+    // Every target holds the new key. Steps 6 and 7 at once, since neither depends on the other.
+    const [variable, retirement, regeneratedAgain] = await Promise.all([
+        deps.variable && settings.keyIdVariable
+            ? rememberKeyId(deps.variable, found.variableValue, issued.key.id, log)
+            : undefined,
+        issued.strategy === 'create'
+            ? retirePreviousKeys(found.previous, issued.key.id, found.listing, deps, writeConcurrency, keepPrevious)
+            : undefined,
+        issued.strategy === 'regenerate' ? checkNotRegeneratedAgain(capgo, issued.key, (m) => log.warning(m)) : undefined,
+        // With a managing-key renewal to follow, the lease covers it too (released in rotate()'s finally).
+        followUp ? undefined : lease?.release(),
+    ]);
+    const report = rotatedReport(settings, found, issued, writes, { variable, retirement, regeneratedAgain });
+    if (report.failure === undefined && followUp)
+        report.failure = await followUp.run();
+    return report;
+}
+
+
+/***/ }),
+
+/***/ 5314:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DQ: () => (/* binding */ describeIncompleteWrite),
+/* harmony export */   RL: () => (/* binding */ judgeWrite),
+/* harmony export */   Um: () => (/* binding */ settleWrites),
+/* harmony export */   Vm: () => (/* binding */ checkFailedWrite)
+/* harmony export */ });
+/* unused harmony export CLOCK_TOLERANCE_MS */
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1532);
+/* harmony import */ var _github_secret_store_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6673);
+/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6587);
+/* harmony import */ var _targets_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8993);
+
+
+
+
+/**
+ * Judges a secret's metadata after a write whose answer was lost. The first proof is the secret as
+ * preflight read it (`before`, from the same store, so no clock is involved): a secret that did not
+ * exist and still does not, or whose updated_at has not moved since and was set well before the
+ * write, was not written; one that appeared or moved since was (the lease keeps other writers out).
+ * Only when that cannot tell (no preflight read, or a secret updated within a second of the write)
+ * is updated_at compared with the time the write began, both in GitHub's clock (its Date header).
+ * GitHub's timestamps have whole seconds: a change within the second the write began stays unknown.
+ */
+function judgeWrite(secret, start, before) {
+    if (before !== undefined) {
+        if (before === null) {
+            return secret === null
+                ? { state: 'not-applied', reason: 'the secret still does not exist' }
+                : { state: 'applied', result: 'created' };
+        }
+        if (secret === null)
+            return { state: 'unknown', reason: 'the secret is gone, which this run did not do' };
+        const was = before.updatedAt ? Date.parse(before.updatedAt) : Number.NaN;
+        const now = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN;
+        if (!Number.isNaN(was) && !Number.isNaN(now)) {
+            if (now !== was)
+                return { state: 'applied', result: 'updated' };
+            // Unchanged: a write that landed would have moved it, unless it fell in the same second.
+            if (start === undefined || was + 1000 + CLOCK_TOLERANCE_MS <= start.earliest)
+                return {
+                    state: 'not-applied',
+                    reason: `the secret is still as preflight read it (updated at ${secret.updatedAt})`,
+                };
+        }
+    }
+    if (secret === null)
+        return { state: 'not-applied', reason: 'the secret does not exist' };
+    const updated = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN;
+    if (Number.isNaN(updated))
+        return { state: 'unknown', reason: "GitHub's answer has no updated_at" };
+    if (!start)
+        return { state: 'unknown', reason: 'GitHub sent no Date header to compare its updated_at with' };
+    if (updated >= start.latest) {
+        const created = secret.createdAt ? Date.parse(secret.createdAt) : Number.NaN;
+        return { state: 'applied', result: created >= start.latest ? 'created' : 'updated' };
+    }
+    // The change happened before updated + 1 s, and the write began after start.earliest. The store's
+    // timestamps and the Date header come from different machines: only a change well before the
+    // write (by more than any plausible disagreement between them) proves the write did not land.
+    if (updated + 1000 + CLOCK_TOLERANCE_MS <= start.earliest) {
+        return {
+            state: 'not-applied',
+            reason: `the secret was last updated at ${secret.updatedAt}, well before the write began`,
+        };
+    }
+    return {
+        state: 'unknown',
+        reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell`,
+    };
+}
+/** How far GitHub's secret timestamps and its Date headers may disagree, for a proof of "not written". */
+const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
+/**
+ * What became of a write that threw (a WriteError): undefined when it surely was not applied
+ * (GitHub refused it, or it never left); when its answer was lost, the secret read back and judged
+ * (judgeWrite) against `before` (by default as preflight read it), a failed read leaving it unknown.
+ */
+async function checkFailedWrite(target, error, before) {
+    if (!(error instanceof _github_secret_store_js__WEBPACK_IMPORTED_MODULE_0__/* .WriteError */ .QM) || !error.outcomeUnknown)
+        return undefined;
+    try {
+        return await target.verifyWrite(error.startedAt, before);
+    }
+    catch (readError) {
+        return { state: 'unknown', reason: `reading it back failed too (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(readError)})` };
+    }
+}
+/** Each write's outcome, proven: unknown outcomes are verified by a read (and only they are). */
+async function settleWrites(targets, writes, concurrency, log) {
+    const checks = await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .settleAll */ .j3)(targets, concurrency, async (target) => {
+        const write = writes[targets.indexOf(target)];
+        if (write.ok)
+            return { target, state: 'written', result: write.value, error: undefined };
+        const message = (0,_error_message_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(write.error);
+        const check = await checkFailedWrite(target, write.error);
+        if (!check)
+            return { target, state: 'not-written', result: undefined, error: message };
+        const where = (0,_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .describeTarget */ .ff)(target.ref);
+        if (check.state === 'applied') {
+            log.info(`${where}: the write's answer was lost, but the secret changed after it began: written.`);
+            return { target, state: 'written', result: check.result, error: undefined };
+        }
+        if (check.state === 'not-applied')
+            return {
+                target,
+                state: 'not-written',
+                result: undefined,
+                error: `${message} (verified not written: ${check.reason})`,
+            };
+        return {
+            target,
+            state: 'unknown',
+            result: undefined,
+            error: `${message} Whether it was written is unknown: ${check.reason}.`,
+        };
+    });
+    return checks.map((c) => c.ok
+        ? c.value
+        : { target: targets[checks.indexOf(c)], state: 'unknown', result: undefined, error: String(c.error) });
+}
+/** The failure of a run whose targets do not all hold the new key: who holds what, and what stays alive. */
+function describeIncompleteWrite(strategy, key, settled, previous) {
+    const oldIds = previous.replaced.map((k) => k.id);
+    const stale = strategy === 'regenerate'
+        ? `the old value of key ${key.id}, which no longer works`
+        : oldIds.length > 0
+            ? `its previous value (previous key ${oldIds.join(' or ')})`
+            : 'its previous value';
+    const holds = (s) => s.state === 'written'
+        ? `${s.result}, holds new key ${key.id}`
+        : s.state === 'unknown'
+            ? `outcome unknown, holds new key ${key.id} or ${stale}`
+            : `failed, holds ${stale}`;
+    const written = settled.filter((s) => s.state === 'written').length;
+    const unknown = settled.filter((s) => s.state === 'unknown').length;
+    const head = unknown > 0
+        ? `${unknown} of ${settled.length} target(s) may or may not hold the new key: their writes' answers were lost and reading them back did not settle it.`
+        : `Only ${written} of ${settled.length} targets were written.`;
+    const kept = strategy === 'create' ? ' Both the new and the previous keys were left alive.' : '';
+    return (`${head}${kept} Fix the cause and run again to bring every target to one key.\n` +
+        `${settled.map((s) => `  - ${(0,_targets_js__WEBPACK_IMPORTED_MODULE_3__/* .describeTarget */ .ff)(s.target.ref)}: ${holds(s)}`).join('\n')}\n` +
+        settled.flatMap((s) => (s.error ? [s.error] : [])).join('\n'));
 }
 
 

@@ -28368,283 +28368,53 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4808:
+/***/ 4632:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ao: () => (/* binding */ onCancel),
+/* harmony export */   C3: () => (/* binding */ exitCleanlyOnCancel)
+/* harmony export */ });
+/* unused harmony exports CANCEL_BUDGET_MS, cleanUp */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  HJ: () => (/* binding */ READ_CONCURRENCY),
-  Qx: () => (/* binding */ WRITE_CONCURRENCY),
-  G9: () => (/* binding */ settle),
-  j3: () => (/* binding */ settleAll)
-});
-
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
+// A cancelled workflow (or timeout-minutes, or cancel-in-progress) makes the runner send the step
+// SIGINT, then SIGTERM 7.5 s later, then kill it. Node's default is to exit at once, which would
+// leave this run's lease behind and turn every re-run away for the lease's hour. So the entry
+// point (index.ts) catches both signals, runs what the run registered here (giving the lease back),
+// within a budget that ends before the runner's kill, and exits failed. Whatever the cancelled
+// run had issued is found again by the re-run, as after a lost answer.
+/** Inside the runner's 7.5 s between SIGINT and SIGTERM, with room to exit. */
+const CANCEL_BUDGET_MS = 5000;
+const cleanups = new Set();
+/** Registers what to undo if the run is cancelled; returns its removal. */
+function onCancel(cleanup) {
+    cleanups.add(cleanup);
+    return () => cleanups.delete(cleanup);
 }
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
+/** Runs every registered cleanup, at once, for at most `budgetMs`. */
+async function cleanUp(budgetMs = CANCEL_BUDGET_MS) {
+    const all = Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
+    let timer;
+    const budget = new Promise((resolve) => {
+        timer = setTimeout(resolve, budgetMs);
+    });
+    await Promise.race([all, budget]);
+    clearTimeout(timer);
 }
-
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
-
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
-
-// How many requests go out at once. Reads are cheap for GitHub (its secondary limit is 100
-// concurrent requests); content-creating writes are not: a sync writing 16 secrets at once was
-// stopped by abuse detection, and GitHub documents 80 such writes a minute. github-client.ts
-// enforces the per-minute count; these bound the bursts.
-const READ_CONCURRENCY = 10;
-const WRITE_CONCURRENCY = 5;
-/** Runs fn over items with at most `limit` at once; never rejects, one settled result per item. */
-async function settleAll(items, limit, fn) {
-    const run = pLimit(limit);
-    return Promise.all(items.map((item) => run(async () => {
-        try {
-            return { ok: true, value: await fn(item) };
-        }
-        catch (error) {
-            return { ok: false, error };
-        }
-    })));
-}
-/** One promise as a Settled result: never rejects. */
-function settle(promise) {
-    return promise.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+/** For the entry point only: a run loaded by a test or another script keeps Node's handlers. */
+function exitCleanlyOnCancel() {
+    let cancelled = false;
+    const onSignal = (signal) => {
+        // The runner's SIGTERM after SIGINT must not cut the cleanup short: it has its own budget.
+        if (cancelled)
+            return;
+        cancelled = true;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(`The run was cancelled (${signal}): giving back what it holds and stopping.`);
+        cleanUp().finally(() => process.exit(1));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
 }
 
 
@@ -28664,523 +28434,20 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 211:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ localNow),
-/* harmony export */   Q: () => (/* binding */ GitHubClock)
-/* harmony export */ });
-// GitHub's clock as seen from the runner. Secret timestamps (updated_at) are GitHub's; the runner's
-// clock may be off by any amount. Each answer's Date header (whole seconds, truncated) was made
-// between the request's departure and the answer's arrival, which bounds GitHub's clock minus the
-// runner's: offset in (date - arrival, date + 1 s - departure). Local times are monotonic.
-const localNow = () => performance.timeOrigin + performance.now();
-class GitHubClock {
-    low = Number.NEGATIVE_INFINITY;
-    high = Number.POSITIVE_INFINITY;
-    /** Feeds one answer's Date header, with the local times the request left and the answer came. */
-    observe(dateHeader, sentAt, receivedAt) {
-        const date = typeof dateHeader === 'string' ? Date.parse(dateHeader) : Number.NaN;
-        if (Number.isNaN(date))
-            return;
-        const low = date - receivedAt;
-        const high = date + 1000 - sentAt;
-        // Answers that disagree with the bounds so far (a cache's stale Date, say) are ignored.
-        if (high < this.low || low > this.high)
-            return;
-        this.low = Math.max(this.low, low);
-        this.high = Math.min(this.high, high);
-    }
-    /** Where GitHub's clock stood at a local time, or undefined before any Date header was seen. */
-    at(local) {
-        if (!Number.isFinite(this.low) || !Number.isFinite(this.high))
-            return undefined;
-        return { earliest: local + this.low, latest: local + this.high };
-    }
-}
-
-
-/***/ }),
-
-/***/ 706:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ explainGitHubError),
-/* harmony export */   c: () => (/* binding */ isNotFound)
-/* harmony export */ });
-/* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3529);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7194);
-/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6587);
-
-
-
-function isOctokitFailure(error) {
-    return error instanceof Error && typeof error.status === 'number';
-}
-function isNotFound(error) {
-    return isOctokitFailure(error) && error.status === 404;
-}
-// Long enough for GitHub's messages, short enough that a proxy's page cannot flood the log.
-const MAX_QUOTED = 300;
-/** Server or library text as a message may quote it. */
-function quoted(text, maxLength = MAX_QUOTED) {
-    return (0,_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(String(text)), maxLength)
-        .replace(/\s+/g, ' ')
-        .trim();
-}
-// GitHub's own `message` only: Octokit's error message is the raw body when it is not JSON (a
-// proxy's page, say), and no raw body is ever quoted (docs/contract.md).
-function githubMessage(error) {
-    // No answer at all (a lost connection, a timeout): the library's own words.
-    if (!error.response)
-        return error.message;
-    const data = error.response.data;
-    if (typeof data === 'object' && data !== null && typeof data.message === 'string') {
-        return data.message;
-    }
-    return '';
-}
-function explainGitHubError(context, error) {
-    if (!isOctokitFailure(error)) {
-        // Ours or a library's (a refused redirect, a lost connection): longer, and still made safe.
-        return `${context.doing}: ${quoted((0,_error_message_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .g)(error), 1000)}`;
-    }
-    const message = quoted(githubMessage(error));
-    const headers = error.response?.headers ?? {};
-    const head = `${context.doing}: ${error.status}${message ? ` ${message}` : ''}`;
-    // Rate limits come as 403 or 429; the throttling plugin already waited as long as allowed.
-    if (error.status === 403 || error.status === 429) {
-        if (String(headers['x-ratelimit-remaining']) === '0') {
-            const reset = Number(headers['x-ratelimit-reset']);
-            const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
-            return `${head}. The token's GitHub API rate limit is used up${when}: run again after that.`;
-        }
-        if (/secondary rate limit/i.test(message) || error.status === 429) {
-            return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again in a few minutes, or write fewer targets per run.`;
-        }
-    }
-    switch (error.status) {
-        // No answer at all (refused, unknown host, TLS, timeout): Octokit reports it as a 500 without a response.
-        case 500:
-            if (!error.response)
-                return unreachable(context, error);
-            break;
-    }
-    // An answer that is not GitHub's JSON: the URL points somewhere else (a web page, a proxy, another API).
-    if (!isGitHubAnswer(error))
-        return notGitHub(context, error);
-    switch (error.status) {
-        case 401:
-            return `${head}. github-token is invalid, expired or revoked: create a new token and update the secret that holds it.`;
-        case 403: {
-            if (/Resource not accessible by integration/i.test(message)) {
-                return (`${head}. The token is an installation token without the right permission. The workflow's own GITHUB_TOKEN ` +
-                    `cannot write secrets at all: pass a fine-grained personal access token, or a GitHub App token whose app has ${context.permission}.`);
-            }
-            const accepted = headers['x-accepted-github-permissions'];
-            const needs = accepted
-                ? `GitHub accepts these permissions: ${quoted(accepted, 200)}`
-                : `it needs ${context.permission}`;
-            return `${head}. The token lacks a permission: ${needs}.`;
-        }
-        case 404:
-            return (`${head}. The ${context.subject} does not exist, or the token cannot see it: a fine-grained token must include ` +
-                `it under "Repository access" (or be owned by the organization), and a GitHub App must be installed there.`);
-        case 422:
-            return `${head}. GitHub rejected the request as invalid (the reason is quoted above).`;
-        default:
-            return error.status >= 500 ? `${head}. GitHub kept failing after retries; run again later.` : head;
-    }
-}
-/** GitHub's REST API answers every error with a JSON object holding a `message`. */
-function isGitHubAnswer(error) {
-    const data = error.response?.data;
-    return typeof data === 'object' && data !== null && typeof data.message === 'string';
-}
-/** Where the request went: the scheme, host and port only (never a query or a credential). */
-function originOf(error) {
-    const url = error.request?.url;
-    try {
-        return typeof url === 'string' ? new URL(url).origin : 'the GitHub API';
-    }
-    catch {
-        return 'the GitHub API';
-    }
-}
-const API_URL_HINT = 'github-api-url must be https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server (on a GHES runner, leave it empty: it defaults to GITHUB_API_URL)';
-function unreachable(context, error) {
-    const cause = error.message.replace(/\s+/g, ' ').trim().slice(0, 200);
-    return (`${context.doing}: no answer from ${originOf(error)} (${cause}), even after retries. ` +
-        `Check github-api-url (${API_URL_HINT}) and that the runner can reach that host (network, proxy settings); ` +
-        'if both are right, GitHub may be unavailable: run again later.');
-}
-function notGitHub(context, error) {
-    const headers = error.response?.headers ?? {};
-    const type = String(headers['content-type'] ?? '')
-        .split(';')[0]
-        .trim();
-    // The body is not quoted: it is a page or an error of something else, possibly long.
-    const what = type === '' ? 'an answer without a content type' : `a ${type.slice(0, 60)} answer`;
-    const head = `${context.doing}: ${originOf(error)} answered ${error.status} with ${what}, not GitHub's API JSON.`;
-    // GitHub itself sometimes fails with an HTML page; a wrong URL answers that way every time.
-    if (error.status >= 500)
-        return `${head} GitHub kept failing after retries; run again later. If it keeps happening, check github-api-url: ${API_URL_HINT}.`;
-    return `${head} Check github-api-url: ${API_URL_HINT}.`;
-}
-
-
-/***/ }),
-
-/***/ 59:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   QM: () => (/* binding */ WriteError),
-/* harmony export */   QR: () => (/* binding */ targetsOf),
-/* harmony export */   Tj: () => (/* binding */ permissionFor),
-/* harmony export */   Yz: () => (/* binding */ WRITE_CHECK_PREFIX),
-/* harmony export */   ZH: () => (/* binding */ GitHubSecretStore),
-/* harmony export */   ff: () => (/* binding */ describeTarget),
-/* harmony export */   rJ: () => (/* binding */ collection),
-/* harmony export */   s6: () => (/* binding */ notFoundSubject)
-/* harmony export */ });
-/* unused harmony exports writeCheckSecretName, targetLocation */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(706);
-/* harmony import */ var _github_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(211);
-/* harmony import */ var _write_verification_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5314);
-/* harmony import */ var _sealing_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9552);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8750);
-
-
-
-
-
-
-/**
- * The throwaway secret of checkWriteAccess: the reserved prefix (settings refuse it as secret-name)
- * and 128 random bits, so it can be no target's secret nor any secret a user already has.
- */
-const WRITE_CHECK_PREFIX = `${_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .RESERVED_PREFIX */ .Uy}WRITE_CHECK_`;
-function writeCheckSecretName() {
-    return `${WRITE_CHECK_PREFIX}${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex').toUpperCase()}`;
-}
-/**
- * A failed write. `outcomeUnknown`: the request may have been carried out (a timeout, a reset, a
- * 5xx: GitHub may have stored the secret and lost the answer); otherwise GitHub refused it (4xx)
- * or it was never sent.
- */
-class WriteError extends Error {
-    outcomeUnknown;
-    startedAt;
-    constructor(message, outcomeUnknown, 
-    /** Local time (github-clock.ts) just before the request left. */
-    startedAt) {
-        super(message);
-        this.outcomeUnknown = outcomeUnknown;
-        this.startedAt = startedAt;
-        this.name = 'WriteError';
-    }
-}
-function outcomeUnknown(error) {
-    const status = error.status;
-    return !(typeof status === 'number' && status >= 400 && status < 500);
-}
-/** Every target the settings ask for, repositories (or their environment) first, then the org. */
-function targetsOf(settings) {
-    const secret = settings.secretName;
-    const targets = [];
-    for (const { owner, repo } of settings.repositories) {
-        if (settings.environment !== undefined) {
-            targets.push({ kind: 'environment', type: 'actions', owner, repo, environment: settings.environment, secret });
-        }
-        else {
-            for (const type of settings.secretTypes)
-                targets.push({ kind: 'repository', type, owner, repo, secret });
-        }
-    }
-    if (settings.organization !== undefined) {
-        for (const type of settings.secretTypes) {
-            targets.push({
-                kind: 'organization',
-                type,
-                owner: settings.organization,
-                secret,
-                visibility: settings.orgVisibility,
-                selectedRepositories: settings.orgSelectedRepositories,
-            });
-        }
-    }
-    return targets;
-}
-function describeTarget(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`;
-        case 'environment':
-            return `${ref.owner}/${ref.repo} environment '${ref.environment}' (environment secret ${ref.secret})`;
-        case 'organization':
-            return `organization ${ref.owner} (organization ${ref.type} secret ${ref.secret})`;
-    }
-}
-/** Where the target lives, for the summary's first column. */
-function targetLocation(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return `${ref.owner}/${ref.repo}`;
-        case 'environment':
-            return `${ref.owner}/${ref.repo} → ${ref.environment}`;
-        case 'organization':
-            return ref.owner;
-    }
-}
-/** The secrets collection of a target as an Octokit route prefix and its parameters. */
-function collection(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } };
-        case 'environment':
-            // Octokit URL-encodes {environment_name}, so names with spaces or slashes are safe.
-            return {
-                route: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
-                params: { owner: ref.owner, repo: ref.repo, environment_name: ref.environment },
-            };
-        case 'organization':
-            return { route: `/orgs/{org}/${ref.type}/secrets`, params: { org: ref.owner } };
-    }
-}
-/** The permission a fine-grained token or GitHub App needs, and the classic PAT scope. */
-function permissionFor(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return ref.type === 'actions'
-                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
-                : 'the repository permission "Dependabot secrets: Read and write" (classic PAT: repo)';
-        case 'environment':
-            return 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)';
-        case 'organization':
-            return ref.type === 'actions'
-                ? 'the organization permission "Secrets: Read and write" (classic PAT: admin:org)'
-                : 'the organization permission "Dependabot secrets: Read and write" (classic PAT: admin:org)';
-    }
-}
-function notFoundSubject(ref) {
-    switch (ref.kind) {
-        case 'repository':
-            return `repository ${ref.owner}/${ref.repo}`;
-        case 'environment':
-            return `environment '${ref.environment}' of ${ref.owner}/${ref.repo} (create it under Settings → Environments) or the repository`;
-        case 'organization':
-            return `organization ${ref.owner}`;
-    }
-}
-class GitHubSecretStore {
-    octokit;
-    /** One per run: every target's write check uses it. */
-    writeCheckSecret = writeCheckSecretName();
-    /** Fed by every answer's Date header, to compare GitHub's timestamps with the runner's times. */
-    clock = new _github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .GitHubClock */ .Q();
-    constructor(octokit) {
-        this.octokit = octokit;
-    }
-    async prepare(ref, options) {
-        const { route, params } = collection(ref);
-        const context = {
-            doing: `reading the public key of ${describeTarget(ref)}`,
-            subject: notFoundSubject(ref),
-            permission: permissionFor(ref),
-        };
-        const reading = { ...context, doing: `reading the secret ${describeTarget(ref)}` };
-        // All reads of a target at once: the public key, and the secret's metadata when needed.
-        const metadataRead = ref.kind === 'organization' || options.readExisting
-            ? this.readMetadata(route, params, ref.secret, reading)
-            : Promise.resolve(undefined);
-        const [publicKey, metadata] = await Promise.all([
-            this.call(context, () => this.timed(() => this.octokit.request(`GET ${route}/public-key`, params))).then((response) => response.data),
-            metadataRead,
-        ]);
-        const orgAccess = ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined;
-        const existing = metadata === undefined ? undefined : metadata && { updatedAt: metadata.updatedAt };
-        if (!isPublicKey(publicKey))
-            throw new Error(`${context.doing}: GitHub's answer has no key and key_id`);
-        const { key, key_id } = publicKey;
-        const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` };
-        return {
-            ref,
-            orgAccess,
-            existing,
-            write: async (value) => {
-                let encrypted_value;
-                try {
-                    encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_5__/* .seal */ .o)(value, key);
-                }
-                catch (error) {
-                    throw new WriteError((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(writeContext, error), false, (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)());
-                }
-                const access = orgAccess
-                    ? {
-                        visibility: orgAccess.visibility,
-                        ...(orgAccess.visibility === 'selected'
-                            ? { selected_repository_ids: orgAccess.selectedRepositoryIds }
-                            : {}),
-                    }
-                    : {};
-                const startedAt = (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)();
-                try {
-                    const response = await this.timed(() => this.octokit.request(`PUT ${route}/{secret_name}`, {
-                        ...params,
-                        secret_name: ref.secret,
-                        encrypted_value,
-                        key_id,
-                        ...access,
-                    }));
-                    return response.status === 201 ? 'created' : 'updated';
-                }
-                catch (error) {
-                    throw new WriteError((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(writeContext, error), outcomeUnknown(error), startedAt);
-                }
-            },
-            verifyWrite: async (startedAt) => {
-                const metadata = await this.readMetadata(route, params, ref.secret, {
-                    ...context,
-                    doing: `verifying the write of ${describeTarget(ref)}`,
-                });
-                return (0,_write_verification_js__WEBPACK_IMPORTED_MODULE_2__/* .judgeWrite */ .RL)(metadata, this.clock.at(startedAt), existing);
-            },
-            checkWriteAccess: async () => {
-                const name = this.writeCheckSecret;
-                const checking = {
-                    ...context,
-                    doing: `checking write access to ${describeTarget(ref)} (with a throwaway secret ${name})`,
-                };
-                const encrypted_value = await (0,_sealing_js__WEBPACK_IMPORTED_MODULE_5__/* .seal */ .o)((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex'), key);
-                const probe = { ...params, secret_name: name };
-                await this.call(checking, () => this.octokit.request(`PUT ${route}/{secret_name}`, {
-                    ...probe,
-                    encrypted_value,
-                    key_id,
-                    ...(ref.kind === 'organization' ? { visibility: 'private' } : {}),
-                }));
-                return async () => {
-                    await this.call({ ...checking, doing: `removing the throwaway secret ${name} of ${describeTarget(ref)}` }, () => this.octokit.request(`DELETE ${route}/{secret_name}`, probe));
-                };
-            },
-        };
-    }
-    /**
-     * GitHub resets an org secret's visibility on every write unless it is sent back, so keep what
-     * is there now (read by readMetadata); names in org-selected-repositories become ids.
-     */
-    async orgAccess(ref, route, params, existing, context) {
-        const isNew = existing === null;
-        if (ref.visibility === 'selected') {
-            const ids = await Promise.all(ref.selectedRepositories.map((name) => this.repositoryId(ref, name)));
-            return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
-        }
-        if (ref.visibility !== undefined)
-            return { visibility: ref.visibility, selectedRepositoryIds: [], isNew };
-        const visibility = existing?.visibility ?? 'private';
-        if (visibility !== 'selected')
-            return { visibility, selectedRepositoryIds: [], isNew };
-        const reading = { ...context, doing: `reading the selected repositories of ${describeTarget(ref)}` };
-        const repositories = await this.call(reading, () => this.octokit.paginate(`GET ${route}/{secret_name}/repositories`, {
-            ...params,
-            secret_name: ref.secret,
-            per_page: 100,
-        }));
-        // Sending back a wrong list would silently change who can read the secret: accept only ids.
-        const ids = repositories.map((r) => typeof r === 'object' && r !== null ? r.id : undefined);
-        if (!ids.every((id) => typeof id === 'number')) {
-            throw new Error(`${reading.doing}: GitHub's answer is not a list of repositories; not writing, to keep the visibility intact`);
-        }
-        return { visibility: 'selected', selectedRepositoryIds: ids, isNew };
-    }
-    /** The secret's metadata (never its value), or null when it does not exist yet. */
-    async readMetadata(route, params, secret, context) {
-        try {
-            const response = await this.timed(() => this.octokit.request(`GET ${route}/{secret_name}`, { ...params, secret_name: secret }));
-            const data = response.data;
-            const visibility = data.visibility === 'all' || data.visibility === 'private' || data.visibility === 'selected'
-                ? data.visibility
-                : undefined;
-            // A garbled answer must not pass for "private": that would change who can read an org secret.
-            if (typeof data !== 'object' ||
-                data === null ||
-                typeof data.name !== 'string' ||
-                (route.startsWith('/orgs/') && !visibility)) {
-                throw new Error(`${context.doing}: GitHub's answer is not the secret's metadata; not writing, to keep its settings intact`);
-            }
-            return {
-                createdAt: typeof data.created_at === 'string' ? data.created_at : undefined,
-                updatedAt: typeof data.updated_at === 'string' ? data.updated_at : undefined,
-                visibility,
-            };
-        }
-        catch (error) {
-            if (error instanceof Error && !('status' in error))
-                throw error;
-            // The collection itself is proven by the public-key read; a 404 here is a secret not yet written.
-            if ((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c)(error))
-                return null;
-            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(context, error));
-        }
-    }
-    async repositoryId(ref, name) {
-        const context = {
-            doing: `looking up repository ${ref.owner}/${name} for org-selected-repositories`,
-            subject: `repository ${ref.owner}/${name}`,
-            permission: 'the repository permission "Metadata: Read" on it',
-        };
-        const response = await this.call(context, () => this.octokit.request('GET /repos/{owner}/{repo}', { owner: ref.owner, repo: name }));
-        return response.data.id;
-    }
-    /** Runs a request, feeding the clock with the Date header of its answer (a failure's too). */
-    async timed(request) {
-        const sentAt = (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)();
-        try {
-            const response = await request();
-            this.clock.observe(response.headers.date, sentAt, (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)());
-            return response;
-        }
-        catch (error) {
-            this.clock.observe(error.response?.headers?.date, sentAt, (0,_github_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .localNow */ .A)());
-            throw error;
-        }
-    }
-    async call(context, request) {
-        try {
-            return await request();
-        }
-        catch (error) {
-            throw new Error((0,_github_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .explainGitHubError */ .P)(context, error));
-        }
-    }
-}
-function isPublicKey(value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const { key, key_id } = value;
-    return typeof key === 'string' && (typeof key_id === 'string' || typeof key_id === 'number');
-}
-
-
-/***/ }),
-
 /***/ 9407:
 /***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* reexport safe */ _main_js__WEBPACK_IMPORTED_MODULE_2__.e)
+/* harmony export */   e: () => (/* reexport safe */ _main_js__WEBPACK_IMPORTED_MODULE_3__.e)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6364);
+/* harmony import */ var _cancellation_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4632);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6364);
+
 
 
 
@@ -29199,8 +28466,10 @@ function isEntryModule() {
         return false;
     }
 }
-if (isEntryModule())
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
+if (isEntryModule()) {
+    (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_2__/* .exitCleanlyOnCancel */ .C3)();
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)();
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -29343,6 +28612,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./src/cancellation.ts
+var cancellation = __nccwpck_require__(4632);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/local-action-guard.ts
@@ -29875,6 +29146,7 @@ var src_settings = __nccwpck_require__(8750);
 
 
 
+
 async function run(options = {}) {
     // Before any input is read: reading the credentials masks them, which a wrong @actions/core prints.
     const refusal = localActionProblem(process.env, process.cwd());
@@ -29890,6 +29162,7 @@ async function run(options = {}) {
     let report;
     let renewal;
     let failure;
+    let stopOnCancel;
     try {
         settings = (0,src_settings/* readSettings */.sb)();
         const tuning = (0,src_settings/* readTuning */.mW)();
@@ -29913,9 +29186,9 @@ async function run(options = {}) {
         });
         const capgo = withFirstListStarted(capgoAs(settings.capgoApiKey));
         const [{ createGitHubClient }, { rotate }, { wireRotation }] = await Promise.all([
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4964)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 53)),
-            Promise.all(/* import() | rotation */[__nccwpck_require__.e(232), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 980)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(297), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4964)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(297), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 710)),
+            Promise.all(/* import() | rotation */[__nccwpck_require__.e(297), __nccwpck_require__.e(739), __nccwpck_require__.e(901)]).then(__nccwpck_require__.bind(__nccwpck_require__, 980)),
         ]);
         log.debug(`Settings: strategy=${settings.strategy} key-name=${settings.keyName} key-mode=${settings.keyMode} ` +
             `capgo-api-url=${settings.capgoApiUrl} github-api-url=${settings.githubApiUrl} secret-name=${settings.secretName} ` +
@@ -29933,6 +29206,10 @@ async function run(options = {}) {
             : undefined;
         const wired = wireRotation({ settings, capgo, capgoAs, octokit, log, runId });
         renewal = wired.renewal;
+        // Cancelled (index.ts catches the runner's signals), the run still gives its lease back.
+        const { lease } = wired;
+        if (lease)
+            stopOnCancel = (0,cancellation/* onCancel */.Ao)(() => lease.abandon());
         const rotation = rotate(settings, wired.deps);
         // libsodium loads while the preflight's requests are in flight; a dry run never seals.
         if (!settings.dryRun)
@@ -29945,6 +29222,9 @@ async function run(options = {}) {
         failure = (0,error_message/* errorMessage */.g)(error);
         // Nothing was written (a failure after a write returns a report instead): say so to later steps.
         core.setOutput('rotated', 'false');
+    }
+    finally {
+        stopOnCancel?.();
     }
     await writeSummary({
         settings,
@@ -29993,7 +29273,7 @@ function withFirstListStarted(capgo) {
 /* harmony export */   df: () => (/* binding */ describePlan)
 /* harmony export */ });
 /* unused harmony export describeOrgAccess */
-/* harmony import */ var _github_targets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59);
+/* harmony import */ var _targets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8993);
 
 function describePlan(input) {
     const { settings, strategy, regenerateChoice, generation, previous, targets, variable } = input;
@@ -30015,7 +29295,7 @@ function describePlan(input) {
     }
     for (const target of targets) {
         const access = target.orgAccess ? `, ${describeOrgAccess(target.ref, target.orgAccess)}` : '';
-        lines.push(`write ${(0,_github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .describeTarget */ .ff)(target.ref)}: ${expectedWrite(target)}${access}`);
+        lines.push(`write ${(0,_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .describeTarget */ .ff)(target.ref)}: ${expectedWrite(target)}${access}`);
     }
     if (variable) {
         const id = strategy === 'regenerate' && regenerateChoice.ok ? String(regenerateChoice.id) : "the new key's id";
@@ -30795,144 +30075,121 @@ function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
 
 /***/ }),
 
-/***/ 5314:
+/***/ 8993:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DQ: () => (/* binding */ describeIncompleteWrite),
-/* harmony export */   RL: () => (/* binding */ judgeWrite),
-/* harmony export */   Um: () => (/* binding */ settleWrites)
+/* harmony export */   QR: () => (/* binding */ targetsOf),
+/* harmony export */   Tj: () => (/* binding */ permissionFor),
+/* harmony export */   ff: () => (/* binding */ describeTarget),
+/* harmony export */   rJ: () => (/* binding */ collection),
+/* harmony export */   s6: () => (/* binding */ notFoundSubject),
+/* harmony export */   tq: () => (/* binding */ managingKeyTarget)
 /* harmony export */ });
-/* unused harmony export CLOCK_TOLERANCE_MS */
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4808);
-/* harmony import */ var _github_targets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59);
-/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6587);
-
-
-
+/* unused harmony export targetLocation */
+/** Every target the settings ask for, repositories (or their environment) first, then the org. */
+function targetsOf(settings) {
+    const secret = settings.secretName;
+    const targets = [];
+    for (const { owner, repo } of settings.repositories) {
+        if (settings.environment !== undefined) {
+            targets.push({ kind: 'environment', type: 'actions', owner, repo, environment: settings.environment, secret });
+        }
+        else {
+            for (const type of settings.secretTypes)
+                targets.push({ kind: 'repository', type, owner, repo, secret });
+        }
+    }
+    if (settings.organization !== undefined) {
+        for (const type of settings.secretTypes) {
+            targets.push({
+                kind: 'organization',
+                type,
+                owner: settings.organization,
+                secret,
+                visibility: settings.orgVisibility,
+                selectedRepositories: settings.orgSelectedRepositories,
+            });
+        }
+    }
+    return targets;
+}
 /**
- * Judges a secret's metadata after a write whose answer was lost. The first proof is the secret as
- * preflight read it (`before`, from the same store, so no clock is involved): a secret that did not
- * exist and still does not, or whose updated_at has not moved since and was set well before the
- * write, was not written; one that appeared or moved since was (the lease keeps other writers out).
- * Only when that cannot tell (no preflight read, or a secret updated within a second of the write)
- * is updated_at compared with the time the write began, both in GitHub's clock (its Date header).
- * GitHub's timestamps have whole seconds: a change within the second the write began stays unknown.
+ * Where managing-key-secret is stored: an Actions secret of the workflow's repository, or of
+ * managing-key-environment there. Undefined without managing-key-secret or GITHUB_REPOSITORY.
  */
-function judgeWrite(secret, start, before) {
-    if (before !== undefined) {
-        if (before === null) {
-            return secret === null
-                ? { state: 'not-applied', reason: 'the secret still does not exist' }
-                : { state: 'applied', result: 'created' };
-        }
-        if (secret === null)
-            return { state: 'unknown', reason: 'the secret is gone, which this run did not do' };
-        const was = before.updatedAt ? Date.parse(before.updatedAt) : Number.NaN;
-        const now = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN;
-        if (!Number.isNaN(was) && !Number.isNaN(now)) {
-            if (now !== was)
-                return { state: 'applied', result: 'updated' };
-            // Unchanged: a write that landed would have moved it, unless it fell in the same second.
-            if (start === undefined || was + 1000 + CLOCK_TOLERANCE_MS <= start.earliest)
-                return {
-                    state: 'not-applied',
-                    reason: `the secret is still as preflight read it (updated at ${secret.updatedAt})`,
-                };
-        }
-    }
-    if (secret === null)
-        return { state: 'not-applied', reason: 'the secret does not exist' };
-    const updated = secret.updatedAt ? Date.parse(secret.updatedAt) : Number.NaN;
-    if (Number.isNaN(updated))
-        return { state: 'unknown', reason: "GitHub's answer has no updated_at" };
-    if (!start)
-        return { state: 'unknown', reason: 'GitHub sent no Date header to compare its updated_at with' };
-    if (updated >= start.latest) {
-        const created = secret.createdAt ? Date.parse(secret.createdAt) : Number.NaN;
-        return { state: 'applied', result: created >= start.latest ? 'created' : 'updated' };
-    }
-    // The change happened before updated + 1 s, and the write began after start.earliest. The store's
-    // timestamps and the Date header come from different machines: only a change well before the
-    // write (by more than any plausible disagreement between them) proves the write did not land.
-    if (updated + 1000 + CLOCK_TOLERANCE_MS <= start.earliest) {
-        return {
-            state: 'not-applied',
-            reason: `the secret was last updated at ${secret.updatedAt}, well before the write began`,
-        };
-    }
-    return {
-        state: 'unknown',
-        reason: `the secret was updated at ${secret.updatedAt}, too close to the write's start to tell`,
-    };
+function managingKeyTarget(settings) {
+    const home = settings.workflowRepository;
+    const secret = settings.managingKeySecret;
+    if (!home || !secret)
+        return undefined;
+    const { owner, repo } = home;
+    const environment = settings.managingKeyEnvironment;
+    return environment === undefined
+        ? { kind: 'repository', type: 'actions', owner, repo, secret }
+        : { kind: 'environment', type: 'actions', owner, repo, environment, secret };
 }
-/** How far GitHub's secret timestamps and its Date headers may disagree, for a proof of "not written". */
-const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
-/** Each write's outcome, proven: unknown outcomes are verified by a read (and only they are). */
-async function settleWrites(targets, writes, concurrency, log) {
-    const checks = await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .settleAll */ .j3)(targets, concurrency, async (target) => {
-        const write = writes[targets.indexOf(target)];
-        if (write.ok)
-            return { target, state: 'written', result: write.value, error: undefined };
-        const error = write.error;
-        const message = (0,_error_message_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .g)(error);
-        if (!(error instanceof _github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .WriteError */ .QM) || !error.outcomeUnknown)
-            return { target, state: 'not-written', result: undefined, error: message };
-        let check;
-        try {
-            check = await target.verifyWrite(error.startedAt);
-        }
-        catch (readError) {
-            check = {
-                state: 'unknown',
-                reason: `reading it back failed too (${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .g)(readError)})`,
-            };
-        }
-        const where = (0,_github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .describeTarget */ .ff)(target.ref);
-        if (check.state === 'applied') {
-            log.info(`${where}: the write's answer was lost, but the secret changed after it began: written.`);
-            return { target, state: 'written', result: check.result, error: undefined };
-        }
-        if (check.state === 'not-applied')
+function describeTarget(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `${ref.owner}/${ref.repo} (repository ${ref.type} secret ${ref.secret})`;
+        case 'environment':
+            return `${ref.owner}/${ref.repo} environment '${ref.environment}' (environment secret ${ref.secret})`;
+        case 'organization':
+            return `organization ${ref.owner} (organization ${ref.type} secret ${ref.secret})`;
+    }
+}
+/** Where the target lives, for the summary's first column. */
+function targetLocation(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `${ref.owner}/${ref.repo}`;
+        case 'environment':
+            return `${ref.owner}/${ref.repo} → ${ref.environment}`;
+        case 'organization':
+            return ref.owner;
+    }
+}
+/** The secrets collection of a target as an Octokit route prefix and its parameters. */
+function collection(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return { route: `/repos/{owner}/{repo}/${ref.type}/secrets`, params: { owner: ref.owner, repo: ref.repo } };
+        case 'environment':
+            // Octokit URL-encodes {environment_name}, so names with spaces or slashes are safe.
             return {
-                target,
-                state: 'not-written',
-                result: undefined,
-                error: `${message} (verified not written: ${check.reason})`,
+                route: '/repos/{owner}/{repo}/environments/{environment_name}/secrets',
+                params: { owner: ref.owner, repo: ref.repo, environment_name: ref.environment },
             };
-        return {
-            target,
-            state: 'unknown',
-            result: undefined,
-            error: `${message} Whether it was written is unknown: ${check.reason}.`,
-        };
-    });
-    return checks.map((c) => c.ok
-        ? c.value
-        : { target: targets[checks.indexOf(c)], state: 'unknown', result: undefined, error: String(c.error) });
+        case 'organization':
+            return { route: `/orgs/{org}/${ref.type}/secrets`, params: { org: ref.owner } };
+    }
 }
-/** The failure of a run whose targets do not all hold the new key: who holds what, and what stays alive. */
-function describeIncompleteWrite(strategy, key, settled, previous) {
-    const oldIds = previous.replaced.map((k) => k.id);
-    const stale = strategy === 'regenerate'
-        ? `the old value of key ${key.id}, which no longer works`
-        : oldIds.length > 0
-            ? `its previous value (previous key ${oldIds.join(' or ')})`
-            : 'its previous value';
-    const holds = (s) => s.state === 'written'
-        ? `${s.result}, holds new key ${key.id}`
-        : s.state === 'unknown'
-            ? `outcome unknown, holds new key ${key.id} or ${stale}`
-            : `failed, holds ${stale}`;
-    const written = settled.filter((s) => s.state === 'written').length;
-    const unknown = settled.filter((s) => s.state === 'unknown').length;
-    const head = unknown > 0
-        ? `${unknown} of ${settled.length} target(s) may or may not hold the new key: their writes' answers were lost and reading them back did not settle it.`
-        : `Only ${written} of ${settled.length} targets were written.`;
-    const kept = strategy === 'create' ? ' Both the new and the previous keys were left alive.' : '';
-    return (`${head}${kept} Fix the cause and run again to bring every target to one key.\n` +
-        `${settled.map((s) => `  - ${(0,_github_targets_js__WEBPACK_IMPORTED_MODULE_0__/* .describeTarget */ .ff)(s.target.ref)}: ${holds(s)}`).join('\n')}\n` +
-        settled.flatMap((s) => (s.error ? [s.error] : [])).join('\n'));
+/** The permission a fine-grained token or GitHub App needs, and the classic PAT scope. */
+function permissionFor(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return ref.type === 'actions'
+                ? 'the repository permission "Secrets: Read and write" (classic PAT: repo)'
+                : 'the repository permission "Dependabot secrets: Read and write" (classic PAT: repo)';
+        case 'environment':
+            return 'the repository permissions "Environments: Read and write" and "Secrets: Read and write" (classic PAT: repo)';
+        case 'organization':
+            return ref.type === 'actions'
+                ? 'the organization permission "Secrets: Read and write" (classic PAT: admin:org)'
+                : 'the organization permission "Dependabot secrets: Read and write" (classic PAT: admin:org)';
+    }
+}
+/** What a 404 on the target's collection means, for explainGitHubError. */
+function notFoundSubject(ref) {
+    switch (ref.kind) {
+        case 'repository':
+            return `repository ${ref.owner}/${ref.repo}`;
+        case 'environment':
+            return `environment '${ref.environment}' of ${ref.owner}/${ref.repo} (create it under Settings → Environments) or the repository`;
+        case 'organization':
+            return `organization ${ref.owner}`;
+    }
 }
 
 

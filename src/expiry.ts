@@ -25,6 +25,37 @@ export function expiryProblem(
   return at < now.getTime() + minimumLifetime ? 'too-soon' : undefined
 }
 
+/**
+ * The two clocks a key's expiry meets: the runner's, and Capgo's (the Date of its answers; Capgo's
+ * database stamps and checks expires_at). Either may be wrong, say a front end with a broken clock,
+ * so a new expiry counts from the earlier of the two (no key outlives expires-in-days by either
+ * clock) and a key is judged at the later (a key dead, or dying, by either clock is).
+ */
+export interface ExpiryClock {
+  issueFrom(): Date
+  judgeAt(): Date
+  /** Capgo's clock minus the runner's; 0 until Capgo answered. */
+  skewMs(): number
+}
+
+/** A disagreement between the clocks past which a failure names it as the cause. */
+export const CLOCK_SKEW_WORTH_NAMING_MS = 60 * 60 * 1000
+
+export function expiryClock(runner: () => Date, capgo: () => Date | undefined): ExpiryClock {
+  const both = (): [number, number] => {
+    const own = runner().getTime()
+    return [own, capgo()?.getTime() ?? own]
+  }
+  return {
+    issueFrom: () => new Date(Math.min(...both())),
+    judgeAt: () => new Date(Math.max(...both())),
+    skewMs: () => {
+      const [own, theirs] = both()
+      return theirs - own
+    },
+  }
+}
+
 /** expires-in-days as the expires_at to send, or undefined for a key that does not expire. */
 export function newExpiry(expiresInDays: number | undefined, now: Date): string | undefined {
   return expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS).toISOString() : undefined

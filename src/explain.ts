@@ -1,4 +1,5 @@
 import type { IssuedKey } from './capgo-client.js'
+import { CLOCK_SKEW_WORTH_NAMING_MS } from './expiry.js'
 import type { SettledTarget } from './write-verification.js'
 import { describeIncompleteWrite } from './write-verification.js'
 import type { PreviousKeys } from './previous-keys.js'
@@ -134,9 +135,18 @@ export function expiryNotConfirmed(id: number): string {
 }
 
 /** Capgo answered with a key that is dead or dies before the next run: it was never written. */
-export function deadOnArrival(issued: Issued, problem: 'expired' | 'too-soon', withdrawal: Withdrawal): string {
+export function deadOnArrival(
+  issued: Issued,
+  problem: 'expired' | 'too-soon',
+  withdrawal: Withdrawal,
+  clockSkewMs = 0,
+): string {
   const when = problem === 'expired' ? 'already expired' : 'expires before a next run could replace it'
-  const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. Set expires-in-days.`
+  const cause =
+    Math.abs(clockSkewMs) > CLOCK_SKEW_WORTH_NAMING_MS
+      ? `Capgo's clock (the Date of its answers) is ${clockSkew(clockSkewMs)} the runner's, and a key is judged by the later of the two: check the clock of the server at capgo-api-url, or of a proxy in front of it.`
+      : 'Set expires-in-days.'
+  const head = `Capgo answered with key ${issued.key.id}, which ${when} (expires_at ${issued.key.expiresAt}): it was not written to any target. ${cause}`
   switch (withdrawal.kind) {
     case 'regenerated':
       return `${head} The key was regenerated, so the value the targets hold no longer works: run again with expires-in-days set.`
@@ -238,4 +248,10 @@ export function regeneratedAgain(found: RegeneratedAgain): string {
 
 export function regenerateCheckFailed(id: number, error: string): string {
   return `Could not check that key ${id} was not regenerated again by another run (${error}).`
+}
+
+function clockSkew(ms: number): string {
+  const hours = Math.abs(ms) / 3_600_000
+  const amount = hours >= 48 ? `${Math.round(hours / 24)} days` : `${Math.round(hours)} hours`
+  return `${amount} ${ms > 0 ? 'ahead of' : 'behind'}`
 }

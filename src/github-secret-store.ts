@@ -138,7 +138,7 @@ export class GitHubSecretStore implements SecretStore {
     const orgAccess =
       ref.kind === 'organization' ? await this.orgAccess(ref, route, params, metadata ?? null, context) : undefined
     const existing = metadata === undefined ? undefined : existingOf(metadata)
-    if (!isPublicKey(publicKey)) throw new Error(`${context.doing}: GitHub's answer has no key and key_id`)
+    if (!isPublicKey(publicKey)) throw new Error(`${context.doing}: GitHub's answer has no key and key_id.`)
     const { key, key_id } = publicKey
     const writeContext = { ...context, doing: `writing ${describeTarget(ref)}` }
     return {

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { exitCleanlyOnCancel } from './cancellation.js'
 import { run } from './main.js'
 
 // The runner starts the action as `node dist/index.js`. Anything that imports the bundle instead
@@ -17,4 +18,7 @@ function isEntryModule(): boolean {
   }
 }
 
-if (isEntryModule()) await run()
+if (isEntryModule()) {
+  exitCleanlyOnCancel()
+  await run()
+}

@@ -10,7 +10,7 @@ import {
   regenerateKeepsDeadExpiry,
   regenerateOutcomeUnknown,
 } from './explain.js'
-import { expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
+import { type ExpiryClock, expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
 import type { Preflight } from './preflight.js'
 import { PreflightError } from './preflight-error.js'
 import { excessRights, type RegenerateChoice } from './previous-keys.js'
@@ -30,6 +30,8 @@ export type IssueResult =
       readonly issued: Issued
       readonly problem: 'expired' | 'too-soon'
       readonly withdrawal: Withdrawal
+      /** Capgo's clock minus the runner's when it answered: a wrong clock may be the cause. */
+      readonly clockSkewMs: number
     }
 
 /** Taking back a key that must not stay: a created key is deleted; a regenerate cannot be undone. */
@@ -50,18 +52,19 @@ export async function issueKey(
   settings: Settings,
   deps: RotationDeps,
   found: Pick<Preflight, 'listing' | 'regenerateChoice' | 'expectRegenerate'>,
-  capgoNow: () => Date,
+  clock: ExpiryClock,
 ): Promise<IssueResult> {
-  const expiresAt = newExpiry(settings.expiresInDays, capgoNow())
-  const issued = await createOrRegenerate(settings, deps, found, expiresAt, capgoNow)
+  const expiresAt = newExpiry(settings.expiresInDays, clock.issueFrom())
+  const issued = await createOrRegenerate(settings, deps, found, expiresAt, clock)
   deps.log.info(
     `${issued.strategy === 'create' ? 'Created' : 'Regenerated'} Capgo key ${issued.key.id} ('${issued.key.name}').`,
   )
   if (expiresAt && !issued.key.expiresAt) deps.log.warning(expiryNotConfirmed(issued.key.id))
   // Whatever preflight saw, what Capgo answered decides: a dead (or dying) key is never written.
-  const problem = expiryProblem(issued.key.expiresAt, capgoNow(), minimumLifetimeMs(settings.rotateAfterDays))
+  const problem = expiryProblem(issued.key.expiresAt, clock.judgeAt(), minimumLifetimeMs(settings.rotateAfterDays))
   if (!problem) return { kind: 'issued', issued }
-  return { kind: 'dead-on-arrival', issued, problem, withdrawal: await withdrawKey(issued, deps.capgo) }
+  const withdrawal = await withdrawKey(issued, deps.capgo)
+  return { kind: 'dead-on-arrival', issued, problem, withdrawal, clockSkewMs: clock.skewMs() }
 }
 
 async function createOrRegenerate(
@@ -69,7 +72,7 @@ async function createOrRegenerate(
   deps: RotationDeps,
   found: Pick<Preflight, 'listing' | 'regenerateChoice' | 'expectRegenerate'>,
   expiresAt: string | undefined,
-  now: () => Date,
+  clock: ExpiryClock,
 ): Promise<Issued> {
   const { regenerateChoice } = found
   if (found.expectRegenerate) return regenerate(settings, deps, regenerateChoice, expiresAt)
@@ -86,7 +89,7 @@ async function createOrRegenerate(
     if (error instanceof CapgoError && error.code === 'cannot_create_apikey') {
       if (settings.strategy !== 'auto') throw new Error(createRefused(settings.keyName))
       deps.log.notice(CREATE_REFUSED_REGENERATING)
-      checkRegenerable(regenerateChoice, settings, now(), deps.log)
+      checkRegenerable(regenerateChoice, settings, clock.judgeAt(), deps.log)
       return regenerate(settings, deps, regenerateChoice, expiresAt)
     }
     if (error instanceof CapgoError && error.outcomeUnknown) {

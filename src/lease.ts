@@ -49,6 +49,7 @@ export class GitHubLease implements Lease {
   readonly name: string
   private readonly holder: string
   private state: 'free' | 'held' | 'unguarded' | 'released' = 'free'
+  private taking: Promise<void> | undefined
   private acquiredAt = 0
   private releasing: Promise<void> | undefined
 
@@ -77,7 +78,21 @@ export class GitHubLease implements Lease {
     }
   }
 
-  async acquire(): Promise<void> {
+  acquire(): Promise<void> {
+    this.taking = this.take()
+    return this.taking
+  }
+
+  /**
+   * For a cancelled run (cancellation.ts): gives the lease back, also when taking it is still in
+   * flight, since its POST may have landed.
+   */
+  async abandon(): Promise<void> {
+    await this.taking?.catch(() => undefined)
+    await this.release()
+  }
+
+  private async take(): Promise<void> {
     const value = JSON.stringify({
       holder: this.holder,
       run: this.run,

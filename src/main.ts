@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { onCancel } from './cancellation.js'
 import { localActionProblem } from './local-action-guard.js'
 import { createLogger, type ActionLogger } from './logger.js'
 import type { CapgoApi, KeyListing } from './capgo-client.js'
@@ -36,6 +37,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let report: RotationReport | undefined
   let renewal: ManagingKeyRenewal | undefined
   let failure: string | undefined
+  let stopOnCancel: (() => void) | undefined
   try {
     settings = readSettings()
     const tuning = readTuning()
@@ -83,6 +85,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
       : undefined
     const wired = wireRotation({ settings, capgo, capgoAs, octokit, log, runId })
     renewal = wired.renewal
+    // Cancelled (index.ts catches the runner's signals), the run still gives its lease back.
+    const { lease } = wired
+    if (lease) stopOnCancel = onCancel(() => lease.abandon())
     const rotation = rotate(settings, wired.deps)
     // libsodium loads while the preflight's requests are in flight; a dry run never seals.
     if (!settings.dryRun) initSodium().catch(() => undefined)
@@ -93,6 +98,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     failure = errorMessage(error)
     // Nothing was written (a failure after a write returns a report instead): say so to later steps.
     core.setOutput('rotated', 'false')
+  } finally {
+    stopOnCancel?.()
   }
   await writeSummary({
     settings,

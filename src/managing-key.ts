@@ -1,5 +1,5 @@
 import { CapgoError, type CapgoApi, type CapgoKey, type IssuedKey, type KeyListing } from './capgo-client.js'
-import { expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
+import { expiryClock, type ExpiryClock, expiryProblem, minimumLifetimeMs, newExpiry } from './expiry.js'
 import type { ExistingSecret, PreparedTarget, SecretStore } from './github-secret-store.js'
 import { CAPGO_KEYS_PAGE, leastRecentlyRegeneratedFirst } from './previous-keys.js'
 import type { FollowUpStep, Logger } from './rotation.js'
@@ -79,12 +79,11 @@ export class ManagingKeyRenewal implements FollowUpStep {
   /** managing-key-secret, prepared in preflight: its public key and its metadata. */
   private target: PreparedTarget | undefined
   private readonly where: string
-  private readonly now: () => Date
+  private readonly clock: ExpiryClock
 
   constructor(private readonly deps: ManagingKeyDeps) {
-    // Expiry is judged by Capgo's clock once it has answered (see rotation.ts).
-    const runner = deps.now ?? (() => new Date())
-    this.now = () => deps.capgo.now?.() ?? runner()
+    // Expiry meets two clocks, the runner's and Capgo's (expiry.ts).
+    this.clock = expiryClock(deps.now ?? (() => new Date()), () => deps.capgo.now?.())
     this.where = managingSecretWhere(deps.secret)
     this.outcome = {
       status: 'not-run',
@@ -134,7 +133,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
     }
     if (settings.expiresInDays === undefined) {
       for (const key of pair) {
-        if (expiryProblem(key.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays))) {
+        if (expiryProblem(key.expiresAt, this.clock.judgeAt(), minimumLifetimeMs(settings.rotateAfterDays))) {
           problems.push(
             `managing key ${key.id} expires at ${key.expiresAt}, before a next run could renew it again, and a regenerate keeps its ` +
               'expiry: set expires-in-days (1 to 365) to give the renewed managing key a new expiry.',
@@ -180,7 +179,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
     const { capgo, settings, log } = this.deps
     const { self } = step
     const kept = `capgo-api-key (key ${self.id}) still works and ${this.where} is unchanged; the next run tries again.`
-    const expiresAt = newExpiry(settings.expiresInDays, this.now())
+    const expiresAt = newExpiry(settings.expiresInDays, this.clock.issueFrom())
     // The secret just before the write is read while Capgo creates the key: no extra round trip.
     const [before, created] = await Promise.all([
       this.rereadQuietly(),
@@ -208,7 +207,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
     log.info(`Created Capgo key ${fresh.id} to succeed managing key ${self.id}.`)
     const undo = async (why: string): Promise<string> => `${why} ${await this.deleteQuietly(capgo, fresh.id)} ${kept}`
 
-    const dead = expiryProblem(fresh.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays))
+    const dead = expiryProblem(fresh.expiresAt, this.clock.judgeAt(), minimumLifetimeMs(settings.rotateAfterDays))
     if (dead)
       return undo(
         `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored.`,
@@ -254,7 +253,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
   private async renewCurrent(step: Extract<Plan, { generation: 'current' }>): Promise<string | undefined> {
     const { capgo, settings, log } = this.deps
     const kept = `${this.where} still holds capgo-api-key, which stays valid; the next run tries again.`
-    const expiresAt = newExpiry(settings.expiresInDays, this.now())
+    const expiresAt = newExpiry(settings.expiresInDays, this.clock.issueFrom())
     // The one regenerated longest ago is most likely the other; Capgo's 401 on itself settles it.
     const [first, second] = [...step.pair].sort(leastRecentlyRegeneratedFirst) as [CapgoKey, CapgoKey]
     const regenerate = async (): Promise<IssuedKey> => {
@@ -287,7 +286,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
     }
     const fresh = issued.key
     log.info(`Regenerated managing key ${fresh.id}.`)
-    const dead = expiryProblem(fresh.expiresAt, this.now(), minimumLifetimeMs(settings.rotateAfterDays))
+    const dead = expiryProblem(fresh.expiresAt, this.clock.judgeAt(), minimumLifetimeMs(settings.rotateAfterDays))
     if (dead) {
       return `Capgo answered with managing key ${fresh.id}, which ${dead === 'expired' ? 'is already expired' : 'expires before the next run'} (expires_at ${fresh.expiresAt}); it was not stored: set expires-in-days. ${kept}`
     }

@@ -1,6 +1,7 @@
 import type { KeyListing } from './capgo-client.js'
 import { settle, settleAll } from './concurrency.js'
 import { errorMessage } from './error-message.js'
+import type { ExpiryClock } from './expiry.js'
 import { variableNotAnId, writeCheckLeftBehind } from './explain.js'
 import { WRITE_CHECK_PREFIX, type PreparedTarget } from './github-secret-store.js'
 import { targetsOf } from './targets.js'
@@ -41,7 +42,7 @@ export async function preflight(
   settings: Settings,
   deps: RotationDeps,
   concurrency: number,
-  capgoNow: () => Date,
+  clock: ExpiryClock,
 ): Promise<Preflight> {
   const { log } = deps
   const { listing, targets, variableValue } = await readEverything(settings, deps, concurrency)
@@ -64,7 +65,7 @@ export async function preflight(
   })
   const expectRegenerate = expectsRegenerate(settings, listing)
   // Expected to regenerate: check now that it can. Else Capgo's answer to the create decides.
-  if (expectRegenerate) checkRegenerable(regenerateChoice, settings, capgoNow(), log)
+  if (expectRegenerate) checkRegenerable(regenerateChoice, settings, clock.judgeAt(), log)
   return { listing, targets, variableValue, explicit, previous, regenerateChoice, expectRegenerate }
 }
 

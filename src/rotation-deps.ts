@@ -16,6 +16,8 @@ export interface WiredRotation {
   readonly deps: RotationDeps
   /** Present with managing-key-secret: its outcome feeds the outputs and the summary. */
   readonly renewal: ManagingKeyRenewal | undefined
+  /** deps.lease, for what only the run's owner does with it: give it back on cancel. */
+  readonly lease: GitHubLease | undefined
 }
 
 export function wireRotation(input: {
@@ -45,5 +47,5 @@ export function wireRotation(input: {
     : undefined
   if (!lease && !settings.dryRun)
     log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')
-  return { deps: { capgo, store, variable, lease, log, followUp: renewal }, renewal }
+  return { deps: { capgo, store, variable, lease, log, followUp: renewal }, renewal, lease }
 }

@@ -106,7 +106,7 @@ export function deadKeyReport(
 ): RotationReport {
   const report = issuedReport(settings, found, dead.issued)
   report.newKey = undefined
-  report.failure = explain.deadOnArrival(dead.issued, dead.problem, dead.withdrawal)
+  report.failure = explain.deadOnArrival(dead.issued, dead.problem, dead.withdrawal, dead.clockSkewMs)
   return report
 }
 

@@ -1,5 +1,6 @@
 import { READ_CONCURRENCY, WRITE_CONCURRENCY } from './concurrency.js'
 import { planDryRun } from './dry-run.js'
+import { expiryClock } from './expiry.js'
 import { dueAnyway, notDue } from './explain.js'
 import { issueKey } from './issue-key.js'
 import { decideDue } from './not-due.js'
@@ -34,12 +35,12 @@ export async function rotate(settings: Settings, deps: RotationDeps): Promise<Ro
 async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise<RotationReport> {
   const { log, capgo, lease, followUp } = deps
   const now = deps.now ?? (() => new Date())
-  // Expiry is Capgo's to judge: by its clock (the Date of its answers), the runner's only until it answered.
-  const capgoNow = () => capgo.now?.() ?? now()
+  // Expiry meets two clocks, the runner's and Capgo's (the Date of its answers): expiry.ts.
+  const clock = expiryClock(now, () => capgo.now?.())
   const writeConcurrency = deps.writeConcurrency ?? WRITE_CONCURRENCY
   const { keyName, keepPrevious, dryRun, rotateAfterDays } = settings
 
-  const found = await preflight(settings, deps, deps.readConcurrency ?? READ_CONCURRENCY, capgoNow)
+  const found = await preflight(settings, deps, deps.readConcurrency ?? READ_CONCURRENCY, clock)
   const due = decideDue({ ...found, keyName, keepPrevious, rotateAfterDays, now: now() })
   if (!due.due) {
     log.info(notDue(rotateAfterDays!, due.nextDueAt))
@@ -59,7 +60,7 @@ async function rotateUnderLease(settings: Settings, deps: RotationDeps): Promise
 
   // The throwaway secrets go while the key is issued: one round trip, not two.
   const removing = writeCheck?.remove()
-  const issue = await issueKey(settings, deps, found, capgoNow).finally(() => removing)
+  const issue = await issueKey(settings, deps, found, clock).finally(() => removing)
   if (issue.kind === 'dead-on-arrival') return assemble.deadKeyReport(settings, found, issue)
   const { issued } = issue
   const writes = await writeTargets(found.targets, issued, deps, writeConcurrency, now)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DAY_MS, expiryProblem, minimumLifetimeMs, newExpiry } from '../src/expiry.js'
+import { DAY_MS, expiryClock, expiryProblem, minimumLifetimeMs, newExpiry } from '../src/expiry.js'
 
 const NOW = new Date('2026-11-28T12:00:00.000Z')
 const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs).toISOString()
@@ -25,5 +25,32 @@ describe('expiry', () => {
   it('turns expires-in-days into expires_at', () => {
     expect(newExpiry(undefined, NOW)).toBeUndefined()
     expect(newExpiry(30, NOW)).toBe('2026-12-28T12:00:00.000Z')
+  })
+
+  // Either clock may be wrong (a front end with a broken Date): a new expiry never outlives
+  // expires-in-days by either, and a key dead by either is dead.
+  it.each([
+    ['Capgo has not answered yet', undefined, 0, 0],
+    ['Capgo 3 days ahead', 3 * DAY_MS, 0, 3 * DAY_MS],
+    ['Capgo 2 hours behind', -2 * 3600_000, -2 * 3600_000, 0],
+    [
+      'Capgo in 2100',
+      Date.parse('2100-01-01T00:00:00Z') - NOW.getTime(),
+      0,
+      Date.parse('2100-01-01T00:00:00Z') - NOW.getTime(),
+    ],
+  ])('with %s, issues from the earlier clock and judges at the later', (_, capgoOffset, issueOffset, judgeOffset) => {
+    const clock = expiryClock(
+      () => NOW,
+      () => (capgoOffset === undefined ? undefined : new Date(NOW.getTime() + capgoOffset)),
+    )
+    expect(clock.issueFrom().toISOString()).toBe(at(issueOffset))
+    expect(clock.judgeAt().toISOString()).toBe(at(judgeOffset))
+    // The key expires-in-days 30 yields from this clock never lives past 30 days by the runner's clock...
+    const expires = newExpiry(30, clock.issueFrom())!
+    expect(Date.parse(expires)).toBeLessThanOrEqual(NOW.getTime() + 30 * DAY_MS)
+    // ...and one that is dead by Capgo's clock is judged dead.
+    if (capgoOffset !== undefined && capgoOffset > 30 * DAY_MS)
+      expect(expiryProblem(expires, clock.judgeAt(), DAY_MS)).toBe('expired')
   })
 })

@@ -99,6 +99,18 @@ describe('a key issued dead, by what became of it', () => {
   })
 })
 
+it.each([
+  [75 * 365 * 86_400_000, "Capgo's clock (the Date of its answers) is 27375 days ahead of the runner's"],
+  [-3 * 3_600_000, "Capgo's clock (the Date of its answers) is 3 hours behind the runner's"],
+])('a key dead on arrival with the clocks %d ms apart names the clocks, not expires-in-days', (skew, cause) => {
+  const text = explain.deadOnArrival(created, 'expired', { kind: 'deleted' }, skew)
+  expect(text).toContain(cause)
+  expect(text).toContain('check the clock of the server at capgo-api-url')
+  expect(text).not.toContain('Set expires-in-days')
+  // Within an hour, the clocks are not the story.
+  expect(explain.deadOnArrival(created, 'expired', { kind: 'deleted' }, 59 * 60_000)).toContain('Set expires-in-days.')
+})
+
 describe('no target written, by what became of the key', () => {
   it.each([
     [

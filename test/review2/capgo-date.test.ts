@@ -14,11 +14,10 @@ const NAME = 'github-actions:octo/app:CAPGO_TOKEN'
 const DAY = 86_400_000
 
 describe('Capgo answers with a Date far in the future', () => {
-  // fix pending: src/rotation.ts, rotate(): compute the new expires_at from the EARLIER of the
-  // runner's clock and capgoNow() (newExpiry(settings.expiresInDays, earliest)), and judge
-  // deadOnArrival and checkRegenerable against the LATER of the two; a Date that disagrees by
-  // years then fails the run (key deleted again) instead of issuing a key that outlives its term.
-  it.fails('expires-in-days: 30 never yields a key that lives for decades', async () => {
+  // Fixed: a new expires_at counts from the earlier of the runner's clock and Capgo's, and a key is
+  // judged at the later (src/expiry.ts, expiryClock): here the key, dead by Capgo's Date, is
+  // deleted again and the run fails saying why.
+  it('expires-in-days: 30 never yields a key that lives for decades', async () => {
     const box = await sandbox('classic')
     const proxy = await startProxy(box.capgo.baseUrl)
     try {
@@ -35,11 +34,13 @@ describe('Capgo answers with a Date far in the future', () => {
       const tooLong = [...box.capgo.keys.values()].filter(
         (k) => k.expires_at !== null && Date.parse(k.expires_at) > Date.now() + 31 * DAY,
       )
-      console.log(
-        result.exitCode,
-        result.error,
-        tooLong.map((k) => k.expires_at),
-      )
+      // The key, dead by Capgo's Date, is deleted again; the secret keeps the previous, live key.
+      expect(result.exitCode).toBe(1)
+      expect(result.error).toContain("Capgo's clock (the Date of its answers) is")
+      expect(result.error).toContain('The new key was deleted again; the previous key is untouched.')
+      expect(box.github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')).toBe(previous.key)
+      expect(box.capgo.isAlive(previous.key)).toBe(true)
+      expect(box.capgo.named(NAME)).toHaveLength(1)
       expect(tooLong.map((k) => `key ${k.id} expires ${k.expires_at}`)).toEqual([])
     } finally {
       await proxy.close()
