@@ -83,7 +83,15 @@ export function explainGitHubError(context: GitHubErrorContext, error: unknown):
       return `${head}. The token's GitHub API rate limit is used up${when}: run again after that.`
     }
     if (/secondary rate limit/i.test(message) || error.status === 429) {
-      return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again in a few minutes, or write fewer targets per run.`
+      // retry-after is seconds (GitHub's secondary limits); the time is said when it is a sane one.
+      const wait = Number(headers['retry-after'])
+      const date = Date.parse(String(dateOf(error)))
+      const from = Number.isNaN(date) ? Date.now() : date
+      const when =
+        Number.isFinite(wait) && wait > 0 && wait <= 86_400
+          ? `after ${new Date(from + wait * 1000).toISOString()} (GitHub asked for ${wait} s)`
+          : 'in a few minutes'
+      return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again ${when}, or write fewer targets per run.`
     }
   }
   switch (error.status) {
