@@ -3,7 +3,7 @@ import { readCredentials } from './settings/credentials.js'
 import { defaultKeyName, type KeyMode, readKeyKind, readKeyScope, type Strategy } from './settings/key-spec.js'
 import { readLifecycle } from './settings/lifecycle.js'
 import { readManagingKey, sharedSecretProblems } from './settings/managing-key.js'
-import { parseWholeNumber, parseWorkflowRepository, type RepositoryRef } from './settings/parse.js'
+import { parseWorkflowRepository, type RepositoryRef } from './settings/parse.js'
 import { SettingsError } from './settings/settings-error.js'
 import { readTargets, type OrgVisibility, type SecretType } from './settings/targets.js'
 
@@ -15,6 +15,7 @@ export { KEY_MODES, STRATEGIES, type KeyMode, type Strategy } from './settings/k
 export { parseList, RESERVED_PREFIX, type RepositoryRef } from './settings/parse.js'
 export { SettingsError } from './settings/settings-error.js'
 export { ORG_VISIBILITIES, SECRET_TYPES, type OrgVisibility, type SecretType } from './settings/targets.js'
+export { readTuning, type Tuning } from './settings/tuning.js'
 
 export interface Settings {
   readonly capgoApiKey: string
@@ -128,26 +129,4 @@ function expiryProblems(expiresInDays: number | undefined, rotateAfterDays: numb
     `expires-in-days: ${expiresInDays} is not longer than rotate-after-days: ${rotateAfterDays}, so the key would expire before ` +
       `the run that replaces it: set expires-in-days to at least ${rotateAfterDays + 1}, or lower rotate-after-days`,
   ]
-}
-
-/** Knobs from the environment rather than inputs: for slow self-hosted Capgo, tests and benchmarks. */
-export interface Tuning {
-  /** Timeout of each request attempt, to Capgo and to GitHub. */
-  readonly timeoutMs: number
-  /** First backoff delay of the retries (Capgo's loop, and plugin-retry's 1, 4, 9 × base). */
-  readonly retryBaseMs: number
-}
-
-export function readTuning(env: NodeJS.ProcessEnv = process.env): Tuning {
-  const problems: string[] = []
-  const number = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name]?.trim() ?? ''
-    return parseWholeNumber(name, raw, min, max, problems) ?? fallback
-  }
-  const tuning = {
-    timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 20_000, 100, 600_000),
-    retryBaseMs: number('CAPGO_ROTATION_RETRY_BASE_MS', 1000, 1, 60_000),
-  }
-  if (problems.length > 0) throw new SettingsError(problems)
-  return tuning
 }

@@ -8,7 +8,13 @@ import { rotate, type Logger, type RotationReport } from '../src/rotation.js'
 import { readSettings } from '../src/settings.js'
 import { FakeCapgo, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { fakeInputs, runAgainst } from './support/run-action.js'
+import {
+  credentialsOf,
+  expectLeaseReleased,
+  fakeInputs,
+  NO_CAPGO_RETRY_WAITS,
+  runAction,
+} from './support/run-action.js'
 
 // Two runs of one rotation at once (a schedule and a manual run, no concurrency group): rotate()
 // twice over the same fakes, each with its own clients and lease, interleaved by latency. Whatever
@@ -194,7 +200,13 @@ describe('the lease', () => {
     previousRotation()
     capgo.latencyMs = 0
     github.latencyMs = 0
-    const run = await runAgainst(capgo, github)
+    const run = await runAction({
+      repository: 'octo/app',
+      inputs: fakeInputs(capgo, github),
+      tuning: NO_CAPGO_RETRY_WAITS,
+      mustNotLeak: credentialsOf(capgo, github),
+      afterRun: () => expectLeaseReleased(github),
+    })
     expect(run.failed).toBe(false)
     const post = github.leaseRequests().find((r) => r.method === 'POST')!
     expect((post.body as { name: string }).name).toBe(leaseName(NAME))
