@@ -49,8 +49,10 @@ export async function runInProcess(
   }) as typeof process.stdout.write
   try {
     await run({
-      capgoRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10, sleep: async () => undefined },
-      githubRetries: 0,
+      tuning: {
+        capgoRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10, sleep: async () => undefined },
+        githubRetries: 0,
+      },
     })
   } finally {
     process.stdout.write = write

@@ -5,19 +5,16 @@ import { createLogger, type ActionLogger } from './logger.js'
 import type { CapgoApi, KeyListing } from './capgo-client.js'
 import type { ManagingKeyRenewal } from './managing-key.js'
 import { setOutputs, writeSummary } from './report.js'
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js'
 import type { RotationReport } from './rotation.js'
 import { CollectingLogger } from './run-log.js'
 import { initSodium } from './sealing.js'
 import { registerSecret } from './secrets.js'
-import { readSettings, readTuning, type Settings } from './settings.js'
+import { readSettings, readTuning, type Settings, type Tuning } from './settings.js'
 import { errorMessage } from './error-message.js'
 
-/** Knobs for tests; a workflow run uses the defaults. */
 export interface RunOptions {
-  readonly capgoRetry?: RetryPolicy
-  readonly timeoutMs?: number
-  readonly githubRetries?: number
+  /** Overrides what readTuning() reads from the environment: tests and the bench set the same knobs. */
+  readonly tuning?: Partial<Tuning>
   /** Every log line goes through it; one around @actions/core by default. */
   readonly log?: ActionLogger
 }
@@ -40,8 +37,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let stopOnCancel: (() => void) | undefined
   try {
     settings = readSettings()
-    const tuning = readTuning()
-    const timeoutMs = options.timeoutMs ?? tuning.timeoutMs
+    const tuning: Tuning = { ...readTuning(), ...options.tuning }
+    const { timeoutMs } = tuning
     // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
     // starts with @actions/core and the settings alone. The Capgo client comes first, so that the
     // preflight's key list leaves while the GitHub client (Octokit) is still being loaded.
@@ -54,7 +51,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         fetch: proxyAwareFetch(capgoApiUrl),
         timeoutMs,
         retry: {
-          ...(options.capgoRetry ?? { ...DEFAULT_RETRY_POLICY, baseDelayMs: tuning.retryBaseMs }),
+          ...tuning.capgoRetry,
           // The error's message already starts with "Capgo:".
           onRetry: (attempt, delayMs, error) =>
             log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
@@ -76,8 +73,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
       token: settings.githubToken,
       baseUrl: settings.githubApiUrl,
       timeoutMs,
-      retries: options.githubRetries,
-      retryBaseMs: tuning.retryBaseMs,
+      retries: tuning.githubRetries,
+      retryBaseMs: tuning.githubRetryBaseMs,
       log,
     })
     const runId = process.env.GITHUB_RUN_ID

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import nock from 'nock'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCapgo } from './support/fake-capgo.js'
-import { runAction } from './support/run-action.js'
+import { NO_CAPGO_RETRY_WAITS, runAction } from './support/run-action.js'
 
 // A github-api-url that does not lead to GitHub's API must be named as the thing to check, not
 // blamed on the token or on GitHub's availability. Real loopback servers, real Octokit errors.
@@ -47,15 +47,17 @@ async function closedPort(): Promise<string> {
 }
 
 function run(githubApiUrl: string) {
-  return runAction(
-    {
+  return runAction({
+    repository: 'octo/app',
+    inputs: {
       'capgo-api-key': capgo.managingKey.key,
       'capgo-api-url': capgo.baseUrl,
       'github-token': TOKEN,
       'github-api-url': githubApiUrl,
     },
-    { mustNotLeak: () => [TOKEN, ...capgo.allKeyValues()], runOptions: { githubRetries: 1 } },
-  )
+    tuning: { ...NO_CAPGO_RETRY_WAITS, githubRetries: 1 },
+    mustNotLeak: () => [TOKEN, ...capgo.allKeyValues()],
+  })
 }
 
 describe('github-api-url that does not lead to GitHub', () => {

@@ -2,7 +2,13 @@ import nock from 'nock'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCapgo } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { runAgainst } from './support/run-action.js'
+import {
+  credentialsOf,
+  expectLeaseReleased,
+  fakeInputs,
+  NO_CAPGO_RETRY_WAITS,
+  runAction,
+} from './support/run-action.js'
 
 // Names that two things must never share: a key-name between rotations (each run retires every
 // earlier key of its name), and the write check's throwaway secret with any secret of the user.
@@ -22,9 +28,19 @@ beforeEach(() => {
   github = new FakeGitHub(TOKEN).install().addRepo('octo/app').addRepo('acme/web').addRepo('acme/docs').addOrg('acme')
 })
 
+/** A step of a workflow in octo/app: the repository the default key-name comes from. */
+const rotate = (extra: Record<string, string> = {}) =>
+  runAction({
+    repository: 'octo/app',
+    inputs: fakeInputs(capgo, github, extra),
+    tuning: NO_CAPGO_RETRY_WAITS,
+    mustNotLeak: credentialsOf(capgo, github),
+    afterRun: () => expectLeaseReleased(github),
+  })
+
 describe('key-name across rotations of one workflow repository', () => {
   it('a step writing another repository without key-name fails before any request, naming key-name', async () => {
-    const run = await runAgainst(capgo, github, { repositories: 'acme/web' })
+    const run = await rotate({ repositories: 'acme/web' })
     expect(run.failed).toBe(true)
     expect(run.error).toContain(
       "key-name: required when a target lies outside the workflow's repository octo/app (here: acme/web)",
@@ -35,7 +51,7 @@ describe('key-name across rotations of one workflow repository', () => {
   })
 
   it('an organization step too', async () => {
-    const run = await runAgainst(capgo, github, { organization: 'acme' })
+    const run = await rotate({ organization: 'acme' })
     expect(run.error).toContain('key-name: required')
     expect(github.requests).toHaveLength(0)
   })
@@ -46,8 +62,8 @@ describe('key-name across rotations of one workflow repository', () => {
       { repositories: 'acme/docs', 'key-name': 'ci:acme/docs' },
       { organization: 'acme', 'key-name': 'ci:org:acme' },
     ]
-    for (const step of steps) expect((await runAgainst(capgo, github, step)).error).toBeUndefined()
-    for (const step of steps) expect((await runAgainst(capgo, github, step)).error).toBeUndefined()
+    for (const step of steps) expect((await rotate(step)).error).toBeUndefined()
+    for (const step of steps) expect((await rotate(step)).error).toBeUndefined()
     const live = (value: string) => [...capgo.keys.values()].some((k) => k.key === value)
     expect(live(github.decrypt({ repo: 'acme/web' }, 'CAPGO_TOKEN'))).toBe(true)
     expect(live(github.decrypt({ repo: 'acme/docs' }, 'CAPGO_TOKEN'))).toBe(true)
@@ -56,8 +72,8 @@ describe('key-name across rotations of one workflow repository', () => {
   })
 
   it('capgo_token and CAPGO_TOKEN are one secret and one rotation: the second run retires the first key', async () => {
-    const first = await runAgainst(capgo, github, { 'secret-name': 'capgo_token' })
-    const second = await runAgainst(capgo, github, { 'secret-name': 'CAPGO_TOKEN' })
+    const first = await rotate({ 'secret-name': 'capgo_token' })
+    const second = await rotate({ 'secret-name': 'CAPGO_TOKEN' })
     expect(first.outputs['key-name']).toBe(second.outputs['key-name'])
     expect(JSON.parse(second.outputs['deleted-key-ids']!)).toEqual([Number(first.outputs['key-id'])])
     expect(github.secretNames({ repo: 'octo/app' })).toEqual(['CAPGO_TOKEN'])
@@ -67,7 +83,7 @@ describe('key-name across rotations of one workflow repository', () => {
 
 describe("the write check's throwaway secret", () => {
   it('is refused as secret-name, before any request', async () => {
-    const run = await runAgainst(capgo, github, { 'secret-name': 'CAPGO_ROTATION_WRITE_CHECK' })
+    const run = await rotate({ 'secret-name': 'CAPGO_ROTATION_WRITE_CHECK' })
     expect(run.error).toContain("secret-name: 'CAPGO_ROTATION_WRITE_CHECK' starts with CAPGO_ROTATION_")
     expect(github.requests).toHaveLength(0)
   })
@@ -78,7 +94,7 @@ describe("the write check's throwaway secret", () => {
     github = new FakeGitHub(TOKEN).install().addRepo('octo/app')
     const key = capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN' })
     github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_ROTATION_WRITE_CHECK', "the user's own value")
-    const run = await runAgainst(capgo, github)
+    const run = await rotate()
 
     expect(run.error).toBeUndefined()
     expect(run.outputs.strategy).toBe('regenerate')

@@ -2,7 +2,13 @@ import nock from 'nock'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCapgo, pgTimestamp, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { runAgainst } from './support/run-action.js'
+import {
+  credentialsOf,
+  expectLeaseReleased,
+  fakeInputs,
+  NO_CAPGO_RETRY_WAITS,
+  runAction,
+} from './support/run-action.js'
 import { humanTime } from '../src/summary.js'
 import { summaryText } from './support/summary-text.js'
 
@@ -26,7 +32,14 @@ function setup(generation: Generation = 'classic'): void {
   github = new FakeGitHub(TOKEN).install().addRepo('octo/app')
 }
 
-const rotate = (extra: Record<string, string> = {}) => runAgainst(capgo, github, extra)
+const rotate = (extra: Record<string, string> = {}) =>
+  runAction({
+    repository: 'octo/app',
+    inputs: fakeInputs(capgo, github, extra),
+    tuning: NO_CAPGO_RETRY_WAITS,
+    mustNotLeak: credentialsOf(capgo, github),
+    afterRun: () => expectLeaseReleased(github),
+  })
 
 /** `days` go by for both services: GitHub's secrets and Capgo's keys age together, as in a real schedule. */
 function age(days: number): void {

@@ -1,10 +1,17 @@
 import nock from 'nock'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { readSettings, type SettingsError } from '../src/settings.js'
+import { readSettings, type SettingsError, type Tuning } from '../src/settings.js'
 import { FakeCapgo, type FakeKey, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub, type Scope } from './support/fake-github.js'
 import { serve, type FaultAction, type FaultOptions } from './support/fake-http.js'
-import { runAgainst, type ActionRun } from './support/run-action.js'
+import {
+  type ActionRun,
+  credentialsOf,
+  expectLeaseReleased,
+  fakeInputs,
+  NO_CAPGO_RETRY_WAITS,
+  runAction,
+} from './support/run-action.js'
 import { summaryText } from './support/summary-text.js'
 
 // The managing-key renewal (managing-key-secret) over loopback HTTP, so that hangs and resets are
@@ -18,7 +25,7 @@ const PAIR = 'github-actions:octo/app:CAPGO_ADMIN_KEY'
 const REPO: Scope = { repo: 'octo/app' }
 const GITHUB_SECRET = new RegExp(`/repos/octo/app/actions/secrets/${ADMIN}$`)
 // Short timeouts and backoffs: a hang costs a few hundred milliseconds.
-const FAST = { timeoutMs: 300, githubRetries: 2 }
+const FAST: Partial<Tuning> = { ...NO_CAPGO_RETRY_WAITS, timeoutMs: 300, githubRetries: 2 }
 
 let capgo: FakeCapgo
 let github: FakeGitHub
@@ -76,7 +83,13 @@ function keyOf(value: string): FakeKey {
 }
 
 function renew(extra: Record<string, string> = {}, scope: Scope = REPO): Promise<ActionRun> {
-  return runAgainst(capgo, github, { 'capgo-api-key': held(scope), 'managing-key-secret': ADMIN, ...extra }, FAST)
+  return runAction({
+    repository: 'octo/app',
+    inputs: fakeInputs(capgo, github, { 'capgo-api-key': held(scope), 'managing-key-secret': ADMIN, ...extra }),
+    tuning: FAST,
+    mustNotLeak: credentialsOf(capgo, github),
+    afterRun: () => expectLeaseReleased(github),
+  })
 }
 
 /** What must hold after any run: both secrets open to live keys. */

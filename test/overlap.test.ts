@@ -8,7 +8,13 @@ import { rotate, type Logger, type RotationReport } from '../src/rotation.js'
 import { readSettings } from '../src/settings.js'
 import { FakeCapgo, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { fakeInputs, runAgainst } from './support/run-action.js'
+import {
+  credentialsOf,
+  expectLeaseReleased,
+  fakeInputs,
+  NO_CAPGO_RETRY_WAITS,
+  runAction,
+} from './support/run-action.js'
 
 // Two runs of one rotation at once (a schedule and a manual run, no concurrency group): rotate()
 // twice over the same fakes, each with its own clients and lease, interleaved by latency. Whatever
@@ -148,16 +154,31 @@ describe('overlapping runs of one rotation', () => {
   it("unguarded, a lost create's sweep never deletes a key created after its preflight: another run's may be in a secret", async () => {
     setup('classic')
     previousRotation()
-    // A's create fails with nothing made; B's create and writes go through meanwhile.
-    capgo.fault('POST', /^\/apikey\/$/, [504, { error: 'gateway_timeout', message: 'Gateway Timeout' }], { nth: 1 })
-    const a = start({}, { guarded: false })
-    await delay(5)
-    const b = start({}, { guarded: false })
-    const [ra, rb] = await Promise.all([outcome(a), outcome(b)])
+    // The first create to arrive fails with nothing made, but only once the other run's create has
+    // gone through: the schedule is fixed by the server, not by timers (whichever run comes first).
+    let otherCreated!: () => void
+    const created = new Promise<void>((resolve) => {
+      otherCreated = resolve
+    })
+    let creates = 0
+    const dispatch = capgo.dispatch.bind(capgo)
+    capgo.dispatch = async (method, path, headers, body) => {
+      if (method !== 'POST' || !/^\/apikey\/?$/.test(path)) return dispatch(method, path, headers, body)
+      if (++creates === 1) {
+        await created
+        return { kind: 'reply', reply: [504, { error: 'gateway_timeout', message: 'Gateway Timeout' }] }
+      }
+      const answer = await dispatch(method, path, headers, body)
+      otherCreated()
+      return answer
+    }
+    const runs = await Promise.all([outcome(start({}, { guarded: false })), outcome(start({}, { guarded: false }))])
+    const lost = runs.find((r) => r.error !== undefined)
+    const done = runs.find((r) => r.report !== undefined)
 
-    expect(rb.report?.failure).toBeUndefined()
-    expect(ra.error).toContain("appeared after this run's preflight")
-    expect(capgo.keys.has(rb.report!.newKey!.id)).toBe(true)
+    expect(done?.report?.failure).toBeUndefined()
+    expect(lost?.error).toContain("appeared after this run's preflight")
+    expect(capgo.keys.has(done!.report!.newKey!.id)).toBe(true)
     expect(heldIsLive()).toBe(true)
   })
 
@@ -194,7 +215,13 @@ describe('the lease', () => {
     previousRotation()
     capgo.latencyMs = 0
     github.latencyMs = 0
-    const run = await runAgainst(capgo, github)
+    const run = await runAction({
+      repository: 'octo/app',
+      inputs: fakeInputs(capgo, github),
+      tuning: NO_CAPGO_RETRY_WAITS,
+      mustNotLeak: credentialsOf(capgo, github),
+      afterRun: () => expectLeaseReleased(github),
+    })
     expect(run.failed).toBe(false)
     const post = github.leaseRequests().find((r) => r.method === 'POST')!
     expect((post.body as { name: string }).name).toBe(leaseName(NAME))

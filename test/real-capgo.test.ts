@@ -2,7 +2,13 @@ import nock from 'nock'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { FakeCapgo, pgTimestamp, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { runAgainst } from './support/run-action.js'
+import {
+  credentialsOf,
+  expectLeaseReleased,
+  fakeInputs,
+  NO_CAPGO_RETRY_WAITS,
+  runAction,
+} from './support/run-action.js'
 
 // Whole runs against fakes shaped like the real backends (test/support/fake-capgo.ts cites the
 // Cap-go/capgo file each behaviour comes from): classic C 329f5d00, current H 4bc7d83f, and the
@@ -26,7 +32,14 @@ function setup(generation: Generation, managingKey: ConstructorParameters<typeof
   github = new FakeGitHub(TOKEN).install().addRepo('octo/app')
 }
 
-const rotate = (extra: Record<string, string> = {}) => runAgainst(capgo, github, extra)
+const rotate = (extra: Record<string, string> = {}) =>
+  runAction({
+    repository: 'octo/app',
+    inputs: fakeInputs(capgo, github, extra),
+    tuning: NO_CAPGO_RETRY_WAITS,
+    mustNotLeak: credentialsOf(capgo, github),
+    afterRun: () => expectLeaseReleased(github),
+  })
 const held = () => github.decrypt({ repo: 'octo/app' }, 'CAPGO_TOKEN')
 const planLines = (log: string) => log.split('\n').filter((line) => line.startsWith('Dry run: '))
 

@@ -2,7 +2,13 @@ import nock from 'nock'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FAKE_ORG_ID, FakeCapgo, type Generation } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { fakeInputs, runAction, runAgainst } from './support/run-action.js'
+import {
+  credentialsOf,
+  expectLeaseReleased,
+  fakeInputs,
+  NO_CAPGO_RETRY_WAITS,
+  runAction,
+} from './support/run-action.js'
 import { summaryText } from './support/summary-text.js'
 
 // Whole runs through run(), with Capgo and GitHub faked at the HTTP boundary (nock). Every run
@@ -26,7 +32,14 @@ function setup(generation: Generation, repos: string[] = ['octo/app']): void {
 }
 
 const secrets = (): string[] => [TOKEN, ...capgo.allKeyValues()]
-const rotate = (extra: Record<string, string> = {}) => runAgainst(capgo, github, extra)
+const rotate = (extra: Record<string, string> = {}) =>
+  runAction({
+    repository: 'octo/app',
+    inputs: fakeInputs(capgo, github, extra),
+    tuning: NO_CAPGO_RETRY_WAITS,
+    mustNotLeak: credentialsOf(capgo, github),
+    afterRun: () => expectLeaseReleased(github),
+  })
 
 /** Every request to either fake, in the order they were sent. */
 function timeline(): string[] {
@@ -249,7 +262,12 @@ describe('classic Capgo, strategy create', () => {
 
   it('fails before any change when the Capgo key cannot manage keys', async () => {
     const weak = capgo.addKey({ name: 'upload only', mode: 'upload' })
-    const run = await runAction(fakeInputs(capgo, github, { 'capgo-api-key': weak.key }), { mustNotLeak: secrets })
+    const run = await runAction({
+      repository: 'octo/app',
+      inputs: fakeInputs(capgo, github, { 'capgo-api-key': weak.key }),
+      tuning: NO_CAPGO_RETRY_WAITS,
+      mustNotLeak: secrets,
+    })
 
     expect(run.failed).toBe(true)
     expect(run.error).toContain('Capgo: list keys failed: HTTP 401')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseList, readSettings, SettingsError } from '../src/settings.js'
+import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
+import { parseList, readSettings, readTuning, SettingsError } from '../src/settings.js'
 
 const base: Record<string, string> = { 'capgo-api-key': 'capgo-secret', 'github-token': 'gh-secret' }
 const env = { GITHUB_REPOSITORY: 'octo/app' }
@@ -322,6 +323,65 @@ describe('names the action reserves', () => {
     )
     expect(problems({ 'key-id-variable': 'capgo_rotation_lease_x' })[0]).toMatch(
       /^key-id-variable: 'capgo_rotation_lease_x' starts with CAPGO_ROTATION_/,
+    )
+  })
+})
+
+describe('the report of every problem', () => {
+  it('keeps one order across concerns: credentials, key kind, targets, key-name, key scope, lifecycle, managing key', () => {
+    const found = problems(
+      {
+        'capgo-api-key': '',
+        'github-api-url': 'http://10.0.0.1',
+        'key-mode': 'admin',
+        'secret-name': 'bad-name',
+        repositories: 'acme/web',
+        'limited-to-orgs': 'acme',
+        'expires-in-days': '7',
+        'rotate-after-days': '7',
+        'dry-run': 'maybe',
+        'key-id-variable': 'GITHUB_X',
+        'managing-key-environment': 'production',
+      },
+      { GITHUB_REPOSITORY: 'octo/app' },
+    )
+    expect(found.map((p) => p.slice(0, p.search(/[: ]/)))).toEqual([
+      'capgo-api-key',
+      'github-api-url',
+      'key-mode',
+      'secret-name',
+      'key-name',
+      'limited-to-orgs',
+      'dry-run',
+      'key-id-variable',
+      'expires-in-days',
+      'managing-key-environment',
+    ])
+  })
+})
+
+describe('readTuning', () => {
+  it('defaults to 20 s attempts and a 1 s retry base for both services', () => {
+    expect(readTuning({})).toEqual({
+      timeoutMs: 20_000,
+      capgoRetry: DEFAULT_RETRY_POLICY,
+      githubRetries: 3,
+      githubRetryBaseMs: 1000,
+    })
+  })
+
+  it('takes CAPGO_ROTATION_TIMEOUT_MS and CAPGO_ROTATION_RETRY_BASE_MS', () => {
+    const tuning = readTuning({ CAPGO_ROTATION_TIMEOUT_MS: ' 1500 ', CAPGO_ROTATION_RETRY_BASE_MS: '20' })
+    expect(tuning).toMatchObject({ timeoutMs: 1500, githubRetryBaseMs: 20 })
+    expect(tuning.capgoRetry).toEqual({ ...DEFAULT_RETRY_POLICY, baseDelayMs: 20 })
+  })
+
+  it('refuses values out of range, every one at once', () => {
+    expect(() => readTuning({ CAPGO_ROTATION_TIMEOUT_MS: '50', CAPGO_ROTATION_RETRY_BASE_MS: '1s' })).toThrow(
+      new SettingsError([
+        "CAPGO_ROTATION_TIMEOUT_MS: '50' is not a whole number from 100 to 600000",
+        "CAPGO_ROTATION_RETRY_BASE_MS: '1s' is not a whole number from 1 to 60000",
+      ]),
     )
   })
 })

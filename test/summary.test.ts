@@ -5,7 +5,13 @@ import { duration, humanTime, relative } from '../src/summary.js'
 import { githubWebUrl } from '../src/summary-links.js'
 import { FakeCapgo } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { fakeInputs, runAction, runAgainst } from './support/run-action.js'
+import {
+  credentialsOf,
+  expectLeaseReleased,
+  fakeInputs,
+  NO_CAPGO_RETRY_WAITS,
+  runAction,
+} from './support/run-action.js'
 import { summaryHtml, summaryText } from './support/summary-text.js'
 
 // The job summary is Markdown that GitHub renders with raw HTML allowed: hostile names and server
@@ -16,9 +22,23 @@ const TOKEN = 'github_pat_summarytest00000000000000000000'
 
 /** A run on a runner of the GitHub the fake plays (GITHUB_SERVER_URL set), checked for leaks. */
 function rotate(capgo: FakeCapgo, github: FakeGitHub, extra: Record<string, string> = {}) {
-  return runAction(fakeInputs(capgo, github, extra), {
+  return runAction({
+    repository: 'octo/app',
+    inputs: fakeInputs(capgo, github, extra),
+    tuning: NO_CAPGO_RETRY_WAITS,
     env: { GITHUB_SERVER_URL: 'https://github.test', GITHUB_API_URL: github.baseUrl },
-    mustNotLeak: () => [github.token, ...capgo.allKeyValues()],
+    mustNotLeak: credentialsOf(capgo, github),
+  })
+}
+
+/** A run on a runner that names no GitHub server (no GITHUB_SERVER_URL), checked for leaks and the lease. */
+function rotateUnlinked(capgo: FakeCapgo, github: FakeGitHub, extra: Record<string, string> = {}) {
+  return runAction({
+    repository: 'octo/app',
+    inputs: fakeInputs(capgo, github, extra),
+    tuning: NO_CAPGO_RETRY_WAITS,
+    mustNotLeak: credentialsOf(capgo, github),
+    afterRun: () => expectLeaseReleased(github),
   })
 }
 
@@ -127,7 +147,7 @@ describe('what the summary says', () => {
     const { capgo, github } = fakes('classic', 'https://api.capgo.app')
     github.addRepo('octo/app')
     const old = capgo.addKey({ name: 'github-actions:octo/app:CAPGO_TOKEN' })
-    const run = await runAgainst(capgo, github, { 'expires-in-days': '30', 'limited-to-apps': 'com.example.app' })
+    const run = await rotateUnlinked(capgo, github, { 'expires-in-days': '30', 'limited-to-apps': 'com.example.app' })
     const key = capgo.named('github-actions:octo/app:CAPGO_TOKEN')[0]!
     const text = summaryText(run.summary)
 
@@ -149,8 +169,8 @@ describe('what the summary says', () => {
   it('links to the secrets page on the GitHub server in use (GHES: GITHUB_SERVER_URL), never to another one', async () => {
     const { capgo, github } = fakes()
     github.addRepo('octo/app').addOrg('octo')
-    const linked = await runAgainst(capgo, github, { repositories: 'app', organization: 'octo' }, {})
-    // runAction sets no GITHUB_SERVER_URL and a GHES-like GITHUB_API_URL: no server known, no links.
+    const linked = await rotateUnlinked(capgo, github, { repositories: 'app', organization: 'octo' })
+    // rotateUnlinked sets no GITHUB_SERVER_URL, and runAction and a GHES-like GITHUB_API_URL: no server known, no links.
     expect(summaryHtml(linked.summary)).not.toContain('<a ')
 
     expect(githubWebUrl('https://ghe.example.com/api/v3', { GITHUB_SERVER_URL: 'https://ghe.example.com' })).toBe(
@@ -181,7 +201,7 @@ describe('what the summary says', () => {
   it('a self-hosted Capgo gets no Capgo link', async () => {
     const { capgo, github } = fakes()
     github.addRepo('octo/app')
-    const run = await runAgainst(capgo, github)
+    const run = await rotateUnlinked(capgo, github)
     expect(summaryHtml(run.summary)).not.toContain('console.capgo.app')
   })
 
@@ -212,7 +232,7 @@ describe('what the summary says', () => {
     github.seedSecret({ repo: 'octo/app' }, 'CAPGO_TOKEN')
     github.age(3)
     const updated = github.stored({ repo: 'octo/app' }, 'CAPGO_TOKEN')!.updated_at
-    const run = await runAgainst(capgo, github, { 'rotate-after-days': '7', 'limited-to-apps': 'com.example.app' })
+    const run = await rotateUnlinked(capgo, github, { 'rotate-after-days': '7', 'limited-to-apps': 'com.example.app' })
     const text = summaryText(run.summary)
     expect(text.split('\n')[0]).toBe('⏭️ Not due: every secret was updated less than 7 days ago')
     expect(text).toContain(`octo/app | repository, Actions | ${humanTime(updated)} (3 days ago)`)
@@ -221,7 +241,7 @@ describe('what the summary says', () => {
 
   it('a failure before any write says so, with the cause', async () => {
     const { capgo, github } = fakes()
-    const run = await runAgainst(capgo, github, { repositories: 'missing', 'key-name': 'rotation of octo/missing' })
+    const run = await rotateUnlinked(capgo, github, { repositories: 'missing', 'key-name': 'rotation of octo/missing' })
     const text = summaryText(run.summary)
     expect(text.split('\n')[0]).toBe('❌ Failed: no secret was written')
     expect(text).toContain('What went wrong\nreading the public key of octo/missing')

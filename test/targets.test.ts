@@ -1,8 +1,15 @@
 import nock from 'nock'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Tuning } from '../src/settings.js'
 import { FakeCapgo } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
-import { fakeInputs, runAction, runAgainst } from './support/run-action.js'
+import {
+  credentialsOf,
+  expectLeaseReleased,
+  fakeInputs,
+  NO_CAPGO_RETRY_WAITS,
+  runAction,
+} from './support/run-action.js'
 import { summaryText } from './support/summary-text.js'
 
 // Every kind of target: repository and organization secrets of both types, environment secrets,
@@ -26,8 +33,14 @@ function setup(baseUrl?: string): void {
 // The default key-name applies only to the workflow's own repository: name the rotation as the old default did.
 const defaultName = (extra: Record<string, string>) =>
   `github-actions:octo/app:${extra.environment ? `${extra.environment}:` : ''}CAPGO_TOKEN`
-const rotate = (extra: Record<string, string>, runOptions = {}) =>
-  runAgainst(capgo, github, { 'key-name': defaultName(extra), ...extra }, runOptions)
+const rotate = (extra: Record<string, string>, tuning: Partial<Tuning> = NO_CAPGO_RETRY_WAITS) =>
+  runAction({
+    repository: 'octo/app',
+    inputs: fakeInputs(capgo, github, { 'key-name': defaultName(extra), ...extra }),
+    tuning,
+    mustNotLeak: credentialsOf(capgo, github),
+    afterRun: () => expectLeaseReleased(github),
+  })
 
 function newKey(name: string): string {
   const keys = capgo.named(name)
@@ -248,7 +261,7 @@ describe('rate limits and a flaky service', () => {
 
   it('fails with a clear message, not a hang, when GitHub keeps failing', async () => {
     github.fault('GET', /public-key$/, [503, { message: 'Secrets service unavailable' }], { times: 10 })
-    const run = await rotate({}, { githubRetries: 1 })
+    const run = await rotate({}, { ...NO_CAPGO_RETRY_WAITS, githubRetries: 1 })
     expect(run.failed).toBe(true)
     expect(run.error).toContain(
       'reading the public key of octo/app (repository actions secret CAPGO_TOKEN): 503 Secrets service unavailable',
@@ -321,7 +334,10 @@ describe('messages a user can act on', () => {
   })
 
   it('says the token is invalid on a 401', async () => {
-    const run = await runAction(fakeInputs(capgo, github, { 'github-token': 'ghp_revoked' }), {
+    const run = await runAction({
+      repository: 'octo/app',
+      inputs: fakeInputs(capgo, github, { 'github-token': 'ghp_revoked' }),
+      tuning: NO_CAPGO_RETRY_WAITS,
       mustNotLeak: () => ['ghp_revoked', ...capgo.allKeyValues()],
     })
     expect(run.error).toContain('401 Bad credentials. github-token is invalid, expired or revoked')

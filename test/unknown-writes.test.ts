@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeCapgo } from './support/fake-capgo.js'
 import { FakeGitHub } from './support/fake-github.js'
 import { serve } from './support/fake-http.js'
-import { fakeInputs, runAction } from './support/run-action.js'
+import { fakeInputs, NO_CAPGO_RETRY_WAITS, runAction } from './support/run-action.js'
 import { summaryText } from './support/summary-text.js'
 
 // A secret write whose answer is lost (the PUT applied, then a 502 or a reset on every attempt) may
@@ -37,7 +37,10 @@ function previousRotation() {
 }
 
 const rotate = (extra: Record<string, string> = {}) =>
-  runAction(fakeInputs(capgo, github, extra), {
+  runAction({
+    repository: 'octo/app',
+    inputs: fakeInputs(capgo, github, extra),
+    tuning: NO_CAPGO_RETRY_WAITS,
     env: { CAPGO_ROTATION_RETRY_BASE_MS: '1' },
     mustNotLeak: () => [TOKEN, ...capgo.allKeyValues()],
   })

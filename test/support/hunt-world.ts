@@ -8,14 +8,13 @@ import { targetsOf, type TargetRef } from '../../src/targets.js'
 import { createLogger, type LogSink } from '../../src/logger.js'
 import type { ManagingKeyOutcome, ManagingKeyRenewal } from '../../src/managing-key.js'
 import { setOutputs, writeSummary } from '../../src/report.js'
-import { defaultSleep } from '../../src/retry.js'
 import { errorMessage } from '../../src/error-message.js'
 import { rotate, type RotationDeps, type RotationReport } from '../../src/rotation.js'
 import { wireRotation } from '../../src/rotation-deps.js'
 import { CollectingLogger } from '../../src/run-log.js'
 import { initSodium } from '../../src/sealing.js'
 import { registerSecret } from '../../src/secrets.js'
-import { readSettings, type Settings } from '../../src/settings.js'
+import { readSettings, readTuning, type Settings } from '../../src/settings.js'
 import { FakeCapgo, type FakeKey } from './fake-capgo.js'
 import { FakeGitHub, type Scope } from './fake-github.js'
 import { serve, type FakeService, type FaultAction } from './fake-http.js'
@@ -301,7 +300,11 @@ export interface RunOptions {
  * Never throws. Keep in step with run() in src/main.ts.
  */
 export async function runRotation(world: World, label: string, options: RunOptions = {}): Promise<RunRecord> {
-  const timeoutMs = options.timeoutMs ?? HUNT_TIMEOUT_MS
+  // The knobs a step's env would set: the hunt's timeout and a short retry base.
+  const tuning = readTuning({
+    CAPGO_ROTATION_TIMEOUT_MS: String(options.timeoutMs ?? HUNT_TIMEOUT_MS),
+    CAPGO_ROTATION_RETRY_BASE_MS: String(RETRY_BASE_MS),
+  })
   const lines: string[] = []
   const failed: { message?: string } = {}
   const log = new CollectingLogger(createLogger(recordingSink(lines, failed)))
@@ -318,12 +321,9 @@ export async function runRotation(world: World, label: string, options: RunOptio
         baseUrl: capgoApiUrl,
         apiKey,
         fetch: proxyAwareFetch(capgoApiUrl),
-        timeoutMs,
+        timeoutMs: tuning.timeoutMs,
         retry: {
-          attempts: 3,
-          baseDelayMs: RETRY_BASE_MS,
-          maxDelayMs: 60_000,
-          sleep: defaultSleep,
+          ...tuning.capgoRetry,
           onRetry: (attempt, delayMs, error) =>
             log.info(`${errorMessage(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
         },
@@ -333,8 +333,9 @@ export async function runRotation(world: World, label: string, options: RunOptio
     const octokit = createGitHubClient({
       token: settings.githubToken,
       baseUrl: settings.githubApiUrl,
-      timeoutMs,
-      retryBaseMs: RETRY_BASE_MS,
+      timeoutMs: tuning.timeoutMs,
+      retries: tuning.githubRetries,
+      retryBaseMs: tuning.githubRetryBaseMs,
       log,
     })
     const wired = wireRotation({ settings, capgo, capgoAs, octokit, log, runId: `${label.replace(/[^\w]+/g, '-')}/1` })
