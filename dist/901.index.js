@@ -419,7 +419,14 @@ function explainGitHubError(context, error) {
             return `${head}. The token's GitHub API rate limit is used up${when}: run again after that.`;
         }
         if (/secondary rate limit/i.test(message) || error.status === 429) {
-            return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again in a few minutes, or write fewer targets per run.`;
+            // retry-after is seconds (GitHub's secondary limits); the time is said when it is a sane one.
+            const wait = Number(headers['retry-after']);
+            const date = Date.parse(String(dateOf(error)));
+            const from = Number.isNaN(date) ? Date.now() : date;
+            const when = Number.isFinite(wait) && wait > 0 && wait <= 86_400
+                ? `after ${new Date(from + wait * 1000).toISOString()} (GitHub asked for ${wait} s)`
+                : 'in a few minutes';
+            return `${head}. GitHub's secondary rate limit stopped the run after the allowed waits: run again ${when}, or write fewer targets per run.`;
         }
     }
     switch (error.status) {
@@ -508,7 +515,7 @@ function notGitHub(context, error) {
 /* harmony import */ var _github_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(211);
 /* harmony import */ var _github_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(706);
 /* harmony import */ var _sealing_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9552);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8750);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5540);
 /* harmony import */ var _targets_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8993);
 /* harmony import */ var _write_verification_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5314);
 
@@ -843,8 +850,8 @@ class GitHubKeyIdVariable {
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./src/github-clock.ts
 var github_clock = __webpack_require__(211);
-// EXTERNAL MODULE: ./src/settings.ts
-var settings = __webpack_require__(8750);
+// EXTERNAL MODULE: ./src/settings.ts + 8 modules
+var settings = __webpack_require__(5540);
 // EXTERNAL MODULE: ./src/error-message.ts
 var error_message = __webpack_require__(6587);
 ;// CONCATENATED MODULE: ./src/lease.ts

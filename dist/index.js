@@ -29096,8 +29096,6 @@ async function writeSummary(input) {
     }
 }
 
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
 ;// CONCATENATED MODULE: ./src/run-log.ts
 // The run logs through this: every line still goes to the runner's log (through the safe logger),
 // and the warnings and notices are kept so that the job summary can repeat them where a
@@ -29133,10 +29131,9 @@ class CollectingLogger {
 
 // EXTERNAL MODULE: ./src/sealing.ts
 var sealing = __nccwpck_require__(9552);
-// EXTERNAL MODULE: ./src/settings.ts
-var src_settings = __nccwpck_require__(8750);
+// EXTERNAL MODULE: ./src/settings.ts + 8 modules
+var src_settings = __nccwpck_require__(5540);
 ;// CONCATENATED MODULE: ./src/main.ts
-
 
 
 
@@ -29165,8 +29162,8 @@ async function run(options = {}) {
     let stopOnCancel;
     try {
         settings = (0,src_settings/* readSettings */.sb)();
-        const tuning = (0,src_settings/* readTuning */.mW)();
-        const timeoutMs = options.timeoutMs ?? tuning.timeoutMs;
+        const tuning = { ...(0,src_settings/* readTuning */.mW)(), ...options.tuning };
+        const { timeoutMs } = tuning;
         // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
         // starts with @actions/core and the settings alone. The Capgo client comes first, so that the
         // preflight's key list leaves while the GitHub client (Octokit) is still being loaded.
@@ -29178,7 +29175,7 @@ async function run(options = {}) {
             fetch: proxyAwareFetch(capgoApiUrl),
             timeoutMs,
             retry: {
-                ...(options.capgoRetry ?? { ...retry/* DEFAULT_RETRY_POLICY */.cO, baseDelayMs: tuning.retryBaseMs }),
+                ...tuning.capgoRetry,
                 // The error's message already starts with "Capgo:".
                 onRetry: (attempt, delayMs, error) => log.info(`${(0,error_message/* errorMessage */.g)(error)} Retry ${attempt} in ${Math.round(delayMs)} ms.`),
             },
@@ -29197,8 +29194,8 @@ async function run(options = {}) {
             token: settings.githubToken,
             baseUrl: settings.githubApiUrl,
             timeoutMs,
-            retries: options.githubRetries,
-            retryBaseMs: tuning.retryBaseMs,
+            retries: tuning.githubRetries,
+            retryBaseMs: tuning.githubRetryBaseMs,
             log,
         });
         const runId = process.env.GITHUB_RUN_ID
@@ -29661,271 +29658,34 @@ function forgetSecrets() {
 
 /***/ }),
 
-/***/ 8750:
+/***/ 5540:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Uy: () => (/* binding */ RESERVED_PREFIX),
-/* harmony export */   mW: () => (/* binding */ readTuning),
-/* harmony export */   sb: () => (/* binding */ readSettings)
-/* harmony export */ });
-/* unused harmony exports STRATEGIES, KEY_MODES, SECRET_TYPES, ORG_VISIBILITIES, SettingsError, parseList */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
-/* harmony import */ var _log_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3529);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Uy: () => (/* reexport */ RESERVED_PREFIX),
+  sb: () => (/* binding */ readSettings),
+  mW: () => (/* reexport */ readTuning)
+});
 
+// UNUSED EXPORTS: KEY_MODES, ORG_VISIBILITIES, SECRET_TYPES, STRATEGIES, SettingsError, parseList
 
-// All inputs are read and checked here, once, before any request is sent. Every problem is
-// collected so that a user fixes a workflow in one round instead of one error per run.
-const STRATEGIES = ['auto', 'create', 'regenerate'];
-const KEY_MODES = ['read', 'upload', 'write', 'all'];
-const SECRET_TYPES = ['actions', 'dependabot'];
-const ORG_VISIBILITIES = ['all', 'private', 'selected'];
-class SettingsError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? `Invalid input: ${problems[0]}`
-            : `Invalid inputs:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'SettingsError';
-    }
-}
-const defaultReader = (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(name);
-const NO_SECRETS_HINT = 'Secrets are not passed to workflows triggered from forks, and Dependabot runs only get Dependabot secrets; ' +
-    'check that the secret exists and that the workflow passes it as `${{ secrets.NAME }}`.';
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// GitHub's rules: owners are alphanumerics and single hyphens (39 max), repositories [A-Za-z0-9._-] (100 max).
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-const WHOLE_NUMBER = /^[0-9]+$/;
-// Capgo's app ids are reverse-domain names (Capgo's CLI, cli/src/app/add.ts: reverseDomainRegex).
-const APP_ID = /^[a-z0-9]+(\.[\w-]+)+$/i;
-// Line breaks, other control and format characters (bidi overrides among them): never in a name we print and send.
-const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
-const KEY_NAME_MAX = 256;
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(7194);
+// EXTERNAL MODULE: ./src/log-text.ts
+var log_text = __nccwpck_require__(3529);
+;// CONCATENATED MODULE: ./src/settings/parse.ts
+
 /**
  * Names of the action's own throwaway secrets (the write check) and variables (the lease) start
  * with this; users may not name a secret or key-id-variable so, which makes a collision impossible.
  */
 const RESERVED_PREFIX = 'CAPGO_ROTATION_';
-function readSettings(read = defaultReader, env = process.env) {
-    const problems = [];
-    const input = (name) => read(name).trim();
-    // Credentials first, and masked before anything else can print them.
-    const capgoApiKey = input('capgo-api-key');
-    const githubToken = input('github-token');
-    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(capgoApiKey);
-    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(githubToken);
-    if (capgoApiKey === '') {
-        problems.push(`capgo-api-key is empty: pass a Capgo API key that can manage keys. ${NO_SECRETS_HINT}`);
-    }
-    if (githubToken === '') {
-        problems.push(`github-token is empty: pass a fine-grained personal access token or a GitHub App token with Secrets: read and write. ${NO_SECRETS_HINT}`);
-    }
-    const capgoApiUrl = parseBaseUrl('capgo-api-url', input('capgo-api-url') || 'https://api.capgo.app', problems);
-    const githubApiUrl = parseBaseUrl('github-api-url', input('github-api-url') || env.GITHUB_API_URL?.trim() || 'https://api.github.com', problems);
-    const strategy = oneOf('strategy', input('strategy') || 'auto', STRATEGIES, problems);
-    const keyMode = oneOf('key-mode', input('key-mode') || 'upload', KEY_MODES, problems);
-    // GitHub secret names are case-insensitive and stored upper-cased: capgo_token and CAPGO_TOKEN
-    // are one secret, so one rotation. Compared and named upper-cased from here on.
-    const secretNameRaw = input('secret-name') || 'CAPGO_TOKEN';
-    checkGitHubName('secret-name', secretNameRaw, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
-    const secretName = secretNameRaw.toUpperCase();
-    if (secretName.startsWith(RESERVED_PREFIX)) {
-        problems.push(`secret-name: '${secretName}' starts with ${RESERVED_PREFIX}, which this action reserves for its own throwaway secrets and variables`);
-    }
-    const workflowRepo = parseWorkflowRepository(env.GITHUB_REPOSITORY);
-    const organization = input('organization') || undefined;
-    if (organization !== undefined && !OWNER.test(organization)) {
-        problems.push(`organization: '${organization}' is not an organization login (letters, digits and single hyphens)`);
-    }
-    // Without an organization the workflow's repository is the default target; with one, only the org.
-    const repositories = parseRepositories(input('repositories'), workflowRepo, organization === undefined, problems);
-    const environment = input('environment') || undefined;
-    if (environment !== undefined && environment.length > 255) {
-        problems.push(`environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
-    }
-    if (environment !== undefined && repositories.length === 0) {
-        problems.push(`environment: '${environment}' is set but no repository is: list the repositories whose environment to write in repositories`);
-    }
-    const secretTypes = parseSecretTypes(input('secret-types'), problems);
-    if (environment !== undefined && secretTypes.includes('dependabot')) {
-        problems.push(`secret-types: 'dependabot' cannot go with environment '${environment}': GitHub has no Dependabot environment secrets. ` +
-            'Use secret-types: actions, or a separate step without environment for the Dependabot secret');
-    }
-    const orgVisibilityRaw = input('org-visibility');
-    const orgVisibility = orgVisibilityRaw === '' ? undefined : oneOf('org-visibility', orgVisibilityRaw, ORG_VISIBILITIES, problems);
-    const orgSelectedRaw = parseList(input('org-selected-repositories'));
-    const orgSelectedRepositories = parseOrgRepositories(orgSelectedRaw, organization, problems);
-    if (organization === undefined) {
-        if (orgVisibility !== undefined)
-            problems.push(`org-visibility: '${orgVisibilityRaw}' is set but organization is not`);
-        if (orgSelectedRaw.length > 0)
-            problems.push('org-selected-repositories: set but organization is not');
-    }
-    else {
-        if (orgVisibility === 'selected' && orgSelectedRaw.length === 0) {
-            problems.push("org-visibility: 'selected' needs org-selected-repositories (the repositories that may read the secret); " +
-                'leave org-visibility empty to keep the existing selection');
-        }
-        if (orgSelectedRaw.length > 0 && orgVisibility !== 'selected') {
-            problems.push("org-selected-repositories: only applies with org-visibility: 'selected'");
-        }
-    }
-    let keyName = input('key-name');
-    if (keyName === '') {
-        keyName = defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems);
-    }
-    else if (keyName.length > KEY_NAME_MAX || CONTROL.test(keyName)) {
-        problems.push(`key-name: must be 1 to ${KEY_NAME_MAX} printable characters, without line breaks or control characters`);
-    }
-    const limitedToApps = parseList(input('limited-to-apps'));
-    for (const app of limitedToApps) {
-        if (!APP_ID.test(app))
-            problems.push(`limited-to-apps: '${app}' is not a Capgo app id (reverse-domain form, e.g. com.example.app)`);
-    }
-    const limitedToOrgs = parseList(input('limited-to-orgs'));
-    // Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.
-    for (const org of limitedToOrgs) {
-        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(org)) {
-            problems.push(`limited-to-orgs: '${org}' is not a Capgo organization id (a UUID, as shown in the Capgo dashboard's organization settings)`);
-        }
-    }
-    const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems);
-    const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems);
-    const dryRun = parseBoolean('dry-run', input('dry-run'), false, problems);
-    const keepPrevious = parseWholeNumber('keep-previous', input('keep-previous'), 0, 100, problems) ?? 0;
-    const rotateAfterDays = parseWholeNumber('rotate-after-days', input('rotate-after-days'), 1, 3650, problems);
-    const keyIdVariable = input('key-id-variable') || undefined;
-    if (keyIdVariable !== undefined) {
-        checkGitHubName('key-id-variable', keyIdVariable, 'variable', 'a prefix GitHub reserves', problems);
-        if (keyIdVariable.toUpperCase().startsWith(RESERVED_PREFIX)) {
-            problems.push(`key-id-variable: '${keyIdVariable}' starts with ${RESERVED_PREFIX}, which this action reserves for its own variables (the lease)`);
-        }
-        if (!workflowRepo)
-            problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable');
-    }
-    // A key that dies before the next rotation would leave the secrets holding a dead key.
-    if (expiresInDays !== undefined && rotateAfterDays !== undefined && expiresInDays <= rotateAfterDays) {
-        problems.push(`expires-in-days: ${expiresInDays} is not longer than rotate-after-days: ${rotateAfterDays}, so the key would expire before ` +
-            `the run that replaces it: set expires-in-days to at least ${rotateAfterDays + 1}, or lower rotate-after-days`);
-    }
-    const managingKeySecret = input('managing-key-secret') || undefined;
-    const managingKeyEnvironment = input('managing-key-environment') || undefined;
-    checkManagingKey(managingKeySecret, managingKeyEnvironment, { secretName, secretTypes, environment, repositories, organization, workflowRepo }, problems);
-    if (problems.length > 0)
-        throw new SettingsError(problems);
-    return Object.freeze({
-        capgoApiKey,
-        capgoApiUrl,
-        strategy: strategy,
-        keyName,
-        keyMode: keyMode,
-        limitedToApps,
-        limitedToOrgs,
-        expiresInDays,
-        previousKeyId,
-        keyIdVariable,
-        keepPrevious,
-        rotateAfterDays,
-        workflowRepository: workflowRepo,
-        githubToken,
-        githubApiUrl,
-        secretName,
-        repositories,
-        environment,
-        organization,
-        orgVisibility: orgVisibility,
-        orgSelectedRepositories,
-        secretTypes,
-        dryRun,
-        managingKeySecret,
-        managingKeyEnvironment,
-    });
-}
-/**
- * managing-key-secret must be a secret name of its own: sharing a name with secret-name where a
- * workflow of this repository reads both (the same collection, or one shadowing the other: an
- * environment secret over a repository secret over an organization secret) would hand one key
- * where the other is expected.
- */
-function checkManagingKey(secret, environment, rotation, problems) {
-    if (secret === undefined) {
-        if (environment !== undefined)
-            problems.push(`managing-key-environment: '${environment}' is set but managing-key-secret is not`);
-        return;
-    }
-    checkGitHubName('managing-key-secret', secret, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
-    if (environment !== undefined && environment.length > 255) {
-        problems.push(`managing-key-environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
-    }
-    const home = rotation.workflowRepo;
-    if (!home) {
-        problems.push('managing-key-secret: needs GITHUB_REPOSITORY, the repository that holds the secret');
-        return;
-    }
-    if (secret.toUpperCase() !== rotation.secretName.toUpperCase() || !rotation.secretTypes.includes('actions'))
-        return;
-    const sameRepo = (r) => r.owner.toLowerCase() === home.owner.toLowerCase() && r.repo.toLowerCase() === home.repo.toLowerCase();
-    const inHome = rotation.repositories.some(sameRepo);
-    const inHomeOrg = rotation.organization !== undefined && rotation.organization.toLowerCase() === home.owner.toLowerCase();
-    if (inHome || inHomeOrg) {
-        const same = inHome && (rotation.environment ?? '') === (environment ?? '');
-        problems.push(`managing-key-secret: '${secret}' is ${same ? 'the very secret' : 'the same name as the secret'} that secret-name writes ` +
-            `${inHome ? `in ${home.owner}/${home.repo}` : `in organization ${rotation.organization}`}` +
-            (same ? '' : ", and one would shadow the other in this repository's workflows") +
-            ': give the managing key a secret of its own (e.g. CAPGO_ADMIN_KEY)');
-    }
-}
-/**
- * The default key-name names the destination, so that two rotations get two names. It is derived
- * only when every target is in the workflow's own repository: a step writing acme/web and another
- * writing acme/docs from the same workflow repository would otherwise share a name and retire
- * each other's keys (docs/contract.md, key-name).
- */
-function defaultKeyName(workflowRepo, repositories, organization, environment, secretName, secretTypes, problems) {
-    if (!workflowRepo) {
-        problems.push('key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name');
-        return '';
-    }
-    const own = `${workflowRepo.owner}/${workflowRepo.repo}`;
-    const elsewhere = [
-        ...repositories
-            .filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase())
-            .map((r) => `${r.owner}/${r.repo}`),
-        ...(organization !== undefined ? [`organization ${organization}`] : []),
-    ];
-    const dependabotOnly = secretTypes.length > 0 && secretTypes.every((t) => t === 'dependabot');
-    if (elsewhere.length > 0) {
-        const where = organization !== undefined
-            ? `org:${organization}`
-            : elsewhere.length === 1
-                ? elsewhere[0]
-                : `${elsewhere[0]}+${elsewhere.length - 1}`;
-        const suggestion = `github-actions:${where}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`;
-        problems.push(`key-name: required when a target lies outside the workflow's repository ${own} (here: ${elsewhere.join(', ')}). ` +
-            `Every run retires all earlier keys of its key-name, so two rotations sharing the default would delete each other's keys: ` +
-            `set a key-name unique to this rotation, e.g. '${suggestion}'`);
-        return '';
-    }
-    return `github-actions:${own}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly ? ':dependabot' : ''}`;
-}
-function readTuning(env = process.env) {
-    const problems = [];
-    const number = (name, fallback, min, max) => {
-        const raw = env[name]?.trim() ?? '';
-        return parseWholeNumber(name, raw, min, max, problems) ?? fallback;
-    };
-    const tuning = {
-        timeoutMs: number('CAPGO_ROTATION_TIMEOUT_MS', 20_000, 100, 600_000),
-        retryBaseMs: number('CAPGO_ROTATION_RETRY_BASE_MS', 1000, 1, 60_000),
-    };
-    if (problems.length > 0)
-        throw new SettingsError(problems);
-    return tuning;
-}
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const WHOLE_NUMBER = /^[0-9]+$/;
 /** Commas and newlines separate items; blanks and surrounding spaces are ignored. */
 function parseList(value) {
     return value
@@ -29984,23 +29744,279 @@ function parseBaseUrl(name, raw, problems) {
         url = new URL(raw);
     }
     catch {
-        problems.push(`${name}: '${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_1__/* .urlForMessage */ .Og)(raw)}' is not a URL: use the form https://host[/path]`);
+        problems.push(`${name}: '${(0,log_text/* urlForMessage */.Og)(raw)}' is not a URL: use the form https://host[/path]`);
         return raw;
     }
     const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
     if (!secure) {
-        problems.push(`${name}: '${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_1__/* .urlForMessage */ .Og)(raw)}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`);
+        problems.push(`${name}: '${(0,log_text/* urlForMessage */.Og)(raw)}' must use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])`);
     }
     if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-        problems.push(`${name}: '${(0,_log_text_js__WEBPACK_IMPORTED_MODULE_1__/* .urlForMessage */ .Og)(raw)}' must not carry credentials, a query or a fragment`);
+        problems.push(`${name}: '${(0,log_text/* urlForMessage */.Og)(raw)}' must not carry credentials, a query or a fragment`);
     }
     return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
+/** GITHUB_REPOSITORY, the workflow's repository; undefined outside Actions or when malformed. */
 function parseWorkflowRepository(value) {
     const [owner, repo, ...rest] = (value ?? '').trim().split('/');
     if (!owner || !repo || rest.length > 0)
         return undefined;
     return { owner, repo };
+}
+
+;// CONCATENATED MODULE: ./src/settings/credentials.ts
+
+
+const NO_SECRETS_HINT = 'Secrets are not passed to workflows triggered from forks, and Dependabot runs only get Dependabot secrets; ' +
+    'check that the secret exists and that the workflow passes it as `${{ secrets.NAME }}`.';
+function readCredentials(input, env) {
+    const problems = [];
+    // Masked before anything else can print them.
+    const capgoApiKey = input('capgo-api-key');
+    const githubToken = input('github-token');
+    (0,secrets/* registerSecret */.cl)(capgoApiKey);
+    (0,secrets/* registerSecret */.cl)(githubToken);
+    if (capgoApiKey === '') {
+        problems.push(`capgo-api-key is empty: pass a Capgo API key that can manage keys. ${NO_SECRETS_HINT}`);
+    }
+    if (githubToken === '') {
+        problems.push(`github-token is empty: pass a fine-grained personal access token or a GitHub App token with Secrets: read and write. ${NO_SECRETS_HINT}`);
+    }
+    const capgoApiUrl = parseBaseUrl('capgo-api-url', input('capgo-api-url') || 'https://api.capgo.app', problems);
+    const githubApiUrl = parseBaseUrl('github-api-url', input('github-api-url') || env.GITHUB_API_URL?.trim() || 'https://api.github.com', problems);
+    return { value: { capgoApiKey, capgoApiUrl, githubToken, githubApiUrl }, problems };
+}
+
+;// CONCATENATED MODULE: ./src/settings/key-spec.ts
+
+// The key a rotation makes: how (strategy), with which rights (key-mode), under which name, bound
+// to which apps and organizations, for how long. Read in two parts, the kind and the scope, only
+// because their problems have always been reported on either side of the targets' ones.
+const STRATEGIES = ['auto', 'create', 'regenerate'];
+const KEY_MODES = ['read', 'upload', 'write', 'all'];
+// Capgo's app ids are reverse-domain names (Capgo's CLI, cli/src/app/add.ts: reverseDomainRegex).
+const APP_ID = /^[a-z0-9]+(\.[\w-]+)+$/i;
+// Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.
+const ORG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Line breaks, other control and format characters (bidi overrides among them): never in a name we print and send.
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const KEY_NAME_MAX = 256;
+function readKeyKind(input) {
+    const problems = [];
+    const strategy = oneOf('strategy', input('strategy') || 'auto', STRATEGIES, problems);
+    const keyMode = oneOf('key-mode', input('key-mode') || 'upload', KEY_MODES, problems);
+    return { value: { strategy, keyMode }, problems };
+}
+function readKeyScope(input) {
+    const problems = [];
+    const keyName = input('key-name') || undefined;
+    if (keyName !== undefined && (keyName.length > KEY_NAME_MAX || CONTROL.test(keyName))) {
+        problems.push(`key-name: must be 1 to ${KEY_NAME_MAX} printable characters, without line breaks or control characters`);
+    }
+    const limitedToApps = parseList(input('limited-to-apps'));
+    for (const app of limitedToApps) {
+        if (!APP_ID.test(app))
+            problems.push(`limited-to-apps: '${app}' is not a Capgo app id (reverse-domain form, e.g. com.example.app)`);
+    }
+    const limitedToOrgs = parseList(input('limited-to-orgs'));
+    for (const org of limitedToOrgs) {
+        if (!ORG_ID.test(org)) {
+            problems.push(`limited-to-orgs: '${org}' is not a Capgo organization id (a UUID, as shown in the Capgo dashboard's organization settings)`);
+        }
+    }
+    const expiresInDays = parseWholeNumber('expires-in-days', input('expires-in-days'), 1, 365, problems);
+    return { value: { keyName, limitedToApps, limitedToOrgs, expiresInDays }, problems };
+}
+/**
+ * The default key-name names the destination, so that two rotations get two names. It is derived
+ * only when every target is in the workflow's own repository: a step writing acme/web and another
+ * writing acme/docs from the same workflow repository would otherwise share a name and retire
+ * each other's keys (docs/contract.md, key-name). '' with a problem when there is no default.
+ */
+function defaultKeyName(workflowRepo, targets) {
+    if (!workflowRepo) {
+        return {
+            value: '',
+            problems: ['key-name: empty, and GITHUB_REPOSITORY is not set to derive the default from; set key-name'],
+        };
+    }
+    const { repositories, organization, environment, secretName, secretTypes } = targets;
+    const own = `${workflowRepo.owner}/${workflowRepo.repo}`;
+    const elsewhere = [
+        ...repositories
+            .filter((r) => `${r.owner}/${r.repo}`.toLowerCase() !== own.toLowerCase())
+            .map((r) => `${r.owner}/${r.repo}`),
+        ...(organization !== undefined ? [`organization ${organization}`] : []),
+    ];
+    const name = (where) => `github-actions:${where}:${environment !== undefined ? `${environment}:` : ''}${secretName}${dependabotOnly(secretTypes) ? ':dependabot' : ''}`;
+    if (elsewhere.length > 0) {
+        const where = organization !== undefined
+            ? `org:${organization}`
+            : elsewhere.length === 1
+                ? elsewhere[0]
+                : `${elsewhere[0]}+${elsewhere.length - 1}`;
+        return {
+            value: '',
+            problems: [
+                `key-name: required when a target lies outside the workflow's repository ${own} (here: ${elsewhere.join(', ')}). ` +
+                    `Every run retires all earlier keys of its key-name, so two rotations sharing the default would delete each other's keys: ` +
+                    `set a key-name unique to this rotation, e.g. '${name(where)}'`,
+            ],
+        };
+    }
+    return { value: name(own), problems: [] };
+}
+function dependabotOnly(secretTypes) {
+    return secretTypes.length > 0 && secretTypes.every((t) => t === 'dependabot');
+}
+
+;// CONCATENATED MODULE: ./src/settings/lifecycle.ts
+
+function readLifecycle(input, workflowRepo) {
+    const problems = [];
+    const previousKeyId = parseWholeNumber('previous-key-id', input('previous-key-id'), 1, Number.MAX_SAFE_INTEGER, problems);
+    const dryRun = parseBoolean('dry-run', input('dry-run'), false, problems);
+    const keepPrevious = parseWholeNumber('keep-previous', input('keep-previous'), 0, 100, problems) ?? 0;
+    const rotateAfterDays = parseWholeNumber('rotate-after-days', input('rotate-after-days'), 1, 3650, problems);
+    const keyIdVariable = input('key-id-variable') || undefined;
+    if (keyIdVariable !== undefined) {
+        checkGitHubName('key-id-variable', keyIdVariable, 'variable', 'a prefix GitHub reserves', problems);
+        if (keyIdVariable.toUpperCase().startsWith(RESERVED_PREFIX)) {
+            problems.push(`key-id-variable: '${keyIdVariable}' starts with ${RESERVED_PREFIX}, which this action reserves for its own variables (the lease)`);
+        }
+        if (!workflowRepo)
+            problems.push('key-id-variable: needs GITHUB_REPOSITORY, the repository that holds the variable');
+    }
+    return { value: { previousKeyId, dryRun, keepPrevious, rotateAfterDays, keyIdVariable }, problems };
+}
+
+;// CONCATENATED MODULE: ./src/settings/managing-key.ts
+
+function readManagingKey(input, workflowRepo) {
+    const problems = [];
+    const managingKeySecret = input('managing-key-secret') || undefined;
+    const managingKeyEnvironment = input('managing-key-environment') || undefined;
+    const value = { managingKeySecret, managingKeyEnvironment };
+    if (managingKeySecret === undefined) {
+        if (managingKeyEnvironment !== undefined)
+            problems.push(`managing-key-environment: '${managingKeyEnvironment}' is set but managing-key-secret is not`);
+        return { value, problems };
+    }
+    checkGitHubName('managing-key-secret', managingKeySecret, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
+    if (managingKeyEnvironment !== undefined && managingKeyEnvironment.length > 255) {
+        problems.push(`managing-key-environment: '${managingKeyEnvironment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
+    }
+    if (!workflowRepo)
+        problems.push('managing-key-secret: needs GITHUB_REPOSITORY, the repository that holds the secret');
+    return { value, problems };
+}
+/**
+ * managing-key-secret must be a secret name of its own: sharing a name with secret-name where a
+ * workflow of this repository reads both (the same collection, or one shadowing the other: an
+ * environment secret over a repository secret over an organization secret) would hand one key
+ * where the other is expected. Empty without a managing key or a workflow repository.
+ */
+function sharedSecretProblems(managing, targets, home) {
+    const secret = managing.managingKeySecret;
+    if (secret === undefined || !home)
+        return [];
+    if (secret.toUpperCase() !== targets.secretName.toUpperCase() || !targets.secretTypes.includes('actions'))
+        return [];
+    const sameRepo = (r) => r.owner.toLowerCase() === home.owner.toLowerCase() && r.repo.toLowerCase() === home.repo.toLowerCase();
+    const inHome = targets.repositories.some(sameRepo);
+    const inHomeOrg = targets.organization !== undefined && targets.organization.toLowerCase() === home.owner.toLowerCase();
+    if (!inHome && !inHomeOrg)
+        return [];
+    const same = inHome && (targets.environment ?? '') === (managing.managingKeyEnvironment ?? '');
+    return [
+        `managing-key-secret: '${secret}' is ${same ? 'the very secret' : 'the same name as the secret'} that secret-name writes ` +
+            `${inHome ? `in ${home.owner}/${home.repo}` : `in organization ${targets.organization}`}` +
+            (same ? '' : ", and one would shadow the other in this repository's workflows") +
+            ': give the managing key a secret of its own (e.g. CAPGO_ADMIN_KEY)',
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/settings/settings-error.ts
+/** Every problem with the inputs (or the tuning environment), reported at once. */
+class SettingsError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? `Invalid input: ${problems[0]}`
+            : `Invalid inputs:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'SettingsError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/settings/targets.ts
+
+// Where the key goes: the secret's name, the repositories (and their environment), the
+// organization secret, and which kinds of secret.
+const SECRET_TYPES = ['actions', 'dependabot'];
+const ORG_VISIBILITIES = ['all', 'private', 'selected'];
+// GitHub's rules: owners are alphanumerics and single hyphens (39 max), repositories [A-Za-z0-9._-] (100 max).
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+function readTargets(input, workflowRepo) {
+    const problems = [];
+    // GitHub secret names are case-insensitive and stored upper-cased: capgo_token and CAPGO_TOKEN
+    // are one secret, so one rotation. Compared and named upper-cased from here on.
+    const secretNameRaw = input('secret-name') || 'CAPGO_TOKEN';
+    checkGitHubName('secret-name', secretNameRaw, 'secret', 'a prefix GitHub reserves for its own secrets', problems);
+    const secretName = secretNameRaw.toUpperCase();
+    if (secretName.startsWith(RESERVED_PREFIX)) {
+        problems.push(`secret-name: '${secretName}' starts with ${RESERVED_PREFIX}, which this action reserves for its own throwaway secrets and variables`);
+    }
+    const organization = input('organization') || undefined;
+    if (organization !== undefined && !OWNER.test(organization)) {
+        problems.push(`organization: '${organization}' is not an organization login (letters, digits and single hyphens)`);
+    }
+    // Without an organization the workflow's repository is the default target; with one, only the org.
+    const repositories = parseRepositories(input('repositories'), workflowRepo, organization === undefined, problems);
+    const environment = input('environment') || undefined;
+    if (environment !== undefined && environment.length > 255) {
+        problems.push(`environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`);
+    }
+    if (environment !== undefined && repositories.length === 0) {
+        problems.push(`environment: '${environment}' is set but no repository is: list the repositories whose environment to write in repositories`);
+    }
+    const secretTypes = parseSecretTypes(input('secret-types'), problems);
+    if (environment !== undefined && secretTypes.includes('dependabot')) {
+        problems.push(`secret-types: 'dependabot' cannot go with environment '${environment}': GitHub has no Dependabot environment secrets. ` +
+            'Use secret-types: actions, or a separate step without environment for the Dependabot secret');
+    }
+    const orgVisibilityRaw = input('org-visibility');
+    const orgVisibility = orgVisibilityRaw === '' ? undefined : oneOf('org-visibility', orgVisibilityRaw, ORG_VISIBILITIES, problems);
+    const orgSelectedRaw = parseList(input('org-selected-repositories'));
+    const orgSelectedRepositories = parseOrgRepositories(orgSelectedRaw, organization, problems);
+    if (organization === undefined) {
+        if (orgVisibility !== undefined)
+            problems.push(`org-visibility: '${orgVisibilityRaw}' is set but organization is not`);
+        if (orgSelectedRaw.length > 0)
+            problems.push('org-selected-repositories: set but organization is not');
+    }
+    else {
+        if (orgVisibility === 'selected' && orgSelectedRaw.length === 0) {
+            problems.push("org-visibility: 'selected' needs org-selected-repositories (the repositories that may read the secret); " +
+                'leave org-visibility empty to keep the existing selection');
+        }
+        if (orgSelectedRaw.length > 0 && orgVisibility !== 'selected') {
+            problems.push("org-selected-repositories: only applies with org-visibility: 'selected'");
+        }
+    }
+    return {
+        value: {
+            secretName,
+            repositories,
+            environment,
+            organization,
+            orgVisibility,
+            orgSelectedRepositories,
+            secretTypes,
+        },
+        problems,
+    };
 }
 function parseSecretTypes(raw, problems) {
     const items = parseList(raw || 'actions').map((item) => item.toLowerCase());
@@ -30070,6 +30086,117 @@ function parseRepositories(raw, workflowRepo, defaultToWorkflowRepo, problems) {
         }
     }
     return result;
+}
+
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(9809);
+;// CONCATENATED MODULE: ./src/settings/tuning.ts
+
+
+
+/** CAPGO_ROTATION_TIMEOUT_MS and CAPGO_ROTATION_RETRY_BASE_MS (the first backoff of both services' retries). */
+function readTuning(env = process.env) {
+    const problems = [];
+    const number = (name, fallback, min, max) => {
+        const raw = env[name]?.trim() ?? '';
+        return parseWholeNumber(name, raw, min, max, problems) ?? fallback;
+    };
+    const timeoutMs = number('CAPGO_ROTATION_TIMEOUT_MS', 20_000, 100, 600_000);
+    const retryBaseMs = number('CAPGO_ROTATION_RETRY_BASE_MS', 1000, 1, 60_000);
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    return {
+        timeoutMs,
+        capgoRetry: { ...retry/* DEFAULT_RETRY_POLICY */.cO, baseDelayMs: retryBaseMs },
+        githubRetries: 3,
+        githubRetryBaseMs: retryBaseMs,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+
+
+
+
+
+
+// All inputs are read and checked here, once, before any request is sent: one reader per concern
+// (src/settings/), and here the checks between concerns. Every problem is collected so that a
+// user fixes a workflow in one round instead of one error per run.
+
+
+
+
+
+const defaultReader = (name) => core.getInput(name);
+function readSettings(read = defaultReader, env = process.env) {
+    const input = (name) => read(name).trim();
+    const workflowRepository = parseWorkflowRepository(env.GITHUB_REPOSITORY);
+    // Credentials first: they are masked before anything else is read.
+    const credentials = readCredentials(input, env);
+    const kind = readKeyKind(input);
+    const targets = readTargets(input, workflowRepository);
+    const scope = readKeyScope(input);
+    const lifecycle = readLifecycle(input, workflowRepository);
+    const managing = readManagingKey(input, workflowRepository);
+    // The default key-name names the targets.
+    const keyName = scope.value.keyName !== undefined
+        ? { value: scope.value.keyName, problems: [] }
+        : defaultKeyName(workflowRepository, targets.value);
+    // Reported in the order users have always seen them: the readers' own, with the checks between
+    // concerns where they belong (the key-name default after the targets it names).
+    const problems = [
+        ...credentials.problems,
+        ...kind.problems,
+        ...targets.problems,
+        ...keyName.problems,
+        ...scope.problems,
+        ...lifecycle.problems,
+        ...expiryProblems(scope.value.expiresInDays, lifecycle.value.rotateAfterDays),
+        ...managing.problems,
+        ...sharedSecretProblems(managing.value, targets.value, workflowRepository),
+    ];
+    if (problems.length > 0)
+        throw new SettingsError(problems);
+    const { strategy, keyMode } = kind.value;
+    return Object.freeze({
+        capgoApiKey: credentials.value.capgoApiKey,
+        capgoApiUrl: credentials.value.capgoApiUrl,
+        strategy: strategy,
+        keyName: keyName.value,
+        keyMode: keyMode,
+        limitedToApps: scope.value.limitedToApps,
+        limitedToOrgs: scope.value.limitedToOrgs,
+        expiresInDays: scope.value.expiresInDays,
+        previousKeyId: lifecycle.value.previousKeyId,
+        keyIdVariable: lifecycle.value.keyIdVariable,
+        keepPrevious: lifecycle.value.keepPrevious,
+        rotateAfterDays: lifecycle.value.rotateAfterDays,
+        workflowRepository,
+        githubToken: credentials.value.githubToken,
+        githubApiUrl: credentials.value.githubApiUrl,
+        secretName: targets.value.secretName,
+        repositories: targets.value.repositories,
+        environment: targets.value.environment,
+        organization: targets.value.organization,
+        orgVisibility: targets.value.orgVisibility,
+        orgSelectedRepositories: targets.value.orgSelectedRepositories,
+        secretTypes: targets.value.secretTypes,
+        dryRun: lifecycle.value.dryRun,
+        managingKeySecret: managing.value.managingKeySecret,
+        managingKeyEnvironment: managing.value.managingKeyEnvironment,
+    });
+}
+/** A key that dies before the next rotation would leave the secrets holding a dead key. */
+function expiryProblems(expiresInDays, rotateAfterDays) {
+    if (expiresInDays === undefined || rotateAfterDays === undefined || expiresInDays > rotateAfterDays)
+        return [];
+    return [
+        `expires-in-days: ${expiresInDays} is not longer than rotate-after-days: ${rotateAfterDays}, so the key would expire before ` +
+            `the run that replaces it: set expires-in-days to at least ${rotateAfterDays + 1}, or lower rotate-after-days`,
+    ];
 }
 
 
