@@ -115,6 +115,25 @@ describe('readSettings', () => {
     )
   })
 
+  it('accepts environment names with spaces, slashes and unicode, and refuses what a REST path cannot address', () => {
+    for (const name of ['prod eu', 'deploy/prod', 'préprod', '..prod', 'a.b'])
+      expect(settings({ environment: name, repositories: 'octo/app' }).environment).toBe(name)
+    for (const name of ['.', '..']) {
+      for (const input of ['environment', 'managing-key-environment']) {
+        const extra = input === 'environment' ? { repositories: 'octo/app' } : { 'managing-key-secret': 'CAPGO_ADMIN' }
+        expect(problems({ [input]: name, ...extra })).toEqual([
+          `${input}: '${name}' cannot be addressed through GitHub's REST API (a URL path drops it): name an environment of the repository`,
+        ])
+      }
+    }
+    expect(problems({ environment: 'prod\u0000x', repositories: 'octo/app' })).toEqual([
+      'environment: the name holds control or invisible characters: name an environment of the repository',
+    ])
+    expect(problems({ environment: 'x'.repeat(256), repositories: 'octo/app' })[0]).toContain(
+      "longer than GitHub's 255",
+    )
+  })
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(settings())).toBe(true)
   })

@@ -1,4 +1,4 @@
-import { type Input, oneOf, parseList, parseWholeNumber, type Reading, type RepositoryRef } from './parse.js'
+import { CONTROL, type Input, oneOf, parseList, parseWholeNumber, type Reading, type RepositoryRef } from './parse.js'
 import type { SecretType, Targets } from './targets.js'
 
 // The key a rotation makes: how (strategy), with which rights (key-mode), under which name, bound
@@ -29,7 +29,6 @@ const APP_ID = /^[a-z0-9]+(\.[\w-]+)+$/i
 // Capgo org ids are UUIDs; classic Capgo casts them and fails with a generic 400 otherwise.
 const ORG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 // Line breaks, other control and format characters (bidi overrides among them): never in a name we print and send.
-const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u
 const KEY_NAME_MAX = 256
 
 export function readKeyKind(input: Input): Reading<KeyKind> {

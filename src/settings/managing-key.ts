@@ -1,4 +1,4 @@
-import { checkGitHubName, type Input, type Reading, type RepositoryRef } from './parse.js'
+import { checkEnvironmentName, checkGitHubName, type Input, type Reading, type RepositoryRef } from './parse.js'
 import type { Targets } from './targets.js'
 
 // The opt-in renewal of capgo-api-key itself (src/managing-key.ts does it): which secret of the
@@ -28,11 +28,8 @@ export function readManagingKey(input: Input, workflowRepo: RepositoryRef | unde
     'a prefix GitHub reserves for its own secrets',
     problems,
   )
-  if (managingKeyEnvironment !== undefined && managingKeyEnvironment.length > 255) {
-    problems.push(
-      `managing-key-environment: '${managingKeyEnvironment.slice(0, 40)}…' is longer than GitHub's 255 characters`,
-    )
-  }
+  if (managingKeyEnvironment !== undefined)
+    checkEnvironmentName('managing-key-environment', managingKeyEnvironment, problems)
   if (!workflowRepo) problems.push('managing-key-secret: needs GITHUB_REPOSITORY, the repository that holds the secret')
   return { value, problems }
 }

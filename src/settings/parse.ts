@@ -124,3 +124,20 @@ export function parseWorkflowRepository(value: string | undefined): RepositoryRe
   if (!owner || !repo || rest.length > 0) return undefined
   return { owner, repo }
 }
+
+/** Control and invisible format characters, which no name a user means holds. */
+export const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u
+
+/**
+ * An environment name GitHub can hold and a REST path can address: `.` and `..` are dropped from
+ * a URL path as dot segments (the request would reach another route), whatever the encoding.
+ */
+export function checkEnvironmentName(input: string, value: string, problems: string[]): void {
+  if (value.length > 255) problems.push(`${input}: '${value.slice(0, 40)}…' is longer than GitHub's 255 characters`)
+  else if (value === '.' || value === '..')
+    problems.push(
+      `${input}: '${value}' cannot be addressed through GitHub's REST API (a URL path drops it): name an environment of the repository`,
+    )
+  else if (CONTROL.test(value))
+    problems.push(`${input}: the name holds control or invisible characters: name an environment of the repository`)
+}

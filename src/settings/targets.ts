@@ -1,4 +1,5 @@
 import {
+  checkEnvironmentName,
   checkGitHubName,
   type Input,
   oneOf,
@@ -56,9 +57,7 @@ export function readTargets(input: Input, workflowRepo: RepositoryRef | undefine
   const repositories = parseRepositories(input('repositories'), workflowRepo, organization === undefined, problems)
 
   const environment = input('environment') || undefined
-  if (environment !== undefined && environment.length > 255) {
-    problems.push(`environment: '${environment.slice(0, 40)}…' is longer than GitHub's 255 characters`)
-  }
+  if (environment !== undefined) checkEnvironmentName('environment', environment, problems)
   if (environment !== undefined && repositories.length === 0) {
     problems.push(
       `environment: '${environment}' is set but no repository is: list the repositories whose environment to write in repositories`,
