@@ -40,10 +40,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
     settings = readSettings()
     const tuning = readTuning()
     const timeoutMs = options.timeoutMs ?? tuning.timeoutMs
-    // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
-    // starts with @actions/core and the settings alone. The Capgo client comes first, so that the
-    // preflight's key list leaves while the GitHub client (Octokit) is still being loaded.
-    const { CapgoClient, proxyAwareFetch } = await import(/* webpackChunkName: "capgo" */ './capgo-client.js')
+    // Evaluated once the inputs are good: a run that fails on them runs @actions/core and the
+    // settings alone. The Capgo client is small and sits in the main file ("eager": no chunk to
+    // resolve and read before the preflight's key list can leave); the GitHub client (Octokit) and
+    // the rotation come from a chunk, loaded while that list is in flight.
+    const { CapgoClient, proxyAwareFetch } = await import(/* webpackMode: "eager" */ './capgo-client.js')
     const { capgoApiUrl } = settings
     const capgoAs = (apiKey: string) =>
       new CapgoClient({
