@@ -12,6 +12,9 @@ import { registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings } from './settings.js'
 import { errorMessage } from './error-message.js'
 
+/** How long into the preflight libsodium starts loading (see run()). */
+const SODIUM_DELAY_MS = 10
+
 /** Knobs for tests; a workflow run uses the defaults. */
 export interface RunOptions {
   readonly capgoRetry?: RetryPolicy
@@ -85,8 +88,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const wired = wireRotation({ settings, capgo, capgoAs, octokit, log, runId })
     renewal = wired.renewal
     const rotation = rotate(settings, wired.deps)
-    // libsodium loads while the preflight's requests are in flight; a dry run never seals.
-    if (!settings.dryRun) initSodium().catch(() => undefined)
+    // libsodium loads while the preflight's requests are in flight; a dry run never seals. Not at
+    // once: Node compiles an import()ed chunk synchronously (~10 ms for libsodium's), and Octokit's
+    // requests leave a timer turn after they are made (plugin-retry's Bottleneck), so loading now
+    // would hold the preflight's GitHub requests back. SODIUM_DELAY_MS in, they have gone out on
+    // any connection that could take them, well before a real network answers (a seal needed
+    // sooner waits for the load itself). Unref'd: a run that is over by then exits without it.
+    if (!settings.dryRun) setTimeout(() => initSodium().catch(() => undefined), SODIUM_DELAY_MS).unref()
     report = await rotation
     failure = report.failure
     setOutputs(settings, report, renewal?.outcome)
