@@ -104,13 +104,18 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  createGitHubClient: () => (/* binding */ createGitHubClient)
+  createGitHubClient: () => (/* binding */ createGitHubClient),
+  orchestrationUserAgent: () => (/* binding */ orchestrationUserAgent)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
-var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __webpack_require__(4942);
+// EXTERNAL MODULE: ./node_modules/@octokit/core/dist-src/index.js + 12 modules
+var dist_src = __webpack_require__(4730);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+var dist_bundle = __webpack_require__(3779);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(9735);
+var plugin_retry_dist_bundle = __webpack_require__(9735);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
 // EXTERNAL MODULE: ./src/github-errors.ts
@@ -230,6 +235,8 @@ var retry = __webpack_require__(9809);
 
 
 
+
+
 function createGitHubClient(options) {
     const log = options.log ?? (0,logger/* createLogger */.h)();
     // Octokit and its plugins quote URLs and server text (headers too) in these: through the safe logger.
@@ -240,18 +247,33 @@ function createGitHubClient(options) {
         error: (message) => log.error(message),
     };
     const limits = { sleep: options.sleep ?? retry/* defaultSleep */.JG, now: options.now ?? Date.now };
-    return (0,github/* getOctokit */.Q)(options.token, {
+    // The bundled undici (Octokit's default would be Node's own fetch, a second HTTP stack), through
+    // the runner's proxy when one applies to the API's host.
+    const dispatcher = new lib/* HttpClient */.Qq().getAgentDispatcher(options.baseUrl);
+    const fetch = dispatcher
+        ? (url, init) => (0,undici/* fetch */.hd)(url, { ...init, dispatcher })
+        : undici/* fetch */.hd;
+    // Registered before retry, so that it wraps each attempt rather than all of them together.
+    const Client = dist_src/* Octokit */.E.plugin(dist_bundle/* paginateRest */.ud, attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog, limits), plugin_retry_dist_bundle/* retry */.L);
+    const userAgent = orchestrationUserAgent(process.env.ACTIONS_ORCHESTRATION_ID);
+    return new Client({
+        auth: `token ${options.token}`,
         baseUrl: options.baseUrl,
+        ...(userAgent ? { userAgent } : {}),
         log: octokitLog,
+        request: { fetch },
         // 403 and 429 are not retried blindly: attemptPolicy waits where GitHub says how long.
         retry: {
             retries: options.retries ?? 3,
             retryAfterBaseValue: options.retryBaseMs ?? 1000,
             doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
         },
-    }, 
-    // Registered before retry, so that it wraps each attempt rather than all of them together.
-    attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog, limits), dist_bundle/* retry */.L);
+    });
+}
+/** As @actions/github tags its requests on a runner that names the job's orchestration. */
+function orchestrationUserAgent(id) {
+    const trimmed = id?.trim();
+    return trimmed ? `actions_orchestration_id/${trimmed.replace(/[^a-z0-9_.-]/gi, '_')}` : undefined;
 }
 const API_VERSION = '2022-11-28';
 /**
@@ -272,9 +294,9 @@ function attemptPolicy(timeoutMs, log, octokitLog, limits) {
                 try {
                     // Set on this call's own options object rather than passed as a copy: the hooks inside
                     // this one (the token auth) are bound to that object and ignore what is passed to them.
-                    // The fetch is @actions/github's proxy-aware one; wrapped, never replaced.
+                    // The fetch is the proxy-aware one given to the constructor; wrapped, never replaced.
                     // Answers are read up to a bound (src/response-size.ts). A retry finds its own fetch here.
-                    const given = options.request?.fetch ?? undici.fetch;
+                    const given = options.request?.fetch ?? undici/* fetch */.hd;
                     const fetch = (0,response_size/* isBounded */.Ct)(given) ? given : (0,response_size/* limitResponseBodies */.Bb)((0,redirects/* guardRedirects */.lv)(given));
                     // request.log: without it, @octokit/request writes its warnings (which quote response
                     // headers) to the console, where the runner reads commands too.

@@ -12,6 +12,8 @@
 //   in sequence at the action's concurrency bounds × latency);
 // - answer → write: from the last answer the first secret write waited for (Capgo's new key, or
 //   the write checks' removal) to that write's arrival, which should hold nothing but sealing;
+// - preflight spread: first request to the last one sent before any answer; a first request sent
+//   ahead of the others (an earlier start in name only) shows here, and in the span;
 // - peak RSS of the largest run.
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
@@ -42,6 +44,7 @@ interface LatencyCase {
   readonly firstRequest: number[]
   readonly answerToWrite: number[]
   readonly notNetwork: number[]
+  readonly preflightSpread: number[]
   readonly peakRss: number[]
 }
 
@@ -77,6 +80,7 @@ function latencyCase(bundle: string, strategy: Strategy, targets: number): Laten
     firstRequest: [],
     answerToWrite: [],
     notNetwork: [],
+    preflightSpread: [],
     peakRss: [],
   }
 }
@@ -113,6 +117,10 @@ async function runLatencyCase(c: LatencyCase, keep: boolean): Promise<void> {
   c.span.push(last - first)
   c.firstRequest.push(first - run.startedAt)
   c.notNetwork.push(last - first - inFlightTime(exchanges))
+  const firstAnswer = Math.min(...exchanges.map((e) => e.answeredAt ?? Number.POSITIVE_INFINITY))
+  c.preflightSpread.push(
+    Math.max(...exchanges.filter((e) => e.arrivedAt < firstAnswer).map((e) => e.arrivedAt)) - first,
+  )
   const firstWrite = exchanges.find(
     (e) => e.service === 'github' && e.method === 'PUT' && e.path.endsWith(`/${NAME.split(':').pop()}`),
   )
@@ -227,7 +235,17 @@ async function main(): Promise<void> {
       '\n\nnetwork span: first request → last answer (medians)\n',
   )
   const rows = [
-    ['case', 'ideal RT', 'ideal ms', 'span ms', 'span / ideal', 'not network ms', 'answer → write ms', 'peak RSS MB'],
+    [
+      'case',
+      'ideal RT',
+      'ideal ms',
+      'span ms',
+      'span / ideal',
+      'not network ms',
+      'preflight spread ms',
+      'answer → write ms',
+      'peak RSS MB',
+    ],
   ]
   for (const c of cases) {
     const ideal = c.idealRoundTrips * LATENCY
@@ -238,6 +256,7 @@ async function main(): Promise<void> {
       median(c.span).toFixed(0),
       (median(c.span) / ideal).toFixed(2),
       median(c.notNetwork).toFixed(0),
+      median(c.preflightSpread).toFixed(1),
       median(c.answerToWrite).toFixed(1),
       (median(c.peakRss) / 1024 / 1024).toFixed(0),
     ])
@@ -249,7 +268,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${table(rows)}\n\n` +
       `ideal ms = round trips in sequence at the concurrency bounds × latency. not network = span less the time some request\n` +
-      `was in flight. answer → write = the last answer before the first secret write, to that write. peak RSS: median of the runs' peaks.\n` +
+      `was in flight. preflight spread = first request to the last sent before any answer. answer → write = the last answer before the first secret write, to that write. peak RSS: median of the runs' peaks.\n` +
       `dist: ${sizes.join(', ')}.\n`,
   )
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import { HttpClient } from '@actions/http-client'
-import { fetch as undiciFetch } from 'undici'
+import { request as undiciRequest, type Dispatcher } from 'undici'
 import { safeText, urlForMessage } from './log-text.js'
 import { isRedirect, originOf, resolveLocation } from './redirects.js'
 import type { KeyMode } from './settings.js'
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from './retry.js'
-import { readBoundedText, ResponseTooLargeError } from './response-size.js'
+import { type BodyStream, readBoundedText, ResponseTooLargeError } from './response-size.js'
 import { redact } from './secrets.js'
 
 // Capgo's /apikey API in both generations (see docs/capgo-api.md): the classic one that can
@@ -155,7 +155,7 @@ function advice(
 export interface CapgoClientOptions {
   readonly baseUrl: string
   readonly apiKey: string
-  /** The transport; proxyAwareFetch(baseUrl) in a workflow run, the bundled undici's fetch by default. */
+  /** The transport; proxyAwareFetch(baseUrl) in a workflow run, the bundled undici (no proxy) by default. */
   readonly fetch?: CapgoFetch
   readonly timeoutMs?: number
   readonly retry?: RetryPolicy
@@ -165,7 +165,7 @@ export interface CapgoClientOptions {
 
 const USER_AGENT = 'capgo-key-rotation-action'
 
-/** What the client needs of a fetch: Node's, the undici package's, or a test's. */
+/** What the client needs of a transport: fetch's shape, so that a test can pass any fetch. */
 export type CapgoFetch = (url: string, init: CapgoRequestInit) => Promise<CapgoResponse>
 
 export interface CapgoRequestInit {
@@ -181,21 +181,54 @@ export interface CapgoResponse {
   readonly ok: boolean
   readonly headers: { get(name: string): string | null }
   /** Read with a bound when present (src/response-size.ts); text() otherwise. */
-  readonly body?: ReadableStream<Uint8Array> | null
+  readonly body?: BodyStream | null
   text(): Promise<string>
 }
 
 /**
  * The bundled undici, the HTTP stack Octokit already uses (Node's own fetch would load a second
- * copy). Node's fetch also ignores the runner's https_proxy / no_proxy: behind a proxy, Capgo would
- * be out of reach while GitHub is not. So Capgo goes through the proxy agent @actions/http-client
- * builds for GitHub, when one applies.
+ * copy), through its request() rather than its fetch(): the first fetch() sets up the WHATWG
+ * Request, Headers and web streams, a few milliseconds before Capgo's first request could leave.
+ * Node's fetch also ignores the runner's https_proxy / no_proxy: behind a proxy, Capgo would be out
+ * of reach while GitHub is not. So Capgo goes through the proxy agent @actions/http-client builds
+ * for GitHub, when one applies.
  */
 export function proxyAwareFetch(baseUrl: string): CapgoFetch {
-  const dispatcher = new HttpClient().getAgentDispatcher(baseUrl)
-  if (!dispatcher) return undiciFetch as unknown as CapgoFetch
-  return ((url: string, init: CapgoRequestInit) => undiciFetch(url, { ...init, dispatcher })) as unknown as CapgoFetch
+  return undiciTransport(new HttpClient().getAgentDispatcher(baseUrl))
 }
+
+/**
+ * A fetch-shaped call over undici's request(). It follows no redirect (undici's dispatchers follow
+ * none unless given a redirect interceptor: test/redirects.test.ts holds it to that), and the
+ * signal bounds the whole exchange, body included. The dispatcher: the global one by default.
+ */
+export function undiciTransport(dispatcher?: Dispatcher): CapgoFetch {
+  return async (url, init) => {
+    const { statusCode, headers, body } = await undiciRequest(url, {
+      method: init.method as Dispatcher.HttpMethod,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal,
+      ...(dispatcher ? { dispatcher } : {}),
+    })
+    return {
+      status: statusCode,
+      ok: statusCode >= 200 && statusCode < 300,
+      headers: { get: (name) => headerValue(headers[name.toLowerCase()]) },
+      // Read through readBoundedText (response-size.ts), chunk by chunk up to the bound.
+      body,
+      text: () => body.text(),
+    }
+  }
+}
+
+/** As fetch's Headers.get(): a repeated header's values joined by ", ". */
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
+const defaultTransport = undiciTransport()
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -333,7 +366,7 @@ export class CapgoClient implements CapgoApi {
     let text: string
     const sentAt = Date.now()
     try {
-      response = await (this.options.fetch ?? (undiciFetch as unknown as CapgoFetch))(url, {
+      response = await (this.options.fetch ?? defaultTransport)(url, {
         method,
         headers: capgoHeaders(this.options.apiKey, json !== undefined),
         body: json === undefined ? undefined : JSON.stringify(json),

@@ -1,4 +1,6 @@
-import { getOctokit } from '@actions/github'
+import { HttpClient } from '@actions/http-client'
+import { Octokit } from '@octokit/core'
+import { paginateRest } from '@octokit/plugin-paginate-rest'
 import { retry } from '@octokit/plugin-retry'
 import { fetch as undiciFetch } from 'undici'
 import {
@@ -15,13 +17,17 @@ import { guardRedirects, refuseRedirect } from './redirects.js'
 import { isBounded, limitResponseBodies } from './response-size.js'
 import { defaultSleep } from './retry.js'
 
-// Octokit as the action uses it: the runner's proxy support from @actions/github, retries of 5xx
-// and network faults (plugin-retry), GitHub's rate limits (github-rate-limits.ts, in attemptPolicy
-// below), and a timeout on every attempt so that a hung connection becomes a retried fault
-// instead of a hung job. plugin-throttling is not used: it passed every request through three or
-// four Bottleneck queues, ~20 ms of timer turns per request, to enforce limits a run rarely meets.
+// Octokit as the action uses it: the runner's proxy (https_proxy / no_proxy, through
+// @actions/http-client's agent), retries of 5xx and network faults (plugin-retry), GitHub's rate
+// limits (github-rate-limits.ts, in attemptPolicy below), and a timeout on every attempt so that a
+// hung connection becomes a retried fault instead of a hung job. plugin-throttling is not used: it
+// passed every request through three or four Bottleneck queues, ~20 ms of timer turns per
+// request, to enforce limits a run rarely meets. @octokit/core with pagination, not
+// @actions/github's getOctokit: the action calls request() and paginate() only, and getOctokit's
+// REST method table (plugin-rest-endpoint-methods, 98 KiB) and second copy of
+// @actions/http-client were half of the chunk evaluated before the first GitHub request.
 
-export type GitHubClient = ReturnType<typeof getOctokit>
+export type GitHubClient = Octokit & ReturnType<typeof paginateRest>
 
 export interface GitHubClientOptions {
   readonly token: string
@@ -51,22 +57,38 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   }
   const limits: Limits = { sleep: options.sleep ?? defaultSleep, now: options.now ?? Date.now }
 
-  return getOctokit(
-    options.token,
-    {
-      baseUrl: options.baseUrl,
-      log: octokitLog,
-      // 403 and 429 are not retried blindly: attemptPolicy waits where GitHub says how long.
-      retry: {
-        retries: options.retries ?? 3,
-        retryAfterBaseValue: options.retryBaseMs ?? 1000,
-        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
-      },
-    },
-    // Registered before retry, so that it wraps each attempt rather than all of them together.
+  // The bundled undici (Octokit's default would be Node's own fetch, a second HTTP stack), through
+  // the runner's proxy when one applies to the API's host.
+  const dispatcher = new HttpClient().getAgentDispatcher(options.baseUrl)
+  const fetch = dispatcher
+    ? (url: string, init: Record<string, unknown>) => undiciFetch(url, { ...init, dispatcher } as never)
+    : undiciFetch
+  // Registered before retry, so that it wraps each attempt rather than all of them together.
+  const Client = Octokit.plugin(
+    paginateRest,
     attemptPolicy(options.timeoutMs ?? 20_000, log, octokitLog, limits),
     retry,
   )
+  const userAgent = orchestrationUserAgent(process.env.ACTIONS_ORCHESTRATION_ID)
+  return new Client({
+    auth: `token ${options.token}`,
+    baseUrl: options.baseUrl,
+    ...(userAgent ? { userAgent } : {}),
+    log: octokitLog,
+    request: { fetch },
+    // 403 and 429 are not retried blindly: attemptPolicy waits where GitHub says how long.
+    retry: {
+      retries: options.retries ?? 3,
+      retryAfterBaseValue: options.retryBaseMs ?? 1000,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
+  })
+}
+
+/** As @actions/github tags its requests on a runner that names the job's orchestration. */
+export function orchestrationUserAgent(id: string | undefined): string | undefined {
+  const trimmed = id?.trim()
+  return trimmed ? `actions_orchestration_id/${trimmed.replace(/[^a-z0-9_.-]/gi, '_')}` : undefined
 }
 
 interface Limits {
@@ -111,7 +133,7 @@ function attemptPolicy(
         try {
           // Set on this call's own options object rather than passed as a copy: the hooks inside
           // this one (the token auth) are bound to that object and ignore what is passed to them.
-          // The fetch is @actions/github's proxy-aware one; wrapped, never replaced.
+          // The fetch is the proxy-aware one given to the constructor; wrapped, never replaced.
           // Answers are read up to a bound (src/response-size.ts). A retry finds its own fetch here.
           const given = (options.request?.fetch as never) ?? undiciFetch
           const fetch = isBounded(given) ? given : limitResponseBodies(guardRedirects(given))

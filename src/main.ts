@@ -12,6 +12,9 @@ import { registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings, type Tuning } from './settings.js'
 import { errorMessage } from './error-message.js'
 
+/** How long into the preflight libsodium starts loading (see run()). */
+const SODIUM_DELAY_MS = 10
+
 export interface RunOptions {
   /** Overrides what readTuning() reads from the environment: tests and the bench set the same knobs. */
   readonly tuning?: Partial<Tuning>
@@ -39,10 +42,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
     settings = readSettings()
     const tuning: Tuning = { ...readTuning(), ...options.tuning }
     const { timeoutMs } = tuning
-    // Loaded once the inputs are good, from chunks of the bundle: a run that fails on them
-    // starts with @actions/core and the settings alone. The Capgo client comes first, so that the
-    // preflight's key list leaves while the GitHub client (Octokit) is still being loaded.
-    const { CapgoClient, proxyAwareFetch } = await import(/* webpackChunkName: "capgo" */ './capgo-client.js')
+    // Evaluated once the inputs are good: a run that fails on them runs @actions/core and the
+    // settings alone. The Capgo client is small and sits in the main file ("eager": no chunk to
+    // resolve and read before the preflight's key list can leave); the GitHub client (Octokit) and
+    // the rotation come from a chunk, loaded while that list is in flight.
+    const { CapgoClient, proxyAwareFetch } = await import(/* webpackMode: "eager" */ './capgo-client.js')
     const { capgoApiUrl } = settings
     const capgoAs = (apiKey: string) =>
       new CapgoClient({
@@ -86,8 +90,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const { lease } = wired
     if (lease) stopOnCancel = onCancel(() => lease.abandon())
     const rotation = rotate(settings, wired.deps)
-    // libsodium loads while the preflight's requests are in flight; a dry run never seals.
-    if (!settings.dryRun) initSodium().catch(() => undefined)
+    // libsodium loads while the preflight's requests are in flight; a dry run never seals. Not at
+    // once: Node compiles an import()ed chunk synchronously (~10 ms for libsodium's), and Octokit's
+    // requests leave a timer turn after they are made (plugin-retry's Bottleneck), so loading now
+    // would hold the preflight's GitHub requests back. SODIUM_DELAY_MS in, they have gone out on
+    // any connection that could take them, well before a real network answers (a seal needed
+    // sooner waits for the load itself). Unref'd: a run that is over by then exits without it.
+    if (!settings.dryRun) setTimeout(() => initSodium().catch(() => undefined), SODIUM_DELAY_MS).unref()
     report = await rotation
     failure = report.failure
     setOutputs(settings, report, renewal?.outcome)

@@ -12,10 +12,19 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
+/** A web ReadableStream (fetch's body) or a Node Readable (undici's request()): read chunk by chunk. */
+export type BodyStream = AsyncIterable<Uint8Array> & ({ cancel(): Promise<void> } | { destroy(): unknown })
+
 interface BodyHolder {
   readonly headers: { get(name: string): string | null }
-  readonly body?: ReadableStream<Uint8Array> | null
+  readonly body?: BodyStream | null
   text(): Promise<string>
+}
+
+/** Drops an unread body, which frees the connection. */
+function discard(body: BodyStream): void {
+  if ('cancel' in body) body.cancel().catch(() => undefined)
+  else body.destroy()
 }
 
 function declaredTooLarge(response: BodyHolder): boolean {
@@ -26,7 +35,7 @@ function declaredTooLarge(response: BodyHolder): boolean {
 /** The body as text (UTF-8, as fetch's text() decodes it), or ResponseTooLargeError past the bound. */
 export async function readBoundedText(response: BodyHolder): Promise<string> {
   if (declaredTooLarge(response)) {
-    await response.body?.cancel().catch(() => undefined)
+    if (response.body) discard(response.body)
     throw new ResponseTooLargeError()
   }
   if (!response.body) {
@@ -37,7 +46,7 @@ export async function readBoundedText(response: BodyHolder): Promise<string> {
   const decoder = new TextDecoder()
   let size = 0
   let text = ''
-  // Leaving the loop early cancels the stream, which frees the connection.
+  // Leaving the loop early cancels (web) or destroys (Node) the stream, which frees the connection.
   for await (const chunk of response.body) {
     size += chunk.byteLength
     if (size > MAX_RESPONSE_BYTES) throw new ResponseTooLargeError()

@@ -1,7 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import nock from 'nock'
-import { fetch as undiciFetch } from 'undici'
 import { describe, expect, it, vi } from 'vitest'
 import { CapgoClient, CapgoError, generationOf, proxyAwareFetch, sha256Hex } from '../src/capgo-client.js'
 import type { RetryPolicy } from '../src/retry.js'
@@ -288,6 +287,32 @@ describe('listing keys', () => {
       hanging.close()
     }
   })
+  // The timeout bounds the body too: a server that sends its headers and then stalls is a hung request.
+  it('times out an answer whose body stalls after the headers', async () => {
+    const stalling = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('[{"id": 1,')
+    })
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve))
+    nock.enableNetConnect('127.0.0.1')
+    try {
+      const { port } = stalling.address() as AddressInfo
+      const capgo = new CapgoClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        apiKey: API_KEY,
+        timeoutMs: 100,
+        retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1000, sleep: async () => undefined },
+        onKeyMaterial: () => undefined,
+      })
+      const error = await failure(capgo.listKeys())
+      expect(error.failure).toBe('timeout')
+      expect(error.outcomeUnknown).toBe(true)
+    } finally {
+      nock.disableNetConnect()
+      stalling.closeAllConnections()
+      stalling.close()
+    }
+  })
 })
 
 describe('creating a key', () => {
@@ -496,9 +521,19 @@ describe('behind a proxy', () => {
       await expect(capgo.listKeys()).resolves.toMatchObject({ keys: [{ id: 1, name: 'capgo.behind-proxy.test' }] })
       expect(tunnels).toEqual(['capgo.behind-proxy.test:80'])
       vi.stubEnv('http_proxy', undefined)
-      // Without a proxy: the bundled undici, never Node's own fetch (a second HTTP stack to load).
-      expect(proxyAwareFetch(base)).toBe(undiciFetch)
-      expect(proxyAwareFetch(base)).not.toBe(globalThis.fetch)
+      // Without a proxy: straight to the server, through the bundled undici, never Node's own fetch
+      // (a second HTTP stack to load).
+      const nodeFetch = vi.spyOn(globalThis, 'fetch')
+      const direct = `http://127.0.0.1:${(capgoServer.address() as AddressInfo).port}`
+      const capgoDirect = new CapgoClient({
+        baseUrl: direct,
+        apiKey: API_KEY,
+        fetch: proxyAwareFetch(direct),
+        onKeyMaterial: () => undefined,
+      })
+      await expect(capgoDirect.listKeys()).resolves.toMatchObject({ keys: [{ id: 1, name: direct.slice(7) }] })
+      expect(tunnels).toEqual(['capgo.behind-proxy.test:80'])
+      expect(nodeFetch).not.toHaveBeenCalled()
     } finally {
       nock.disableNetConnect()
       for (const server of [proxy, capgoServer]) {

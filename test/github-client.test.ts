@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import nock from 'nock'
-import { afterEach, describe, expect, it } from 'vitest'
-import { createGitHubClient } from '../src/github-client.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createGitHubClient, orchestrationUserAgent } from '../src/github-client.js'
 import { createLogger, type LogSink } from '../src/logger.js'
 
 // The Octokit client's own policies, against a real socket where nock cannot act (a hang).
@@ -57,6 +57,58 @@ describe('createGitHubClient', () => {
     })
     await createGitHubClient({ token: 't', baseUrl }).request('GET /x')
     expect(version).toBe('2022-11-28')
+  })
+})
+
+describe('the runner around the client', () => {
+  it("tags the user agent with the job's orchestration id, as @actions/github does", async () => {
+    let agent: string | undefined
+    const baseUrl = await listen((req, res) => {
+      agent = req.headers['user-agent']
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+    })
+    vi.stubEnv('ACTIONS_ORCHESTRATION_ID', ' run 42/a ')
+    await createGitHubClient({ token: 't', baseUrl }).request('GET /x')
+    expect(agent).toMatch(/^actions_orchestration_id\/run_42_a octokit-core\.js\//)
+    expect(orchestrationUserAgent(undefined)).toBeUndefined()
+    expect(orchestrationUserAgent('  ')).toBeUndefined()
+  })
+
+  // A CONNECT proxy on loopback that tunnels to a local server standing in for GitHub.
+  it('sends GitHub requests through http_proxy, and straight to the host without one', async () => {
+    const { connect } = await import('node:net')
+    const hosts: string[] = []
+    const github = await listen((req, res) => {
+      hosts.push(String(req.headers.host))
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+    })
+    const tunnels: string[] = []
+    const proxy = createServer()
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(String(req.url))
+      const upstream = connect(Number(new URL(github).port), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    // nock judges the request by its target even inside the tunnel: let it through.
+    nock.enableNetConnect()
+    try {
+      vi.stubEnv('http_proxy', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)
+      // A name that resolves nowhere: only the proxy can reach it.
+      await createGitHubClient({ token: 't', baseUrl: 'http://github.behind-proxy.test/api/v3' }).request('GET /x')
+      expect(tunnels).toEqual(['github.behind-proxy.test:80'])
+      vi.stubEnv('http_proxy', undefined)
+      await createGitHubClient({ token: 't', baseUrl: github }).request('GET /x')
+      expect(tunnels).toHaveLength(1)
+      expect(hosts).toEqual(['github.behind-proxy.test', new URL(github).host])
+    } finally {
+      proxy.closeAllConnections()
+      proxy.close()
+    }
   })
 })
 

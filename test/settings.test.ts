@@ -120,7 +120,8 @@ describe('readSettings', () => {
       expect(settings({ environment: name, repositories: 'octo/app' }).environment).toBe(name)
     for (const name of ['.', '..']) {
       for (const input of ['environment', 'managing-key-environment']) {
-        const extra = input === 'environment' ? { repositories: 'octo/app' } : { 'managing-key-secret': 'CAPGO_ADMIN' }
+        const extra: Record<string, string> =
+          input === 'environment' ? { repositories: 'octo/app' } : { 'managing-key-secret': 'CAPGO_ADMIN' }
         expect(problems({ [input]: name, ...extra })).toEqual([
           `${input}: '${name}' cannot be addressed through GitHub's REST API (a URL path drops it): name an environment of the repository`,
         ])
