@@ -1,11 +1,18 @@
 import * as core from '@actions/core'
-import { readCredentials } from './settings/credentials.js'
-import { defaultKeyName, type KeyMode, readKeyKind, readKeyScope, type Strategy } from './settings/key-spec.js'
-import { readLifecycle } from './settings/lifecycle.js'
-import { readManagingKey, sharedSecretProblems } from './settings/managing-key.js'
+import { type Credentials, readCredentials } from './settings/credentials.js'
+import {
+  defaultKeyName,
+  type KeyMode,
+  type KeyScope,
+  readKeyKind,
+  readKeyScope,
+  type Strategy,
+} from './settings/key-spec.js'
+import { type Lifecycle, readLifecycle } from './settings/lifecycle.js'
+import { type ManagingKey, readManagingKey, sharedSecretProblems } from './settings/managing-key.js'
 import { parseWorkflowRepository, type RepositoryRef } from './settings/parse.js'
 import { SettingsError } from './settings/settings-error.js'
-import { readTargets, type OrgVisibility, type SecretType } from './settings/targets.js'
+import { readTargets, type Targets } from './settings/targets.js'
 
 // All inputs are read and checked here, once, before any request is sent: one reader per concern
 // (src/settings/), and here the checks between concerns. Every problem is collected so that a
@@ -17,43 +24,22 @@ export { SettingsError } from './settings/settings-error.js'
 export { ORG_VISIBILITIES, SECRET_TYPES, type OrgVisibility, type SecretType } from './settings/targets.js'
 export { readTuning, type Tuning } from './settings/tuning.js'
 
-export interface Settings {
-  readonly capgoApiKey: string
-  readonly capgoApiUrl: string
-  readonly strategy: Strategy
-  readonly keyName: string
-  readonly keyMode: KeyMode
-  readonly limitedToApps: readonly string[]
-  readonly limitedToOrgs: readonly string[]
-  readonly expiresInDays: number | undefined
-  readonly previousKeyId: number | undefined
-  /** Repository Actions variable (in the workflow's repository) remembering the key's id. */
-  readonly keyIdVariable: string | undefined
-  /** How many of the newest earlier keys to leave alive. */
-  readonly keepPrevious: number
-  /** Skip the rotation while every target secret is younger than this many days. */
-  readonly rotateAfterDays: number | undefined
-  /** GITHUB_REPOSITORY: where key-id-variable lives. */
-  readonly workflowRepository: RepositoryRef | undefined
-  readonly githubToken: string
-  readonly githubApiUrl: string
-  readonly secretName: string
-  readonly repositories: readonly RepositoryRef[]
-  /** Write environment secrets of this environment in each repository instead of repository secrets. */
-  readonly environment: string | undefined
-  /** Also write an organization secret here. */
-  readonly organization: string | undefined
-  /** Undefined: keep the existing secret's visibility (`private` for a new one). */
-  readonly orgVisibility: OrgVisibility | undefined
-  /** Repository names (in `organization`) that may read the org secret, with `selected`. */
-  readonly orgSelectedRepositories: readonly string[]
-  readonly secretTypes: readonly SecretType[]
-  readonly dryRun: boolean
-  /** Opt-in: renew capgo-api-key after the rotation and store it in this secret of the workflow's repository. */
-  readonly managingKeySecret: string | undefined
-  /** With managingKeySecret: an environment secret of this environment instead of a repository secret. */
-  readonly managingKeyEnvironment: string | undefined
-}
+/**
+ * Every input, checked: one part per reader in src/settings/, with the key-name default filled in
+ * and the key's kind settled (a problem would have stopped the run).
+ */
+export type Settings = Credentials &
+  Targets &
+  Omit<KeyScope, 'keyName'> &
+  Lifecycle &
+  ManagingKey & {
+    readonly strategy: Strategy
+    readonly keyMode: KeyMode
+    /** As given, or the default that names the targets (defaultKeyName). */
+    readonly keyName: string
+    /** GITHUB_REPOSITORY: where key-id-variable and the lease live. */
+    readonly workflowRepository: RepositoryRef | undefined
+  }
 
 export type InputReader = (name: string) => string
 
