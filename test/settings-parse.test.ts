@@ -117,6 +117,8 @@ describe('parseWholeNumber', () => {
     expect(value).toBeUndefined()
     expect(problems).toEqual(["keep-previous: '9007199254740993' is not a whole number of at least 1"])
     expect(parse(String(Number.MAX_SAFE_INTEGER), 1, Number.MAX_SAFE_INTEGER).value).toBe(Number.MAX_SAFE_INTEGER)
+    // Past 2^53 digits no longer name one number: refused even under an unbounded maximum.
+    expect(parse('9007199254740993', 1, Number.POSITIVE_INFINITY).value).toBeUndefined()
   })
 
   it('accepts exactly the decimal digit strings in range', () => {
