@@ -18,7 +18,7 @@ export class GitHubClock {
 
   /** Feeds one answer's Date header, with the local times the request left and the answer came. */
   observe(dateHeader: unknown, sentAt: number, receivedAt: number): void {
-    const date = typeof dateHeader === 'string' ? Date.parse(dateHeader) : Number.NaN
+    const date = httpDate(dateHeader)
     if (Number.isNaN(date)) return
     const low = date - receivedAt
     const high = date + 1000 - sentAt
@@ -33,4 +33,14 @@ export class GitHubClock {
     if (!Number.isFinite(this.low) || !Number.isFinite(this.high)) return undefined
     return { earliest: local + this.low, latest: local + this.high }
   }
+}
+
+/**
+ * An IMF-fixdate ("Sun, 01 Mar 2026 12:00:00 GMT", the form HTTP servers send), else NaN. Date.parse
+ * alone takes '1' or 'x 1' as 2001, and a date without a zone as the runner's local time.
+ */
+function httpDate(value: unknown): number {
+  if (typeof value !== 'string') return Number.NaN
+  const date = Date.parse(value)
+  return !Number.isNaN(date) && new Date(date).toUTCString() === value ? date : Number.NaN
 }
