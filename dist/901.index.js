@@ -353,7 +353,7 @@ class GitHubClock {
     high = Number.POSITIVE_INFINITY;
     /** Feeds one answer's Date header, with the local times the request left and the answer came. */
     observe(dateHeader, sentAt, receivedAt) {
-        const date = typeof dateHeader === 'string' ? Date.parse(dateHeader) : Number.NaN;
+        const date = httpDate(dateHeader);
         if (Number.isNaN(date))
             return;
         const low = date - receivedAt;
@@ -370,6 +370,16 @@ class GitHubClock {
             return undefined;
         return { earliest: local + this.low, latest: local + this.high };
     }
+}
+/**
+ * An IMF-fixdate ("Sun, 01 Mar 2026 12:00:00 GMT", the form HTTP servers send), else NaN. Date.parse
+ * alone takes '1' or 'x 1' as 2001, and a date without a zone as the runner's local time.
+ */
+function httpDate(value) {
+    if (typeof value !== 'string')
+        return Number.NaN;
+    const date = Date.parse(value);
+    return !Number.isNaN(date) && new Date(date).toUTCString() === value ? date : Number.NaN;
 }
 
 
