@@ -28375,17 +28375,21 @@ module.exports = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ao: () => (/* binding */ onCancel),
-/* harmony export */   C3: () => (/* binding */ exitCleanlyOnCancel)
+/* harmony export */   UK: () => (/* binding */ exitCleanlyOnCancelOrCrash)
 /* harmony export */ });
 /* unused harmony exports CANCEL_BUDGET_MS, cleanUp */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
+/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6587);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6999);
 
-// A cancelled workflow (or timeout-minutes, or cancel-in-progress) makes the runner send the step
-// SIGINT, then SIGTERM 7.5 s later, then kill it. Node's default is to exit at once, which would
-// leave this run's lease behind and turn every re-run away for the lease's hour. So the entry
-// point (index.ts) catches both signals, runs what the run registered here (giving the lease back),
-// within a budget that ends before the runner's kill, and exits failed. Whatever the cancelled
-// run had issued is found again by the re-run, as after a lost answer.
+
+// How the process ends when run() does not return. A cancelled workflow (or timeout-minutes, or
+// cancel-in-progress) makes the runner send the step SIGINT, then SIGTERM 7.5 s later, then kill
+// it; an error nothing caught (a bug) crashes Node. Node's defaults exit at once, which would leave
+// this run's lease behind and turn every re-run away for the lease's hour, and a crash prints a
+// stack trace whose text no redaction saw. So the entry point (index.ts) catches both, runs what
+// the run registered here (giving the lease back) within a budget that ends before the runner's
+// kill, and exits failed through the one safe path to the log. Whatever the run had issued is
+// found again by the re-run, as after a lost answer.
 /** Inside the runner's 7.5 s between SIGINT and SIGTERM, with room to exit. */
 const CANCEL_BUDGET_MS = 5000;
 const cleanups = new Set();
@@ -28405,18 +28409,23 @@ async function cleanUp(budgetMs = CANCEL_BUDGET_MS) {
     clearTimeout(timer);
 }
 /** For the entry point only: a run loaded by a test or another script keeps Node's handlers. */
-function exitCleanlyOnCancel() {
-    let cancelled = false;
-    const onSignal = (signal) => {
-        // The runner's SIGTERM after SIGINT must not cut the cleanup short: it has its own budget.
-        if (cancelled)
+function exitCleanlyOnCancelOrCrash(log = (0,_logger_js__WEBPACK_IMPORTED_MODULE_0__/* .createLogger */ .h)()) {
+    let stopping = false;
+    const stop = (why) => {
+        // The runner's SIGTERM after SIGINT (or a second error) must not cut the cleanup short.
+        if (stopping)
             return;
-        cancelled = true;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(`The run was cancelled (${signal}): giving back what it holds and stopping.`);
+        stopping = true;
+        log.setFailed(why);
         cleanUp().finally(() => process.exit(1));
     };
+    const onSignal = (signal) => stop(`The run was cancelled (${signal}): giving back what it holds and stopping. Run again to finish the rotation.`);
+    const onCrash = (error) => stop(`The action stopped on an unexpected error (please report it): ${(0,_error_message_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(error)} ` +
+        'Run again: a re-run finds every key of this rotation again and finishes it.');
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
 }
 
 
@@ -28900,7 +28909,7 @@ function isEntryModule() {
     }
 }
 if (isEntryModule()) {
-    (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_2__/* .exitCleanlyOnCancel */ .C3)();
+    (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_2__/* .exitCleanlyOnCancelOrCrash */ .UK)();
     await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)();
 }
 

@@ -1,11 +1,14 @@
-import * as core from '@actions/core'
+import { errorMessage } from './error-message.js'
+import { type ActionLogger, createLogger } from './logger.js'
 
-// A cancelled workflow (or timeout-minutes, or cancel-in-progress) makes the runner send the step
-// SIGINT, then SIGTERM 7.5 s later, then kill it. Node's default is to exit at once, which would
-// leave this run's lease behind and turn every re-run away for the lease's hour. So the entry
-// point (index.ts) catches both signals, runs what the run registered here (giving the lease back),
-// within a budget that ends before the runner's kill, and exits failed. Whatever the cancelled
-// run had issued is found again by the re-run, as after a lost answer.
+// How the process ends when run() does not return. A cancelled workflow (or timeout-minutes, or
+// cancel-in-progress) makes the runner send the step SIGINT, then SIGTERM 7.5 s later, then kill
+// it; an error nothing caught (a bug) crashes Node. Node's defaults exit at once, which would leave
+// this run's lease behind and turn every re-run away for the lease's hour, and a crash prints a
+// stack trace whose text no redaction saw. So the entry point (index.ts) catches both, runs what
+// the run registered here (giving the lease back) within a budget that ends before the runner's
+// kill, and exits failed through the one safe path to the log. Whatever the run had issued is
+// found again by the re-run, as after a lost answer.
 
 /** Inside the runner's 7.5 s between SIGINT and SIGTERM, with room to exit. */
 export const CANCEL_BUDGET_MS = 5000
@@ -32,15 +35,24 @@ export async function cleanUp(budgetMs = CANCEL_BUDGET_MS): Promise<void> {
 }
 
 /** For the entry point only: a run loaded by a test or another script keeps Node's handlers. */
-export function exitCleanlyOnCancel(): void {
-  let cancelled = false
-  const onSignal = (signal: NodeJS.Signals) => {
-    // The runner's SIGTERM after SIGINT must not cut the cleanup short: it has its own budget.
-    if (cancelled) return
-    cancelled = true
-    core.setFailed(`The run was cancelled (${signal}): giving back what it holds and stopping.`)
+export function exitCleanlyOnCancelOrCrash(log: Pick<ActionLogger, 'setFailed'> = createLogger()): void {
+  let stopping = false
+  const stop = (why: string) => {
+    // The runner's SIGTERM after SIGINT (or a second error) must not cut the cleanup short.
+    if (stopping) return
+    stopping = true
+    log.setFailed(why)
     cleanUp().finally(() => process.exit(1))
   }
+  const onSignal = (signal: NodeJS.Signals) =>
+    stop(`The run was cancelled (${signal}): giving back what it holds and stopping. Run again to finish the rotation.`)
+  const onCrash = (error: unknown) =>
+    stop(
+      `The action stopped on an unexpected error (please report it): ${errorMessage(error)} ` +
+        'Run again: a re-run finds every key of this rotation again and finishes it.',
+    )
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  process.on('uncaughtException', onCrash)
+  process.on('unhandledRejection', onCrash)
 }

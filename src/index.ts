@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { exitCleanlyOnCancel } from './cancellation.js'
+import { exitCleanlyOnCancelOrCrash } from './cancellation.js'
 import { run } from './main.js'
 
 // The runner starts the action as `node dist/index.js`. Anything that imports the bundle instead
@@ -19,6 +19,6 @@ function isEntryModule(): boolean {
 }
 
 if (isEntryModule()) {
-  exitCleanlyOnCancel()
+  exitCleanlyOnCancelOrCrash()
   await run()
 }
