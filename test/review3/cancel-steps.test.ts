@@ -25,6 +25,8 @@ interface Step {
   readonly path: RegExp
   /** Which matching request (1-based). */
   readonly nth?: number
+  /** The cancel may leave a managing key alive (the secret's write is in doubt): the log must name it. */
+  readonly named?: boolean
 }
 
 const STEPS: Step[] = [
@@ -43,7 +45,11 @@ const STEPS: Step[] = [
 ]
 
 /** Starts the bundle as the runner does, and sends SIGINT once `step`'s request has reached the server. */
-async function cancelAt(box: Sandbox, inputs: Record<string, string>, step: Step): Promise<string> {
+async function cancelAt(
+  box: Sandbox,
+  inputs: Record<string, string>,
+  step: Step,
+): Promise<{ ended: string; out: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'capgo-cancel3-'))
   try {
     writeFileSync(join(dir, 'output'), '')
@@ -76,23 +82,28 @@ async function cancelAt(box: Sandbox, inputs: Record<string, string>, step: Step
     child.kill('SIGINT')
     const ended = await closed
     service.clearFaults()
-    return ended
+    return { ended, out }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-// Fix pending: a cancel during the renewal's create (classic) leaves the new mode-all key alive and
-// held by no secret, and one during its secret write leaves whichever key the secret does not hold
-// alive, unnamed in any message; no later run retires either.
+// Fixed (managing-key.ts, cancelClassic): a cancel during the renewal's create (classic) left the new
+// mode-all key alive and held by no secret, and one during its secret write left whichever key the
+// secret does not hold alive, named in no message; no later run retires either.
 const RENEWAL: Step[] = [
   { name: 'renewal: the create', service: 'capgo', method: 'POST', path: /^\/apikey\/?$/, nth: 2 },
-  { name: 'renewal: the secret write', service: 'github', method: 'PUT', path: /\/secrets\/CAPGO_ADMIN_KEY$/ },
+  {
+    name: 'renewal: the secret write',
+    service: 'github',
+    method: 'PUT',
+    path: /\/secrets\/CAPGO_ADMIN_KEY$/,
+    named: true,
+  },
 ]
 
 describe('a run cancelled during each step, then run again', () => {
-  it.each(STEPS)('$name', cancelThenRerun, 120_000)
-  it.fails.each(RENEWAL)('$name', cancelThenRerun, 120_000)
+  it.each([...STEPS, ...RENEWAL])('$name', cancelThenRerun, 120_000)
 })
 
 async function cancelThenRerun(step: Step): Promise<void> {
@@ -105,7 +116,7 @@ async function cancelThenRerun(step: Step): Promise<void> {
       const managingName = box.capgo.managingKey.name
       const managingCount = box.capgo.named(managingName).length
       const renewing = { strategy: 'create', 'managing-key-secret': ADMIN }
-      const ended = await cancelAt(box, box.inputs(renewing), step)
+      const { ended, out } = await cancelAt(box, box.inputs(renewing), step)
       const problems: string[] = []
       if (ended !== '1/null') problems.push(`cancelled run ended ${ended}`)
       const leases = box.github.variableNames('octo/app').filter((n) => n.startsWith('CAPGO_ROTATION_LEASE_'))
@@ -121,11 +132,12 @@ async function cancelThenRerun(step: Step): Promise<void> {
       if (!box.capgo.isAlive(adminAfter)) problems.push('managing-key-secret holds a dead key after the re-run')
       if (box.capgo.named(NAME).length !== 1) problems.push(`${box.capgo.named(NAME).length} keys named key-name`)
       // Mode-all keys of the managing key's name that no secret holds: full rights, held by nobody.
+      // (Those a run says to delete are the user's to delete, as after a lost write.)
       const orphans = box.capgo
         .named(managingName)
-        .filter((k) => k.key !== adminAfter && k.key !== box.capgo.managingKey.key)
-      if (box.capgo.named(managingName).length > managingCount)
-        problems.push(`orphan managing keys alive: ${orphans.map((k) => k.id).join(', ')}`)
+        .filter((k) => k.key !== adminAfter && !(step.named && new RegExp(`::warning::.*\\b${k.id}\\b`).test(out)))
+      if (box.capgo.named(managingName).length > managingCount && orphans.length > 0)
+        problems.push(`orphan managing keys alive, named nowhere: ${orphans.map((k) => k.id).join(', ')}`)
       problems.push(...unmaskedLeaks(again, [...box.capgo.allKeyValues(), box.token]))
       expect(problems).toEqual([])
     } finally {
