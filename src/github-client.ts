@@ -13,7 +13,7 @@ import {
 } from './github-rate-limits.js'
 import { statusOf } from './github-errors.js'
 import { createLogger, type Logger } from './logger.js'
-import { guardRedirects, refuseRedirect } from './redirects.js'
+import { guardRedirects, refuseForeignUrl, refuseRedirect } from './redirects.js'
 import { isBounded, limitResponseBodies } from './response-size.js'
 import { defaultSleep } from './retry.js'
 
@@ -122,6 +122,7 @@ function attemptPolicy(
   return (octokit: { hook: { wrap: (name: 'request', hook: never) => void } }) => {
     const attempt: RequestHook = async (request, options) => {
       const what = `${options.method} ${options.url}`
+      refuseForeignUrl(options as RequestOptions & { baseUrl?: unknown })
       for (let waits = 0; ; waits++) {
         if (isWrite(options.method)) {
           await writes.take((ms) =>

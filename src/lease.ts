@@ -15,6 +15,9 @@ import { errorMessage } from './error-message.js'
 /** Longer than any run can take (see README, time bounds), so a live run's lease never goes stale. */
 export const LEASE_TTL_SECONDS = 3600
 
+/** How long a cancelled run waits for its own take to answer before looking for the lease itself (within CANCEL_BUDGET_MS). */
+export const ABANDON_WAIT_MS = 1000
+
 export interface Lease {
   readonly name: string
   /** Takes the lease, or throws (LeaseBusyError when another run holds it). */
@@ -43,6 +46,8 @@ interface LeaseValue {
   readonly ttl: number
 }
 
+const CANCELLED = 'The run was cancelled while taking the lease. Nothing was changed.'
+
 const PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)'
 
 export class GitHubLease implements Lease {
@@ -52,6 +57,7 @@ export class GitHubLease implements Lease {
   private taking: Promise<void> | undefined
   private acquiredAt = 0
   private releasing: Promise<void> | undefined
+  private abandoned = false
 
   constructor(
     private readonly octokit: GitHubClient,
@@ -79,7 +85,11 @@ export class GitHubLease implements Lease {
   }
 
   acquire(): Promise<void> {
-    this.taking = this.take()
+    if (this.abandoned) return Promise.reject(new Error(CANCELLED))
+    this.taking = this.take().then(() => {
+      // Abandoned while taking: the run is being cancelled and must not go on as if it held the lease.
+      if (this.abandoned) throw new Error(CANCELLED)
+    })
     return this.taking
   }
 
@@ -88,8 +98,31 @@ export class GitHubLease implements Lease {
    * flight, since its POST may have landed.
    */
   async abandon(): Promise<void> {
-    await this.taking?.catch(() => undefined)
-    await this.release()
+    // A take started after this (the run goes on until the process exits) ends in an error.
+    this.abandoned = true
+    const taking = this.taking
+    if (!taking) return
+    // A take whose answer is slow would use up the cancel budget (the request timeout is longer):
+    // wait briefly, then look for the lease ourselves.
+    let timer: NodeJS.Timeout | undefined
+    const settled = await Promise.race([
+      taking.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), ABANDON_WAIT_MS)
+      }),
+    ])
+    clearTimeout(timer)
+    if (settled || this.state !== 'free') return this.release()
+    // Still taking: its POST may have landed. Delete the lease only if it holds this run's holder.
+    try {
+      const current = await this.read()
+      if (current?.value?.holder === this.holder) await this.remove()
+    } catch (error) {
+      this.warn(`${errorMessage(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`)
+    }
   }
 
   private async take(): Promise<void> {

@@ -7,6 +7,7 @@ import type { Settings } from './settings.js'
 import type { RepositoryTargetRef } from './targets.js'
 import { checkFailedWrite } from './write-verification.js'
 import { errorMessage } from './error-message.js'
+import { onCancel } from './cancellation.js'
 
 // The opt-in renewal of the managing key (capgo-api-key) after a successful rotation, stored in
 // managing-key-secret. The invariant: that secret never holds a dead key. Per generation
@@ -67,6 +68,16 @@ export function managingKeyName(
   const repo = settings.workflowRepository
   const env = settings.managingKeyEnvironment !== undefined ? `${settings.managingKeyEnvironment}:` : ''
   return `github-actions:${repo?.owner}/${repo?.repo}:${env}${(settings.managingKeySecret ?? '').toUpperCase()}`
+}
+
+/** How far the classic renewal got, for a cancel: what it may undo, and what it must only name. */
+interface CancelPhase {
+  at: 'creating' | 'writing' | 'stored' | 'cancelled'
+  fresh: number | undefined
+}
+
+function cancelled(phase: CancelPhase): boolean {
+  return phase.at === 'cancelled'
 }
 
 type Plan =
@@ -176,6 +187,39 @@ export class ManagingKeyRenewal implements FollowUpStep {
   }
 
   private async renewClassic(step: Extract<Plan, { generation: 'classic' }>): Promise<string | undefined> {
+    // A cancelled run (cancellation.ts) exits within seconds: the new mode-all key must not be left
+    // alive unheld (no later run retires it), nor the old one unnamed once the secret may hold the new.
+    const phase: CancelPhase = { at: 'creating', fresh: undefined }
+    const stop = onCancel(() => this.cancelClassic(step, phase))
+    try {
+      return await this.renewClassicSteps(step, phase)
+    } finally {
+      stop()
+    }
+  }
+
+  private async cancelClassic(step: Extract<Plan, { generation: 'classic' }>, phase: CancelPhase): Promise<void> {
+    const { self } = step
+    const at = phase.at
+    phase.at = 'cancelled'
+    if (at === 'creating') {
+      this.deps.log.warning(`Cancelled while renewing the managing key: ${await this.sweep(step)}`)
+    } else if (at === 'writing') {
+      this.deps.log.warning(
+        `Cancelled while writing ${this.where}: it holds either the new managing key ${phase.fresh} or the old one (key ${self.id}), ` +
+          `and both are alive. Once a run has succeeded with it, delete whichever of keys ${phase.fresh} and ${self.id} it does not hold (${CAPGO_KEYS_PAGE}).`,
+      )
+    } else if (at === 'stored') {
+      this.deps.log.warning(
+        `Cancelled before the old managing key was deleted: ${this.where} holds the new managing key ${phase.fresh}; delete key ${self.id} in Capgo (${CAPGO_KEYS_PAGE}) if it is still listed.`,
+      )
+    }
+  }
+
+  private async renewClassicSteps(
+    step: Extract<Plan, { generation: 'classic' }>,
+    phase: CancelPhase,
+  ): Promise<string | undefined> {
     const { capgo, settings, log } = this.deps
     const { self } = step
     const kept = `capgo-api-key (key ${self.id}) still works and ${this.where} is unchanged; the next run tries again.`
@@ -221,6 +265,10 @@ export class ManagingKeyRenewal implements FollowUpStep {
       return undo(`The new managing key ${fresh.id} does not work (${errorMessage(error)}), so it was not stored.`)
     }
 
+    // Checked and set in one turn: a cancel from here on leaves the new key alone, since the write may land.
+    if (cancelled(phase)) return `The run was cancelled; the new managing key ${fresh.id} was not stored. ${kept}`
+    phase.at = 'writing'
+    phase.fresh = fresh.id
     const stored = await this.store(fresh, before)
     if (stored.state === 'not-written') return undo(stored.failure)
     if (stored.state === 'unverified') {
@@ -231,6 +279,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
       )
     }
     this.outcome.storedKeyId = fresh.id
+    if (!cancelled(phase)) phase.at = 'stored'
 
     // The very last request: the old managing key goes, asked by its proven successor.
     try {

@@ -75,6 +75,33 @@ describe('the runner around the client', () => {
   })
 
   // A CONNECT proxy on loopback that tunnels to a local server standing in for GitHub.
+  it("paginates within github-api-url's origin and never sends the token to a Link elsewhere", async () => {
+    const seen: string[] = []
+    const other = createServer((req, res) => {
+      seen.push(`other ${String(req.headers.authorization)}`)
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[]')
+    })
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    const otherUrl = `http://localhost:${(other.address() as AddressInfo).port}`
+    try {
+      const baseUrl = await listen((req, res) => {
+        seen.push(`${req.url} ${String(req.headers.authorization)}`)
+        const page = new URL(String(req.url), 'http://x').searchParams.get('page')
+        const next =
+          page === null ? `<${baseUrl}/api/v3/items?page=2>` : page === '2' ? `<${otherUrl}/items?page=3>` : undefined
+        res
+          .writeHead(200, { 'content-type': 'application/json', ...(next ? { link: `${next}; rel="next"` } : {}) })
+          .end(JSON.stringify([{ id: Number(page ?? 1) }]))
+      })
+      const octokit = createGitHubClient({ token: 'secret-token', baseUrl: `${baseUrl}/api/v3`, retryBaseMs: 1 })
+      const error = (await octokit.paginate('GET /items').catch((e: unknown) => e)) as Error
+      expect(error.message).toContain(`to ${otherUrl}, another origin`)
+      expect(seen).toEqual(['/api/v3/items token secret-token', '/api/v3/items?page=2 token secret-token'])
+    } finally {
+      other.close()
+    }
+  })
+
   it('sends GitHub requests through http_proxy, and straight to the host without one', async () => {
     const { connect } = await import('node:net')
     const hosts: string[] = []
