@@ -46,6 +46,7 @@ function settle(promise) {
 /* harmony export */   AQ: () => (/* binding */ newExpiry),
 /* harmony export */   MN: () => (/* binding */ expiryClock),
 /* harmony export */   Qj: () => (/* binding */ minimumLifetimeMs),
+/* harmony export */   Rg: () => (/* binding */ plannedExpiryProblem),
 /* harmony export */   bN: () => (/* binding */ CLOCK_SKEW_WORTH_NAMING_MS),
 /* harmony export */   rD: () => (/* binding */ expiryProblem),
 /* harmony export */   sO: () => (/* binding */ DAY_MS)
@@ -91,6 +92,18 @@ function expiryClock(runner, capgo) {
 /** expires-in-days as the expires_at to send, or undefined for a key that does not expire. */
 function newExpiry(expiresInDays, now) {
     return expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS).toISOString() : undefined;
+}
+/**
+ * Before any key is issued: the expiry expires-in-days would send (counted from the earlier clock)
+ * already fails at the later one when the clocks disagree by more than the key's lifetime. Issued
+ * anyway, the key would be refused on arrival, after a regenerate had already killed the old value.
+ */
+function plannedExpiryProblem(expiresInDays, rotateAfterDays, clock) {
+    const expiresAt = newExpiry(expiresInDays, clock.issueFrom());
+    if (!expiresAt)
+        return undefined;
+    const problem = expiryProblem(expiresAt, clock.judgeAt(), minimumLifetimeMs(rotateAfterDays));
+    return problem ? { expiresAt, problem } : undefined;
 }
 
 
@@ -287,6 +300,7 @@ function attemptPolicy(timeoutMs, log, octokitLog, limits) {
     return (octokit) => {
         const attempt = async (request, options) => {
             const what = `${options.method} ${options.url}`;
+            (0,redirects/* refuseForeignUrl */.Qd)(options);
             for (let waits = 0;; waits++) {
                 if (isWrite(options.method)) {
                     await writes.take((ms) => log.warning(`GitHub allows ${writes.limit} content-writing requests a minute: waiting ${Math.ceil(ms / 1000)} s before ${what}.`));
@@ -900,6 +914,8 @@ var error_message = __webpack_require__(6587);
 // the Date header of the answer), never the runner's. Values are plaintext: ids and times only.
 /** Longer than any run can take (see README, time bounds), so a live run's lease never goes stale. */
 const LEASE_TTL_SECONDS = 3600;
+/** How long a cancelled run waits for its own take to answer before looking for the lease itself (within CANCEL_BUDGET_MS). */
+const ABANDON_WAIT_MS = 1000;
 class LeaseBusyError extends Error {
     constructor(message) {
         super(message);
@@ -910,6 +926,7 @@ class LeaseBusyError extends Error {
 function leaseName(keyName) {
     return `${settings/* RESERVED_PREFIX */.Uy}LEASE_${(0,external_node_crypto_.createHash)('sha256').update(keyName).digest('hex').slice(0, 20).toUpperCase()}`;
 }
+const CANCELLED = 'The run was cancelled while taking the lease. Nothing was changed.';
 const lease_PERMISSION = 'the repository permission "Variables: Read and write" (classic PAT: repo)';
 class GitHubLease {
     octokit;
@@ -922,6 +939,7 @@ class GitHubLease {
     taking;
     acquiredAt = 0;
     releasing;
+    abandoned = false;
     constructor(octokit, repository, keyName, 
     /** The run, for people reading the variable: "<run id>/<attempt>". */
     run, warn) {
@@ -944,7 +962,13 @@ class GitHubLease {
         };
     }
     acquire() {
-        this.taking = this.take();
+        if (this.abandoned)
+            return Promise.reject(new Error(CANCELLED));
+        this.taking = this.take().then(() => {
+            // Abandoned while taking: the run is being cancelled and must not go on as if it held the lease.
+            if (this.abandoned)
+                throw new Error(CANCELLED);
+        });
         return this.taking;
     }
     /**
@@ -952,8 +976,32 @@ class GitHubLease {
      * flight, since its POST may have landed.
      */
     async abandon() {
-        await this.taking?.catch(() => undefined);
-        await this.release();
+        // A take started after this (the run goes on until the process exits) ends in an error.
+        this.abandoned = true;
+        const taking = this.taking;
+        if (!taking)
+            return;
+        // A take whose answer is slow would use up the cancel budget (the request timeout is longer):
+        // wait briefly, then look for the lease ourselves.
+        let timer;
+        const settled = await Promise.race([
+            taking.then(() => true, () => true),
+            new Promise((resolve) => {
+                timer = setTimeout(() => resolve(false), ABANDON_WAIT_MS);
+            }),
+        ]);
+        clearTimeout(timer);
+        if (settled || this.state !== 'free')
+            return this.release();
+        // Still taking: its POST may have landed. Delete the lease only if it holds this run's holder.
+        try {
+            const current = await this.read();
+            if (current?.value?.holder === this.holder)
+                await this.remove();
+        }
+        catch (error) {
+            this.warn(`${(0,error_message/* errorMessage */.g)(error)}; it expires by itself ${LEASE_TTL_SECONDS / 60} minutes after it was taken.`);
+        }
     }
     async take() {
         const value = JSON.stringify({
@@ -1100,7 +1148,10 @@ var expiry = __webpack_require__(6440);
 var previous_keys = __webpack_require__(8571);
 // EXTERNAL MODULE: ./src/write-verification.ts
 var write_verification = __webpack_require__(5314);
+// EXTERNAL MODULE: ./src/cancellation.ts
+var cancellation = __webpack_require__(4632);
 ;// CONCATENATED MODULE: ./src/managing-key.ts
+
 
 
 
@@ -1117,6 +1168,9 @@ function managingKeyName(settings) {
     const repo = settings.workflowRepository;
     const env = settings.managingKeyEnvironment !== undefined ? `${settings.managingKeyEnvironment}:` : '';
     return `github-actions:${repo?.owner}/${repo?.repo}:${env}${(settings.managingKeySecret ?? '').toUpperCase()}`;
+}
+function cancelled(phase) {
+    return phase.at === 'cancelled';
 }
 class ManagingKeyRenewal {
     deps;
@@ -1213,6 +1267,33 @@ class ManagingKeyRenewal {
         return failure && `Every target holds the new key, but renewing the managing key failed: ${failure}`;
     }
     async renewClassic(step) {
+        // A cancelled run (cancellation.ts) exits within seconds: the new mode-all key must not be left
+        // alive unheld (no later run retires it), nor the old one unnamed once the secret may hold the new.
+        const phase = { at: 'creating', fresh: undefined };
+        const stop = (0,cancellation/* onCancel */.Ao)(() => this.cancelClassic(step, phase));
+        try {
+            return await this.renewClassicSteps(step, phase);
+        }
+        finally {
+            stop();
+        }
+    }
+    async cancelClassic(step, phase) {
+        const { self } = step;
+        const at = phase.at;
+        phase.at = 'cancelled';
+        if (at === 'creating') {
+            this.deps.log.warning(`Cancelled while renewing the managing key: ${await this.sweep(step)}`);
+        }
+        else if (at === 'writing') {
+            this.deps.log.warning(`Cancelled while writing ${this.where}: it holds either the new managing key ${phase.fresh} or the old one (key ${self.id}), ` +
+                `and both are alive. Once a run has succeeded with it, delete whichever of keys ${phase.fresh} and ${self.id} it does not hold (${previous_keys/* CAPGO_KEYS_PAGE */.IT}).`);
+        }
+        else if (at === 'stored') {
+            this.deps.log.warning(`Cancelled before the old managing key was deleted: ${this.where} holds the new managing key ${phase.fresh}; delete key ${self.id} in Capgo (${previous_keys/* CAPGO_KEYS_PAGE */.IT}) if it is still listed.`);
+        }
+    }
+    async renewClassicSteps(step, phase) {
         const { capgo, settings, log } = this.deps;
         const { self } = step;
         const kept = `capgo-api-key (key ${self.id}) still works and ${this.where} is unchanged; the next run tries again.`;
@@ -1251,6 +1332,11 @@ class ManagingKeyRenewal {
         catch (error) {
             return undo(`The new managing key ${fresh.id} does not work (${(0,error_message/* errorMessage */.g)(error)}), so it was not stored.`);
         }
+        // Checked and set in one turn: a cancel from here on leaves the new key alone, since the write may land.
+        if (cancelled(phase))
+            return `The run was cancelled; the new managing key ${fresh.id} was not stored. ${kept}`;
+        phase.at = 'writing';
+        phase.fresh = fresh.id;
         const stored = await this.store(fresh, before);
         if (stored.state === 'not-written')
             return undo(stored.failure);
@@ -1260,6 +1346,8 @@ class ManagingKeyRenewal {
                 `has succeeded with it, delete whichever of keys ${fresh.id} and ${self.id} it does not hold.`);
         }
         this.outcome.storedKeyId = fresh.id;
+        if (!cancelled(phase))
+            phase.at = 'stored';
         // The very last request: the old managing key goes, asked by its proven successor.
         try {
             const deleted = await successor.deleteKey(self.id);
@@ -1533,6 +1621,12 @@ function sweepResult(keyName, sweep) {
 }
 function expiryNotConfirmed(id) {
     return `Capgo did not confirm an expiry for key ${id}; this Capgo may not support expires_at.`;
+}
+/** expires-in-days cannot give a key that lives by both clocks: refused before any key is issued. */
+function clocksTooFarApart(expiresInDays, expiresAt, clockSkewMs) {
+    return (`expires-in-days: ${expiresInDays} would give the key expires_at ${expiresAt}, counted from the earlier of the runner's clock and ` +
+        `Capgo's (the Date of its answers), and that is already too soon by the later one: Capgo's clock is ${clockSkew(clockSkewMs)} ` +
+        "the runner's. Check the clock of the server at capgo-api-url, or of a proxy in front of it.");
 }
 /** Capgo answered with a key that is dead or dies before the next run: it was never written. */
 function deadOnArrival(issued, problem, withdrawal, clockSkewMs = 0) {
@@ -2010,6 +2104,7 @@ var github_secret_store = __webpack_require__(6673);
 
 
 
+
 async function preflight(settings, deps, concurrency, clock) {
     const { log } = deps;
     const { listing, targets, variableValue } = await readEverything(settings, deps, concurrency);
@@ -2021,6 +2116,9 @@ async function preflight(settings, deps, concurrency, clock) {
     ];
     if (guard.length > 0)
         throw new PreflightError(guard);
+    const planned = (0,expiry/* plannedExpiryProblem */.Rg)(settings.expiresInDays, settings.rotateAfterDays, clock);
+    if (planned)
+        throw new PreflightError([clocksTooFarApart(settings.expiresInDays, planned.expiresAt, clock.skewMs())]);
     const previous = (0,previous_keys/* findPreviousKeys */.RR)(settings.keyName, explicit, settings.keepPrevious, listing);
     for (const note of previous.notes)
         log.warning(note);

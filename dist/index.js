@@ -29974,6 +29974,7 @@ function bareKey(id) {
 /* harmony export */   Fg: () => (/* binding */ refuseRedirect),
 /* harmony export */   KC: () => (/* binding */ resolveLocation),
 /* harmony export */   N6: () => (/* binding */ isRedirect),
+/* harmony export */   Qd: () => (/* binding */ refuseForeignUrl),
 /* harmony export */   lv: () => (/* binding */ guardRedirects),
 /* harmony export */   yv: () => (/* binding */ originOf)
 /* harmony export */ });
@@ -30065,6 +30066,23 @@ class RedirectRefusedError extends Error {
         super(message);
         this.name = 'RedirectRefusedError';
     }
+}
+/**
+ * Before Octokit's request: an absolute URL (paginate() follows a Link rel="next" as given) must be
+ * on github-api-url's origin, or the token would go wherever an answer points. Thrown without a
+ * status, so that plugin-retry does not retry it.
+ */
+function refuseForeignUrl(options) {
+    // As @octokit/endpoint decides: a URL that starts with "http" is used as is, anything else is a path.
+    if (!/^http/i.test(options.url) || typeof options.baseUrl !== 'string')
+        return;
+    const base = new URL(options.baseUrl);
+    const target = resolveLocation(options.url, options.baseUrl);
+    if (target && target.origin === base.origin && target.origin !== 'null')
+        return;
+    const to = target ? (0,_log_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(originOf(target), 120) : 'an unusable URL';
+    throw new RedirectRefusedError(`GitHub's answer pointed the next request (${options.method}) to ${to}, another origin than github-api-url's. ` +
+        "Not sent (the token goes only to github-api-url's origin): check github-api-url and any proxy in front of it.");
 }
 /**
  * After Octokit's request: a 3xx that guardRedirects did not follow is an error, never a success

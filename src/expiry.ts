@@ -60,3 +60,19 @@ export function expiryClock(runner: () => Date, capgo: () => Date | undefined): 
 export function newExpiry(expiresInDays: number | undefined, now: Date): string | undefined {
   return expiresInDays ? new Date(now.getTime() + expiresInDays * DAY_MS).toISOString() : undefined
 }
+
+/**
+ * Before any key is issued: the expiry expires-in-days would send (counted from the earlier clock)
+ * already fails at the later one when the clocks disagree by more than the key's lifetime. Issued
+ * anyway, the key would be refused on arrival, after a regenerate had already killed the old value.
+ */
+export function plannedExpiryProblem(
+  expiresInDays: number | undefined,
+  rotateAfterDays: number | undefined,
+  clock: ExpiryClock,
+): { readonly expiresAt: string; readonly problem: 'expired' | 'too-soon' } | undefined {
+  const expiresAt = newExpiry(expiresInDays, clock.issueFrom())
+  if (!expiresAt) return undefined
+  const problem = expiryProblem(expiresAt, clock.judgeAt(), minimumLifetimeMs(rotateAfterDays))
+  return problem ? { expiresAt, problem } : undefined
+}

@@ -134,6 +134,15 @@ export function expiryNotConfirmed(id: number): string {
   return `Capgo did not confirm an expiry for key ${id}; this Capgo may not support expires_at.`
 }
 
+/** expires-in-days cannot give a key that lives by both clocks: refused before any key is issued. */
+export function clocksTooFarApart(expiresInDays: number, expiresAt: string, clockSkewMs: number): string {
+  return (
+    `expires-in-days: ${expiresInDays} would give the key expires_at ${expiresAt}, counted from the earlier of the runner's clock and ` +
+    `Capgo's (the Date of its answers), and that is already too soon by the later one: Capgo's clock is ${clockSkew(clockSkewMs)} ` +
+    "the runner's. Check the clock of the server at capgo-api-url, or of a proxy in front of it."
+  )
+}
+
 /** Capgo answered with a key that is dead or dies before the next run: it was never written. */
 export function deadOnArrival(
   issued: Issued,

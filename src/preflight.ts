@@ -1,8 +1,8 @@
 import type { KeyListing } from './capgo-client.js'
 import { settle, settleAll } from './concurrency.js'
 import { errorMessage } from './error-message.js'
-import type { ExpiryClock } from './expiry.js'
-import { variableNotAnId, writeCheckLeftBehind } from './explain.js'
+import { type ExpiryClock, plannedExpiryProblem } from './expiry.js'
+import { clocksTooFarApart, variableNotAnId, writeCheckLeftBehind } from './explain.js'
 import { WRITE_CHECK_PREFIX, type PreparedTarget } from './github-secret-store.js'
 import { targetsOf } from './targets.js'
 import { checkRegenerable } from './issue-key.js'
@@ -54,6 +54,8 @@ export async function preflight(
     ...(deps.followUp?.check(listing) ?? []),
   ]
   if (guard.length > 0) throw new PreflightError(guard)
+  const planned = plannedExpiryProblem(settings.expiresInDays, settings.rotateAfterDays, clock)
+  if (planned) throw new PreflightError([clocksTooFarApart(settings.expiresInDays!, planned.expiresAt, clock.skewMs())])
   const previous = findPreviousKeys(settings.keyName, explicit, settings.keepPrevious, listing)
   for (const note of previous.notes) log.warning(note)
   const regenerateChoice = chooseKeyToRegenerate({

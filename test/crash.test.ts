@@ -20,10 +20,10 @@ describe('an error nothing caught', () => {
         timeout: 30_000,
       })
       // The mask itself is the one line that holds the value: the runner reads it and shows none.
-    const output = `${child.stdout}${child.stderr}`
-      .split('\n')
-      .filter((line) => line !== `::add-mask::${SECRET}`)
-      .join('\n')
+      const output = `${child.stdout}${child.stderr}`
+        .split('\n')
+        .filter((line) => line !== `::add-mask::${SECRET}`)
+        .join('\n')
       expect(child.status).toBe(1)
       expect(output).not.toContain(SECRET)
       // No stack trace: its lines quote source and values that no redaction saw.

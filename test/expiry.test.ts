@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { DAY_MS, expiryClock, expiryProblem, minimumLifetimeMs, newExpiry } from '../src/expiry.js'
+import {
+  DAY_MS,
+  expiryClock,
+  expiryProblem,
+  minimumLifetimeMs,
+  newExpiry,
+  plannedExpiryProblem,
+} from '../src/expiry.js'
 
 const NOW = new Date('2026-11-28T12:00:00.000Z')
 const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs).toISOString()
@@ -52,5 +59,23 @@ describe('expiry', () => {
     // ...and one that is dead by Capgo's clock is judged dead.
     if (capgoOffset !== undefined && capgoOffset > 30 * DAY_MS)
       expect(expiryProblem(expires, clock.judgeAt(), DAY_MS)).toBe('expired')
+  })
+
+  // Refused before any key is issued: a regenerate cannot be undone once the key comes back dead.
+  it.each([
+    ['clocks agree', 0, 30, undefined, undefined],
+    ['Capgo 3 days behind, 30 days asked', -3 * DAY_MS, 30, undefined, undefined],
+    ['Capgo a year behind', -365 * DAY_MS, 30, undefined, 'expired'],
+    ['Capgo 29.5 days behind, 30 days asked', -29.5 * DAY_MS, 30, undefined, 'too-soon'],
+    ['Capgo 20 days behind, 30 days asked, weekly rotation', -20 * DAY_MS, 30, 7, undefined],
+    ['Capgo 25 days behind, 30 days asked, weekly rotation', -25 * DAY_MS, 30, 7, 'too-soon'],
+    ['Capgo a year ahead', 365 * DAY_MS, 30, undefined, 'expired'],
+    ['no expires-in-days', -365 * DAY_MS, undefined, undefined, undefined],
+  ] as const)('%s: %s', (_, skew, days, rotateAfter, expected) => {
+    const clock = expiryClock(
+      () => NOW,
+      () => new Date(NOW.getTime() + skew),
+    )
+    expect(plannedExpiryProblem(days, rotateAfter, clock)?.problem).toBe(expected)
   })
 })
