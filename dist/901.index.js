@@ -1150,7 +1150,11 @@ var previous_keys = __webpack_require__(8571);
 var write_verification = __webpack_require__(5314);
 // EXTERNAL MODULE: ./src/cancellation.ts
 var cancellation = __webpack_require__(4632);
+// EXTERNAL MODULE: ./src/sweep.ts
+var src_sweep = __webpack_require__(9159);
 ;// CONCATENATED MODULE: ./src/managing-key.ts
+
+
 
 
 
@@ -1178,6 +1182,8 @@ class ManagingKeyRenewal {
     plannedStep;
     /** managing-key-secret, prepared in preflight: its public key and its metadata. */
     target;
+    /** Local time the renewal's preflight began: a lost create's sweep judges the secret against it. */
+    preflightStartedAt = (0,github_clock/* localNow */.A)();
     where;
     clock;
     constructor(deps) {
@@ -1194,6 +1200,7 @@ class ManagingKeyRenewal {
         };
     }
     async preflight() {
+        this.preflightStartedAt = (0,github_clock/* localNow */.A)();
         this.target = await this.deps.store.prepare(this.deps.secret, { readExisting: true });
     }
     check(listing) {
@@ -1457,18 +1464,28 @@ class ManagingKeyRenewal {
         }
     }
     /** A create whose answer was lost: delete a key of that name that preflight did not see. */
+    /** A create whose answer was lost: its key, if any, goes again (sweep.ts: never another run's). */
     async sweep(step) {
-        try {
-            const after = await this.deps.capgo.listKeys();
-            const strays = after.keys.filter((k) => k.name === step.self.name && !step.known.has(k.id) && !k.isManagingKey);
-            if (strays.length === 0)
+        const sweep = await (0,src_sweep/* sweepStrays */.x)({
+            capgo: this.deps.capgo,
+            name: step.self.name,
+            known: step.known,
+            lease: this.deps.lease,
+            secrets: this.target ? [this.target] : [],
+            since: this.preflightStartedAt,
+        });
+        switch (sweep.kind) {
+            case 'none':
                 return 'No key was created.';
-            for (const stray of strays)
-                await this.deps.capgo.deleteKey(stray.id);
-            return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again.`;
-        }
-        catch (error) {
-            return `Whether Capgo created a key is unknown (${(0,error_message/* errorMessage */.g)(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${previous_keys/* CAPGO_KEYS_PAGE */.IT}).`;
+            case 'deleted':
+                return `The create went through after all; key(s) ${sweep.ids.join(', ')} were deleted again.`;
+            case 'unguarded':
+            case 'written-since':
+                return (`Key(s) ${sweep.ids.join(', ')} named like capgo-api-key's appeared after this run's preflight, and ` +
+                    `${sweep.kind === 'unguarded' ? 'without the lease' : `with ${this.where} not proven unchanged since (${sweep.reason})`} ` +
+                    `they may be another run's, whose secret holds one: none was deleted. Delete in Capgo (${previous_keys/* CAPGO_KEYS_PAGE */.IT}) the one ${this.where} does not hold.`);
+            case 'unknown':
+                return `Whether Capgo created a key is unknown (${sweep.error}): if it did, delete the newest key named like capgo-api-key's in Capgo (${previous_keys/* CAPGO_KEYS_PAGE */.IT}).`;
         }
     }
 }
@@ -1500,13 +1517,13 @@ function wireRotation(input) {
     const variable = settings.keyIdVariable && home ? new GitHubKeyIdVariable(octokit, home, settings.keyIdVariable) : undefined;
     // One store for the targets and managing-key-secret: one way to seal and write, one GitHub clock.
     const store = new github_secret_store/* GitHubSecretStore */.ZH(octokit);
-    const managingSecret = (0,targets/* managingKeyTarget */.tq)(settings);
-    const renewal = managingSecret
-        ? new ManagingKeyRenewal({ settings, capgo, clientFor: capgoAs, secret: managingSecret, store, log })
-        : undefined;
     // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
     const lease = home
         ? new GitHubLease(octokit, home, settings.keyName, runId, (message) => log.warning(message))
+        : undefined;
+    const managingSecret = (0,targets/* managingKeyTarget */.tq)(settings);
+    const renewal = managingSecret
+        ? new ManagingKeyRenewal({ settings, capgo, clientFor: capgoAs, secret: managingSecret, store, log, lease })
         : undefined;
     if (!lease && !settings.dryRun)
         log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.');
@@ -1612,6 +1629,10 @@ function sweepResult(keyName, sweep) {
         case 'unguarded':
             return (`Key(s) ${sweep.ids.join(', ')} named '${keyName}' appeared after this run's preflight: this run's, or an ` +
                 `overlapping run's. Without the lease this run cannot tell, so it deletes none; the next run retires what no secret holds. No secret was changed.`);
+        case 'written-since':
+            return (`Key(s) ${sweep.ids.join(', ')} named '${keyName}' appeared after this run's preflight, and the secrets are not proven ` +
+                `unchanged since (${sweep.reason}): an overlapping run may have finished in between and written them, so this run deletes ` +
+                `none; the next run retires what no secret holds. No secret was changed.`);
         case 'deleted':
             return `The create went through after all; key(s) ${sweep.ids.join(', ')} were deleted again. Nothing else was changed.`;
         case 'unknown':
@@ -1869,7 +1890,10 @@ class PreflightError extends Error {
 
 // EXTERNAL MODULE: ./src/previous-keys.ts
 var previous_keys = __webpack_require__(8571);
+// EXTERNAL MODULE: ./src/sweep.ts
+var src_sweep = __webpack_require__(9159);
 ;// CONCATENATED MODULE: ./src/issue-key.ts
+
 
 
 
@@ -1912,7 +1936,14 @@ async function createOrRegenerate(settings, deps, found, expiresAt, clock) {
             return regenerate(settings, deps, regenerateChoice, expiresAt);
         }
         if (error instanceof capgo_client/* CapgoError */.tk && error.outcomeUnknown) {
-            const sweep = await sweepUnconfirmedKey(settings.keyName, deps, found.listing);
+            const sweep = await (0,src_sweep/* sweepStrays */.x)({
+                capgo: deps.capgo,
+                name: settings.keyName,
+                known: new Set(found.listing.keys.map((k) => k.id)),
+                lease: deps.lease,
+                secrets: found.targets,
+                since: found.startedAt,
+            });
             throw new Error(lostCreate(error.message, settings.keyName, sweep));
         }
         throw error;
@@ -1969,29 +2000,6 @@ async function withdrawKey(issued, capgo) {
     }
     catch (error) {
         return { kind: 'delete-failed', error: (0,error_message/* errorMessage */.g)(error) };
-    }
-}
-/**
- * A create whose answer was lost may still have made a key. Look for a key of our name that the
- * preflight list did not have and delete it, so that no live key is left that no secret holds.
- */
-async function sweepUnconfirmedKey(keyName, deps, before) {
-    const known = new Set(before.keys.map((k) => k.id));
-    try {
-        const after = await deps.capgo.listKeys();
-        const strays = after.keys.filter((k) => k.name === keyName && !known.has(k.id) && !k.isManagingKey);
-        if (strays.length === 0)
-            return { kind: 'none' };
-        const ids = strays.map((k) => k.id);
-        // Without the lease a stray may be another run's fresh key, which its secrets may hold already.
-        if (!deps.lease?.held)
-            return { kind: 'unguarded', ids };
-        for (const stray of strays)
-            await deps.capgo.deleteKey(stray.id);
-        return { kind: 'deleted', ids };
-    }
-    catch (error) {
-        return { kind: 'unknown', error: (0,error_message/* errorMessage */.g)(error) };
     }
 }
 
@@ -2093,6 +2101,8 @@ function nextRotationIfNotDue(targets, days, now) {
     return due > now.getTime() ? new Date(due).toISOString() : undefined;
 }
 
+// EXTERNAL MODULE: ./src/github-clock.ts
+var github_clock = __webpack_require__(211);
 // EXTERNAL MODULE: ./src/github-secret-store.ts
 var github_secret_store = __webpack_require__(6673);
 ;// CONCATENATED MODULE: ./src/preflight.ts
@@ -2105,8 +2115,10 @@ var github_secret_store = __webpack_require__(6673);
 
 
 
+
 async function preflight(settings, deps, concurrency, clock) {
     const { log } = deps;
+    const startedAt = (0,github_clock/* localNow */.A)();
     const { listing, targets, variableValue } = await readEverything(settings, deps, concurrency);
     log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`);
     const explicit = explicitIds(settings, variableValue);
@@ -2133,7 +2145,7 @@ async function preflight(settings, deps, concurrency, clock) {
     // Expected to regenerate: check now that it can. Else Capgo's answer to the create decides.
     if (expectRegenerate)
         checkRegenerable(regenerateChoice, settings, clock.judgeAt(), log);
-    return { listing, targets, variableValue, explicit, previous, regenerateChoice, expectRegenerate };
+    return { listing, targets, variableValue, explicit, previous, regenerateChoice, expectRegenerate, startedAt };
 }
 /** On current Capgo (known from the list) a create is refused anyway: `auto` goes straight to a regenerate. */
 function expectsRegenerate(settings, listing) {
@@ -2426,6 +2438,49 @@ async function rotateUnderLease(settings, deps) {
     if (report.failure === undefined && followUp)
         report.failure = await followUp.run();
     return report;
+}
+
+
+/***/ }),
+
+/***/ 9159:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ sweepStrays)
+/* harmony export */ });
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1532);
+/* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6587);
+
+
+async function sweepStrays(input) {
+    const { capgo, name, known, lease, secrets, since } = input;
+    try {
+        const after = await capgo.listKeys();
+        const strays = after.keys.filter((k) => k.name === name && !known.has(k.id) && !k.isManagingKey);
+        if (strays.length === 0)
+            return { kind: 'none' };
+        const ids = strays.map((k) => k.id);
+        if (!lease?.held)
+            return { kind: 'unguarded', ids };
+        const checks = await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .settleAll */ .j3)(secrets, _concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .READ_CONCURRENCY */ .HJ, (secret) => secret.verifyWrite(since));
+        for (const check of checks) {
+            if (!check.ok)
+                return { kind: 'written-since', ids, reason: (0,_error_message_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(check.error) };
+            if (check.value.state !== 'not-applied')
+                return {
+                    kind: 'written-since',
+                    ids,
+                    reason: check.value.state === 'applied' ? 'a secret was written since' : check.value.reason,
+                };
+        }
+        for (const id of ids)
+            await capgo.deleteKey(id);
+        return { kind: 'deleted', ids };
+    }
+    catch (error) {
+        return { kind: 'unknown', error: (0,_error_message_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .g)(error) };
+    }
 }
 
 

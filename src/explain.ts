@@ -5,7 +5,8 @@ import { describeIncompleteWrite } from './write-verification.js'
 import type { PreviousKeys } from './previous-keys.js'
 import type { RegeneratedAgain } from './regenerate-check.js'
 import type { Retirement } from './retire-keys.js'
-import type { Sweep, Withdrawal } from './issue-key.js'
+import type { Withdrawal } from './issue-key.js'
+import type { Sweep } from './sweep.js'
 import type { Issued } from './rotation-types.js'
 import type { VariableOutcome } from './remember-key-id.js'
 
@@ -119,6 +120,12 @@ function sweepResult(keyName: string, sweep: Sweep): string {
       return (
         `Key(s) ${sweep.ids.join(', ')} named '${keyName}' appeared after this run's preflight: this run's, or an ` +
         `overlapping run's. Without the lease this run cannot tell, so it deletes none; the next run retires what no secret holds. No secret was changed.`
+      )
+    case 'written-since':
+      return (
+        `Key(s) ${sweep.ids.join(', ')} named '${keyName}' appeared after this run's preflight, and the secrets are not proven ` +
+        `unchanged since (${sweep.reason}): an overlapping run may have finished in between and written them, so this run deletes ` +
+        `none; the next run retires what no secret holds. No secret was changed.`
       )
     case 'deleted':
       return `The create went through after all; key(s) ${sweep.ids.join(', ')} were deleted again. Nothing else was changed.`

@@ -1,4 +1,4 @@
-import { CapgoError, type CapgoApi, type KeyListing } from './capgo-client.js'
+import { CapgoError, type CapgoApi } from './capgo-client.js'
 import { errorMessage } from './error-message.js'
 import {
   CREATE_REFUSED_REGENERATING,
@@ -16,6 +16,7 @@ import { PreflightError } from './preflight-error.js'
 import { excessRights, type RegenerateChoice } from './previous-keys.js'
 import type { Issued, Logger, RotationDeps } from './rotation-types.js'
 import type { Settings } from './settings.js'
+import { sweepStrays } from './sweep.js'
 
 // Step 4 of docs/contract.md: where a key is created or regenerated. The create/regenerate choice
 // (and `auto`'s fallback on cannot_create_apikey), the sweep after a create whose answer was lost,
@@ -40,18 +41,12 @@ export type Withdrawal =
   | { readonly kind: 'deleted' }
   | { readonly kind: 'delete-failed'; readonly error: string }
 
-/** What the sweep after a lost create found. */
-export type Sweep =
-  | { readonly kind: 'none' }
-  /** Keys appeared, but without the lease they may be another run's. */
-  | { readonly kind: 'unguarded'; readonly ids: readonly number[] }
-  | { readonly kind: 'deleted'; readonly ids: readonly number[] }
-  | { readonly kind: 'unknown'; readonly error: string }
+export type { Sweep } from './sweep.js'
 
 export async function issueKey(
   settings: Settings,
   deps: RotationDeps,
-  found: Pick<Preflight, 'listing' | 'regenerateChoice' | 'expectRegenerate'>,
+  found: Pick<Preflight, 'listing' | 'regenerateChoice' | 'expectRegenerate' | 'targets' | 'startedAt'>,
   clock: ExpiryClock,
 ): Promise<IssueResult> {
   const expiresAt = newExpiry(settings.expiresInDays, clock.issueFrom())
@@ -70,7 +65,7 @@ export async function issueKey(
 async function createOrRegenerate(
   settings: Settings,
   deps: RotationDeps,
-  found: Pick<Preflight, 'listing' | 'regenerateChoice' | 'expectRegenerate'>,
+  found: Pick<Preflight, 'listing' | 'regenerateChoice' | 'expectRegenerate' | 'targets' | 'startedAt'>,
   expiresAt: string | undefined,
   clock: ExpiryClock,
 ): Promise<Issued> {
@@ -93,7 +88,14 @@ async function createOrRegenerate(
       return regenerate(settings, deps, regenerateChoice, expiresAt)
     }
     if (error instanceof CapgoError && error.outcomeUnknown) {
-      const sweep = await sweepUnconfirmedKey(settings.keyName, deps, found.listing)
+      const sweep = await sweepStrays({
+        capgo: deps.capgo,
+        name: settings.keyName,
+        known: new Set(found.listing.keys.map((k) => k.id)),
+        lease: deps.lease,
+        secrets: found.targets,
+        since: found.startedAt,
+      })
       throw new Error(lostCreate(error.message, settings.keyName, sweep))
     }
     throw error
@@ -155,25 +157,5 @@ export async function withdrawKey(issued: Issued, capgo: CapgoApi): Promise<With
     return { kind: 'deleted' }
   } catch (error) {
     return { kind: 'delete-failed', error: errorMessage(error) }
-  }
-}
-
-/**
- * A create whose answer was lost may still have made a key. Look for a key of our name that the
- * preflight list did not have and delete it, so that no live key is left that no secret holds.
- */
-async function sweepUnconfirmedKey(keyName: string, deps: RotationDeps, before: KeyListing): Promise<Sweep> {
-  const known = new Set(before.keys.map((k) => k.id))
-  try {
-    const after = await deps.capgo.listKeys()
-    const strays = after.keys.filter((k) => k.name === keyName && !known.has(k.id) && !k.isManagingKey)
-    if (strays.length === 0) return { kind: 'none' }
-    const ids = strays.map((k) => k.id)
-    // Without the lease a stray may be another run's fresh key, which its secrets may hold already.
-    if (!deps.lease?.held) return { kind: 'unguarded', ids }
-    for (const stray of strays) await deps.capgo.deleteKey(stray.id)
-    return { kind: 'deleted', ids }
-  } catch (error) {
-    return { kind: 'unknown', error: errorMessage(error) }
   }
 }

@@ -8,6 +8,9 @@ import type { RepositoryTargetRef } from './targets.js'
 import { checkFailedWrite } from './write-verification.js'
 import { errorMessage } from './error-message.js'
 import { onCancel } from './cancellation.js'
+import { localNow } from './github-clock.js'
+import type { Lease } from './lease.js'
+import { sweepStrays } from './sweep.js'
 
 // The opt-in renewal of the managing key (capgo-api-key) after a successful rotation, stored in
 // managing-key-secret. The invariant: that secret never holds a dead key. Per generation
@@ -46,6 +49,8 @@ export interface ManagingKeyDeps {
   readonly store: SecretStore
   readonly log: Logger
   readonly now?: () => Date
+  /** The rotation's lease, which covers the renewal too: a lost create's sweep deletes only under it. */
+  readonly lease?: Lease | undefined
 }
 
 /** managing-key-secret in words, for the log and the summary. */
@@ -89,6 +94,8 @@ export class ManagingKeyRenewal implements FollowUpStep {
   private plannedStep: Plan | undefined
   /** managing-key-secret, prepared in preflight: its public key and its metadata. */
   private target: PreparedTarget | undefined
+  /** Local time the renewal's preflight began: a lost create's sweep judges the secret against it. */
+  private preflightStartedAt = localNow()
   private readonly where: string
   private readonly clock: ExpiryClock
 
@@ -106,6 +113,7 @@ export class ManagingKeyRenewal implements FollowUpStep {
   }
 
   async preflight(): Promise<void> {
+    this.preflightStartedAt = localNow()
     this.target = await this.deps.store.prepare(this.deps.secret, { readExisting: true })
   }
 
@@ -400,15 +408,30 @@ export class ManagingKeyRenewal implements FollowUpStep {
   }
 
   /** A create whose answer was lost: delete a key of that name that preflight did not see. */
+  /** A create whose answer was lost: its key, if any, goes again (sweep.ts: never another run's). */
   private async sweep(step: Extract<Plan, { generation: 'classic' }>): Promise<string> {
-    try {
-      const after = await this.deps.capgo.listKeys()
-      const strays = after.keys.filter((k) => k.name === step.self.name && !step.known.has(k.id) && !k.isManagingKey)
-      if (strays.length === 0) return 'No key was created.'
-      for (const stray of strays) await this.deps.capgo.deleteKey(stray.id)
-      return `The create went through after all; key(s) ${strays.map((k) => k.id).join(', ')} were deleted again.`
-    } catch (error) {
-      return `Whether Capgo created a key is unknown (${errorMessage(error)}): if it did, delete the newest key named like capgo-api-key's in Capgo (${CAPGO_KEYS_PAGE}).`
+    const sweep = await sweepStrays({
+      capgo: this.deps.capgo,
+      name: step.self.name,
+      known: step.known,
+      lease: this.deps.lease,
+      secrets: this.target ? [this.target] : [],
+      since: this.preflightStartedAt,
+    })
+    switch (sweep.kind) {
+      case 'none':
+        return 'No key was created.'
+      case 'deleted':
+        return `The create went through after all; key(s) ${sweep.ids.join(', ')} were deleted again.`
+      case 'unguarded':
+      case 'written-since':
+        return (
+          `Key(s) ${sweep.ids.join(', ')} named like capgo-api-key's appeared after this run's preflight, and ` +
+          `${sweep.kind === 'unguarded' ? 'without the lease' : `with ${this.where} not proven unchanged since (${sweep.reason})`} ` +
+          `they may be another run's, whose secret holds one: none was deleted. Delete in Capgo (${CAPGO_KEYS_PAGE}) the one ${this.where} does not hold.`
+        )
+      case 'unknown':
+        return `Whether Capgo created a key is unknown (${sweep.error}): if it did, delete the newest key named like capgo-api-key's in Capgo (${CAPGO_KEYS_PAGE}).`
     }
   }
 }

@@ -3,6 +3,7 @@ import { settle, settleAll } from './concurrency.js'
 import { errorMessage } from './error-message.js'
 import { type ExpiryClock, plannedExpiryProblem } from './expiry.js'
 import { clocksTooFarApart, variableNotAnId, writeCheckLeftBehind } from './explain.js'
+import { localNow } from './github-clock.js'
 import { WRITE_CHECK_PREFIX, type PreparedTarget } from './github-secret-store.js'
 import { targetsOf } from './targets.js'
 import { checkRegenerable } from './issue-key.js'
@@ -36,6 +37,8 @@ export interface Preflight {
   readonly regenerateChoice: RegenerateChoice
   /** Current Capgo refuses creation by API keys, so `auto` regenerates there; classic, or a list that does not tell: `auto` creates. */
   readonly expectRegenerate: boolean
+  /** Local time (github-clock.ts localNow) when the preflight began: what a lost create's sweep judges secrets against. */
+  readonly startedAt: number
 }
 
 export async function preflight(
@@ -45,6 +48,7 @@ export async function preflight(
   clock: ExpiryClock,
 ): Promise<Preflight> {
   const { log } = deps
+  const startedAt = localNow()
   const { listing, targets, variableValue } = await readEverything(settings, deps, concurrency)
   log.info(`Capgo answered as the ${listing.generation} generation, with ${listing.keys.length} key(s) visible.`)
 
@@ -68,7 +72,7 @@ export async function preflight(
   const expectRegenerate = expectsRegenerate(settings, listing)
   // Expected to regenerate: check now that it can. Else Capgo's answer to the create decides.
   if (expectRegenerate) checkRegenerable(regenerateChoice, settings, clock.judgeAt(), log)
-  return { listing, targets, variableValue, explicit, previous, regenerateChoice, expectRegenerate }
+  return { listing, targets, variableValue, explicit, previous, regenerateChoice, expectRegenerate, startedAt }
 }
 
 /** On current Capgo (known from the list) a create is refused anyway: `auto` goes straight to a regenerate. */

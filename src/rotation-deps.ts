@@ -37,13 +37,13 @@ export function wireRotation(input: {
     settings.keyIdVariable && home ? new GitHubKeyIdVariable(octokit, home, settings.keyIdVariable) : undefined
   // One store for the targets and managing-key-secret: one way to seal and write, one GitHub clock.
   const store = new GitHubSecretStore(octokit)
-  const managingSecret = managingKeyTarget(settings)
-  const renewal = managingSecret
-    ? new ManagingKeyRenewal({ settings, capgo, clientFor: capgoAs, secret: managingSecret, store, log })
-    : undefined
   // The lease lives in the workflow's repository; without GITHUB_REPOSITORY (a run outside Actions) there is none.
   const lease = home
     ? new GitHubLease(octokit, home, settings.keyName, runId, (message) => log.warning(message))
+    : undefined
+  const managingSecret = managingKeyTarget(settings)
+  const renewal = managingSecret
+    ? new ManagingKeyRenewal({ settings, capgo, clientFor: capgoAs, secret: managingSecret, store, log, lease })
     : undefined
   if (!lease && !settings.dryRun)
     log.warning('GITHUB_REPOSITORY is not set, so no lease keeps overlapping runs of this rotation apart.')

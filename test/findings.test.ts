@@ -180,6 +180,48 @@ describe('finding 4: the sweep after an unconfirmed create (classic)', () => {
   )
 })
 
+describe('finding 8: a lease taken only after another run finished, on a preflight list read before (classic)', () => {
+  // The hunt (seed 2125629545): the preflight's list and the lease go out at once, and taking the
+  // lease took a timeout and a retry. Meanwhile another run took the lease, created its key, wrote
+  // every target and released it. This run's create then failed unconfirmed, and its sweep took
+  // the other run's key (absent from its list) for its own stray and deleted it: under the lease.
+  it("the sweep leaves the other run's key, which the secrets hold", async () => {
+    const w = await start({ leaseWritable: true })
+    // A's create is the first; B's, the second, fails without being carried out.
+    w.capgo.fault('POST', /^\/apikey\/?$/, [500, { error: 'internal_error', message: 'Internal error' }], { nth: 2 })
+    const bListed = deferred()
+    const aDone = deferred()
+    const b = quietly(() =>
+      runRotation(w, 'B', {
+        wrap: (deps) => {
+          const lease = deps.lease!
+          const late = {
+            name: lease.name,
+            get held() {
+              return lease.held
+            },
+            acquire: async () => {
+              await aDone.promise
+              return lease.acquire()
+            },
+            release: () => lease.release(),
+          }
+          return { ...gated({ afterList: bListed.resolve })(deps), lease: late }
+        },
+      }),
+    )
+    await bListed.promise
+    const a = await quietly(() => runRotation(w, 'A'))
+    aDone.resolve()
+    const rb = await b
+
+    expect(a.failure).toBeUndefined()
+    expect(rb.failure).toContain('the secrets are not proven unchanged since')
+    expect(liveIdsOf(w)).not.toContain(undefined)
+    expect(await rerunProblems(w)).toEqual([])
+  })
+})
+
 describe('finding 5: with rotate-after-days, a run that is not due leaves the rotation unconverged', () => {
   it('retires the earlier key a failed delete left alive, once every target holds the newest key', async () => {
     const w = await start({ rotateAfterDays: true })

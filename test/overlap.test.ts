@@ -137,6 +137,8 @@ describe('overlapping runs of one rotation', () => {
   it("a lost create's sweep deletes only this run's stray key, under the lease, while the other run waits", async () => {
     setup('classic')
     const previous = previousRotation()
+    // Written two days ago: the sweep can prove that no other run wrote it since this run's preflight.
+    github.age(2)
     capgo.fault('POST', /^\/apikey\/$/, [504, { error: 'gateway_timeout', message: 'Gateway Timeout' }], {
       afterHandling: true,
     })

@@ -16,6 +16,7 @@ import type { Lease } from '../src/lease.js'
 import { rotate, type RotationReport } from '../src/rotation.js'
 import { readSettings } from '../src/settings.js'
 import type { WriteCheck } from '../src/write-verification.js'
+import { localNow } from '../src/github-clock.js'
 
 // rotate() over in-memory implementations of the interfaces it takes (CapgoApi, SecretStore and
 // its PreparedTargets, KeyIdVariable, Lease): no HTTP. Every call lands in one journal, so a case
@@ -30,6 +31,7 @@ const MANAGER_ID = 1
 type CapgoFault =
   | 'create-refused' // 400 cannot_create_apikey (current Capgo)
   | 'create-lost' // the key is made, the answer lost
+  | 'create-lost-overtaken' // as create-lost, after another run made its key and wrote every target meanwhile
   | 'create-lost-nothing' // the request fails without a key made, the answer lost
   | 'create-dead' // the key comes back already expired
 
@@ -37,6 +39,8 @@ class MemoryCapgo implements CapgoApi {
   readonly keys = new Map<number, CapgoKey & { value: string }>()
   private nextId = 100
   fault: CapgoFault | undefined
+  /** For create-lost-overtaken: the other run writes its key to every target. */
+  overtake: ((value: string) => void) | undefined
   /** Deletes of these ids fail: a 500, or a 403 refusal. */
   readonly deleteFails = new Map<number, 500 | 403>()
 
@@ -62,11 +66,18 @@ class MemoryCapgo implements CapgoApi {
       throw new CapgoError('create key', 'http', 400, 'cannot_create_apikey', 'no', undefined)
     if (this.fault === 'create-lost-nothing')
       throw new CapgoError('create key', 'network', undefined, undefined, 'reset', undefined)
+    if (this.fault === 'create-lost-overtaken') {
+      // Another run, which took the lease once this one's preflight list was read, made its key
+      // and wrote every target before this run's lease was taken.
+      const theirs = row(this.nextId++, request.name, NOW, false)
+      this.keys.set(theirs.id, theirs)
+      this.overtake?.(theirs.value)
+    }
     const id = this.nextId++
     const expiresAt = this.fault === 'create-dead' ? iso(NOW - DAY) : request.expiresAt
     const key = { ...row(id, request.name, NOW, false), expiresAt }
     this.keys.set(id, key)
-    if (this.fault === 'create-lost')
+    if (this.fault === 'create-lost' || this.fault === 'create-lost-overtaken')
       throw new CapgoError('create key', 'timeout', undefined, undefined, 'timed out', undefined)
     return { id, name: key.name, key: key.value, mode: 'upload', expiresAt, updatedAt: key.updatedAt }
   }
@@ -135,15 +146,22 @@ class MemoryTarget implements PreparedTarget {
     const result = this.holds === undefined ? 'created' : 'updated'
     if (this.fault === 'lost-unknown') throw new WriteError(`Writing ${this.name} timed out.`, true, NOW)
     this.holds = value
+    this.writtenAt = localNow()
     if (this.fault === 'lost-applied') throw new WriteError(`Writing ${this.name} timed out.`, true, NOW)
     return result
   }
 
-  async verifyWrite(): Promise<WriteCheck> {
+  /** Local time (localNow) of the last write that landed here, by this run or another. */
+  writtenAt: number | undefined
+
+  async verifyWrite(startedAt: number): Promise<WriteCheck> {
     this.journal.push(`github.verify ${this.name}`)
-    return this.fault === 'lost-applied'
+    if (this.fault === 'lost-applied') return { state: 'applied', result: 'updated' }
+    if (this.fault === 'lost-unknown') return { state: 'unknown', reason: 'too close to tell' }
+    // As GitHub's metadata would show it: changed since `startedAt`, or proven not.
+    return this.writtenAt !== undefined && this.writtenAt >= startedAt
       ? { state: 'applied', result: 'updated' }
-      : { state: 'unknown', reason: 'too close to tell' }
+      : { state: 'not-applied', reason: 'unchanged since' }
   }
 
   async reread(): Promise<{ readonly updatedAt: string | undefined } | null> {
@@ -262,6 +280,12 @@ async function run(setup: Setup): Promise<{ world: World; report?: RotationRepor
       target.fault = setup.writes?.[ref.kind === 'organization' ? ref.owner : `${ref.owner}/${ref.repo}`]
       return target
     },
+  }
+  capgo.overtake = (value) => {
+    for (const target of world.store.targets.values()) {
+      target.holds = value
+      target.writtenAt = localNow()
+    }
   }
   const line = (level: string) => (message: string) => log.push(`${level}: ${message}`)
   const deps = {
@@ -507,6 +531,17 @@ const cases: Case[] = [
     setup: { previous: { 5: 30 }, capgo: 'create-lost', unguarded: true },
     expect: {
       throws: /Key\(s\) 100 named '.*' appeared after this run's preflight/,
+      never: [/github\.write/, /capgo\.delete/],
+    },
+  },
+  {
+    // The hunt's finding (seed 2125629545): the other run's key appeared after this run's list too.
+    name: 'lost create, another run finished meanwhile: its key, which the targets hold, is not swept',
+    setup: { previous: { 5: 30 }, capgo: 'create-lost-overtaken' },
+    expect: {
+      throws:
+        /Key\(s\) 100, 101 named '.*' appeared after this run's preflight, and the secrets are not proven unchanged since/,
+      calls: ['capgo.create', 'capgo.list', 'github.verify octo/app'],
       never: [/github\.write/, /capgo\.delete/],
     },
   },
