@@ -28377,7 +28377,7 @@ module.exports = {
 /* harmony export */   Ao: () => (/* binding */ onCancel),
 /* harmony export */   UK: () => (/* binding */ exitCleanlyOnCancelOrCrash)
 /* harmony export */ });
-/* unused harmony exports CANCEL_BUDGET_MS, cleanUp */
+/* unused harmony exports CANCEL_BUDGET_MS, LAST_RESERVE_MS, cleanUp */
 /* harmony import */ var _error_message_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6587);
 /* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6999);
 
@@ -28392,18 +28392,31 @@ module.exports = {
 // found again by the re-run, as after a lost answer.
 /** Inside the runner's 7.5 s between SIGINT and SIGTERM, with room to exit. */
 const CANCEL_BUDGET_MS = 5000;
-const cleanups = new Set();
-/** Registers what to undo if the run is cancelled; returns its removal. */
-function onCancel(cleanup) {
-    cleanups.add(cleanup);
+/** The share of the budget kept for the cleanups registered `last` (the lease: ~1 s wait, then a read and a delete). */
+const LAST_RESERVE_MS = 2500;
+const cleanups = new Map();
+/**
+ * Registers what to undo if the run is cancelled; returns its removal. `last`: after every other
+ * cleanup (what the others may still need, the lease), with LAST_RESERVE_MS kept for it.
+ */
+function onCancel(cleanup, options = {}) {
+    cleanups.set(cleanup, { last: options.last ?? false });
     return () => cleanups.delete(cleanup);
 }
-/** Runs every registered cleanup, at once, for at most `budgetMs`. */
+/** Runs every registered cleanup within `budgetMs`: the others at once, then the `last` ones. */
 async function cleanUp(budgetMs = CANCEL_BUDGET_MS) {
-    const all = Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
+    const deadline = Date.now() + budgetMs;
+    const of = (last) => [...cleanups].filter(([, options]) => options.last === last).map(([cleanup]) => cleanup);
+    await within(of(false), Math.max(budgetMs - LAST_RESERVE_MS, budgetMs / 2));
+    await within(of(true), Math.max(0, deadline - Date.now()));
+}
+async function within(batch, ms) {
+    if (batch.length === 0)
+        return;
+    const all = Promise.allSettled(batch.map((cleanup) => cleanup()));
     let timer;
     const budget = new Promise((resolve) => {
-        timer = setTimeout(resolve, budgetMs);
+        timer = setTimeout(resolve, ms);
     });
     await Promise.race([all, budget]);
     clearTimeout(timer);
@@ -29648,10 +29661,11 @@ async function run(options = {}) {
             : undefined;
         const wired = wireRotation({ settings, capgo, capgoAs, octokit, log, runId });
         renewal = wired.renewal;
-        // Cancelled (index.ts catches the runner's signals), the run still gives its lease back.
+        // Cancelled (index.ts catches the runner's signals), the run still gives its lease back: last,
+        // after the renewal's own clean-up, which may delete a key only under it (sweep.ts).
         const { lease } = wired;
         if (lease)
-            stopOnCancel = (0,cancellation/* onCancel */.Ao)(() => lease.abandon());
+            stopOnCancel = (0,cancellation/* onCancel */.Ao)(() => lease.abandon(), { last: true });
         const rotation = rotate(settings, wired.deps);
         // libsodium loads while the preflight's requests are in flight; a dry run never seals. Not at
         // once: Node compiles an import()ed chunk synchronously (~10 ms for libsodium's), and Octokit's

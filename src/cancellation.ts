@@ -13,22 +13,36 @@ import { type ActionLogger, createLogger } from './logger.js'
 /** Inside the runner's 7.5 s between SIGINT and SIGTERM, with room to exit. */
 export const CANCEL_BUDGET_MS = 5000
 
+/** The share of the budget kept for the cleanups registered `last` (the lease: ~1 s wait, then a read and a delete). */
+export const LAST_RESERVE_MS = 2500
+
 type Cleanup = () => Promise<unknown>
 
-const cleanups = new Set<Cleanup>()
+const cleanups = new Map<Cleanup, { readonly last: boolean }>()
 
-/** Registers what to undo if the run is cancelled; returns its removal. */
-export function onCancel(cleanup: Cleanup): () => void {
-  cleanups.add(cleanup)
+/**
+ * Registers what to undo if the run is cancelled; returns its removal. `last`: after every other
+ * cleanup (what the others may still need, the lease), with LAST_RESERVE_MS kept for it.
+ */
+export function onCancel(cleanup: Cleanup, options: { readonly last?: boolean } = {}): () => void {
+  cleanups.set(cleanup, { last: options.last ?? false })
   return () => cleanups.delete(cleanup)
 }
 
-/** Runs every registered cleanup, at once, for at most `budgetMs`. */
+/** Runs every registered cleanup within `budgetMs`: the others at once, then the `last` ones. */
 export async function cleanUp(budgetMs = CANCEL_BUDGET_MS): Promise<void> {
-  const all = Promise.allSettled([...cleanups].map((cleanup) => cleanup()))
+  const deadline = Date.now() + budgetMs
+  const of = (last: boolean) => [...cleanups].filter(([, options]) => options.last === last).map(([cleanup]) => cleanup)
+  await within(of(false), Math.max(budgetMs - LAST_RESERVE_MS, budgetMs / 2))
+  await within(of(true), Math.max(0, deadline - Date.now()))
+}
+
+async function within(batch: readonly Cleanup[], ms: number): Promise<void> {
+  if (batch.length === 0) return
+  const all = Promise.allSettled(batch.map((cleanup) => cleanup()))
   let timer: NodeJS.Timeout | undefined
   const budget = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, budgetMs)
+    timer = setTimeout(resolve, ms)
   })
   await Promise.race([all, budget])
   clearTimeout(timer)

@@ -86,9 +86,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
       : undefined
     const wired = wireRotation({ settings, capgo, capgoAs, octokit, log, runId })
     renewal = wired.renewal
-    // Cancelled (index.ts catches the runner's signals), the run still gives its lease back.
+    // Cancelled (index.ts catches the runner's signals), the run still gives its lease back: last,
+    // after the renewal's own clean-up, which may delete a key only under it (sweep.ts).
     const { lease } = wired
-    if (lease) stopOnCancel = onCancel(() => lease.abandon())
+    if (lease) stopOnCancel = onCancel(() => lease.abandon(), { last: true })
     const rotation = rotate(settings, wired.deps)
     // libsodium loads while the preflight's requests are in flight; a dry run never seals. Not at
     // once: Node compiles an import()ed chunk synchronously (~10 ms for libsodium's), and Octokit's

@@ -29,6 +29,32 @@ describe('cleanUp on cancel', () => {
     removeC()
   })
 
+  it('runs the `last` cleanups (the lease) after the others, and still within the budget when one hangs', async () => {
+    const order: string[] = []
+    const removals = [
+      onCancel(
+        async () => {
+          order.push('lease given back')
+        },
+        { last: true },
+      ),
+      onCancel(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        order.push('renewal swept')
+      }),
+    ]
+    await cleanUp(1000)
+    expect(order).toEqual(['renewal swept', 'lease given back'])
+    order.length = 0
+    const hang = onCancel(() => new Promise(() => undefined))
+    const started = Date.now()
+    await cleanUp(400)
+    // The hung one had half the budget; the lease still went, and the whole took about the budget.
+    expect(order).toEqual(['renewal swept', 'lease given back'])
+    expect(Date.now() - started).toBeLessThan(2000)
+    for (const remove of [...removals, hang]) remove()
+  })
+
   it('ends within its budget when a cleanup hangs, and a failing cleanup stops no other', async () => {
     const ran: string[] = []
     const removals = [

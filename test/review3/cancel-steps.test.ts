@@ -113,6 +113,8 @@ async function cancelThenRerun(step: Step): Promise<void> {
       const previous = box.capgo.addKey({ name: NAME })
       box.github.sealAndStore({ repo: 'octo/app' }, 'CAPGO_TOKEN', previous.key)
       box.github.sealAndStore({ repo: 'octo/app' }, ADMIN, box.capgo.managingKey.key)
+      // As the last rotation left them, days ago (a lost create's sweep proves them unchanged since).
+      box.github.age(7)
       const managingName = box.capgo.managingKey.name
       const managingCount = box.capgo.named(managingName).length
       const renewing = { strategy: 'create', 'managing-key-secret': ADMIN }

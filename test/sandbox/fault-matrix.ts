@@ -183,11 +183,15 @@ async function scenario(
       visibility: 'selected',
       selected_repository_ids: [github.repoIds.get('octo/web')!],
     })
+    // Written by the rotation a week ago, as a scheduled rotation finds them (src/sweep.ts proves
+    // a secret unchanged since the preflight only beyond the clocks' tolerance).
+    github.age(7)
     return {
       sandbox,
       inputs: { repositories: 'app', organization: 'octo', 'key-id-variable': VARIABLE, 'key-name': NAME },
     }
   }
+  github.age(7)
   return { sandbox, inputs: { 'key-id-variable': VARIABLE } }
 }
 
