@@ -854,14 +854,20 @@ class GitHubKeyIdVariable {
             name: this.name,
             value,
         });
-        // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed.
-        const create = () => this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
-            owner,
-            repo,
-            name: this.name,
-            value,
-            request: { retries: 0 },
-        });
+        // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed. 201 is
+        // GitHub's answer to a variable it created; any other "success" (a garbled answer, which may
+        // hide a 409) proves nothing, so the value is then set with PATCH, which is idempotent.
+        const create = async () => {
+            const answer = await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
+                owner,
+                repo,
+                name: this.name,
+                value,
+                request: { retries: 0 },
+            });
+            if (answer.status !== 201)
+                await update();
+        };
         try {
             if (existed) {
                 try {
@@ -1014,14 +1020,17 @@ class GitHubLease {
         for (let attempt = 1; attempt <= 3; attempt++) {
             try {
                 // Not retried by plugin-retry: a retried POST whose first answer was lost meets its own 409.
-                await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
+                const answer = await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
                     owner,
                     repo,
                     name: this.name,
                     value,
                     request: { retries: 0 },
                 });
-                return this.took();
+                // 201 is GitHub's answer to a variable it created. Any other "success" (a garbled or
+                // rewritten answer) proves nothing, as a lost one: see who holds it, below.
+                if (answer.status === 201)
+                    return this.took();
             }
             catch (error) {
                 const status = (0,github_errors/* statusOf */.c2)(error);
@@ -1036,21 +1045,21 @@ class GitHubLease {
                 if (status !== undefined && status >= 400 && status < 500 && status !== 409) {
                     throw new Error(`${(0,github_errors/* explainGitHubError */.Pm)(this.context('taking'), error)} Nothing was changed.`);
                 }
-                // 409, or an unknown outcome (5xx, timeout, reset): see who holds it now.
-                const current = await this.read();
-                if (current === undefined)
-                    continue;
-                if (current.value?.holder === this.holder)
-                    return this.took();
-                if (current.stale) {
-                    await this.remove().catch(() => undefined);
-                    continue;
-                }
-                const by = current.value?.run ? `run ${current.value.run}` : 'another run';
-                throw new LeaseBusyError(`Another run of this rotation (${by}) is under way: it holds the lease ${this.name} in ${owner}/${repo} ` +
-                    `since ${current.updatedAt ?? 'an unknown time'}. Nothing was changed; run again once it is done. ` +
-                    `A lease left by a run that died expires ${LEASE_TTL_SECONDS / 60} minutes after it was taken (or delete the variable).`);
             }
+            // 409, an unknown outcome (5xx, timeout, reset) or an answer that is not a 201: see who holds it now.
+            const current = await this.read();
+            if (current === undefined)
+                continue;
+            if (current.value?.holder === this.holder)
+                return this.took();
+            if (current.stale) {
+                await this.remove().catch(() => undefined);
+                continue;
+            }
+            const by = current.value?.run ? `run ${current.value.run}` : 'another run';
+            throw new LeaseBusyError(`Another run of this rotation (${by}) is under way: it holds the lease ${this.name} in ${owner}/${repo} ` +
+                `since ${current.updatedAt ?? 'an unknown time'}. Nothing was changed; run again once it is done. ` +
+                `A lease left by a run that died expires ${LEASE_TTL_SECONDS / 60} minutes after it was taken (or delete the variable).`);
         }
         throw new Error(`Taking the lease ${this.name} failed three times (another run took and released it meanwhile?). Nothing was changed; run again.`);
     }

@@ -56,15 +56,19 @@ export class GitHubKeyIdVariable implements KeyIdVariable {
         name: this.name,
         value,
       })
-    // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed.
-    const create = () =>
-      this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
+    // POST is not idempotent: a 409 means "exists", so it must not be retried but PATCHed. 201 is
+    // GitHub's answer to a variable it created; any other "success" (a garbled answer, which may
+    // hide a 409) proves nothing, so the value is then set with PATCH, which is idempotent.
+    const create = async () => {
+      const answer = await this.octokit.request('POST /repos/{owner}/{repo}/actions/variables', {
         owner,
         repo,
         name: this.name,
         value,
         request: { retries: 0 },
       })
+      if (answer.status !== 201) await update()
+    }
     try {
       if (existed) {
         try {

@@ -107,6 +107,19 @@ describe('key-id-variable', () => {
     expect(github.variable('octo/app', VARIABLE)).toBe(String(liveIds()[0]))
   })
 
+  it('a garbled answer to the create (hiding a 409) is no proof: the value is set with PATCH', async () => {
+    github.setVariable('octo/app', VARIABLE, '1')
+    github.fault('GET', /variables\/CAPGO_KEY_ID$/, [404, { message: 'Not Found' }])
+    // The first POST to variables is the lease's; the second, key-id-variable's, meets the 409 and
+    // answers a cut-short 200.
+    github.fault('POST', /variables$/, 'malformed', { nth: 2, afterHandling: true })
+    const run = await rotate({ 'key-id-variable': VARIABLE })
+
+    expect(run.error).toBeUndefined()
+    expect(variableRequests().map((r) => r.method)).toEqual(['GET', 'POST', 'PATCH'])
+    expect(github.variable('octo/app', VARIABLE)).toBe(String(liveIds()[0]))
+  })
+
   it('a token without Variables permission gets a message naming it, before any change', async () => {
     github.fault('GET', /variables\/CAPGO_KEY_ID$/, [
       403,

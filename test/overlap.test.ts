@@ -273,6 +273,32 @@ describe('the lease', () => {
     expect(github.variableNames('octo/app')).toEqual([])
   })
 
+  // The hunt (seed 54317694): a garbled 200 to the POST, which GitHub had answered 409 (another run
+  // holds the lease), was taken for the lease; both runs regenerated the key.
+  it('a garbled answer to taking it is no proof: the run looks, and finds the other run holding it', async () => {
+    previousRotation()
+    github.setVariable(
+      'octo/app',
+      leaseName(NAME),
+      JSON.stringify({ holder: 'alive', run: '77/1', ttl: LEASE_TTL_SECONDS }),
+      github.iso(github.now()),
+    )
+    github.fault('POST', /\/actions\/variables$/, 'malformed', { afterHandling: true })
+    const error = (await outcome(start())).error
+    expect(error).toContain('Another run of this rotation (run 77/1) is under way')
+    expect(error).toContain('Nothing was changed')
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+  })
+
+  it('a garbled answer to its own take is settled by reading it: the lease is ours', async () => {
+    previousRotation()
+    github.fault('POST', /\/actions\/variables$/, 'malformed', { afterHandling: true })
+    const report = await start().report
+    expect(report.failure).toBeUndefined()
+    expect(heldIsLive()).toBe(true)
+    expect(github.variableNames('octo/app')).toEqual([])
+  })
+
   it('a token that may not write variables in the workflow repository (403) fails clearly, before any change', async () => {
     previousRotation()
     github.fault('POST', /\/actions\/variables$/, [
