@@ -1034,7 +1034,10 @@ class GitHubLease {
             }
             catch (error) {
                 const status = (0,github_errors/* statusOf */.c2)(error);
-                if (lacksVariableAccess(error)) {
+                // A 404 is what a token gets for a repository it cannot see at all. If it can list this
+                // repository's variables, the 404 was something else (a passing fault): no reason to run
+                // unguarded, as another run of this rotation, with the same token, would not be.
+                if (lacksVariableAccess(error) && !(await this.variablesVisible())) {
                     // The token cannot see the workflow's repository: run without the lease rather than not at
                     // all, with a warning; the other guards still hold (README, security notes).
                     this.warn(`${(0,github_errors/* explainGitHubError */.Pm)(this.context('taking'), error)} This run goes on without the lease, so an overlapping run of the ` +
@@ -1042,7 +1045,7 @@ class GitHubLease {
                     this.state = 'unguarded';
                     return;
                 }
-                if (status !== undefined && status >= 400 && status < 500 && status !== 409) {
+                if (status !== undefined && status >= 400 && status < 500 && status !== 409 && status !== 404) {
                     throw new Error(`${(0,github_errors/* explainGitHubError */.Pm)(this.context('taking'), error)} Nothing was changed.`);
                 }
             }
@@ -1062,6 +1065,19 @@ class GitHubLease {
                 `A lease left by a run that died expires ${LEASE_TTL_SECONDS / 60} minutes after it was taken (or delete the variable).`);
         }
         throw new Error(`Taking the lease ${this.name} failed three times (another run took and released it meanwhile?). Nothing was changed; run again.`);
+    }
+    /**
+     * Whether the token can list the workflow repository's variables: false only on a 404 (it cannot
+     * see the repository); any other failure counts as visible, so the run is never unguarded by it.
+     */
+    async variablesVisible() {
+        try {
+            await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables', { ...this.repository, per_page: 1 });
+            return true;
+        }
+        catch (error) {
+            return !(0,github_errors/* isNotFound */.c4)(error);
+        }
     }
     took() {
         this.state = 'held';

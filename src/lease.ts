@@ -148,7 +148,10 @@ export class GitHubLease implements Lease {
         if (answer.status === 201) return this.took()
       } catch (error) {
         const status = statusOf(error)
-        if (lacksVariableAccess(error)) {
+        // A 404 is what a token gets for a repository it cannot see at all. If it can list this
+        // repository's variables, the 404 was something else (a passing fault): no reason to run
+        // unguarded, as another run of this rotation, with the same token, would not be.
+        if (lacksVariableAccess(error) && !(await this.variablesVisible())) {
           // The token cannot see the workflow's repository: run without the lease rather than not at
           // all, with a warning; the other guards still hold (README, security notes).
           this.warn(
@@ -158,7 +161,7 @@ export class GitHubLease implements Lease {
           this.state = 'unguarded'
           return
         }
-        if (status !== undefined && status >= 400 && status < 500 && status !== 409) {
+        if (status !== undefined && status >= 400 && status < 500 && status !== 409 && status !== 404) {
           throw new Error(`${explainGitHubError(this.context('taking'), error)} Nothing was changed.`)
         }
       }
@@ -180,6 +183,19 @@ export class GitHubLease implements Lease {
     throw new Error(
       `Taking the lease ${this.name} failed three times (another run took and released it meanwhile?). Nothing was changed; run again.`,
     )
+  }
+
+  /**
+   * Whether the token can list the workflow repository's variables: false only on a 404 (it cannot
+   * see the repository); any other failure counts as visible, so the run is never unguarded by it.
+   */
+  private async variablesVisible(): Promise<boolean> {
+    try {
+      await this.octokit.request('GET /repos/{owner}/{repo}/actions/variables', { ...this.repository, per_page: 1 })
+      return true
+    } catch (error) {
+      return !isNotFound(error)
+    }
   }
 
   private took(): void {

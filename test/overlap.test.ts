@@ -299,6 +299,21 @@ describe('the lease', () => {
     expect(github.variableNames('octo/app')).toEqual([])
   })
 
+  // The hunt (seed 601475734): a passing 404 to one run's take made it run unguarded beside a
+  // guarded one; what they left fooled the next, not-due run into retiring a key.
+  it('a 404 to taking it, from a repository whose variables the token can list, is no reason to run unguarded', async () => {
+    previousRotation()
+    github.fault('POST', /\/actions\/variables$/, [404, { message: 'Not Found' }])
+    const run = start()
+    const result = await outcome(run)
+    expect(result.report?.failure).toBeUndefined()
+    expect(run.log.some((line) => line.includes('goes on without the lease'))).toBe(false)
+    // The 404, a look at the repository's variables (it can list them), at the lease (none), the take again.
+    expect(github.requests.some((r) => r.method === 'GET' && /\/actions\/variables$/.test(r.path))).toBe(true)
+    expect(github.leaseRequests().map((r) => r.method)).toEqual(['POST', 'GET', 'POST', 'DELETE'])
+    expect(heldIsLive()).toBe(true)
+  })
+
   it('a token that may not write variables in the workflow repository (403) fails clearly, before any change', async () => {
     previousRotation()
     github.fault('POST', /\/actions\/variables$/, [
@@ -314,7 +329,9 @@ describe('the lease', () => {
 
   it('a token that cannot see the workflow repository (404) runs unguarded, with a warning that says what to grant', async () => {
     previousRotation()
+    // GitHub answers 404 to every request about a repository the token cannot see.
     github.fault('POST', /\/actions\/variables$/, [404, { message: 'Not Found' }])
+    github.fault('GET', /\/actions\/variables$/, [404, { message: 'Not Found' }])
     const run = start()
     const result = await outcome(run)
     expect(result.error).toBeUndefined()

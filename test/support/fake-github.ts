@@ -293,6 +293,11 @@ export class FakeGitHub extends FakeService {
     const key = name === undefined ? undefined : decodeURIComponent(name).toUpperCase()
     // GitHub's REST reference: GET 200 {name, value, created_at, updated_at}; POST 201 (409 when the
     // name is taken); PATCH 204; DELETE 204; an unknown name 404.
+    if (method === 'GET' && !key) {
+      // GET /repos/{owner}/{repo}/actions/variables: 200 {total_count, variables}.
+      const variables = [...store].map(([stored, value]) => ({ name: stored, ...value }))
+      return [200, { total_count: variables.length, variables }]
+    }
     if (method === 'GET' && key) {
       const stored = store.get(key)
       return stored === undefined ? [404, { message: 'Not Found' }] : [200, { name: key, ...stored }]

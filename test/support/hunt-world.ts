@@ -246,6 +246,10 @@ function denyLease(github: FakeGitHub): void {
     if (method === 'POST' && /\/actions\/variables$/.test(path) && name.startsWith('CAPGO_ROTATION_LEASE_')) {
       return { kind: 'reply', reply: [404, { message: 'Not Found' }] }
     }
+    // Nor can it list them: the lease's check that the 404 means "cannot see the repository".
+    if (method === 'GET' && /\/actions\/variables(\?.*)?$/.test(path)) {
+      return { kind: 'reply', reply: [404, { message: 'Not Found' }] }
+    }
     return dispatch(method, path, headers, body)
   }
 }
