@@ -1017,6 +1017,7 @@ class GitHubLease {
             taken_at: new Date().toISOString(),
         });
         const { owner, repo } = this.repository;
+        let notFound;
         for (let attempt = 1; attempt <= 3; attempt++) {
             try {
                 // Not retried by plugin-retry: a retried POST whose first answer was lost meets its own 409.
@@ -1045,6 +1046,8 @@ class GitHubLease {
                     this.state = 'unguarded';
                     return;
                 }
+                if (status === 404)
+                    notFound = error;
                 if (status !== undefined && status >= 400 && status < 500 && status !== 409 && status !== 404) {
                     throw new Error(`${(0,github_errors/* explainGitHubError */.Pm)(this.context('taking'), error)} Nothing was changed.`);
                 }
@@ -1064,6 +1067,8 @@ class GitHubLease {
                 `since ${current.updatedAt ?? 'an unknown time'}. Nothing was changed; run again once it is done. ` +
                 `A lease left by a run that died expires ${LEASE_TTL_SECONDS / 60} minutes after it was taken (or delete the variable).`);
         }
+        if (notFound !== undefined)
+            throw new Error(`${(0,github_errors/* explainGitHubError */.Pm)(this.context('taking'), notFound)} GitHub kept answering 404 although the token can list this repository's variables. Nothing was changed; run again.`);
         throw new Error(`Taking the lease ${this.name} failed three times (another run took and released it meanwhile?). Nothing was changed; run again.`);
     }
     /**

@@ -28413,7 +28413,8 @@ async function cleanUp(budgetMs = CANCEL_BUDGET_MS) {
 async function within(batch, ms) {
     if (batch.length === 0)
         return;
-    const all = Promise.allSettled(batch.map((cleanup) => cleanup()));
+    // Each in a promise of its own: one that throws at once stops no other.
+    const all = Promise.allSettled(batch.map((cleanup) => Promise.resolve().then(cleanup)));
     let timer;
     const budget = new Promise((resolve) => {
         timer = setTimeout(resolve, ms);

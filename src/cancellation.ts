@@ -39,7 +39,8 @@ export async function cleanUp(budgetMs = CANCEL_BUDGET_MS): Promise<void> {
 
 async function within(batch: readonly Cleanup[], ms: number): Promise<void> {
   if (batch.length === 0) return
-  const all = Promise.allSettled(batch.map((cleanup) => cleanup()))
+  // Each in a promise of its own: one that throws at once stops no other.
+  const all = Promise.allSettled(batch.map((cleanup) => Promise.resolve().then(cleanup)))
   let timer: NodeJS.Timeout | undefined
   const budget = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms)

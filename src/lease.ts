@@ -133,6 +133,7 @@ export class GitHubLease implements Lease {
       taken_at: new Date().toISOString(),
     })
     const { owner, repo } = this.repository
+    let notFound: unknown
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         // Not retried by plugin-retry: a retried POST whose first answer was lost meets its own 409.
@@ -161,6 +162,7 @@ export class GitHubLease implements Lease {
           this.state = 'unguarded'
           return
         }
+        if (status === 404) notFound = error
         if (status !== undefined && status >= 400 && status < 500 && status !== 409 && status !== 404) {
           throw new Error(`${explainGitHubError(this.context('taking'), error)} Nothing was changed.`)
         }
@@ -180,6 +182,10 @@ export class GitHubLease implements Lease {
           `A lease left by a run that died expires ${LEASE_TTL_SECONDS / 60} minutes after it was taken (or delete the variable).`,
       )
     }
+    if (notFound !== undefined)
+      throw new Error(
+        `${explainGitHubError(this.context('taking'), notFound)} GitHub kept answering 404 although the token can list this repository's variables. Nothing was changed; run again.`,
+      )
     throw new Error(
       `Taking the lease ${this.name} failed three times (another run took and released it meanwhile?). Nothing was changed; run again.`,
     )

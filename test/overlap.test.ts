@@ -314,6 +314,17 @@ describe('the lease', () => {
     expect(heldIsLive()).toBe(true)
   })
 
+  it('a 404 that lasts, from a repository whose variables the token can list, fails before any change', async () => {
+    previousRotation()
+    github.fault('POST', /\/actions\/variables$/, [404, { message: 'Not Found' }], { every: true })
+    const run = start()
+    const error = (await outcome(run)).error
+    expect(error).toContain('GitHub kept answering 404 although the token can list this repository')
+    expect(error).toContain('Nothing was changed')
+    expect(run.log.some((line) => line.includes('goes on without the lease'))).toBe(false)
+    expect(capgo.mutatingRequests()).toHaveLength(0)
+  })
+
   it('a token that may not write variables in the workflow repository (403) fails clearly, before any change', async () => {
     previousRotation()
     github.fault('POST', /\/actions\/variables$/, [
