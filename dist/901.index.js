@@ -1493,7 +1493,6 @@ class ManagingKeyRenewal {
             return `Deleting key ${id} again failed too (${(0,error_message/* errorMessage */.g)(error)}): delete it in Capgo (${previous_keys/* CAPGO_KEYS_PAGE */.IT}).`;
         }
     }
-    /** A create whose answer was lost: delete a key of that name that preflight did not see. */
     /** A create whose answer was lost: its key, if any, goes again (sweep.ts: never another run's). */
     async sweep(step) {
         const sweep = await (0,src_sweep/* sweepStrays */.x)({

@@ -407,7 +407,6 @@ export class ManagingKeyRenewal implements FollowUpStep {
     }
   }
 
-  /** A create whose answer was lost: delete a key of that name that preflight did not see. */
   /** A create whose answer was lost: its key, if any, goes again (sweep.ts: never another run's). */
   private async sweep(step: Extract<Plan, { generation: 'classic' }>): Promise<string> {
     const sweep = await sweepStrays({
