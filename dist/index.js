@@ -30522,6 +30522,8 @@ function readCredentials(input, env) {
     const githubToken = input('github-token');
     (0,secrets/* registerSecret */.cl)(capgoApiKey);
     (0,secrets/* registerSecret */.cl)(githubToken);
+    for (const name of PROXY_VARIABLES)
+        maskProxyCredentials(env[name]);
     if (capgoApiKey === '') {
         problems.push(`capgo-api-key is empty: pass a Capgo API key that can manage keys. ${NO_SECRETS_HINT}`);
     }
@@ -30531,6 +30533,34 @@ function readCredentials(input, env) {
     const capgoApiUrl = parseBaseUrl('capgo-api-url', input('capgo-api-url') || 'https://api.capgo.app', problems);
     const githubApiUrl = parseBaseUrl('github-api-url', input('github-api-url') || env.GITHUB_API_URL?.trim() || 'https://api.github.com', problems);
     return { value: { capgoApiKey, capgoApiUrl, githubToken, githubApiUrl }, problems };
+}
+/** Where the runner's proxy is set (@actions/http-client reads these), for both services. */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+/**
+ * A proxy URL may carry credentials (http://user:password@proxy:8080). Nothing of ours prints it,
+ * but a library's error could quote it: its password (or a token given as the user) is masked like
+ * the two inputs, as written and percent-decoded.
+ */
+function maskProxyCredentials(value) {
+    if (!value?.trim())
+        return;
+    let url;
+    try {
+        url = new URL(value.trim());
+    }
+    catch {
+        return;
+    }
+    const secret = url.password || url.username;
+    if (secret === '')
+        return;
+    (0,secrets/* registerSecret */.cl)(secret);
+    try {
+        (0,secrets/* registerSecret */.cl)(decodeURIComponent(secret));
+    }
+    catch {
+        // Not valid percent-encoding: the form as written is masked already.
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/settings/key-spec.ts

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_RETRY_POLICY } from '../src/retry.js'
+import { forgetSecrets, redact } from '../src/secrets.js'
 import { parseList, readSettings, readTuning, SettingsError } from '../src/settings.js'
 
 const base: Record<string, string> = { 'capgo-api-key': 'capgo-secret', 'github-token': 'gh-secret' }
@@ -216,6 +217,28 @@ describe('readSettings', () => {
   it('never quotes a credential in a problem', () => {
     const found = problems({ 'key-mode': 'admin', 'capgo-api-key': 'capgo-secret', 'github-token': 'gh-secret' })
     expect(found.join('\n')).not.toMatch(/capgo-secret|gh-secret/)
+  })
+
+  it("masks the runner's proxy credentials with the inputs, before anything can print them", () => {
+    forgetSecrets()
+    settings(
+      {},
+      {
+        ...env,
+        HTTPS_PROXY: 'http://ci-user:pr0xy%2Fpass@proxy.example:3128',
+        http_proxy: 'http://tok3n-as-user@p.example:80',
+      },
+    )
+    // As a library's error could quote them: the password, written or decoded, and a token given as the user.
+    const text = redact(
+      'CONNECT failed: http://ci-user:pr0xy%2Fpass@proxy.example:3128 (pr0xy/pass), via tok3n-as-user',
+    )
+    expect(text).not.toMatch(/pr0xy|tok3n-as-user/)
+    expect(text).toContain('ci-user')
+    // A proxy without credentials, or not a URL, masks nothing.
+    forgetSecrets()
+    settings({}, { ...env, HTTPS_PROXY: 'http://proxy.example:3128', HTTP_PROXY: 'not a url' })
+    expect(redact('http://proxy.example:3128 not a url')).toBe('http://proxy.example:3128 not a url')
   })
 
   it('names the input and the expected form in every message', () => {

@@ -21,6 +21,7 @@ export function readCredentials(input: Input, env: NodeJS.ProcessEnv): Reading<C
   const githubToken = input('github-token')
   registerSecret(capgoApiKey)
   registerSecret(githubToken)
+  for (const name of PROXY_VARIABLES) maskProxyCredentials(env[name])
   if (capgoApiKey === '') {
     problems.push(`capgo-api-key is empty: pass a Capgo API key that can manage keys. ${NO_SECRETS_HINT}`)
   }
@@ -37,4 +38,30 @@ export function readCredentials(input: Input, env: NodeJS.ProcessEnv): Reading<C
     problems,
   )
   return { value: { capgoApiKey, capgoApiUrl, githubToken, githubApiUrl }, problems }
+}
+
+/** Where the runner's proxy is set (@actions/http-client reads these), for both services. */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const
+
+/**
+ * A proxy URL may carry credentials (http://user:password@proxy:8080). Nothing of ours prints it,
+ * but a library's error could quote it: its password (or a token given as the user) is masked like
+ * the two inputs, as written and percent-decoded.
+ */
+function maskProxyCredentials(value: string | undefined): void {
+  if (!value?.trim()) return
+  let url: URL
+  try {
+    url = new URL(value.trim())
+  } catch {
+    return
+  }
+  const secret = url.password || url.username
+  if (secret === '') return
+  registerSecret(secret)
+  try {
+    registerSecret(decodeURIComponent(secret))
+  } catch {
+    // Not valid percent-encoding: the form as written is masked already.
+  }
 }
