@@ -29238,7 +29238,9 @@ function variablesPage(web, owner, repo) {
 
 
 
-function kindOf(report, failure) {
+function kindOf(report, failure, stopped = false) {
+    if (stopped)
+        return 'stopped';
     if (!report)
         return 'failed';
     if (report.failure || failure)
@@ -29251,7 +29253,7 @@ function kindOf(report, failure) {
 }
 function renderSummary(input) {
     const { settings, report, failure } = input;
-    const kind = kindOf(report, failure);
+    const kind = kindOf(report, failure, input.stopped);
     const web = settings ? githubWebUrl(settings.githubApiUrl, input.env) : undefined;
     const blocks = [md `## ${verdict(kind, report, settings)}`, timing(kind, input)];
     if (report && settings) {
@@ -29308,6 +29310,8 @@ function verdict(kind, report, settings) {
                 : 'retiring the earlier keys failed';
             return md `⚠️ Rotated key ${id} into ${secrets}, but ${after}`;
         }
+        case 'stopped':
+            return md `🛑 Stopped before the rotation finished: run it again`;
         case 'failed':
             return report?.strategy === 'regenerate' && report.failure
                 ? md `❌ Failed: the key was regenerated, but no secret could be written`
@@ -29600,6 +29604,10 @@ var src_settings = __nccwpck_require__(5540);
 
 
 
+const STOPPED = 'The run stopped before it finished: cancelled by the runner, or an unexpected error (the log says which). ' +
+    'What it had done stays as after a lost answer: a key it created may still be alive, and after a regenerate a ' +
+    'target it had not yet written holds a value that no longer works. Run again: the re-run finds every key of ' +
+    'this rotation and finishes it.';
 /** How long into the preflight libsodium starts loading (see run()). */
 const SODIUM_DELAY_MS = 10;
 async function run(options = {}) {
@@ -29618,6 +29626,19 @@ async function run(options = {}) {
     let renewal;
     let failure;
     let stopOnCancel;
+    // Stopped (a cancel, or an error nothing caught: index.ts), the step still leaves a summary.
+    const stopSummaryOnCancel = (0,cancellation/* onCancel */.Ao)(() => writeSummary({
+        settings,
+        report,
+        failure: STOPPED,
+        startedAt,
+        finishedAt: new Date(),
+        warnings: log.warnings,
+        notices: log.notices,
+        env: process.env,
+        renewal: renewal?.outcome,
+        stopped: true,
+    }));
     try {
         settings = (0,src_settings/* readSettings */.sb)();
         const tuning = { ...(0,src_settings/* readTuning */.mW)(), ...options.tuning };
@@ -29687,6 +29708,7 @@ async function run(options = {}) {
     }
     finally {
         stopOnCancel?.();
+        stopSummaryOnCancel();
     }
     await writeSummary({
         settings,

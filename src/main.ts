@@ -12,6 +12,12 @@ import { registerSecret } from './secrets.js'
 import { readSettings, readTuning, type Settings, type Tuning } from './settings.js'
 import { errorMessage } from './error-message.js'
 
+const STOPPED =
+  'The run stopped before it finished: cancelled by the runner, or an unexpected error (the log says which). ' +
+  'What it had done stays as after a lost answer: a key it created may still be alive, and after a regenerate a ' +
+  'target it had not yet written holds a value that no longer works. Run again: the re-run finds every key of ' +
+  'this rotation and finishes it.'
+
 /** How long into the preflight libsodium starts loading (see run()). */
 const SODIUM_DELAY_MS = 10
 
@@ -38,6 +44,21 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let renewal: ManagingKeyRenewal | undefined
   let failure: string | undefined
   let stopOnCancel: (() => void) | undefined
+  // Stopped (a cancel, or an error nothing caught: index.ts), the step still leaves a summary.
+  const stopSummaryOnCancel = onCancel(() =>
+    writeSummary({
+      settings,
+      report,
+      failure: STOPPED,
+      startedAt,
+      finishedAt: new Date(),
+      warnings: log.warnings,
+      notices: log.notices,
+      env: process.env,
+      renewal: renewal?.outcome,
+      stopped: true,
+    }),
+  )
   try {
     settings = readSettings()
     const tuning: Tuning = { ...readTuning(), ...options.tuning }
@@ -107,6 +128,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.setOutput('rotated', 'false')
   } finally {
     stopOnCancel?.()
+    stopSummaryOnCancel()
   }
   await writeSummary({
     settings,

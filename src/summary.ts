@@ -24,11 +24,14 @@ export interface SummaryInput {
   readonly env: NodeJS.ProcessEnv
   /** With managing-key-secret: what became of the managing key. */
   readonly renewal?: ManagingKeyOutcome | undefined
+  /** The run stopped before it finished: cancelled by the runner, or an error nothing caught (src/cancellation.ts). */
+  readonly stopped?: boolean
 }
 
-type Kind = 'rotated' | 'regenerated' | 'dry-run' | 'not-due' | 'partial' | 'failed'
+type Kind = 'rotated' | 'regenerated' | 'dry-run' | 'not-due' | 'partial' | 'failed' | 'stopped'
 
-function kindOf(report: RotationReport | undefined, failure: string | undefined): Kind {
+function kindOf(report: RotationReport | undefined, failure: string | undefined, stopped = false): Kind {
+  if (stopped) return 'stopped'
   if (!report) return 'failed'
   if (report.failure || failure) return report.rotated ? 'partial' : 'failed'
   if (report.nextDueAt) return 'not-due'
@@ -38,7 +41,7 @@ function kindOf(report: RotationReport | undefined, failure: string | undefined)
 
 export function renderSummary(input: SummaryInput): string {
   const { settings, report, failure } = input
-  const kind = kindOf(report, failure)
+  const kind = kindOf(report, failure, input.stopped)
   const web = settings ? githubWebUrl(settings.githubApiUrl, input.env) : undefined
   const blocks: Markdown[] = [md`## ${verdict(kind, report, settings)}`, timing(kind, input)]
   if (report && settings) {
@@ -92,6 +95,8 @@ function verdict(kind: Kind, report: RotationReport | undefined, settings: Setti
           : 'retiring the earlier keys failed'
       return md`⚠️ Rotated key ${id!} into ${secrets}, but ${after}`
     }
+    case 'stopped':
+      return md`🛑 Stopped before the rotation finished: run it again`
     case 'failed':
       return report?.strategy === 'regenerate' && report.failure
         ? md`❌ Failed: the key was regenerated, but no secret could be written`

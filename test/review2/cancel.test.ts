@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -43,6 +43,10 @@ async function cancelDuringCreate(box: Sandbox, signal: NodeJS.Signals): Promise
     child.kill(signal)
     const ended = await closed
     box.capgo.clearFaults()
+    // The step still leaves a job summary, saying the run stopped before it finished.
+    expect(readFileSync(join(dir, 'summary'), 'utf8')).toContain(
+      '🛑 Stopped before the rotation finished: run it again',
+    )
     return ended
   } finally {
     rmSync(dir, { recursive: true, force: true })
