@@ -29626,19 +29626,21 @@ async function run(options = {}) {
     let renewal;
     let failure;
     let stopOnCancel;
-    // Stopped (a cancel, or an error nothing caught: index.ts), the step still leaves a summary.
-    const stopSummaryOnCancel = (0,cancellation/* onCancel */.Ao)(() => writeSummary({
+    // The job summary of what is known when it is written.
+    const summarize = (why, stopped = false) => writeSummary({
         settings,
         report,
-        failure: STOPPED,
+        failure: why,
         startedAt,
         finishedAt: new Date(),
         warnings: log.warnings,
         notices: log.notices,
         env: process.env,
         renewal: renewal?.outcome,
-        stopped: true,
-    }));
+        stopped,
+    });
+    // Stopped (a cancel, or an error nothing caught: index.ts), the step still leaves a summary.
+    const stopSummaryOnCancel = (0,cancellation/* onCancel */.Ao)(() => summarize(STOPPED, true));
     try {
         settings = (0,src_settings/* readSettings */.sb)();
         const tuning = { ...(0,src_settings/* readTuning */.mW)(), ...options.tuning };
@@ -29710,17 +29712,7 @@ async function run(options = {}) {
         stopOnCancel?.();
         stopSummaryOnCancel();
     }
-    await writeSummary({
-        settings,
-        report,
-        failure,
-        startedAt,
-        finishedAt: new Date(),
-        warnings: log.warnings,
-        notices: log.notices,
-        env: process.env,
-        renewal: renewal?.outcome,
-    });
+    await summarize(failure);
     if (failure)
         log.setFailed(failure);
 }
@@ -30186,34 +30178,20 @@ async function readBoundedText(response) {
             throw new ResponseTooLargeError();
         return text;
     }
-    const decoder = new TextDecoder();
+    return new TextDecoder().decode(await collectBounded(response.body));
+}
+/** Every byte of a body, or ResponseTooLargeError past the bound. */
+async function collectBounded(body) {
+    const chunks = [];
     let size = 0;
-    let text = '';
     // Leaving the loop early cancels (web) or destroys (Node) the stream, which frees the connection.
-    for await (const chunk of response.body) {
+    for await (const chunk of body) {
         size += chunk.byteLength;
         if (size > MAX_RESPONSE_BYTES)
             throw new ResponseTooLargeError();
-        text += decoder.decode(chunk, { stream: true });
+        chunks.push(chunk);
     }
-    return text + decoder.decode();
-}
-/** Every byte of a web body, or ResponseTooLargeError past the bound (the body is then cancelled). */
-async function readBoundedBytes(body) {
-    const reader = body.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done)
-            return Buffer.concat(chunks, size);
-        size += value.byteLength;
-        if (size > MAX_RESPONSE_BYTES) {
-            await reader.cancel().catch(() => undefined);
-            throw new ResponseTooLargeError();
-        }
-        chunks.push(value);
-    }
+    return Buffer.concat(chunks, size);
 }
 const bounded = new WeakSet();
 /** Whether a fetch is already one of limitResponseBodies' (a retried request keeps its options). */
@@ -30238,7 +30216,7 @@ function limitResponseBodies(inner) {
         const { body } = response;
         let bytes;
         const read = () => {
-            bytes ??= readBoundedBytes(body);
+            bytes ??= collectBounded(body);
             return bytes;
         };
         const text = async () => new TextDecoder().decode(await read());

@@ -44,21 +44,22 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let renewal: ManagingKeyRenewal | undefined
   let failure: string | undefined
   let stopOnCancel: (() => void) | undefined
-  // Stopped (a cancel, or an error nothing caught: index.ts), the step still leaves a summary.
-  const stopSummaryOnCancel = onCancel(() =>
+  // The job summary of what is known when it is written.
+  const summarize = (why: string | undefined, stopped = false) =>
     writeSummary({
       settings,
       report,
-      failure: STOPPED,
+      failure: why,
       startedAt,
       finishedAt: new Date(),
       warnings: log.warnings,
       notices: log.notices,
       env: process.env,
       renewal: renewal?.outcome,
-      stopped: true,
-    }),
-  )
+      stopped,
+    })
+  // Stopped (a cancel, or an error nothing caught: index.ts), the step still leaves a summary.
+  const stopSummaryOnCancel = onCancel(() => summarize(STOPPED, true))
   try {
     settings = readSettings()
     const tuning: Tuning = { ...readTuning(), ...options.tuning }
@@ -130,17 +131,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     stopOnCancel?.()
     stopSummaryOnCancel()
   }
-  await writeSummary({
-    settings,
-    report,
-    failure,
-    startedAt,
-    finishedAt: new Date(),
-    warnings: log.warnings,
-    notices: log.notices,
-    env: process.env,
-    renewal: renewal?.outcome,
-  })
+  await summarize(failure)
   if (failure) log.setFailed(failure)
 }
 

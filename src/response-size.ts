@@ -43,33 +43,20 @@ export async function readBoundedText(response: BodyHolder): Promise<string> {
     if (Buffer.byteLength(text, 'utf8') > MAX_RESPONSE_BYTES) throw new ResponseTooLargeError()
     return text
   }
-  const decoder = new TextDecoder()
-  let size = 0
-  let text = ''
-  // Leaving the loop early cancels (web) or destroys (Node) the stream, which frees the connection.
-  for await (const chunk of response.body) {
-    size += chunk.byteLength
-    if (size > MAX_RESPONSE_BYTES) throw new ResponseTooLargeError()
-    text += decoder.decode(chunk, { stream: true })
-  }
-  return text + decoder.decode()
+  return new TextDecoder().decode(await collectBounded(response.body))
 }
 
-/** Every byte of a web body, or ResponseTooLargeError past the bound (the body is then cancelled). */
-async function readBoundedBytes(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const reader = body.getReader()
+/** Every byte of a body, or ResponseTooLargeError past the bound. */
+async function collectBounded(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
   let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return Buffer.concat(chunks, size)
-    size += value.byteLength
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel().catch(() => undefined)
-      throw new ResponseTooLargeError()
-    }
-    chunks.push(value)
+  // Leaving the loop early cancels (web) or destroys (Node) the stream, which frees the connection.
+  for await (const chunk of body) {
+    size += chunk.byteLength
+    if (size > MAX_RESPONSE_BYTES) throw new ResponseTooLargeError()
+    chunks.push(chunk)
   }
+  return Buffer.concat(chunks, size)
 }
 
 type AnyFetch = (url: string, init?: never) => Promise<Response>
@@ -98,7 +85,7 @@ export function limitResponseBodies<F extends AnyFetch>(inner: F): F {
     const { body } = response
     let bytes: Promise<Uint8Array> | undefined
     const read = () => {
-      bytes ??= readBoundedBytes(body)
+      bytes ??= collectBounded(body)
       return bytes
     }
     const text = async () => new TextDecoder().decode(await read())
